@@ -1,0 +1,63 @@
+package nvr
+
+import (
+	"errors"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/ui"
+)
+
+// cameraAPI adapts the recorder to what the HTTP API needs (ui.Cameras).
+type cameraAPI struct{ rec *recorder.Recorder }
+
+func (a cameraAPI) Cameras() []ui.Camera {
+	var out []ui.Camera
+	for _, s := range a.rec.Status() {
+		c := ui.Camera{Name: s.Camera, Stream: s.Stream, State: string(s.State), LastError: s.LastError,
+			Codecs: s.Codecs, BitrateBps: s.BitrateBps, FPS: s.FPS, LastFrame: s.LastFrame,
+			Reconnects: s.Reconnects, Dropped: s.Dropped, Bytes: s.DiskBytes, Oldest: s.Oldest}
+		if len(s.Codecs) > 0 {
+			c.Codec = s.Codecs[0]
+		}
+		if c.Codecs == nil {
+			c.Codecs = []string{}
+		}
+		out = append(out, c)
+	}
+	if out == nil {
+		out = []ui.Camera{}
+	}
+	return out
+}
+
+func (a cameraAPI) Recordings(camera, stream string, start, end time.Time) ([]ui.Span, error) {
+	spans, err := a.rec.Spans(camera, stream, start, end)
+	if err != nil {
+		return nil, apiErr(err)
+	}
+	out := make([]ui.Span, len(spans))
+	for i, s := range spans {
+		out[i] = ui.Span{Start: s.Start, End: s.End}
+	}
+	return out, nil
+}
+
+func (a cameraAPI) Export(camera, stream string, start, end time.Time) (ui.Clip, error) {
+	clip, err := a.rec.Export(camera, stream, start, end)
+	if err != nil {
+		return nil, apiErr(err)
+	}
+	return clip, nil
+}
+
+// apiErr maps the recorder's sentinel errors to the API's.
+func apiErr(err error) error {
+	switch {
+	case errors.Is(err, recorder.ErrUnknownCamera):
+		return errors.Join(ui.ErrNotFound, err)
+	case errors.Is(err, recorder.ErrNoRecording):
+		return errors.Join(ui.ErrNoRecording, err)
+	}
+	return err
+}

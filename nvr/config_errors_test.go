@@ -1,0 +1,121 @@
+package nvr
+
+import (
+	"strings"
+	"testing"
+)
+
+// camera wraps camera keys (indented by 4) into a document with one camera list.
+func camera(keys string) string {
+	return "version: 1\ncameras:\n  - " + strings.TrimPrefix(keys, "    ")
+}
+
+// parseErrorTests has one entry per rule of Parse and Validate, with the exact error a user sees.
+var parseErrorTests = []struct {
+	name string
+	yaml string
+	want string
+}{
+	// Syntax and shape.
+	{"syntax error names the line", "version: 1\nname: a\n  role: x\n", "syntax error: line 3: mapping values are not allowed in this context"},
+	{"tab indentation", "version: 1\nhttp:\n\tlisten: x\n", "syntax error: line 3: found character that cannot start any token"},
+	{"two documents", "version: 1\n---\nversion: 1\n", "syntax error: line 2: more than one YAML document"},
+	{"top level is a list", "- version: 1\n", "line 1: the config must be a mapping of keys, not a list"},
+	{"top level is a value", "porchlight\n", "line 1: the config must be a mapping of keys, not a single value"},
+	{"unknown key", "version: 1\nnmae: x\n", "nmae: unknown key"},
+	{"unknown nested key", "version: 1\nstorage:\n  part: 1s\n", "storage.part: unknown key"},
+	{"unknown camera key", camera("    name: a\n    urll: rtsp://h/\n"), "cameras[0].urll: unknown key"},
+	{"odd key quoted", "version: 1\n\"a.b c\": 1\n", `"a.b c": unknown key`},
+	{"duplicate key", "version: 1\nname: a\nname: b\n", "name: duplicate key"},
+	{"mapping for a value", "version: 1\nname: {first: a}\n", "name: must be a single value, not a mapping"},
+	{"list for a mapping", "version: 1\nhttp: []\n", "http: must be a mapping, not a list"},
+	{"value for a list", "version: 1\np2p:\n  listen: /ip4/0.0.0.0/tcp/1\n", "p2p.listen: must be a list, not a single value"},
+	{"mapping for a list", "version: 1\ncameras: {}\n", "cameras: must be a list, not a mapping"},
+	{"list for a typed value", "version: 1\nrole: [agency]\n", "role: must be a single value, not a list"},
+	// version
+	{"version missing", "name: a\n", "version: required"},
+	{"empty document", "", "version: required"},
+	{"version null", "version:\n", "version: required"},
+	{"version not a number", "version: one\n", `version: must be an integer, got "one"`},
+	{"version quoted", "version: \"1\"\n", `version: must be an integer, got "1"`},
+	{"version newer", "version: 2\n", "version: unsupported version 2 (this build reads 1)"},
+	{"version older", "version: 0\n", "version: unsupported version 0 (oldest supported is 1)"},
+	// name, role, data_dir, log_level
+	{"name empty", "version: 1\nname: \"\"\n", "name: required"},
+	{"name blank", "version: 1\nname: \"  \"\n", "name: required"},
+	{"name too long", "version: 1\nname: " + strings.Repeat("x", 65) + "\n", "name: too long (at most 64 characters)"},
+	{"name control character", "version: 1\nname: \"a\\tb\"\n", "name: must not contain control characters"},
+	{"role unknown", "version: 1\nrole: boss\n", `role: invalid role "boss" (want household or agency)`},
+	{"data_dir empty", "version: 1\ndata_dir: \"\"\n", "data_dir: required"},
+	{"data_dir NUL", "version: 1\ndata_dir: \"a\\0b\"\n", "data_dir: must not contain NUL"},
+	{"log_level unknown", "version: 1\nlog_level: loud\n", `log_level: invalid log level "loud" (want debug, info, warn or error)`},
+	// http, p2p
+	{"http.listen without port", "version: 1\nhttp: {listen: 127.0.0.1}\n", `http.listen: invalid address "127.0.0.1" (want host:port)`},
+	{"http.listen empty", "version: 1\nhttp: {listen: \"\"}\n", `http.listen: invalid address "" (want host:port)`},
+	{"http.listen port range", "version: 1\nhttp: {listen: \"127.0.0.1:99999\"}\n", `http.listen: invalid port "99999"`},
+	{"http.listen port name", "version: 1\nhttp: {listen: \"localhost:http\"}\n", `http.listen: invalid port "http"`},
+	{"http.listen bad host", "version: 1\nhttp: {listen: \"a b:80\"}\n", `http.listen: invalid host "a b"`},
+	{"p2p.listen not a multiaddr", "version: 1\np2p: {listen: [/ip4/0.0.0.0/tcp/1, tcp/7481]}\n",
+		`p2p.listen[1]: invalid multiaddr "tcp/7481" (must start with /, e.g. /ip4/0.0.0.0/tcp/7481)`},
+	{"p2p.listen empty component", "version: 1\np2p: {listen: [/ip4//tcp/1]}\n", `p2p.listen[0]: invalid multiaddr "/ip4//tcp/1"`},
+	// storage
+	{"segment_duration short", "version: 1\nstorage: {segment_duration: 500ms}\n", "storage.segment_duration: must be between 1s and 1h"},
+	{"segment_duration long", "version: 1\nstorage: {segment_duration: 2d}\n", "storage.segment_duration: must be between 1s and 1h"},
+	{"part_duration long", "version: 1\nstorage: {part_duration: 2s}\n", "storage.part_duration: must be between 100ms and 1s"},
+	{"part_duration short", "version: 1\nstorage: {part_duration: 10ms}\n", "storage.part_duration: must be between 100ms and 1s"},
+	{"fsync_interval long", "version: 1\nstorage: {fsync_interval: 2m}\n", "storage.fsync_interval: must be between 0s and 60s"},
+	{"queue zero", "version: 1\nstorage: {queue: 0s}\n", "storage.queue: must be between 1s and 60s"},
+	{"duration garbage", "version: 1\nstorage: {queue: fast}\n", `storage.queue: invalid duration "fast"`},
+	{"duration negative", "version: 1\nstorage: {queue: -1s}\n", `storage.queue: invalid duration "-1s" (must not be negative)`},
+	{"duration days garbage", "version: 1\nretention: {max_age: 1e3d}\n", `retention.max_age: invalid duration "1e3d"`},
+	// retention
+	{"max_bytes unit", "version: 1\nretention: {max_bytes: 20XB}\n", `retention.max_bytes: invalid size "20XB"`},
+	{"max_bytes fraction of a byte", "version: 1\nretention: {max_bytes: 1.5B}\n", `retention.max_bytes: invalid size "1.5B" (not a whole number of bytes)`},
+	{"max_bytes too large", "version: 1\nretention: {max_bytes: 9300PB}\n", `retention.max_bytes: invalid size "9300PB" (too large)`},
+	{"min_free negative", "version: 1\nretention: {min_free: -1GB}\n", `retention.min_free: invalid size "-1GB"`},
+	{"max_age shorter than a segment", "version: 1\nretention: {max_age: 30s}\n",
+		"retention.max_age: must be 0 (no limit) or at least storage.segment_duration (60s)"},
+	// cameras
+	{"camera null entry", "version: 1\ncameras: [~]\n", "cameras[0].name: required"},
+	{"camera name missing", camera("    url: rtsp://h/\n"), "cameras[0].name: required"},
+	{"camera name invalid", camera("    name: Front\n    url: rtsp://h/\n"), `cameras[0].name: invalid name "Front" (want 1-32 of a-z 0-9 _ -)`},
+	{"camera name too long", camera("    name: " + strings.Repeat("a", 33) + "\n    url: rtsp://h/\n"),
+		`cameras[0].name: invalid name "` + strings.Repeat("a", 33) + `" (want 1-32 of a-z 0-9 _ -)`},
+	{"camera name duplicate", "version: 1\ncameras:\n  - {name: front, url: rtsp://a/}\n  - {name: front, url: rtsp://b/}\n",
+		`cameras[1].name: duplicate name "front"`},
+	{"camera url missing", camera("    name: a\n"), "cameras[0].url: required"},
+	{"camera url scheme", camera("    name: a\n    url: http://user:secret@h/\n"), "cameras[0].url: scheme must be rtsp or rtsps"},
+	{"camera url without scheme", camera("    name: a\n    url: 192.168.1.2:554/s\n"), "cameras[0].url: not a valid URL"},
+	{"camera url host", camera("    name: a\n    url: rtsp:///stream1\n"), "cameras[0].url: missing host"},
+	{"camera url unparsable", camera("    name: a\n    url: \"rtsp://user:secret@[::1\"\n"), "cameras[0].url: not a valid URL"},
+	{"camera sub_url scheme", camera("    name: a\n    url: rtsp://h/\n    sub_url: http://h/\n"), "cameras[0].sub_url: scheme must be rtsp or rtsps"},
+	{"camera transport", camera("    name: a\n    url: rtsp://h/\n    transport: quic\n"), `cameras[0].transport: invalid transport "quic" (want tcp or udp)`},
+	{"camera enabled", camera("    name: a\n    url: rtsp://h/\n    enabled: maybe\n"), `cameras[0].enabled: must be true or false, got "maybe"`},
+	{"camera lat range", camera("    name: a\n    url: rtsp://h/\n    location: {lat: 91, lon: 0}\n"), "cameras[0].location.lat: must be between -90 and 90"},
+	{"camera lon range", camera("    name: a\n    url: rtsp://h/\n    location: {lat: 0, lon: -180.5}\n"), "cameras[0].location.lon: must be between -180 and 180"},
+	{"camera lat text", camera("    name: a\n    url: rtsp://h/\n    location: {lat: north}\n"), `cameras[0].location.lat: must be a number, got "north"`},
+	{"camera lat NaN", camera("    name: a\n    url: rtsp://h/\n    location: {lat: .nan}\n"), `cameras[0].location.lat: must be a number, got ".nan"`},
+	{"camera location key", camera("    name: a\n    url: rtsp://h/\n    location: {lng: 1}\n"), "cameras[0].location.lng: unknown key"},
+	{"camera max_age", camera("    name: a\n    url: rtsp://h/\n    retention: {max_age: 10s}\n"),
+		"cameras[0].retention.max_age: must be 0 (no limit) or at least storage.segment_duration (60s)"},
+	{"camera max_bytes", camera("    name: a\n    url: rtsp://h/\n    retention: {max_bytes: lots}\n"), `cameras[0].retention.max_bytes: invalid size "lots"`},
+	{"camera min_free is global only", camera("    name: a\n    url: rtsp://h/\n    retention: {min_free: 1GB}\n"), "cameras[0].retention.min_free: unknown key"},
+	{"second camera", "version: 1\ncameras:\n  - {name: a, url: rtsp://h/}\n  - {name: b, url: rtsp://h/, urll: x}\n", "cameras[1].urll: unknown key"},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorTests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("got config %+v, want error %q", c, tt.want)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got error %q, want %q", got, tt.want)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error %q leaks the camera password", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,113 @@
+package nvr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/ui"
+)
+
+// Node is one running Porchlight: the recorder and the HTTP server, wired together.
+type Node struct {
+	cfg  *Config
+	log  *slog.Logger
+	rec  *recorder.Recorder
+	http *ui.Server
+}
+
+// NewNode builds a node from a loaded config and binds its HTTP listener.
+func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dataDir := cfg.DataDir()
+	token, err := ui.ReadToken(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("api token: %w (run porchlight init first)", err)
+	}
+	rec, err := recorder.New(recorderConfig(cfg, log))
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		rec.Collector())
+	srv := &ui.Server{Listen: cfg.HTTP.Listen, Token: token, Cameras: cameraAPI{rec}, Registry: reg,
+		Logger: log.With("component", "http")}
+	if err := srv.Start(); err != nil {
+		return nil, errors.Join(err, rec.Close())
+	}
+	return &Node{cfg: cfg, log: log, rec: rec, http: srv}, nil
+}
+
+// HTTPAddr is the address the API listens on.
+func (n *Node) HTTPAddr() string { return n.http.Addr() }
+
+// Run runs the node until ctx is done. It stops the HTTP server first, then the recorder, each with a
+// deadline, and returns when both have stopped.
+func (n *Node) Run(ctx context.Context) error {
+	httpCtx, stopHTTP := context.WithCancel(context.Background())
+	recCtx, stopRec := context.WithCancel(context.Background())
+	defer stopHTTP()
+	defer stopRec()
+	httpDone := make(chan error, 1)
+	recDone := make(chan error, 1)
+	go func() { httpDone <- n.http.Run(httpCtx) }()
+	go func() { recDone <- n.rec.Run(recCtx) }()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-httpDone:
+		httpDone <- err
+	case err = <-recDone:
+		recDone <- err
+	}
+	stopHTTP()
+	if e := waitFor(httpDone, 3*time.Second, "http server"); e != nil {
+		err = errors.Join(err, e)
+	}
+	stopRec()
+	if e := waitFor(recDone, 4*time.Second, "recorder"); e != nil {
+		return errors.Join(err, e) // the recorder may still be writing: leave the index open
+	}
+	return errors.Join(err, n.rec.Close())
+}
+
+func waitFor(done chan error, d time.Duration, what string) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("%s did not stop within %s", what, d)
+	}
+}
+
+// recorderConfig translates the config file into the recorder's config.
+func recorderConfig(cfg *Config, log *slog.Logger) recorder.Config {
+	rc := recorder.Config{
+		DataDir:         cfg.DataDir(),
+		SegmentDuration: time.Duration(cfg.Storage.SegmentDuration),
+		PartDuration:    time.Duration(cfg.Storage.PartDuration),
+		FsyncInterval:   time.Duration(cfg.Storage.FsyncInterval),
+		QueueDuration:   time.Duration(cfg.Storage.Queue),
+		Retention: recorder.Limits{MaxAge: time.Duration(cfg.Retention.MaxAge),
+			MaxBytes: int64(cfg.Retention.MaxBytes)},
+		MinFree: int64(cfg.Retention.MinFree),
+		Logger:  log,
+	}
+	for _, c := range cfg.Cameras {
+		rc.Cameras = append(rc.Cameras, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
+			Transport: string(c.Transport), Disabled: !c.Enabled,
+			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)}})
+	}
+	return rc
+}

@@ -1,0 +1,21 @@
+// Package recorder records RTSP cameras to local disk and answers what it recorded.
+//
+// Each camera stream (a main stream and an optional sub-stream) runs a gortsplib client on the network
+// side and a segment writer on the disk side, joined by a bounded queue:
+//
+//	camera ─RTSP─► session ─► muxer ──queue──► writer ─► segment files + index (bbolt)
+//	                            └──────────► live hub ─► subscribers (the UI's live view)
+//
+// The muxer assigns every frame a wall-clock time (package timing), cuts fragmented-MP4 parts of at most
+// one second and segments of about a minute at keyframes, and never blocks on the disk: when the queue is
+// full it drops whole GOPs and counts them. The writer appends each part with one write, fsyncs by
+// policy and only then records the part in the index, so the index never points at bytes that a power
+// loss could take. On start-up, recovery scans segment files the index does not fully know and cuts torn
+// tails, so kill -9 loses at most the part being assembled (at most one second).
+//
+// Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
+// and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
+// free-space floor, never the open segment nor a held range.
+//
+// The package does not know about the HTTP API, the neighborhood, or the config file: nvr wires it.
+package recorder

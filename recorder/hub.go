@@ -1,0 +1,112 @@
+package recorder
+
+import (
+	"sync"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// LivePart is one fMP4 part as it left the camera's muxer. Data is shared by every subscriber: never
+// modify it.
+type LivePart struct {
+	Init         []byte    // init of the segment the part belongs to (shared)
+	SegmentID    uint64    // changes when a new init applies
+	SegmentStart time.Time // wall time of the segment's media time 0
+	Data         []byte    // moof+mdat
+	Key          bool      // starts with a keyframe: a good place for a new viewer to begin
+	Skipped      bool      // the subscriber fell behind and parts before this one were skipped
+}
+
+// Hub fans the live parts of one stream out to any number of subscribers without copying them. A slow
+// subscriber does not hold the others back: its channel fills, it misses parts, and it resumes at the next
+// keyframe part with Skipped set.
+type Hub struct {
+	mu      sync.Mutex
+	init    []byte
+	seg     *index.Segment
+	gop     []LivePart // parts since the last keyframe part, for a new subscriber's fast start
+	subs    map[*subscriber]struct{}
+	closed  bool
+	segment uint64
+}
+
+type subscriber struct {
+	ch      chan LivePart
+	lagging bool
+}
+
+func newHub() *Hub { return &Hub{subs: make(map[*subscriber]struct{})} }
+
+// Subscribe returns a channel of live parts, starting with the current GOP, and a function that ends the
+// subscription. buffer is how many parts may wait in the channel.
+func (h *Hub) Subscribe(buffer int) (<-chan LivePart, func()) {
+	if buffer < 1 {
+		buffer = 1
+	}
+	h.mu.Lock()
+	s := &subscriber{ch: make(chan LivePart, buffer+len(h.gop))}
+	for _, p := range h.gop {
+		s.ch <- p
+	}
+	if h.closed {
+		close(s.ch)
+	} else {
+		h.subs[s] = struct{}{}
+	}
+	h.mu.Unlock()
+	var once sync.Once
+	return s.ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			if _, ok := h.subs[s]; ok {
+				delete(h.subs, s)
+				close(s.ch)
+			}
+			h.mu.Unlock()
+		})
+	}
+}
+
+func (h *Hub) startSegment(rec *index.Segment, init []byte) {
+	h.mu.Lock()
+	h.init, h.seg, h.segment, h.gop = init, rec, rec.ID, nil
+	h.mu.Unlock()
+}
+
+func (h *Hub) publish(data []byte, key bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.seg == nil {
+		return
+	}
+	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: data, Key: key}
+	if key {
+		h.gop = h.gop[:0:0]
+	}
+	h.gop = append(h.gop, p)
+	for s := range h.subs {
+		if s.lagging && !key {
+			continue
+		}
+		q := p
+		q.Skipped = s.lagging
+		select {
+		case s.ch <- q:
+			s.lagging = false
+		default:
+			s.lagging = true
+		}
+	}
+}
+
+// close ends every subscription.
+func (h *Hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for s := range h.subs {
+		close(s.ch)
+		delete(h.subs, s)
+	}
+}

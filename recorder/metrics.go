@@ -1,0 +1,67 @@
+package recorder
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Collector returns a Prometheus collector of every stream's counters and disk usage. The HTTP server
+// registers it; the recorder keeps no registry of its own.
+func (r *Recorder) Collector() prometheus.Collector { return (*collector)(r) }
+
+type collector Recorder
+
+var (
+	labels     = []string{"camera", "stream"}
+	mBytesIn   = prometheus.NewDesc("porchlight_recorder_media_bytes_total", "Media bytes received and packed into parts.", labels, nil)
+	mBytesOut  = prometheus.NewDesc("porchlight_recorder_written_bytes_total", "Bytes written to segment files.", labels, nil)
+	mFrames    = prometheus.NewDesc("porchlight_recorder_frames_total", "Video frames received.", labels, nil)
+	mDroppedG  = prometheus.NewDesc("porchlight_recorder_dropped_gops_total", "GOPs dropped because the disk fell behind.", labels, nil)
+	mDroppedF  = prometheus.NewDesc("porchlight_recorder_dropped_frames_total", "Frames not recorded (dropped GOPs, waiting for a keyframe, failed writes).", labels, nil)
+	mReconn    = prometheus.NewDesc("porchlight_recorder_reconnects_total", "Camera reconnects.", labels, nil)
+	mDiscont   = prometheus.NewDesc("porchlight_recorder_discontinuities_total", "Timestamp discontinuities that started a new run.", labels, nil)
+	mWriteSec  = prometheus.NewDesc("porchlight_recorder_write_seconds_total", "Time spent in segment writes.", labels, nil)
+	mWrites    = prometheus.NewDesc("porchlight_recorder_writes_total", "Segment writes (one per part).", labels, nil)
+	mDeleted   = prometheus.NewDesc("porchlight_recorder_retention_deleted_bytes_total", "Bytes deleted by retention.", labels, nil)
+	mDisk      = prometheus.NewDesc("porchlight_recorder_disk_bytes", "Bytes of footage on disk.", labels, nil)
+	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
+	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
+)
+
+// Describe implements prometheus.Collector.
+func (c *collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont,
+		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording} {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (c *collector) Collect(ch chan<- prometheus.Metric) {
+	r := (*Recorder)(c)
+	for _, s := range r.order {
+		st := s.stats.snapshot()
+		lv := []string{s.camera, s.name}
+		counter := func(d *prometheus.Desc, v float64) {
+			ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, lv...)
+		}
+		counter(mBytesIn, float64(st.BytesIn))
+		counter(mBytesOut, float64(st.BytesOut))
+		counter(mFrames, float64(st.Frames))
+		counter(mDroppedG, float64(st.DroppedGOPs))
+		counter(mDroppedF, float64(st.Dropped))
+		counter(mReconn, float64(st.Reconnects))
+		counter(mDiscont, float64(st.Discont))
+		counter(mWriteSec, float64(st.WriteNanos)/1e9)
+		counter(mWrites, float64(st.Writes))
+		counter(mDeleted, float64(st.Deleted))
+		if u, err := r.db.Usage(s.key); err == nil {
+			ch <- prometheus.MustNewConstMetric(mDisk, prometheus.GaugeValue, float64(u.Bytes), lv...)
+		}
+		ch <- prometheus.MustNewConstMetric(mBitrate, prometheus.GaugeValue, st.BitrateBps, lv...)
+		rec := 0.0
+		if st.State == StateRecording {
+			rec = 1
+		}
+		ch <- prometheus.MustNewConstMetric(mRecording, prometheus.GaugeValue, rec, lv...)
+	}
+}

@@ -1,0 +1,198 @@
+package recorder
+
+import (
+	"sync"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4/seekablebuffer"
+
+	"github.com/porchlight/porchlight/recorder/index"
+	"github.com/porchlight/porchlight/recorder/timing"
+)
+
+// muxer turns the frames of one RTSP session into segments and parts. It runs on the network side: it
+// never touches the disk, it hands parts to a bounded queue and to the live hub. gortsplib may call it from
+// one goroutine per track (UDP), so every entry point takes mu.
+type muxer struct {
+	stream     string
+	segDur     time.Duration
+	partDur    time.Duration
+	ids        *idSource
+	queue      *diskQueue
+	hub        *Hub
+	stats      *streamStats
+	onNewRun   func()
+	mu         sync.Mutex
+	tracks     []*trackState
+	video      *trackState
+	dtsH264    *h264.DTSExtractor
+	dtsH265    *h265.DTSExtractor
+	seg        *openSegment // nil while waiting for a keyframe
+	newRun     bool         // the next segment starts a new run
+	run        uint64
+	partBuf    seekablebuffer.Buffer
+	partSeq    uint32
+	partStart  time.Time
+	partKey    bool // the current part starts with a keyframe
+	partFrames int
+}
+
+// trackState is the per-track part of the muxer.
+type trackState struct {
+	spec    *trackSpec
+	mapper  *timing.Mapper
+	pending *pendingFrame
+	lastDur uint32
+	started bool   // has frames in the open segment
+	base    uint64 // segment-relative media time of the next sample to be put in a part
+	samples []*fmp4.Sample
+	frames  []index.Frame
+}
+
+type pendingFrame struct {
+	ticks     int64 // DTS, from the mapper's run start
+	ptsOffset int32
+	wall      time.Time
+	key       bool
+	payload   []byte
+}
+
+// openSegment is the segment being assembled.
+type openSegment struct {
+	id    uint64
+	start time.Time
+}
+
+func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats) *muxer {
+	m := &muxer{stream: stream, segDur: cfg.SegmentDuration, partDur: cfg.PartDuration, ids: ids, queue: q,
+		hub: hub, stats: st, newRun: true}
+	for _, spec := range tracks {
+		ts := &trackState{spec: spec, mapper: &timing.Mapper{ClockRate: spec.rate}}
+		m.tracks = append(m.tracks, ts)
+		if spec.kind == index.Video {
+			m.video = ts
+		}
+	}
+	m.resetDTS()
+	return m
+}
+
+func (m *muxer) resetDTS() {
+	if m.video.spec.codec == "H265" {
+		m.dtsH265 = h265.NewDTSExtractor()
+	} else {
+		m.dtsH264 = h264.NewDTSExtractor()
+	}
+}
+
+// writeVideo handles one video access unit.
+func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.video
+	m.stats.frame(arrival)
+	changed := t.spec.updateParams(au.nalus)
+	if !t.spec.paramsReady() {
+		return
+	}
+	key := t.spec.isKey(au.nalus)
+	ticks, wall, discont := t.mapper.Map(au.rtpTS, arrival)
+	if discont {
+		m.resetDTS()
+	}
+	dts, err := m.extractDTS(au.nalus, ticks, key)
+	if err != nil || (t.pending != nil && !discont && dts <= t.pending.ticks) {
+		// Non-monotonic or undecodable timing ends the run; recording goes on at the next keyframe.
+		discont = true
+		m.resetDTS()
+		t.mapper.Reset()
+		ticks, wall, _ = t.mapper.Map(au.rtpTS, arrival)
+		dts = ticks
+	}
+	if discont && m.seg != nil {
+		m.stats.discontinuity()
+		m.endSegment()
+		m.newRun = true
+	}
+	if t.pending != nil && m.seg != nil {
+		m.appendSample(t, uint32(dts-t.pending.ticks))
+	}
+	if key && (m.seg == nil || changed || wall.Sub(m.seg.start) >= m.segDur) {
+		m.endSegment()
+		m.startSegment(wall)
+	} else if m.seg != nil && m.partFrames > 0 && (key || wall.Sub(m.partStart) >= m.partDur) {
+		m.flushPart()
+		m.partStart, m.partKey = wall, key
+	}
+	if m.seg == nil {
+		t.pending = nil
+		m.stats.droppedFrame()
+		return
+	}
+	payload, err := h264.AVCC(au.nalus).Marshal()
+	if err != nil {
+		t.pending = nil
+		return
+	}
+	t.pending = &pendingFrame{ticks: dts, ptsOffset: int32(ticks - dts), wall: wall, key: key, payload: payload}
+}
+
+func (m *muxer) extractDTS(nalus [][]byte, pts int64, key bool) (int64, error) {
+	if m.dtsH265 != nil {
+		return m.dtsH265.Extract(nalus, pts)
+	}
+	return m.dtsH264.Extract(nalus, pts)
+}
+
+// writeAudio handles one audio frame.
+func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ticks, wall, discont := t.mapper.Map(au.rtpTS, arrival)
+	if m.seg == nil {
+		return
+	}
+	if discont && t.started {
+		// An audio jump inside a segment: close the pending frame and resume at the next segment.
+		if t.pending != nil {
+			m.appendSample(t, t.lastDur)
+		}
+		t.pending = nil
+		return
+	}
+	if !t.started || t.pending == nil {
+		if t.started {
+			return // waiting for the next segment after an audio jump
+		}
+		off := wall.Sub(m.seg.start)
+		if off < 0 {
+			return // belongs before the segment's first keyframe
+		}
+		t.base = uint64(off) * uint64(t.spec.rate) / uint64(time.Second)
+		t.started = true
+	} else {
+		d := ticks - t.pending.ticks
+		if d <= 0 {
+			return
+		}
+		m.appendSample(t, uint32(d))
+	}
+	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
+}
+
+// appendSample moves the pending frame of t into the current part with the given duration.
+func (m *muxer) appendSample(t *trackState, dur uint32) {
+	p := t.pending
+	t.pending = nil
+	if dur == 0 {
+		dur = 1
+	}
+	t.lastDur = dur
+	t.samples = append(t.samples, &fmp4.Sample{Duration: dur, PTSOffset: p.ptsOffset, IsNonSyncSample: !p.key,
+		Payload: p.payload})
+	t.frames = append(t.frames, index.Frame{Size: uint32(len(p.payload)), Duration: dur, PTSOffset: p.ptsOffset, Key: p.key})
+	m.partFrames++
+}

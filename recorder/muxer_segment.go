@@ -1,0 +1,121 @@
+package recorder
+
+import (
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// startSegment opens a new segment whose media time 0 is the keyframe at wall.
+func (m *muxer) startSegment(wall time.Time) {
+	id := m.ids.next()
+	if m.newRun {
+		m.run, m.newRun = id, false
+		if m.onNewRun != nil {
+			m.onNewRun()
+		}
+	}
+	var inits []*fmp4.InitTrack
+	var tracks []index.Track
+	for i, t := range m.tracks {
+		t.started, t.base, t.samples, t.frames = false, 0, t.samples[:0], t.frames[:0]
+		inits = append(inits, &fmp4.InitTrack{ID: i + 1, TimeScale: t.spec.rate, Codec: t.spec.params})
+		tracks = append(tracks, index.Track{ID: uint32(i + 1), Kind: t.spec.kind, Codec: t.spec.codec, TimeScale: t.spec.rate})
+	}
+	m.video.started = true
+	meta := segMeta{Version: segMetaVersion, Stream: m.stream, ID: id, Run: m.run, Start: wall.UnixNano()}
+	init, err := marshalInit(inits, meta)
+	if err != nil {
+		m.stats.setError(err)
+		return
+	}
+	m.seg = &openSegment{id: id, start: wall}
+	m.partStart, m.partKey, m.partFrames, m.partSeq = wall, true, 0, 0
+	rec := &index.Segment{ID: id, Run: m.run, Start: wall, End: wall, File: segFileName(id),
+		InitSize: uint32(len(init)), Size: int64(len(init)), Tracks: tracks}
+	m.queue.pushControl(queueItem{start: rec, data: init})
+	m.hub.startSegment(rec, init)
+}
+
+// endSegment closes the open segment, if any, after flushing what is pending.
+func (m *muxer) endSegment() {
+	if m.seg == nil {
+		return
+	}
+	for _, t := range m.tracks {
+		if t.pending != nil && t != m.video {
+			m.appendSample(t, t.lastDur)
+		}
+	}
+	// A pending video frame at this point has no successor in this segment: give it the last duration.
+	if m.video.pending != nil {
+		m.appendSample(m.video, m.video.lastDur)
+	}
+	m.flushPart()
+	m.queue.pushControl(queueItem{end: true})
+	m.seg = nil
+}
+
+// flushPart encodes the frames gathered since the last part as one moof+mdat and queues it.
+func (m *muxer) flushPart() {
+	if m.seg == nil || m.partFrames == 0 {
+		return
+	}
+	part := &fmp4.Part{SequenceNumber: m.partSeq}
+	it := queueItem{frames: make([][]index.Frame, len(m.tracks)), bases: make([]uint64, len(m.tracks)), key: m.partKey}
+	var dur uint64
+	for i, t := range m.tracks {
+		part.Tracks = append(part.Tracks, &fmp4.PartTrack{ID: i + 1, BaseTime: t.base, Samples: t.samples})
+		it.frames[i] = append([]index.Frame(nil), t.frames...)
+		it.bases[i] = t.base
+		var d uint64
+		for _, f := range t.frames {
+			d += uint64(f.Duration)
+		}
+		if t == m.video {
+			dur = d
+		}
+		t.base += d
+	}
+	data, moofSize, err := marshalPart(part, &m.partBuf)
+	for _, t := range m.tracks {
+		t.samples, t.frames = t.samples[:0], t.frames[:0]
+	}
+	m.partSeq++
+	m.partFrames = 0
+	if err != nil {
+		m.stats.setError(err)
+		return
+	}
+	it.data, it.moofSize = data, moofSize
+	it.dur = index.TicksToDuration(dur, m.video.spec.rate)
+	if !m.queue.push(it) {
+		// The disk is behind: drop this GOP and what follows until the queue has room at a keyframe.
+		m.stats.droppedGOP(len(it.frames[0]))
+		m.queue.pushControl(queueItem{end: true})
+		m.seg = nil
+		m.newRun = true
+		for _, t := range m.tracks {
+			t.pending = nil
+		}
+		return
+	}
+	m.stats.part(len(data))
+	m.hub.publish(data, m.partKey)
+}
+
+// senderReport passes an RTCP sender report to the track's clock.
+func (m *muxer) senderReport(t *trackState, rtpTS uint32, ntp time.Time) {
+	m.mu.Lock()
+	t.mapper.SenderReport(rtpTS, ntp)
+	m.mu.Unlock()
+}
+
+// close ends the open segment when the session ends.
+func (m *muxer) close() {
+	m.mu.Lock()
+	m.endSegment()
+	m.mu.Unlock()
+}

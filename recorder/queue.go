@@ -1,0 +1,104 @@
+package recorder
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// queueItem is one instruction for a stream's disk writer: start a segment, write a part, or end the
+// segment.
+type queueItem struct {
+	start    *index.Segment // non-nil: create the segment file and write data (the init)
+	end      bool           // close the open segment
+	data     []byte         // init or moof+mdat
+	moofSize uint32
+	frames   [][]index.Frame // per track, for a part
+	bases    []uint64        // per track, segment-relative media time of the part's first sample
+	key      bool            // the part starts with a keyframe
+	dur      time.Duration   // media duration of a part
+}
+
+// diskQueue decouples the network reader from the disk. It is bounded by media duration: when the disk
+// falls behind, push refuses parts and the muxer drops whole GOPs instead of blocking the reader.
+type diskQueue struct {
+	max    time.Duration
+	mu     sync.Mutex
+	items  []queueItem
+	queued time.Duration
+	wake   chan struct{}
+}
+
+func newDiskQueue(max time.Duration) *diskQueue {
+	return &diskQueue{max: max, wake: make(chan struct{}, 1)}
+}
+
+// push queues a part unless that would exceed the bound.
+func (q *diskQueue) push(it queueItem) bool {
+	q.mu.Lock()
+	if q.queued+it.dur > q.max && q.queued > 0 {
+		q.mu.Unlock()
+		return false
+	}
+	q.items = append(q.items, it)
+	q.queued += it.dur
+	q.mu.Unlock()
+	q.signal()
+	return true
+}
+
+// pushControl queues a segment start or end, which are never refused.
+func (q *diskQueue) pushControl(it queueItem) {
+	q.mu.Lock()
+	q.items = append(q.items, it)
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *diskQueue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pop waits for the next item. It returns false when ctx is done and the queue is empty.
+func (q *diskQueue) pop(ctx context.Context) (queueItem, bool) {
+	for {
+		q.mu.Lock()
+		if len(q.items) > 0 {
+			it := q.items[0]
+			q.items[0] = queueItem{}
+			q.items = q.items[1:]
+			q.queued -= it.dur
+			q.mu.Unlock()
+			return it, true
+		}
+		q.mu.Unlock()
+		select {
+		case <-q.wake:
+		case <-ctx.Done():
+			q.mu.Lock()
+			empty := len(q.items) == 0
+			q.mu.Unlock()
+			if empty {
+				return queueItem{}, false
+			}
+		}
+	}
+}
+
+// idSource hands out segment IDs of one stream.
+type idSource struct {
+	mu   sync.Mutex
+	last uint64
+}
+
+func (s *idSource) next() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last++
+	return s.last
+}

@@ -1,0 +1,159 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// Errors callers branch on.
+var (
+	ErrUnknownCamera = errors.New("unknown camera")
+	ErrNoRecording   = errors.New("nothing recorded in that range")
+)
+
+// Recorder records every configured camera to disk and answers questions about what it recorded.
+type Recorder struct {
+	cfg     Config
+	db      *index.DB
+	mu      sync.Mutex
+	streams map[string]*stream // by stream key "camera/main"
+	order   []*stream
+	holds   holds
+	retMu   sync.Mutex // serialises retention passes (the periodic one and a full disk's)
+}
+
+// New validates cfg and opens the index. Run starts recording.
+func New(cfg Config) (*Recorder, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	db, err := index.Open(filepath.Join(cfg.DataDir, "index.db"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("recorder: open index: %w", err)
+	}
+	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream)}
+	for _, cam := range cfg.Cameras {
+		if err := r.addStream(cam, "main", cam.URL); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if cam.SubURL != "" {
+			if err := r.addStream(cam, "sub", cam.SubURL); err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+func (r *Recorder) addStream(cam CameraConfig, name, url string) error {
+	key := cam.Name + "/" + name
+	st := &streamStats{s: StreamStatus{Camera: cam.Name, Stream: name, State: StateConnecting}}
+	if cam.Disabled {
+		st.s.State = StateDisabled
+	}
+	ids := &idSource{}
+	if last, err := r.db.Last(key); err == nil {
+		ids.last = last.ID
+	} else if !errors.Is(err, index.ErrNotFound) {
+		return fmt.Errorf("recorder: %s: %w", key, err)
+	}
+	s := &stream{camera: cam.Name, name: name, key: key, url: url, transport: cam.Transport, cfg: &r.cfg,
+		now: r.cfg.Now, readTimeout: r.cfg.ReadTimeout, ids: ids, queue: newDiskQueue(r.cfg.QueueDuration),
+		hub: newHub(), stats: st,
+		log: r.cfg.Logger.With("component", "recorder", "camera", cam.Name, "stream", name)}
+	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
+		now: r.cfg.Now, log: s.log, stats: st}
+	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }
+	r.streams[key] = s
+	r.order = append(r.order, s)
+	return nil
+}
+
+// Run recovers what a crash left, then records until ctx is done. It returns when every session and
+// writer has stopped.
+func (r *Recorder) Run(ctx context.Context) error {
+	for _, s := range r.order {
+		if err := r.recoverStream(s); err != nil {
+			s.log.Error("recovery failed", "err", err)
+		}
+	}
+	var sessions, writers sync.WaitGroup
+	wctx, stopWriters := context.WithCancel(context.Background())
+	defer stopWriters()
+	for _, s := range r.order {
+		writers.Go(func() { s.writer.run(wctx, s.queue) })
+		if r.cameraDisabled(s.camera) {
+			continue
+		}
+		sessions.Go(func() { s.supervise(ctx) })
+	}
+	var ret sync.WaitGroup
+	ret.Go(func() { r.retentionLoop(ctx) })
+	<-ctx.Done()
+	sessions.Wait() // sessions end first, so their final parts reach the queues
+	stopWriters()   // writers drain their queues, then stop
+	writers.Wait()
+	ret.Wait()
+	for _, s := range r.order {
+		s.hub.close()
+	}
+	return nil
+}
+
+func (r *Recorder) cameraDisabled(name string) bool {
+	for _, c := range r.cfg.Cameras {
+		if c.Name == name {
+			return c.Disabled
+		}
+	}
+	return false
+}
+
+// stream finds a stream by camera and stream name ("" means "main").
+func (r *Recorder) stream(camera, name string) (*stream, error) {
+	if name == "" {
+		name = "main"
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.streams[camera+"/"+name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q (stream %q)", ErrUnknownCamera, camera, name)
+	}
+	return s, nil
+}
+
+// Status returns the health of every stream, in config order.
+func (r *Recorder) Status() []StreamStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]StreamStatus, 0, len(r.order))
+	for _, s := range r.order {
+		st := s.stats.snapshot()
+		if u, err := r.db.Usage(s.key); err == nil {
+			st.DiskBytes, st.Oldest = u.Bytes, u.Oldest
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// Close closes the index. Call it after Run has returned (or instead of Run).
+func (r *Recorder) Close() error { return r.db.Close() }
+
+// Live returns the live hub of a camera stream.
+func (r *Recorder) Live(camera, stream string) (*Hub, error) {
+	s, err := r.stream(camera, stream)
+	if err != nil {
+		return nil, err
+	}
+	return s.hub, nil
+}

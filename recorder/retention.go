@@ -1,0 +1,93 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// oldestBatch is how many of each stream's oldest segments one retention pass considers.
+const oldestBatch = 256
+
+var errStop = errors.New("stop")
+
+func (r *Recorder) retentionLoop(ctx context.Context) {
+	t := time.NewTicker(r.cfg.RetentionInterval)
+	defer t.Stop()
+	for {
+		r.applyRetention(0)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// freeNow is called by a writer whose write failed on a full disk: it deletes the oldest deletable
+// footage, at least need bytes of it, and reports whether anything was deleted.
+func (r *Recorder) freeNow(need int64) bool {
+	return r.applyRetention(max(need, 1)) > 0
+}
+
+// applyRetention runs one retention pass and returns how many segments it deleted.
+func (r *Recorder) applyRetention(need int64) int {
+	r.retMu.Lock()
+	defer r.retMu.Unlock()
+	in := retentionInput{now: r.cfg.Now(), global: r.cfg.Retention, cameras: map[string]Limits{},
+		oldest: map[string][]candidate{}, bytes: map[string]int64{}, free: -1, minFree: r.cfg.MinFree,
+		need: need, held: r.holds.covers, open: map[string]uint64{}}
+	for _, c := range r.cfg.Cameras {
+		in.cameras[c.Name] = c.Retention
+	}
+	if r.cfg.MinFree > 0 {
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(r.cfg.DataDir, &st); err == nil {
+			in.free = int64(st.Bavail) * int64(st.Bsize)
+		}
+	}
+	for _, s := range r.order {
+		u, err := r.db.Usage(s.key)
+		if err != nil {
+			continue
+		}
+		in.bytes[s.key] = u.Bytes
+		if cur := s.writer.current(); cur != nil {
+			in.open[s.key] = cur.ID
+		}
+		var cands []candidate
+		_ = r.db.Summaries(s.key, func(seg *index.Segment) error {
+			cands = append(cands, candidate{key: s.key, camera: s.camera, id: seg.ID, start: seg.Start,
+				end: seg.End, size: seg.Size, file: seg.File})
+			if len(cands) >= oldestBatch {
+				return errStop
+			}
+			return nil
+		})
+		in.oldest[s.key] = cands
+	}
+	del := planRetention(in)
+	for _, c := range del {
+		s := r.streams[c.key]
+		path := filepath.Join(streamDir(r.cfg.DataDir, c.key), c.file)
+		// The file goes first: a crash in between leaves an index row without a file, which start-up
+		// removes, never a file without a row, which recovery would bring back.
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Warn("retention: remove segment", "file", path, "err", err)
+			continue
+		}
+		if err := r.db.Delete(c.key, c.id); err != nil && !errors.Is(err, index.ErrNotFound) {
+			s.log.Warn("retention: delete index row", "id", c.id, "err", err)
+		}
+		s.stats.deleted(c.size)
+	}
+	if len(del) > 0 {
+		r.cfg.Logger.Info("retention deleted segments", "component", "recorder", "segments", len(del))
+	}
+	return len(del)
+}

@@ -1,0 +1,82 @@
+package recorder
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// segs makes n consecutive one-minute segments of size bytes each for a stream, starting at t0.
+func segs(key, camera string, t0 time.Time, n int, size int64) []candidate {
+	out := make([]candidate, n)
+	for i := range out {
+		s := t0.Add(time.Duration(i) * time.Minute)
+		out[i] = candidate{key: key, camera: camera, id: uint64(i + 1), start: s, end: s.Add(time.Minute), size: size,
+			file: fmt.Sprint(i + 1)}
+	}
+	return out
+}
+
+func ids(c []candidate) []string {
+	out := make([]string, len(c))
+	for i, x := range c {
+		out[i] = fmt.Sprintf("%s#%d", x.key, x.id)
+	}
+	return out
+}
+
+func TestPlanRetention(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	now := t0.Add(10 * time.Minute)
+	a := segs("a/main", "a", t0, 10, 100)
+	b := segs("b/main", "b", t0.Add(30*time.Second), 10, 100)
+	base := func() retentionInput {
+		return retentionInput{now: now, cameras: map[string]Limits{},
+			oldest: map[string][]candidate{"a/main": a, "b/main": b},
+			bytes:  map[string]int64{"a/main": 1000, "b/main": 1000}, free: -1}
+	}
+	tests := []struct {
+		name string
+		mod  func(*retentionInput)
+		want []string
+	}{
+		{"no limits", func(in *retentionInput) {}, []string{}},
+		{"global max age", func(in *retentionInput) { in.global.MaxAge = 8 * time.Minute },
+			[]string{"a/main#1", "b/main#1"}},
+		{"camera max age tighter than global", func(in *retentionInput) {
+			in.global.MaxAge = 8 * time.Minute
+			in.cameras["a"] = Limits{MaxAge: 7 * time.Minute}
+		}, []string{"a/main#1", "a/main#2", "b/main#1"}},
+		{"camera max bytes", func(in *retentionInput) { in.cameras["b"] = Limits{MaxBytes: 750} },
+			[]string{"b/main#1", "b/main#2", "b/main#3"}},
+		{"global max bytes deletes globally oldest first", func(in *retentionInput) { in.global.MaxBytes = 1650 },
+			[]string{"a/main#1", "b/main#1", "a/main#2", "b/main#2"}},
+		{"free-space floor", func(in *retentionInput) { in.free, in.minFree = 50, 300 },
+			[]string{"a/main#1", "b/main#1", "a/main#2"}},
+		{"need after a failed write", func(in *retentionInput) { in.need = 1 }, []string{"a/main#1"}},
+		{"held range is kept, younger deleted instead", func(in *retentionInput) {
+			in.need = 150
+			in.oldest = map[string][]candidate{"a/main": a}
+			in.held = func(camera string, s, e time.Time) bool { return camera == "a" && s.Before(t0.Add(90*time.Second)) }
+		}, []string{"a/main#3", "a/main#4"}},
+		{"open segment is never deleted", func(in *retentionInput) {
+			in.oldest = map[string][]candidate{"a/main": a[:1]}
+			in.open = map[string]uint64{"a/main": 1}
+			in.need = 1
+		}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := base()
+			tt.mod(&in)
+			got := ids(planRetention(in))
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		})
+	}
+}

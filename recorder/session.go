@@ -1,0 +1,107 @@
+package recorder
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v4"
+	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/bluenviron/gortsplib/v4/pkg/description"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// runSession connects to the stream's camera and records until the connection fails or ctx is done.
+func (s *stream) runSession(ctx context.Context) error {
+	u, err := base.ParseURL(s.url)
+	if err != nil {
+		return fmt.Errorf("camera url: %w", err)
+	}
+	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
+		return fmt.Errorf("camera url: scheme %q is not rtsp or rtsps", u.Scheme)
+	}
+	transport := gortsplib.TransportTCP
+	if s.transport == "udp" {
+		transport = gortsplib.TransportUDP
+	}
+	c := &gortsplib.Client{
+		Scheme:      u.Scheme,
+		Host:        u.Host,
+		Transport:   &transport,
+		ReadTimeout: s.readTimeout,
+		// Cameras serve RTSPS with self-signed certificates; the stream is on the owner's LAN.
+		TLSConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec
+	}
+	if err := c.Start2(); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer c.Close()
+	desc, _, err := c.Describe(u)
+	if err != nil {
+		return fmt.Errorf("describe: %w", err)
+	}
+	tracks, err := pickTracks(desc)
+	if err != nil {
+		return err
+	}
+	var medias []*description.Media
+	codecs := make([]string, 0, len(tracks))
+	for _, t := range tracks {
+		medias = append(medias, t.media)
+		codecs = append(codecs, t.codec)
+	}
+	if err := c.SetupAll(desc.BaseURL, medias); err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	mux := newMuxer(s.key, tracks, s.cfg, s.ids, s.queue, s.hub, s.stats)
+	defer mux.close()
+	for i, t := range tracks {
+		ts := mux.tracks[i]
+		c.OnPacketRTP(t.media, t.format, func(pkt *rtp.Packet) {
+			arrival := s.now()
+			aus, err := t.decode(pkt)
+			if err != nil {
+				return // a lost or malformed packet; the decoder resynchronises by itself
+			}
+			for _, au := range aus {
+				if t.kind == index.Video {
+					mux.writeVideo(au, arrival)
+				} else {
+					mux.writeAudio(ts, au, arrival)
+				}
+			}
+		})
+		c.OnPacketRTCP(t.media, func(pkt rtcp.Packet) {
+			if sr, ok := pkt.(*rtcp.SenderReport); ok {
+				mux.senderReport(ts, sr.RTPTime, ntpTime(sr.NTPTime))
+			}
+		})
+	}
+	if _, err := c.Play(nil); err != nil {
+		return fmt.Errorf("play: %w", err)
+	}
+	s.stats.setState(StateConnecting, nil, codecs)
+	s.log.Info("camera connected", "codecs", codecs, "transport", transport.String())
+	errc := make(chan error, 1)
+	go func() { errc <- c.Wait() }()
+	select {
+	case <-ctx.Done():
+		c.Close()
+		<-errc
+		return ctx.Err()
+	case err := <-errc:
+		return fmt.Errorf("stream: %w", err)
+	}
+}
+
+// ntpTime converts a 64-bit NTP timestamp to time.Time.
+func ntpTime(v uint64) time.Time {
+	const ntpEpochOffset = 2208988800
+	secs := int64(v>>32) - ntpEpochOffset
+	frac := int64(v & 0xffffffff)
+	return time.Unix(secs, frac*1e9>>32).UTC()
+}

@@ -1,0 +1,150 @@
+package recorder
+
+import (
+	"sync"
+	"time"
+)
+
+// State is what a camera stream is doing.
+type State string
+
+// Stream states.
+const (
+	StateConnecting State = "connecting"
+	StateRecording  State = "recording"
+	StateError      State = "error"
+	StateDisabled   State = "disabled"
+)
+
+// StreamStatus is a snapshot of one stream's health.
+type StreamStatus struct {
+	Camera      string    `json:"camera"`
+	Stream      string    `json:"stream"` // "main" or "sub"
+	State       State     `json:"state"`
+	LastError   string    `json:"last_error,omitempty"`
+	Codecs      []string  `json:"codecs,omitempty"`
+	BitrateBps  float64   `json:"bitrate_bps"`
+	FPS         float64   `json:"fps"`
+	LastFrame   time.Time `json:"last_frame,omitzero"`
+	Reconnects  uint64    `json:"reconnects"`
+	Frames      uint64    `json:"frames"`
+	BytesIn     uint64    `json:"bytes_in"`      // media bytes packed into parts
+	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
+	DroppedGOPs uint64    `json:"dropped_gops"`
+	Dropped     uint64    `json:"dropped_frames"`
+	Discont     uint64    `json:"discontinuities"`
+	WriteNanos  uint64    `json:"write_nanos"`   // total time spent in write calls
+	Deleted     uint64    `json:"deleted_bytes"` // bytes retention removed
+	DiskBytes   int64     `json:"disk_bytes"`    // footage of this stream on disk
+	Oldest      time.Time `json:"oldest,omitzero"`
+	Writes      uint64    `json:"writes"`
+}
+
+// streamStats collects a stream's counters; every method is safe for concurrent use.
+type streamStats struct {
+	mu  sync.Mutex
+	s   StreamStatus
+	win rateWindow
+}
+
+// rateWindow estimates bitrate and frame rate over the last few seconds.
+type rateWindow struct {
+	start  time.Time
+	bytes  uint64
+	frames uint64
+}
+
+const rateWindowLen = 5 * time.Second
+
+func (st *streamStats) frame(at time.Time) {
+	st.mu.Lock()
+	st.s.Frames++
+	st.s.LastFrame = at
+	st.win.frames++
+	if st.s.State != StateRecording {
+		st.s.State = StateRecording
+		st.s.LastError = ""
+	}
+	if w := at.Sub(st.win.start); w >= rateWindowLen {
+		if !st.win.start.IsZero() {
+			st.s.FPS = float64(st.win.frames) / w.Seconds()
+			st.s.BitrateBps = float64(st.win.bytes) * 8 / w.Seconds()
+		}
+		st.win = rateWindow{start: at}
+	}
+	st.mu.Unlock()
+}
+
+func (st *streamStats) part(n int) {
+	st.mu.Lock()
+	st.s.BytesIn += uint64(n)
+	st.win.bytes += uint64(n)
+	st.mu.Unlock()
+}
+
+func (st *streamStats) wrote(n int, took time.Duration) {
+	st.mu.Lock()
+	st.s.BytesOut += uint64(n)
+	st.s.Writes++
+	st.s.WriteNanos += uint64(took)
+	st.mu.Unlock()
+}
+
+func (st *streamStats) droppedGOP(frames int) {
+	st.mu.Lock()
+	st.s.DroppedGOPs++
+	st.s.Dropped += uint64(frames)
+	st.mu.Unlock()
+}
+
+func (st *streamStats) droppedFrame() { st.droppedFrames(1) }
+
+func (st *streamStats) droppedFrames(n int) {
+	st.mu.Lock()
+	st.s.Dropped += uint64(n)
+	st.mu.Unlock()
+}
+
+func (st *streamStats) discontinuity() {
+	st.mu.Lock()
+	st.s.Discont++
+	st.mu.Unlock()
+}
+
+func (st *streamStats) setState(s State, err error, codecs []string) {
+	st.mu.Lock()
+	st.s.State = s
+	if err != nil {
+		st.s.LastError = err.Error()
+	}
+	if codecs != nil {
+		st.s.Codecs = codecs
+	}
+	st.mu.Unlock()
+}
+
+func (st *streamStats) setError(err error) {
+	st.mu.Lock()
+	st.s.LastError = err.Error()
+	st.mu.Unlock()
+}
+
+func (st *streamStats) deleted(n int64) {
+	st.mu.Lock()
+	st.s.Deleted += uint64(n)
+	st.mu.Unlock()
+}
+
+func (st *streamStats) reconnect() {
+	st.mu.Lock()
+	st.s.Reconnects++
+	st.mu.Unlock()
+}
+
+func (st *streamStats) snapshot() StreamStatus {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	s := st.s
+	s.Codecs = append([]string(nil), s.Codecs...)
+	return s
+}

@@ -1,0 +1,39 @@
+package timing
+
+import "time"
+
+// drainFraction sets how much a late stream's lateness must shrink per JumpThreshold of media time to
+// count as a draining backlog rather than a broken timeline: JumpThreshold/drainFraction, i.e. delivery
+// at 1.1 times real time or faster.
+const drainFraction = 10
+
+// lateState follows a stretch of frames that arrive more than JumpThreshold later than the timeline
+// predicts.
+type lateState struct {
+	active bool
+	lag    time.Duration // lateness at the last point where the backlog was seen to drain
+	ticks  int64         // media time of that point
+}
+
+// discontinuous reports whether a frame at media time ticks, arriving lag after the time the run's
+// timeline predicts for it (lag = d - c, negative when early), must start a new run. It updates the
+// lateness state; the rules are in the package documentation.
+func (m *Mapper) discontinuous(lag time.Duration, ticks int64) bool {
+	switch {
+	case lag < -m.jump:
+		// Early: no network delay explains a frame that arrives before it was captured.
+		return true
+	case lag <= m.jump:
+		m.late.active = false
+		return false
+	case !m.late.active:
+		m.late = lateState{active: true, lag: lag, ticks: ticks}
+		return false
+	case lag <= m.late.lag-m.jump/drainFraction:
+		// The backlog drains: a stall's burst is catching up with real time.
+		m.late.lag, m.late.ticks = lag, ticks
+		return false
+	default:
+		return ticks-m.late.ticks > m.jumpTicks
+	}
+}

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"time"
+)
+
+// Errors the Cameras implementation returns for the API to map to status codes.
+var (
+	ErrNotFound    = errors.New("not found")    // unknown camera or stream: 404
+	ErrNoRecording = errors.New("no recording") // nothing recorded in range: 404
+	ErrBadRequest  = errors.New("bad request")  // invalid parameters: 400
+)
+
+// Camera is one camera stream as the API lists it.
+type Camera struct {
+	Name       string    `json:"name"`
+	Stream     string    `json:"stream"`
+	State      string    `json:"state"`
+	LastError  string    `json:"last_error,omitempty"`
+	Codecs     []string  `json:"codecs"`
+	Codec      string    `json:"codec"` // the video codec
+	BitrateBps float64   `json:"bitrate_bps"`
+	FPS        float64   `json:"fps"`
+	LastFrame  time.Time `json:"last_frame,omitzero"`
+	Reconnects uint64    `json:"reconnects"`
+	Bytes      int64     `json:"bytes"` // footage on disk
+	Oldest     time.Time `json:"oldest,omitzero"`
+	Dropped    uint64    `json:"dropped_frames"`
+}
+
+// Span is a recorded time range without gaps.
+type Span struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Clip is an MP4 ready to serve with Range and ETag.
+type Clip interface {
+	io.ReadSeeker
+	io.Closer
+	Size() int64
+	ETag() string
+	ModTime() time.Time
+}
+
+// Cameras is what the API needs of the recorder.
+type Cameras interface {
+	Cameras() []Camera
+	Recordings(camera, stream string, start, end time.Time) ([]Span, error)
+	Export(camera, stream string, start, end time.Time) (Clip, error)
+}
