@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -25,6 +26,8 @@ type Recorder struct {
 	order   []*stream
 	holds   holds
 	retMu   sync.Mutex // serialises retention passes (the periodic one and a full disk's)
+
+	recoverOnce sync.Once
 }
 
 // New validates cfg and opens the index. Run starts recording.
@@ -32,6 +35,9 @@ func New(cfg Config) (*Recorder, error) {
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("recorder: %w", err)
 	}
 	db, err := index.Open(filepath.Join(cfg.DataDir, "index.db"), nil)
 	if err != nil {
@@ -80,11 +86,7 @@ func (r *Recorder) addStream(cam CameraConfig, name, url string) error {
 // Run recovers what a crash left, then records until ctx is done. It returns when every session and
 // writer has stopped.
 func (r *Recorder) Run(ctx context.Context) error {
-	for _, s := range r.order {
-		if err := r.recoverStream(s); err != nil {
-			s.log.Error("recovery failed", "err", err)
-		}
-	}
+	r.Recover()
 	var sessions, writers sync.WaitGroup
 	wctx, stopWriters := context.WithCancel(context.Background())
 	defer stopWriters()
@@ -106,6 +108,19 @@ func (r *Recorder) Run(ctx context.Context) error {
 		s.hub.close()
 	}
 	return nil
+}
+
+// Recover reconciles the index with the segment files, once: segments a crash left unindexed or
+// indexed in part are scanned (torn tails cut) and rows whose files are gone are dropped. Run calls it;
+// call it directly to inspect a data dir without recording.
+func (r *Recorder) Recover() {
+	r.recoverOnce.Do(func() {
+		for _, s := range r.order {
+			if err := r.recoverStream(s); err != nil {
+				s.log.Error("recovery failed", "err", err)
+			}
+		}
+	})
 }
 
 func (r *Recorder) cameraDisabled(name string) bool {

@@ -37,6 +37,8 @@
 // # Caveats
 //
 // The pacer runs on the wall clock; if it falls more than half a second
-// behind (a stalled machine) it skips ahead rather than bursting. The last
-// AAC frame of each loop is dropped when it would overlap the next loop.
+// behind (a stalled machine) it skips ahead rather than bursting. Audio frames
+// that would reach past the end of the video are dropped, so at each loop
+// boundary the audio timestamps skip up to one frame (16 ms for clip.mp4)
+// while audio and video stay in sync.
 package democam

@@ -42,6 +42,9 @@ var (
 	ErrNoFrames = errors.New("export: no frames recorded in range")
 	// ErrBadRange reports a range whose end is not after its start.
 	ErrBadRange = errors.New("export: end must be after start")
+	// ErrBadIndex reports a segment record that disagrees with itself or with its file: part counts that
+	// do not add up to the frames, data past the file size, or an init without the indexed track.
+	ErrBadIndex = errors.New("export: segment index does not match the segment")
 )
 
 // formatVersion changes the ETag of every clip when the layout New produces changes.

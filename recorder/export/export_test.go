@@ -25,6 +25,10 @@ var (
 		return []*index.Segment{writeSegment(t, dir, src, 1, 0, 4, 0),
 			writeSegment(t, dir, src, 2, 4, 8, 3*time.Second)}
 	}
+	// lateAudio has no audio in the first second.
+	lateAudio = func(t *testing.T, dir string, src, _ *source) []*index.Segment {
+		return []*index.Segment{writeSegment(t, dir, withoutAudio(t, src, 1), 1, 0, 8, 0)}
+	}
 	// codecChange switches to a source of another picture size after 4 s.
 	codecChange = func(t *testing.T, dir string, src, other *source) []*index.Segment {
 		return []*index.Segment{writeSegment(t, dir, src, 1, 0, 4, 0), writeSegment(t, dir, other, 2, 4, 8, 0)}
@@ -32,7 +36,7 @@ var (
 )
 
 func TestExportPlays(t *testing.T) {
-	src, other := makeSource(t, "320x240"), makeSource(t, "352x288")
+	src, other := sourceOf(t, "320x240"), sourceOf(t, "352x288")
 	const frame = 40 * time.Millisecond
 	cases := []struct {
 		name               string
@@ -51,6 +55,7 @@ func TestExportPlays(t *testing.T) {
 		{"across a gap", withGap, 2 * time.Second, 10 * time.Second, 2 * time.Second, 10 * time.Second, 1},
 		{"codec change", codecChange, time.Second, 7 * time.Second, time.Second, 7 * time.Second, 2},
 		{"starts before the recording", oneSegment, -5 * time.Second, 3 * time.Second, 0, 3 * time.Second, 1},
+		{"audio starts late", lateAudio, 0, 3 * time.Second, 0, 3 * time.Second, 1},
 		{"ends after the recording", twoSegments, 6 * time.Second, 20 * time.Second, 6 * time.Second, 0, 1},
 	}
 	for _, tc := range cases {
@@ -118,8 +123,15 @@ func checkTracks(t *testing.T, path string, segs []*index.Segment, start, end ti
 			t.Errorf("%s samples: got %d, want %d", ti.handler, got, want)
 		}
 		tick := time.Second/time.Duration(ti.timescale) + 1
-		if got, want := index.TicksToDuration(uint64(ti.mediaTime), ti.timescale), start.Sub(first); absDur(got-want) > tick {
-			t.Errorf("%s edit media time: got %s, want %s", ti.handler, got, want)
+		wantMedia, wantEmpty := start.Sub(first), time.Duration(0)
+		if first.After(start) {
+			wantMedia, wantEmpty = 0, first.Sub(start)
+		}
+		if got := index.TicksToDuration(uint64(ti.mediaTime), ti.timescale); absDur(got-wantMedia) > tick {
+			t.Errorf("%s edit media time: got %s, want %s", ti.handler, got, wantMedia)
+		}
+		if absDur(ti.emptyEdit-wantEmpty) > time.Millisecond/2 {
+			t.Errorf("%s empty edit: got %s, want %s", ti.handler, ti.emptyEdit, wantEmpty)
 		}
 		if got, want := index.TicksToDuration(ti.duration, ti.timescale), span; absDur(got-want) > tick {
 			t.Errorf("%s media duration: got %s, want %s", ti.handler, got, want)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,25 @@ var base = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 type source struct {
 	init  fmp4.Init
 	parts fmp4.Parts
+}
+
+// sources memoises the parsed sources by picture size: encoding takes a second and the bytes never change.
+var sources = struct {
+	sync.Mutex
+	m map[string]*source
+}{m: map[string]*source{}}
+
+// sourceOf returns the 8-s source of a picture size, encoding it on first use.
+func sourceOf(tb testing.TB, size string) *source {
+	tb.Helper()
+	sources.Lock()
+	defer sources.Unlock()
+	if src, ok := sources.m[size]; ok {
+		return src
+	}
+	src := makeSource(tb, size)
+	sources.m[size] = src
+	return src
 }
 
 // requireFFmpeg fails the test when ffmpeg or ffprobe is missing.
@@ -152,6 +172,36 @@ func writeSegment(tb testing.TB, dir string, src *source, id uint64, from, to in
 		tb.Fatal(err)
 	}
 	return seg
+}
+
+// withoutAudio returns a copy of src whose first n fragments carry no audio samples; their (empty) audio
+// runs start where the audio does, as the recorder writes them.
+func withoutAudio(tb testing.TB, src *source, n int) *source {
+	tb.Helper()
+	out := &source{init: src.init}
+	for k, p := range src.parts {
+		cp := &fmp4.Part{SequenceNumber: p.SequenceNumber}
+		for _, pt := range p.Tracks {
+			c := *pt
+			if k < n && !isVideo(src, pt.ID) {
+				c.Samples, c.BaseTime = nil, partTrack(tb, src.parts[n], pt.ID).BaseTime
+			}
+			cp.Tracks = append(cp.Tracks, &c)
+		}
+		out.parts = append(out.parts, cp)
+	}
+	return out
+}
+
+// isVideo tells whether track id of src is the H.264 one.
+func isVideo(src *source, id int) bool {
+	for _, it := range src.init.Tracks {
+		if it.ID == id {
+			_, ok := it.Codec.(*mp4.CodecH264)
+			return ok
+		}
+	}
+	return false
 }
 
 // partTrack returns the track with id of a source fragment.

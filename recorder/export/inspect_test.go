@@ -14,12 +14,13 @@ import (
 type trackInfo struct {
 	handler   string
 	timescale uint32
-	duration  uint64 // mdhd
-	entries   uint32 // stsd entry count
-	samples   uint32 // stsz
-	syncs     int    // stss entries; -1 without stss
-	mediaTime int64  // elst
-	chunkBox  string // stco or co64
+	duration  uint64        // mdhd
+	entries   uint32        // stsd entry count
+	samples   uint32        // stsz
+	syncs     int           // stss entries; -1 without stss
+	mediaTime int64         // elst: of the media edit
+	emptyEdit time.Duration // elst: of the empty edit before it, if any (the movie timescale is 1 ms)
+	chunkBox  string        // stco or co64
 	offsets   []uint64
 }
 
@@ -56,12 +57,20 @@ func inspect(tb testing.TB, r io.ReadSeeker) []trackInfo {
 					ti.duration = p.DurationV1
 				}
 			case *mp4.Elst:
-				if p.EntryCount != 1 {
-					tb.Fatalf("elst entries: got %d, want 1", p.EntryCount)
-				}
-				ti.mediaTime = int64(p.Entries[0].MediaTimeV0)
-				if p.GetVersion() == 1 {
-					ti.mediaTime = p.Entries[0].MediaTimeV1
+				for i, e := range p.Entries {
+					dur, media := uint64(e.SegmentDurationV0), int64(e.MediaTimeV0)
+					if p.GetVersion() == 1 {
+						dur, media = e.SegmentDurationV1, e.MediaTimeV1
+					}
+					switch {
+					case media == -1 && i == 0 && len(p.Entries) == 2:
+						ti.emptyEdit = time.Duration(dur) * time.Millisecond
+					case i == len(p.Entries)-1:
+						ti.mediaTime = media
+					default:
+						tb.Fatalf("elst: got %d entries, want a media edit after at most one empty one",
+							len(p.Entries))
+					}
 				}
 			case *mp4.Stsd:
 				ti.entries = p.EntryCount

@@ -1,15 +1,11 @@
 package export
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/porchlight/porchlight/recorder/index"
 )
-
-// errIndex reports a segment record whose parts disagree with its frames.
-var errIndex = errors.New("index does not match segment layout")
 
 // piece is a byte range of a segment file that fills part of the clip.
 type piece struct {
@@ -79,14 +75,14 @@ func (p *plan) segment(seg *index.Segment, si int, takes []take) error {
 		part := &seg.Parts[pi]
 		if len(part.Counts) != len(seg.Tracks) {
 			return fmt.Errorf("part %d has %d counts for %d tracks: %w", pi, len(part.Counts),
-				len(seg.Tracks), errIndex)
+				len(seg.Tracks), ErrBadIndex)
 		}
 		off := part.DataOffset()
 		for ti := range seg.Tracks {
 			frames := seg.Tracks[ti].Frames
 			c0, c1 := next[ti], next[ti]+int(part.Counts[ti])
 			if c1 > len(frames) {
-				return fmt.Errorf("part %d counts more frames than track %d has: %w", pi, ti, errIndex)
+				return fmt.Errorf("part %d counts more frames than track %d has: %w", pi, ti, ErrBadIndex)
 			}
 			for _, tk := range takes {
 				lo, hi := max(c0, tk.r.lo), min(c1, tk.r.hi)
@@ -96,7 +92,7 @@ func (p *plan) segment(seg *index.Segment, si int, takes []take) error {
 				skip, n := sizeOf(frames[c0:lo]), sizeOf(frames[lo:hi])
 				tk.t.chunks = append(tk.t.chunks, chunk{off: p.payload, count: uint32(hi - lo), sdi: tk.r.sdi})
 				if seg.Size > 0 && off+skip+n > seg.Size {
-					return fmt.Errorf("part %d runs past the file size %d: %w", pi, seg.Size, errIndex)
+					return fmt.Errorf("part %d runs past the file size %d: %w", pi, seg.Size, ErrBadIndex)
 				}
 				p.add(si, off+skip, n)
 			}
@@ -107,7 +103,7 @@ func (p *plan) segment(seg *index.Segment, si int, takes []take) error {
 	for _, tk := range takes {
 		if next[tk.r.track] < tk.r.hi {
 			return fmt.Errorf("parts hold %d of %d frames of track %d: %w", next[tk.r.track],
-				len(seg.Tracks[tk.r.track].Frames), tk.r.track, errIndex)
+				len(seg.Tracks[tk.r.track].Frames), tk.r.track, ErrBadIndex)
 		}
 	}
 	return nil

@@ -82,7 +82,7 @@ func buildHeader(tracks []*table, dur time.Duration, l *plan) []byte {
 	if l.payload+8 > math.MaxUint32 {
 		mdatHdr = 16
 	}
-	movieDur := uint64(toTicks(dur, movieTimescale))
+	movieDur := max(uint64(toTicks(dur, movieTimescale)), 1)
 	co64 := false
 	tables := w.moov(tracks, movieDur, co64)
 	base := int64(len(w.b)) + mdatHdr
@@ -165,16 +165,7 @@ func (w *builder) trak(t *table, movieDur uint64, co64 bool) int {
 	w.u32(uint32(t.height) << 16)
 	w.end(tkhd)
 
-	edts := w.begin("edts")
-	ev := max(v, versionFor(uint64(t.mediaTime)))
-	elst := w.beginFull("elst", ev, 0)
-	w.u32(1)
-	w.time32or64(movieDur, ev)
-	w.time32or64(uint64(t.mediaTime), ev)
-	w.u16(1) // media rate 1.0
-	w.u16(0)
-	w.end(elst)
-	w.end(edts)
+	w.edts(t, movieDur)
 
 	mdia := w.begin("mdia")
 	mediaDur := t.duration()
@@ -220,4 +211,26 @@ func (w *builder) trak(t *table, movieDur uint64, co64 bool) int {
 	w.end(mdia)
 	w.end(trak)
 	return at
+}
+
+// edts writes the edit list that starts playback of t at the clip start: one edit into the media at
+// mediaTime, after an empty edit when the track begins later than the clip.
+func (w *builder) edts(t *table, movieDur uint64) {
+	delay := min(uint64(toTicks(t.delay, movieTimescale)), movieDur-1)
+	edts := w.begin("edts")
+	v := max(versionFor(movieDur), versionFor(uint64(t.mediaTime)))
+	elst := w.beginFull("elst", v, 0)
+	if delay > 0 {
+		w.u32(2)
+		w.time32or64(delay, v)
+		w.time32or64(math.MaxUint64, v) // media_time -1: empty
+		w.u32(0x00010000)               // media rate 1.0
+	} else {
+		w.u32(1)
+	}
+	w.time32or64(movieDur-delay, v)
+	w.time32or64(uint64(t.mediaTime), v)
+	w.u32(0x00010000)
+	w.end(elst)
+	w.end(edts)
 }

@@ -35,9 +35,10 @@ type table struct {
 	sizes     []uint32
 	durs      []uint32
 	offs      []int32  // composition offsets; nil while all are zero
-	syncs     []uint32 // 1-based numbers of the sync samples
+	syncs     []uint32 // 1-based numbers of the sync samples; nil while every sample is one
 	chunks    []chunk
-	mediaTime int64 // edit list media_time: where playback begins, in timescale
+	mediaTime int64         // edit list media_time: where playback begins, in timescale
+	delay     time.Duration // from the clip start to the first sample, when the track begins later
 }
 
 // ranges lists the per-segment frame runs of a selection, in order.
@@ -100,7 +101,13 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 			if t.offs != nil {
 				t.offs = append(t.offs, off)
 			}
-			if f.Key {
+			switch {
+			case !f.Key && t.syncs == nil:
+				t.syncs = make([]uint32, len(t.sizes), len(t.sizes)+64)
+				for k := range t.syncs {
+					t.syncs[k] = uint32(k + 1)
+				}
+			case f.Key && t.syncs != nil:
 				t.syncs = append(t.syncs, uint32(len(t.sizes)+1))
 			}
 			t.sizes = append(t.sizes, f.Size)
@@ -108,7 +115,11 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 			dts += int64(d)
 		}
 	}
-	t.mediaTime = toTicks(start.Sub(t.sel.origin), t.timescale)
+	if t.sel.origin.After(start) {
+		t.delay = t.sel.origin.Sub(start) // an empty edit holds the track back
+	} else {
+		t.mediaTime = toTicks(start.Sub(t.sel.origin), t.timescale)
+	}
 }
 
 // duration sums the sample durations in the track's timescale.

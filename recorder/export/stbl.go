@@ -29,7 +29,7 @@ func (w *builder) stbl(t *table, co64 bool) int {
 	binary.BigEndian.PutUint32(w.b[count:], runs)
 	w.end(stts)
 
-	if len(t.syncs) < len(t.sizes) {
+	if t.syncs != nil {
 		stss := w.beginFull("stss", 0, 0)
 		w.u32(uint32(len(t.syncs)))
 		for _, n := range t.syncs {

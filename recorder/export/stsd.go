@@ -10,9 +10,6 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
-// errInit reports a segment init without the boxes an export needs.
-var errInit = errors.New("malformed init")
-
 // readSampleEntries reads the init of every segment the tracks use, once, and gives each track the
 // distinct sample entries of its segments and each of its ranges the index of its entry.
 func readSampleEntries(segs []*index.Segment, tracks []*table, open Opener) error {
@@ -47,6 +44,10 @@ func readSampleEntries(segs []*index.Segment, tracks []*table, open Opener) erro
 		}
 		for _, u := range bySeg[si] {
 			ti, r, t := u.t, u.r, tracks[u.t]
+			if seg.Tracks[r.track].TimeScale == 0 {
+				return fmt.Errorf("export: segment %d (%s): track %d has no timescale: %w", seg.ID, seg.File,
+					seg.Tracks[r.track].ID, ErrBadIndex)
+			}
 			entries, count, err := findSampleEntries(init, seg.Tracks[r.track].ID)
 			if err != nil {
 				return fmt.Errorf("export: segment %d (%s): track %d: %w", seg.ID, seg.File,
@@ -93,7 +94,7 @@ func readInit(seg *index.Segment, open Opener) ([]byte, error) {
 func findSampleEntries(init []byte, trackID uint32) ([]byte, uint32, error) {
 	moov, ok := child(init, "moov")
 	if !ok {
-		return nil, 0, fmt.Errorf("no moov: %w", errInit)
+		return nil, 0, fmt.Errorf("no moov: %w", ErrBadIndex)
 	}
 	for typ, trak := range boxes(moov) {
 		if typ != "trak" {
@@ -101,7 +102,7 @@ func findSampleEntries(init []byte, trackID uint32) ([]byte, uint32, error) {
 		}
 		tkhd, ok := child(trak, "tkhd")
 		if !ok || len(tkhd) < 24 {
-			return nil, 0, fmt.Errorf("trak without tkhd: %w", errInit)
+			return nil, 0, fmt.Errorf("trak without tkhd: %w", ErrBadIndex)
 		}
 		at := 12 // version 0: version/flags, creation and modification time (32 bit)
 		if tkhd[0] == 1 {
@@ -113,15 +114,15 @@ func findSampleEntries(init []byte, trackID uint32) ([]byte, uint32, error) {
 		b := trak
 		for _, typ := range []string{"mdia", "minf", "stbl", "stsd"} {
 			if b, ok = child(b, typ); !ok {
-				return nil, 0, fmt.Errorf("trak without %s: %w", typ, errInit)
+				return nil, 0, fmt.Errorf("trak without %s: %w", typ, ErrBadIndex)
 			}
 		}
 		if len(b) < 8 {
-			return nil, 0, fmt.Errorf("short stsd: %w", errInit)
+			return nil, 0, fmt.Errorf("short stsd: %w", ErrBadIndex)
 		}
 		return b[8:], binary.BigEndian.Uint32(b[4:]), nil
 	}
-	return nil, 0, fmt.Errorf("no trak with this ID: %w", errInit)
+	return nil, 0, fmt.Errorf("no trak with this ID: %w", ErrBadIndex)
 }
 
 // child returns the payload of the first box of type typ in b.

@@ -38,13 +38,13 @@ MarshalSegment. The first byte of a record is its format version.
 	    seg                 bucket: ID (8 bytes big-endian) -> record
 	    time                bucket: Start (unix ns, 8 bytes big-endian, sign bit flipped so negative
 	                        times sort first) + ID (8 bytes) -> empty
-	    runs                bucket: ID of the run's first segment (8 bytes) -> start and end (unix ns,
-	                        8 bytes big-endian each)
+	    runs                bucket: run ID (8 bytes) -> start and end (unix ns, 8 bytes big-endian
+	                        each)
 
 A run record covers the segments from its key up to the next run key. Deleting a segment at the head or
-tail of a run moves the run's start or end to its remaining neighbour; deleting one from the middle splits
-the run in two, and the second half is keyed by its first remaining segment, whose Run field still names
-the original run. Put finds a segment's run as the greatest run key not above its ID, if that key is not
+tail of a run moves the run's start or end to its remaining neighbour (the key stays); deleting one from
+the middle splits the run in two, and the second half is keyed by its first remaining segment, whose Run
+field still names the original run. Put finds a segment's run as the greatest run key not above its ID, if that key is not
 below Segment.Run, and otherwise starts a new run keyed by Segment.Run.
 
 # Caveats
@@ -59,7 +59,7 @@ Segments and Summaries read in pages and call fn outside any transaction, so fn 
 of the DB, including Delete; each page is consistent, the whole iteration is not a snapshot.
 
 Put waits up to bbolt's MaxBatchDelay (10 ms) to share its commit with other Puts; use PutMany to load many
-segments at once. A corrupt record makes Get, Segments and Summaries fail with ErrBadRecord; Delete still
-removes it, but then cannot subtract its size from Usage.
+segments at once. A corrupt record makes Get, Segments and Summaries fail with ErrBadRecord. Delete still
+removes it, but cannot subtract its size from Usage; deleting its neighbour leaves their run unchanged.
 */
 package index

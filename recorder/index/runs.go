@@ -41,58 +41,82 @@ func (db *DB) Spans(stream string, start, end time.Time) ([]Span, error) {
 	return spans, nil
 }
 
-// linkRun records that segment id, covering [start, end), belongs to run runID. replaced says that id
-// was stored before, in which case its run may have to shrink rather than grow.
-func linkRun(s streamBuckets, id, runID uint64, start, end int64, replaced bool) error {
-	key, ok := runOf(s.runs, id)
-	if ok && key >= runID && !replaced {
+// linkRun records that the segment of op belongs to run op.run. old is the summary of the record op
+// replaced, if it replaced one that could be decoded; replaced says whether it replaced any.
+func linkRun(s streamBuckets, op putOp, old *Segment, replaced bool) error {
+	key, ok := runOf(s.runs, op.id)
+	if ok && key >= op.run {
+		grown := old != nil && op.start <= old.Start.UnixNano() && op.end >= old.End.UnixNano()
+		if replaced && !grown {
+			return fixRun(s, key) // the run may have to shrink
+		}
 		r, err := decodeRun(idKey(key), s.runs.Get(idKey(key)))
 		if err != nil {
 			return err
 		}
-		return putRun(s.runs, key, run{min(r.start, start), max(r.end, end)})
+		return putRun(s.runs, key, run{min(r.start, op.start), max(r.end, op.end)})
 	}
-	if !ok || key < runID {
-		// A new run. It takes over any segments from runID on that the run before it held.
-		if err := putRun(s.runs, runID, run{start, end}); err != nil {
+	if err := putRun(s.runs, op.run, run{op.start, op.end}); err != nil {
+		return err
+	}
+	if !replaced && !othersFrom(s.seg, op.run, op.id) {
+		return nil // the usual new run: one segment after all others
+	}
+	// The new run takes over segments from op.run on that the run before it held.
+	if ok {
+		if err := fixRun(s, key); err != nil {
 			return err
 		}
-		if ok {
-			if err := fixRun(s, key); err != nil {
-				return err
-			}
-		}
-		key = runID
 	}
-	return fixRun(s, key)
+	return fixRun(s, op.run)
 }
 
 // unlinkRun fixes the run of segment id after its record was removed: the run's start or end moves to
-// the neighbouring segment, a hole in the middle splits it, and a run left without segments goes.
+// the neighbouring segment, a hole in the middle splits it, and a run left without segments goes. Only
+// the neighbours of id are read.
 func unlinkRun(s streamBuckets, id uint64) error {
 	key, ok := runOf(s.runs, id)
 	if !ok {
 		return nil
 	}
+	r, err := decodeRun(idKey(key), s.runs.Get(idKey(key)))
+	if err != nil {
+		return err
+	}
 	next, hasNext := nextRun(s.runs, key)
 	c := s.seg.Cursor()
-	after, _ := c.Seek(idKey(id))
-	var before []byte
-	if after == nil {
-		before, _ = c.Last()
+	// A neighbour that cannot be decoded leaves the run as it is (possibly too long) rather than fail
+	// the Delete: retention must be able to get past a corrupt record.
+	var before, after *Segment
+	k, v := c.Seek(idKey(id))
+	if k != nil && (!hasNext || keyID(k) < next) {
+		if after, err = decodeAt(k, v, UnmarshalSummary); err != nil {
+			return nil
+		}
+	}
+	if k == nil {
+		k, v = c.Last()
 	} else {
-		before, _ = c.Prev()
+		k, v = c.Prev()
 	}
-	if before != nil && keyID(before) >= key && after != nil && (!hasNext || keyID(after) < next) {
-		tail := keyID(after)
-		if err := putRun(s.runs, tail, run{}); err != nil {
-			return err
-		}
-		if err := fixRun(s, tail); err != nil {
-			return err
+	if k != nil && keyID(k) >= key {
+		if before, err = decodeAt(k, v, UnmarshalSummary); err != nil {
+			return nil
 		}
 	}
-	return fixRun(s, key)
+	switch {
+	case before == nil && after == nil:
+		return s.runs.Delete(idKey(key))
+	case before == nil:
+		return putRun(s.runs, key, run{after.Start.UnixNano(), r.end})
+	case after == nil:
+		return putRun(s.runs, key, run{r.start, before.End.UnixNano()})
+	}
+	// A hole in the middle: the second half becomes a run keyed by its first segment.
+	if err := putRun(s.runs, key, run{r.start, before.End.UnixNano()}); err != nil {
+		return err
+	}
+	return putRun(s.runs, after.ID, run{after.Start.UnixNano(), r.end})
 }
 
 // fixRun sets run key to span from the start of its first segment to the end of its last, the segments
@@ -120,6 +144,16 @@ func fixRun(s streamBuckets, key uint64) error {
 		return fmt.Errorf("segment %d: %w", keyID(k), err)
 	}
 	return putRun(s.runs, key, run{first.Start.UnixNano(), last.End.UnixNano()})
+}
+
+// othersFrom reports whether seg holds a segment with an ID from from on other than id.
+func othersFrom(seg *bolt.Bucket, from, id uint64) bool {
+	c := seg.Cursor()
+	k, _ := c.Seek(idKey(from))
+	if k != nil && keyID(k) == id {
+		k, _ = c.Next()
+	}
+	return k != nil
 }
 
 // runOf returns the greatest run key not above id.

@@ -73,13 +73,14 @@ func putTx(tx *bolt.Tx, stream string, ops []putOp) error {
 	var bytes int64
 	added := 0
 	for _, op := range ops {
-		existed, oldSize, err := dropTimeKey(s, op.id)
+		existed, old, err := dropTimeKey(s, op.id)
 		if err != nil {
 			return err
 		}
-		if existed {
-			bytes -= oldSize
-		} else {
+		if old != nil {
+			bytes -= old.Size
+		}
+		if !existed {
 			added++
 		}
 		bytes += op.size
@@ -89,7 +90,7 @@ func putTx(tx *bolt.Tx, stream string, ops []putOp) error {
 		if err := s.time.Put(timeKey(op.start, op.id), []byte{}); err != nil {
 			return err
 		}
-		if err := linkRun(s, op.id, op.run, op.start, op.end, existed); err != nil {
+		if err := linkRun(s, op, old, existed); err != nil {
 			return err
 		}
 	}
@@ -105,12 +106,16 @@ func (db *DB) Delete(stream string, id uint64) error {
 		if !ok {
 			return ErrNotFound
 		}
-		existed, size, err := dropTimeKey(s, id)
+		existed, old, err := dropTimeKey(s, id)
 		if err != nil {
 			return err
 		}
 		if !existed {
 			return ErrNotFound
+		}
+		var size int64
+		if old != nil {
+			size = old.Size
 		}
 		if err := s.seg.Delete(idKey(id)); err != nil {
 			return err
@@ -127,15 +132,15 @@ func (db *DB) Delete(stream string, id uint64) error {
 }
 
 // dropTimeKey removes the time key of the record stored under id and returns whether there is such a
-// record and its size. For a record it cannot decode it finds the key by scanning and reports size 0, so
-// that corrupt records can still be replaced and deleted.
-func dropTimeKey(s streamBuckets, id uint64) (existed bool, size int64, err error) {
+// record and its summary. For a record it cannot decode it finds the key by scanning and returns a nil
+// summary, so that corrupt records can still be replaced and deleted.
+func dropTimeKey(s streamBuckets, id uint64) (existed bool, old *Segment, err error) {
 	v := s.seg.Get(idKey(id))
 	if v == nil {
-		return false, 0, nil
+		return false, nil, nil
 	}
 	if old, err := UnmarshalSummary(v); err == nil {
-		return true, old.Size, s.time.Delete(timeKey(old.Start.UnixNano(), id))
+		return true, old, s.time.Delete(timeKey(old.Start.UnixNano(), id))
 	}
 	var stale [][]byte
 	c := s.time.Cursor()
@@ -146,8 +151,8 @@ func dropTimeKey(s streamBuckets, id uint64) (existed bool, size int64, err erro
 	}
 	for _, k := range stale {
 		if err := s.time.Delete(k); err != nil {
-			return true, 0, err
+			return true, nil, err
 		}
 	}
-	return true, 0, nil
+	return true, nil, nil
 }

@@ -12,26 +12,31 @@
 // and anchors the run at that frame's arrival: nominal(t) = anchor + ticks/ClockRate. The offset
 // d = arrival - nominal of each frame is its network delay (never negative) plus the drift of the
 // camera's clock and the delay of the anchor frame itself. The least-delayed frames show true time best,
-// so the jitter floor F is the minimum of d over the last Window of media time. The wall-clock time is
-// nominal + c, where the correction c follows F at a bounded rate:
+// so the jitter floor F is taken over the last Window of media time; it is the second-lowest d rather
+// than the lowest, because only a bad timestamp makes a frame look early and one such frame must not
+// move the floor. The wall-clock time is nominal + c, where the correction c follows F at a bounded
+// rate:
 //
 //   - upward (frames keep arriving later: the camera clock is slow) at most MaxSlew times the media
-//     time elapsed, because lateness may be mere congestion;
-//   - downward (a frame arrived earlier than the timeline predicts) at up to 10% of the media time
+//     time elapsed, and only once the floor has half a window of history, because lateness may be mere
+//     congestion;
+//   - downward (two frames arrived earlier than the timeline predicts) at up to 10% of the media time
 //     elapsed, because a frame cannot arrive before it was captured: early arrival proves the timeline
 //     late. This removes the anchor frame's own network delay within a fraction of a second instead of
 //     the minutes MaxSlew would take.
 //
 // Both rates are below 1, so the wall-clock time never decreases within a run and never jitters with
-// the network.
+// the network. The window keeps the two lowest offsets of each of 16 buckets of media time, so a frame
+// costs O(1) and no allocation.
 //
 // # Bounds
 //
-// Let ρ be the camera's drift (|ρ| ≤ MaxSlew), W the window and δ the largest minimum network delay
-// over any window. Once c has reached F (within a second of a run's start for a typical 50 ms anchor
-// delay), the error of the wall-clock time against true capture time lies in [-ρ·W, δ + ρ·W]: the floor
-// sees the camera's error at most one window old, plus the smallest delay in it. For ±200 ppm, a 10 s
-// window and 25 frames/s with delays uniform in 0..50 ms, that is within about ±3 ms.
+// Let ρ be the camera's drift (|ρ| ≤ MaxSlew), W the window and δ the second-smallest network delay
+// among the frames of a window. Once c has reached F (within a second of a run's start for a typical
+// 50 ms anchor delay), the error of the wall-clock time against true capture time lies in
+// [-ρ·W, δ + ρ·W]: the floor sees the camera's error at most one window old, plus the small delay of
+// the floor's frame. For ±200 ppm, a 10 s window and 25 frames/s with delays uniform in 0..50 ms, that
+// is within a few milliseconds; the tests check it frame by frame over two simulated hours.
 //
 // # Discontinuities
 //
@@ -45,11 +50,15 @@
 //
 // Lateness alone is not enough, since a network stall over TCP delivers the frames captured meanwhile in
 // a burst: the first of them is late by the whole stall, yet its timestamp is right. While frames are
-// late the run continues on its timeline (which gives those frames their true capture time); if the
-// lateness shrinks by at least a tenth of JumpThreshold within every JumpThreshold of media time (the
-// backlog drains at 1.1 times real time or faster), the run survives; otherwise the frame at which that
-// fails starts a new run. A camera whose timestamps paused while time went on is therefore detected
-// after at most JumpThreshold of media time.
+// late the run continues on its timeline (which gives those frames their true capture time) and they
+// stay out of the jitter floor. If the lateness shrinks by at least a tenth of JumpThreshold within
+// every JumpThreshold of media time (the backlog drains at 1.1 times real time or faster) until it is
+// back within a tenth of JumpThreshold, the run survives; otherwise the frame at which that fails starts
+// a new run. A camera whose timestamps paused while time went on is therefore detected after at most
+// JumpThreshold of media time. Lateness that never exceeds JumpThreshold is left to the slow upward
+// correction.
+//
+// A run also ends, as a guard for the arithmetic, after a century of media time.
 //
 // Arrival times are compared by their wall-clock readings (any monotonic reading is stripped), so a step
 // of the system clock ends a run instead of being hidden for the life of the run.

@@ -18,18 +18,23 @@ type lateState struct {
 // discontinuous reports whether a frame at media time ticks, arriving lag after the time the run's
 // timeline predicts for it (lag = d - c, negative when early), must start a new run. It updates the
 // lateness state; the rules are in the package documentation.
+//
+// A late stretch begins above JumpThreshold but ends only once lag is back within
+// JumpThreshold/drainFraction, so that the tail of a draining backlog stays out of the jitter floor; the
+// drain rule applies throughout, so lateness stuck in between ends the run too.
 func (m *Mapper) discontinuous(lag time.Duration, ticks int64) bool {
+	step := m.jump / drainFraction
 	switch {
 	case lag < -m.jump:
 		// Early: no network delay explains a frame that arrives before it was captured.
 		return true
-	case lag <= m.jump:
+	case !m.late.active && lag <= m.jump, m.late.active && lag <= step:
 		m.late.active = false
 		return false
 	case !m.late.active:
 		m.late = lateState{active: true, lag: lag, ticks: ticks}
 		return false
-	case lag <= m.late.lag-m.jump/drainFraction:
+	case lag <= m.late.lag-step:
 		// The backlog drains: a stall's burst is catching up with real time.
 		m.late.lag, m.late.ticks = lag, ticks
 		return false

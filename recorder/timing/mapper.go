@@ -147,14 +147,13 @@ func (m *Mapper) start(ts uint32, arrival time.Time) {
 }
 
 // slew moves the correction toward the jitter floor, by at most the allowed rate times elapsed, the
-// media time since the previous frame.
+// media time since the previous frame. It moves up only when the floor has half a window of history:
+// a few late frames prove nothing, while two early ones prove the timeline late.
 func (m *Mapper) slew(ticks int64, elapsed time.Duration) {
-	f, ok := m.floor.floor(ticks)
-	if !ok {
-		return
-	}
+	f, history, ok := m.floor.floor(ticks)
 	switch {
-	case f > m.corr:
+	case !ok:
+	case f > m.corr && history:
 		m.corr = min(f, m.corr+time.Duration(float64(elapsed)*m.slewUp))
 	case f < m.corr:
 		m.corr = max(f, m.corr-time.Duration(float64(elapsed)*m.slewDown))

@@ -11,7 +11,8 @@ import (
 // t0 is true time zero of every simulation.
 var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// frame is one simulated frame: its RTP timestamp, when it was truly captured and when it arrived.
+// frame is one simulated frame: its RTP timestamp, when it was truly captured and when it arrived, both
+// read on the receiver's system clock.
 type frame struct {
 	ts      uint32
 	capture time.Time
@@ -63,6 +64,7 @@ func (c *camera) next() frame {
 		f.arrival = c.link
 	}
 	c.link = f.arrival.Add(c.spacing)
+	f.capture = f.capture.Add(c.clockStep)
 	f.arrival = f.arrival.Add(c.clockStep)
 	c.tick()
 	return f

@@ -1,0 +1,48 @@
+# Porchlight. `make` lists the targets; every target works on a fresh machine with Go installed
+# (tests that need ffmpeg or GStreamer skip without them; .ci/run installs them on Debian).
+
+GO       ?= go
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -s -w -X github.com/porchlight/porchlight/nvr.version=$(VERSION)
+FUZZTIME ?= 10s
+BENCHCPU ?= 1,2
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bench lint build build-arm64 fuzz clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: ## run the demo: the whole product on the embedded camera, no hardware needed
+	$(GO) run ./cmd/porchlight demo
+
+test: ## go vet, then every test (unit, integration, real peers where installed)
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 25m ./...
+
+bench: ## run the benchmarks at GOMAXPROCS 1 and 2 (BENCHCPU); figures go in BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem -cpu $(BENCHCPU) -timeout 60m ./...
+
+lint: ## go vet, gofmt (must list nothing) and go mod tidy (must change nothing)
+	$(GO) vet ./...
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
+
+build: ## build bin/porchlight for this machine
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/porchlight ./cmd/porchlight
+
+build-arm64: ## build bin/porchlight-linux-arm64 (static, for a Raspberry Pi or similar)
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/porchlight-linux-arm64 ./cmd/porchlight
+
+fuzz: ## run every fuzz target for FUZZTIME (default 10s) each
+	@set -e; \
+	grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=testdata '^func Fuzz[A-Za-z0-9_]*' . \
+	| sed 's/:func /:/' | sort -u | while IFS=: read -r file name; do \
+		dir=$$(dirname "$$file"); \
+		echo "fuzz $$dir $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) "$$dir"; \
+	done
+
+clean: ## remove build output
+	rm -rf bin

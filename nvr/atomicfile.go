@@ -1,0 +1,57 @@
+package nvr
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// writeFileExclusive creates path with data and mode perm, failing with an error wrapping fs.ErrExist if
+// path exists. The content is written to a temp file and fsynced before it is linked into place, so path
+// never exists half-written, and the directory is fsynced so the new name survives power loss.
+func writeFileExclusive(path string, data []byte, perm os.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful Link this removes only the temp name
+	if err := writeSyncClose(f, data, perm); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Link fails if path exists, unlike Rename: that is the "refuse to overwrite" check, free of races.
+	if err := os.Link(tmp, path); err != nil {
+		if le, ok := err.(*os.LinkError); ok {
+			err = le.Err
+		}
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+func writeSyncClose(f *os.File, data []byte, perm os.FileMode) error {
+	err := f.Chmod(perm)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}

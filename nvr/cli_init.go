@@ -1,0 +1,51 @@
+package nvr
+
+import (
+	"flag"
+	"fmt"
+	"io"
+)
+
+const initUsage = "--dir DIR [--role household|agency] [--name NAME]"
+
+func runInit(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	dir := fs.String("dir", "", "directory for porchlight.yml; the data dir is created inside it (required)")
+	role := fs.String("role", string(RoleHousehold), "household or agency")
+	name := fs.String("name", Default().Name, "the node's name, shown in the UI and to neighbors")
+	if err := parseFlags(fs, initUsage, args, stdout); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usageErrorf("init: --dir is required")
+	}
+	if err := Role(*role).Validate(); err != nil {
+		return usageErrorf("init: --role: %w", err)
+	}
+	if err := validateName(*name); err != nil {
+		return usageErrorf("init: --name: %w", err)
+	}
+	res, err := Init(*dir, Role(*role), *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "initialised %s node %q\n", *role, *name)
+	fmt.Fprintf(stdout, "config: %s\n", res.ConfigPath)
+	fmt.Fprintf(stdout, "data dir: %s\n", res.DataDir)
+	fmt.Fprintf(stdout, "node id: %s\n", res.NodeID)
+	fmt.Fprintf(stdout, "api token: %s\n", res.TokenPath)
+	fmt.Fprintf(stdout, "admin user: %s\n", res.AdminUser)
+	fmt.Fprintf(stdout, "admin password: %s\n", res.AdminPassword)
+	fmt.Fprintf(stdout, "The password is shown only this once. Start the node with:\n  porchlight serve --config %s\n",
+		res.ConfigPath)
+	return nil
+}
+
+func runVersion(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, "", args, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, versionLine())
+	return nil
+}

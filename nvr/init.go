@@ -1,0 +1,137 @@
+package nvr
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/porchlight/porchlight/configs"
+	"github.com/porchlight/porchlight/ui"
+)
+
+// ConfigFile is the name of the config file that Init writes.
+const ConfigFile = "porchlight.yml"
+
+// AdminUser is the name of the admin account that Init creates.
+const AdminUser = "admin"
+
+// Errors of Init, for callers that branch on them.
+var (
+	ErrConfigExists    = errors.New("config already exists")
+	ErrDataDirNotEmpty = errors.New("data dir is not empty")
+)
+
+// InitResult tells what Init created.
+type InitResult struct {
+	ConfigPath    string // absolute path of the config file
+	DataDir       string // absolute data dir
+	NodeID        string // hex of the identity's Ed25519 public key
+	AdminUser     string
+	AdminPassword string // shown once; only its hash is stored
+	TokenPath     string // the API token file
+}
+
+// Init sets up a node in dir: the data dir (0700) with the node identity, an admin user with a random
+// password and the API token, then dir/porchlight.yml (0600, as configs/porchlight.yml with the given role
+// and name, comments kept). It refuses to touch an existing config (ErrConfigExists) or a non-empty data dir
+// (ErrDataDirNotEmpty). The config is written last, so its existence means init completed; on failure
+// everything Init created is removed again.
+func Init(dir string, role Role, name string) (res *InitResult, err error) {
+	if err := role.Validate(); err != nil {
+		return nil, fmt.Errorf("init: role: %w", err)
+	}
+	if err := validateName(name); err != nil {
+		return nil, fmt.Errorf("init: name: %w", err)
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	cfgPath := filepath.Join(dir, ConfigFile)
+	if _, err := os.Lstat(cfgPath); err == nil {
+		return nil, fmt.Errorf("init: %s: %w; refusing to overwrite", cfgPath, ErrConfigExists)
+	}
+	src, err := setScalars(configs.PorchlightYML, map[string]string{"name": name, "role": string(role)})
+	if err != nil {
+		return nil, fmt.Errorf("init: config template: %w", err)
+	}
+	cfg, err := Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("init: config template: %w", err)
+	}
+	cfg.Path = cfgPath
+	dataDir := cfg.DataDir()
+	if entries, err := os.ReadDir(dataDir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("init: %s: %w; refusing to overwrite", dataDir, ErrDataDirNotEmpty)
+	}
+
+	var created []string // removed in reverse order if a later step fails
+	defer func() {
+		if err != nil {
+			undo(created)
+		}
+	}()
+	if err := mkdirAllTracked(dataDir, &created); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	pub, err := CreateIdentity(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	created = append(created, filepath.Join(dataDir, IdentityFile))
+	created = append(created, filepath.Join(dataDir, ui.UsersFile)) // listed first: CreateAdmin may fail after writing
+	password, err := ui.CreateAdmin(dataDir, AdminUser)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	tokenPath := filepath.Join(dataDir, ui.TokenFile)
+	created = append(created, tokenPath)
+	if _, err := ui.CreateToken(dataDir); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	if err := writeFileExclusive(cfgPath, src, 0o600); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			err = fmt.Errorf("%s: %w; refusing to overwrite", cfgPath, ErrConfigExists)
+		}
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	return &InitResult{
+		ConfigPath: cfgPath, DataDir: dataDir, NodeID: hex.EncodeToString(pub),
+		AdminUser: AdminUser, AdminPassword: password, TokenPath: tokenPath,
+	}, nil
+}
+
+// mkdirAllTracked creates dir and any missing parents with mode 0700, appending each directory it
+// creates to created (outermost first).
+func mkdirAllTracked(dir string, created *[]string) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", missing[i], err)
+		}
+		*created = append(*created, missing[i])
+	}
+	return nil
+}
+
+// undo removes the files and (then empty) directories in created, last first. It never removes anything
+// recursively, so a directory that gained other content stays.
+func undo(created []string) {
+	for i := len(created) - 1; i >= 0; i-- {
+		os.Remove(created[i])
+	}
+}

@@ -1,0 +1,49 @@
+package nvr
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// version is set at link time by `make build`:
+//
+//	-ldflags "-X github.com/porchlight/porchlight/nvr.version=$(git describe --always --dirty)"
+var version string
+
+// Version returns the version of this build: the value set at link time, else the module version or VCS
+// revision that the go command recorded, else "devel".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	return versionFromBuildInfo(bi)
+}
+
+func versionFromBuildInfo(bi *debug.BuildInfo) string {
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	return rev[:min(len(rev), 12)] + dirty
+}
+
+// versionLine is what `porchlight version` prints.
+func versionLine() string {
+	return fmt.Sprintf("porchlight %s %s/%s %s", Version(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""A live RTSP camera for interop tests, served by GStreamer's gst-rtsp-server.
+
+Usage: gst_rtsp_server.py PORT
+Mounts /h264 (H.264 640x360 25 fps, GOP 50, with AAC 48 kHz mono) and /h265 (H.265, same shape, no audio).
+Prints "ready" on stdout once listening; runs until killed.
+"""
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+VIDEO = ("videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 ! "
+         "timeoverlay ! ")
+H264 = ("( " + VIDEO + "x264enc tune=zerolatency speed-preset=ultrafast bitrate=1000 key-int-max=50 bframes=0 "
+        "option-string=scenecut=0 ! rtph264pay name=pay0 pt=96 config-interval=-1 "
+        "audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=1 ! avenc_aac ! rtpmp4gpay name=pay1 pt=97 )")
+H265 = ("( " + VIDEO + "x265enc tune=zerolatency speed-preset=ultrafast bitrate=1000 key-int-max=50 "
+        "option-string=bframes=0:scenecut=0 ! rtph265pay name=pay0 pt=96 config-interval=-1 )")
+
+
+def main():
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(sys.argv[1])
+    mounts = server.get_mount_points()
+    for path, launch in (("/h264", H264), ("/h265", H265)):
+        f = GstRtspServer.RTSPMediaFactory()
+        f.set_launch(launch)
+        f.set_shared(True)
+        mounts.add_factory(path, f)
+    if server.attach(None) == 0:
+        print("cannot bind port", sys.argv[1], file=sys.stderr)
+        sys.exit(1)
+    print("ready", flush=True)
+    GLib.MainLoop().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// UsersFile is the name of the user store in the data dir.
+const UsersFile = "users.json"
+
+// usersVersion is the format version of users.json.
+const usersVersion = 1
+
+// usersDoc is the content of users.json.
+type usersDoc struct {
+	Version int    `json:"version"`
+	Users   []User `json:"users"`
+}
+
+// loadUsers reads <dataDir>/users.json; a missing file is an empty store.
+func loadUsers(dataDir string) (*usersDoc, error) {
+	path := filepath.Join(dataDir, UsersFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &usersDoc{Version: usersVersion}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	var doc usersDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("read users %s: %w", path, err)
+	}
+	if doc.Version != usersVersion {
+		return nil, fmt.Errorf("read users %s: unsupported version %d (this build reads %d)", path, doc.Version, usersVersion)
+	}
+	return &doc, nil
+}
+
+// store writes the document to <dataDir>/users.json atomically with mode 0600.
+func (d *usersDoc) store(dataDir string) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write users: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dataDir, UsersFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("write users: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data, mode 0600: temp file in the same directory, fsync, rename,
+// fsync of the directory. Readers see the old or the new content, never a mix, even after power loss.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	// CreateTemp already uses 0600; Chmod states the intent and is independent of that detail.
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
