@@ -1,5 +1,5 @@
-# Porchlight. `make` lists the targets; every target works on a fresh machine with Go installed
-# (tests that need ffmpeg or GStreamer skip without them; .ci/run installs them on Debian).
+# Porchlight. `make` lists the targets; each works on a fresh machine with Go installed, except that
+# `make test` also needs the real test peers (ffmpeg, GStreamer's RTSP server) that .ci/run installs.
 
 GO       ?= go
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)

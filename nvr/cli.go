@@ -22,12 +22,12 @@ var commands = []command{
 	{"init", initUsage,
 		"create a config, data dir, node identity, admin user and API token", runInit},
 	{"serve", "--config FILE", "run the node until SIGINT or SIGTERM",
-		func(args []string, _ io.Writer) error { return runServe(args) }},
+		runServeCmd},
 	{"demo", "[--dir DIR]", "run the whole product on an embedded camera, no hardware needed",
-		func(args []string, _ io.Writer) error { return runDemo(args) }},
+		runDemoCmd},
 	{"export", "--config FILE --camera NAME --start T --end T -o OUT.mp4",
 		"write a recorded range of a camera as an MP4 file (times in RFC 3339)",
-		func(args []string, _ io.Writer) error { return runExport(args) }},
+		runExportCmd},
 	{"version", "", "print the version, platform and Go version", runVersion},
 }
 

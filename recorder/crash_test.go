@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/recorder"
-	"github.com/porchlight/porchlight/recorder/internal/mediatest"
+	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // TestCrashChild is the recording child process of TestCrashRecovery; it does nothing in a normal run.

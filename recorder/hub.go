@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"net"
 	"sync"
 	"time"
 
@@ -13,7 +14,7 @@ type LivePart struct {
 	Init         []byte    // init of the segment the part belongs to (shared)
 	SegmentID    uint64    // changes when a new init applies
 	SegmentStart time.Time // wall time of the segment's media time 0
-	Data         []byte    // moof+mdat
+	Data         net.Buffers // moof and mdat header, then the samples: write them in order (WriteTo uses writev)
 	Key          bool      // starts with a keyframe: a good place for a new viewer to begin
 	Skipped      bool      // the subscriber fell behind and parts before this one were skipped
 }
@@ -74,7 +75,7 @@ func (h *Hub) startSegment(rec *index.Segment, init []byte) {
 	h.mu.Unlock()
 }
 
-func (h *Hub) publish(data []byte, key bool) {
+func (h *Hub) publish(data [][]byte, key bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.seg == nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/democam"
-	"github.com/porchlight/porchlight/recorder/internal/mediatest"
+	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // startCamera starts an in-process camera looping clip (nil = the demo clip).

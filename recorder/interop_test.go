@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/recorder"
-	"github.com/porchlight/porchlight/recorder/internal/mediatest"
+	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // startRecorder runs a recorder on cfg until the test ends.

@@ -12,7 +12,8 @@ type collector Recorder
 
 var (
 	labels     = []string{"camera", "stream"}
-	mBytesIn   = prometheus.NewDesc("porchlight_recorder_media_bytes_total", "Media bytes received and packed into parts.", labels, nil)
+	mRTPBytes  = prometheus.NewDesc("porchlight_recorder_rtp_payload_bytes_total", "RTP payload bytes received.", labels, nil)
+	mBytesIn   = prometheus.NewDesc("porchlight_recorder_part_bytes_total", "Bytes of parts (media and moof) handed to the writer.", labels, nil)
 	mBytesOut  = prometheus.NewDesc("porchlight_recorder_written_bytes_total", "Bytes written to segment files.", labels, nil)
 	mFrames    = prometheus.NewDesc("porchlight_recorder_frames_total", "Video frames received.", labels, nil)
 	mDroppedG  = prometheus.NewDesc("porchlight_recorder_dropped_gops_total", "GOPs dropped because the disk fell behind.", labels, nil)
@@ -29,7 +30,7 @@ var (
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont,
+	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont,
 		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording} {
 		ch <- d
 	}
@@ -44,6 +45,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter := func(d *prometheus.Desc, v float64) {
 			ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, lv...)
 		}
+		counter(mRTPBytes, float64(st.RTPBytes))
 		counter(mBytesIn, float64(st.BytesIn))
 		counter(mBytesOut, float64(st.BytesOut))
 		counter(mFrames, float64(st.Frames))

@@ -6,8 +6,6 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
-	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
-	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4/seekablebuffer"
 
 	"github.com/porchlight/porchlight/recorder/index"
 	"github.com/porchlight/porchlight/recorder/timing"
@@ -33,7 +31,6 @@ type muxer struct {
 	seg        *openSegment // nil while waiting for a keyframe
 	newRun     bool         // the next segment starts a new run
 	run        uint64
-	partBuf    seekablebuffer.Buffer
 	partSeq    uint32
 	partStart  time.Time
 	partKey    bool // the current part starts with a keyframe
@@ -48,8 +45,8 @@ type trackState struct {
 	lastDur uint32
 	started bool   // has frames in the open segment
 	base    uint64 // segment-relative media time of the next sample to be put in a part
-	samples []*fmp4.Sample
-	frames  []index.Frame
+	payloads [][]byte
+	frames   []index.Frame
 }
 
 type pendingFrame struct {
@@ -155,6 +152,9 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 	if m.seg == nil {
 		return
 	}
+	if off, ok := timing.SyncOffset(m.video.mapper, t.mapper); ok {
+		wall = wall.Add(off) // the camera's sender reports put audio on the video's timeline
+	}
 	if discont && t.started {
 		// An audio jump inside a segment: close the pending frame and resume at the next segment.
 		if t.pending != nil {
@@ -191,8 +191,7 @@ func (m *muxer) appendSample(t *trackState, dur uint32) {
 		dur = 1
 	}
 	t.lastDur = dur
-	t.samples = append(t.samples, &fmp4.Sample{Duration: dur, PTSOffset: p.ptsOffset, IsNonSyncSample: !p.key,
-		Payload: p.payload})
+	t.payloads = append(t.payloads, p.payload)
 	t.frames = append(t.frames, index.Frame{Size: uint32(len(p.payload)), Duration: dur, PTSOffset: p.ptsOffset, Key: p.key})
 	m.partFrames++
 }

@@ -20,7 +20,7 @@ func (m *muxer) startSegment(wall time.Time) {
 	var inits []*fmp4.InitTrack
 	var tracks []index.Track
 	for i, t := range m.tracks {
-		t.started, t.base, t.samples, t.frames = false, 0, t.samples[:0], t.frames[:0]
+		t.started, t.base, t.payloads, t.frames = false, 0, t.payloads[:0], t.frames[:0]
 		inits = append(inits, &fmp4.InitTrack{ID: i + 1, TimeScale: t.spec.rate, Codec: t.spec.params})
 		tracks = append(tracks, index.Track{ID: uint32(i + 1), Kind: t.spec.kind, Codec: t.spec.codec, TimeScale: t.spec.rate})
 	}
@@ -58,18 +58,25 @@ func (m *muxer) endSegment() {
 	m.seg = nil
 }
 
-// flushPart encodes the frames gathered since the last part as one moof+mdat and queues it.
+// flushPart queues the frames gathered since the last part as one moof+mdat: a small header built here
+// and the frames' payloads, which the writer hands to one writev.
 func (m *muxer) flushPart() {
 	if m.seg == nil || m.partFrames == 0 {
 		return
 	}
-	part := &fmp4.Part{SequenceNumber: m.partSeq}
 	it := queueItem{frames: make([][]index.Frame, len(m.tracks)), bases: make([]uint64, len(m.tracks)), key: m.partKey}
+	pts := make([]partTrack, len(m.tracks))
+	n := 1
+	for _, t := range m.tracks {
+		n += len(t.payloads)
+	}
+	it.bufs = make([][]byte, 1, n)
 	var dur uint64
 	for i, t := range m.tracks {
-		part.Tracks = append(part.Tracks, &fmp4.PartTrack{ID: i + 1, BaseTime: t.base, Samples: t.samples})
 		it.frames[i] = append([]index.Frame(nil), t.frames...)
 		it.bases[i] = t.base
+		pts[i] = partTrack{id: uint32(i + 1), base: t.base, frames: it.frames[i]}
+		it.bufs = append(it.bufs, t.payloads...)
 		var d uint64
 		for _, f := range t.frames {
 			d += uint64(f.Duration)
@@ -78,18 +85,15 @@ func (m *muxer) flushPart() {
 			dur = d
 		}
 		t.base += d
+		t.payloads, t.frames = t.payloads[:0], t.frames[:0]
 	}
-	data, moofSize, err := marshalPart(part, &m.partBuf)
-	for _, t := range m.tracks {
-		t.samples, t.frames = t.samples[:0], t.frames[:0]
+	it.bufs[0] = appendMoof(make([]byte, 0, 64+20*n), m.partSeq, pts)
+	it.moofSize = uint32(len(it.bufs[0]) - 8)
+	for _, b := range it.bufs {
+		it.size += len(b)
 	}
 	m.partSeq++
 	m.partFrames = 0
-	if err != nil {
-		m.stats.setError(err)
-		return
-	}
-	it.data, it.moofSize = data, moofSize
 	it.dur = index.TicksToDuration(dur, m.video.spec.rate)
 	if !m.queue.push(it) {
 		// The disk is behind: drop this GOP and what follows until the queue has room at a keyframe.
@@ -102,8 +106,8 @@ func (m *muxer) flushPart() {
 		}
 		return
 	}
-	m.stats.part(len(data))
-	m.hub.publish(data, m.partKey)
+	m.stats.part(it.size)
+	m.hub.publish(it.bufs, m.partKey)
 }
 
 // senderReport passes an RTCP sender report to the track's clock.

@@ -13,7 +13,9 @@ import (
 type queueItem struct {
 	start    *index.Segment // non-nil: create the segment file and write data (the init)
 	end      bool           // close the open segment
-	data     []byte         // init or moof+mdat
+	data     []byte         // the init of a segment start
+	bufs     [][]byte       // a part: moof + mdat header, then the sample payloads
+	size     int            // bytes of bufs
 	moofSize uint32
 	frames   [][]index.Frame // per track, for a part
 	bases    []uint64        // per track, segment-relative media time of the part's first sample

@@ -49,13 +49,3 @@ func marshalInit(tracks []*fmp4.InitTrack, meta segMeta) ([]byte, error) {
 	out = append(out, "free"...)
 	return append(out, js...), nil
 }
-
-// marshalPart encodes one moof+mdat pair and returns it with the size of its moof box.
-func marshalPart(p *fmp4.Part, buf *seekablebuffer.Buffer) ([]byte, uint32, error) {
-	buf.Reset()
-	if err := p.Marshal(buf); err != nil {
-		return nil, 0, fmt.Errorf("marshal part: %w", err)
-	}
-	b := bytes.Clone(buf.Bytes())
-	return b, binary.BigEndian.Uint32(b[:4]), nil
-}

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,7 +29,8 @@ type StreamStatus struct {
 	LastFrame   time.Time `json:"last_frame,omitzero"`
 	Reconnects  uint64    `json:"reconnects"`
 	Frames      uint64    `json:"frames"`
-	BytesIn     uint64    `json:"bytes_in"`      // media bytes packed into parts
+	RTPBytes    uint64    `json:"rtp_bytes"`     // RTP payload bytes received
+	BytesIn     uint64    `json:"bytes_in"`      // bytes of the parts (media + moof) handed to the writer
 	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
 	DroppedGOPs uint64    `json:"dropped_gops"`
 	Dropped     uint64    `json:"dropped_frames"`
@@ -42,6 +44,7 @@ type StreamStatus struct {
 
 // streamStats collects a stream's counters; every method is safe for concurrent use.
 type streamStats struct {
+	rtp atomic.Uint64 // per packet, so kept off the mutex
 	mu  sync.Mutex
 	s   StreamStatus
 	win rateWindow
@@ -145,6 +148,7 @@ func (st *streamStats) snapshot() StreamStatus {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.s
+	s.RTPBytes = st.rtp.Load()
 	s.Codecs = append([]string(nil), s.Codecs...)
 	return s
 }

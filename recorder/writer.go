@@ -66,7 +66,7 @@ func (w *segWriter) openSegment(rec *index.Segment, init []byte) {
 		return
 	}
 	w.f = f
-	if err := w.write(init); err != nil {
+	if err := w.write([][]byte{init}); err != nil {
 		w.fail(err)
 		_ = f.Close()
 		_ = os.Remove(f.Name())
@@ -86,12 +86,12 @@ func (w *segWriter) writePart(it queueItem) {
 		return
 	}
 	start := w.now()
-	if err := w.write(it.data); err != nil {
+	if err := w.write(it.bufs); err != nil {
 		w.fail(err)
 		w.stats.droppedFrames(countFrames(it.frames))
 		return
 	}
-	w.stats.wrote(len(it.data), w.now().Sub(start))
+	w.stats.wrote(it.size, w.now().Sub(start))
 	w.mu.Lock()
 	rec := w.cur
 	p := index.Part{Offset: rec.Size, MoofSize: it.moofSize, Counts: make([]uint32, len(rec.Tracks))}
@@ -110,7 +110,7 @@ func (w *segWriter) writePart(it queueItem) {
 		}
 	}
 	rec.Parts = append(rec.Parts, p)
-	rec.Size += int64(len(it.data))
+	rec.Size += int64(it.size)
 	w.mu.Unlock()
 	w.unsynced = true
 	if w.fsyncEvery <= 0 || w.now().Sub(w.lastSync) >= w.fsyncEvery {
@@ -118,20 +118,20 @@ func (w *segWriter) writePart(it queueItem) {
 	}
 }
 
-// write appends b with one write. A write cut short by a full disk is undone, retention is asked for room,
-// and the write is tried again.
-func (w *segWriter) write(b []byte) error {
+// write appends bufs with one writev. A write cut short by a full disk is undone, retention is asked for
+// room, and the write is tried again.
+func (w *segWriter) write(bufs [][]byte) error {
 	for attempt := 0; ; attempt++ {
 		fi, err := w.f.Stat()
 		if err != nil {
 			return err
 		}
-		_, err = w.f.Write(b)
+		n, err := writev(w.f, bufs)
 		if err == nil {
 			return nil
 		}
 		_ = w.f.Truncate(fi.Size())
-		if errors.Is(err, syscall.ENOSPC) && attempt < 5 && w.makeRoom != nil && w.makeRoom(int64(len(b))) {
+		if errors.Is(err, syscall.ENOSPC) && attempt < 5 && w.makeRoom != nil && w.makeRoom(n) {
 			continue
 		}
 		return fmt.Errorf("write %s: %w", w.f.Name(), err)

@@ -57,6 +57,7 @@ func (p *pacer) run(stop <-chan struct{}, done chan<- struct{}) {
 				default:
 				}
 				if -wait > maxLag {
+					p.log.Warn("fell behind the clip, skipping ahead", "lag", -wait)
 					p.anchor = p.anchor.Add(-wait)
 					due = due.Add(-wait)
 				}

@@ -29,7 +29,8 @@ type Mapper struct {
 	// ClockRate is the track's RTP clock rate in ticks per second, e.g. 90000 for video. Required: Map
 	// panics when it is zero.
 	ClockRate uint32
-	// JumpThreshold is how far media time and arrival time may disagree before a run ends; 0 (or
+	// JumpThreshold is how far media time and arrival time may disagree before a run ends (frames late
+	// by more end it only if the lateness does not drain; see the package documentation); 0 (or
 	// negative) means DefaultJumpThreshold.
 	JumpThreshold time.Duration
 	// MaxSlew is the fastest rate, as a fraction of media time, at which the correction of wall-clock

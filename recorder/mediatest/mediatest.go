@@ -109,7 +109,7 @@ func StartGstCamera(t testing.TB) string {
 	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")
 	_, file, _, _ := runtime.Caller(0)
-	script := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "gst_rtsp_server.py")
+	script := filepath.Join(filepath.Dir(file), "..", "testdata", "gst_rtsp_server.py")
 	port := FreePort(t)
 	cmd := exec.Command("/usr/bin/python3", script, strconv.Itoa(port))
 	cmd.Stderr = os.Stderr

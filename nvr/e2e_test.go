@@ -1,0 +1,164 @@
+package nvr_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/democam"
+	"github.com/porchlight/porchlight/recorder/mediatest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// porchlightBin builds cmd/porchlight once per test run.
+func porchlightBin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "porchlight-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "porchlight")
+		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/porchlight").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// run runs the binary to completion and returns its stdout; it fails the test on a non-zero exit.
+func run(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(porchlightBin(t), args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("porchlight %s: %v\nstderr: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// apiGet performs an authorised GET against a node.
+func apiGet(t *testing.T, base, token, path string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+// TestServeExportCLI drives the contract end to end with separate processes: init, serve recording an
+// in-process camera, the API, export through the CLI, and a clean shutdown on SIGTERM.
+func TestServeExportCLI(t *testing.T) {
+	cam := &democam.Server{Addr: "127.0.0.1:0"}
+	if err := cam.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cam.Close)
+	dir := t.TempDir()
+	if out := run(t, "init", "--dir", dir, "--name", "Elm Street 12"); !strings.Contains(out, "password") {
+		t.Fatalf("init printed %q, want the admin password", out)
+	}
+	cfgPath := filepath.Join(dir, "porchlight.yml")
+	port := mediatest.FreePort(t)
+	cfg, _ := os.ReadFile(cfgPath)
+	cfg = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfg, []byte(fmt.Sprintf(
+		"cameras:\n  - name: front\n    url: %s\n", cam.URL())))
+	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
+	cfg = regexp.MustCompile(`segment_duration: 60s`).ReplaceAll(cfg, []byte("segment_duration: 2s"))
+	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := os.ReadFile(filepath.Join(dir, "data", "api.token"))
+	tok := strings.TrimSpace(string(token))
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+
+	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
+	serve.Stderr = os.Stderr
+	stdout, _ := serve.StdoutPipe()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.Contains(line, base) {
+		t.Fatalf("serve printed %q, want the address %s", line, base)
+	}
+
+	var spans []struct{ Start, End time.Time }
+	mediatest.WaitFor(t, 40*time.Second, "5 s of recording", func() bool {
+		resp, b := apiGet(t, base, tok, "/api/v1/cameras/front/recordings")
+		if resp.StatusCode != 200 {
+			t.Fatalf("recordings: %s %s", resp.Status, b)
+		}
+		_ = json.Unmarshal(b, &spans)
+		return len(spans) > 0 && spans[0].End.Sub(spans[0].Start) > 5*time.Second
+	})
+	resp, b := apiGet(t, base, tok, "/api/v1/cameras")
+	var cams []struct{ Name, State, Codec string }
+	if err := json.Unmarshal(b, &cams); resp.StatusCode != 200 || err != nil || len(cams) != 1 ||
+		cams[0].Name != "front" || cams[0].State != "recording" || cams[0].Codec != "H264" {
+		t.Fatalf("cameras: %s %s", resp.Status, b)
+	}
+	if resp, _ := http.Get(base + "/api/v1/cameras"); resp.StatusCode != 401 {
+		t.Errorf("anonymous request: got %s, want 401", resp.Status)
+	}
+	if resp, b := apiGet(t, base, tok, "/metrics"); resp.StatusCode != 200 ||
+		!strings.Contains(string(b), `porchlight_recorder_frames_total{camera="front",stream="main"}`) {
+		t.Errorf("metrics: %s, want per-camera frame counters", resp.Status)
+	}
+
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	start := spans[0].Start.Add(500 * time.Millisecond)
+	run(t, "export", "--config", cfgPath, "--camera", "front", "--start", start.Format(time.RFC3339Nano),
+		"--end", start.Add(4*time.Second).Format(time.RFC3339Nano), "-o", out)
+	p := mediatest.ProbeFile(t, out)
+	if d := p.Duration(); d < 3900*time.Millisecond || d > 4100*time.Millisecond {
+		t.Errorf("exported duration %s, want 4s", d)
+	}
+	mediatest.DecodeClean(t, out)
+
+	// An export of nothing fails with a one-line reason and a non-zero exit.
+	bad := exec.Command(porchlightBin(t), "export", "--config", cfgPath, "--camera", "nope", "--start",
+		start.Format(time.RFC3339), "--end", start.Add(time.Second).Format(time.RFC3339), "-o", out+".2")
+	if msg, err := bad.CombinedOutput(); err == nil || !strings.HasPrefix(string(msg), "porchlight: ") {
+		t.Errorf("export of an unknown camera: err %v, output %q", err, msg)
+	}
+
+	began := time.Now()
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Wait(); err != nil {
+		t.Errorf("serve exit after SIGTERM: %v", err)
+	}
+	if d := time.Since(began); d > 5*time.Second {
+		t.Errorf("shutdown took %s, want at most 5s", d)
+	}
+}
