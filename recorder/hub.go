@@ -11,12 +11,12 @@ import (
 // LivePart is one fMP4 part as it left the camera's muxer. Data is shared by every subscriber: never
 // modify it.
 type LivePart struct {
-	Init         []byte    // init of the segment the part belongs to (shared)
-	SegmentID    uint64    // changes when a new init applies
-	SegmentStart time.Time // wall time of the segment's media time 0
+	Init         []byte      // init of the segment the part belongs to (shared)
+	SegmentID    uint64      // changes when a new init applies
+	SegmentStart time.Time   // wall time of the segment's media time 0
 	Data         net.Buffers // moof and mdat header, then the samples: write them in order (WriteTo uses writev)
-	Key          bool      // starts with a keyframe: a good place for a new viewer to begin
-	Skipped      bool      // the subscriber fell behind and parts before this one were skipped
+	Key          bool        // starts with a keyframe: a good place for a new viewer to begin
+	Skipped      bool        // the subscriber fell behind and parts before this one were skipped
 }
 
 // Hub fans the live parts of one stream out to any number of subscribers without copying them. A slow

@@ -22,7 +22,6 @@ type muxer struct {
 	queue      *diskQueue
 	hub        *Hub
 	stats      *streamStats
-	onNewRun   func()
 	mu         sync.Mutex
 	tracks     []*trackState
 	video      *trackState
@@ -31,6 +30,7 @@ type muxer struct {
 	seg        *openSegment // nil while waiting for a keyframe
 	newRun     bool         // the next segment starts a new run
 	run        uint64
+	prevEnd    time.Time // end of the previous segment of this run
 	partSeq    uint32
 	partStart  time.Time
 	partKey    bool // the current part starts with a keyframe
@@ -39,12 +39,12 @@ type muxer struct {
 
 // trackState is the per-track part of the muxer.
 type trackState struct {
-	spec    *trackSpec
-	mapper  *timing.Mapper
-	pending *pendingFrame
-	lastDur uint32
-	started bool   // has frames in the open segment
-	base    uint64 // segment-relative media time of the next sample to be put in a part
+	spec     *trackSpec
+	mapper   *timing.Mapper
+	pending  *pendingFrame
+	lastDur  uint32
+	started  bool   // has frames in the open segment
+	base     uint64 // segment-relative media time of the next sample to be put in a part
 	payloads [][]byte
 	frames   []index.Frame
 }
@@ -60,7 +60,10 @@ type pendingFrame struct {
 // openSegment is the segment being assembled.
 type openSegment struct {
 	id    uint64
-	start time.Time
+	start time.Time // wall time of media time 0, as indexed
+	// clock is the video clock's wall time of media time 0; audio is placed against it, so A/V sync does
+	// not depend on how start was smoothed.
+	clock time.Time
 }
 
 func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats) *muxer {
@@ -167,7 +170,7 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		if t.started {
 			return // waiting for the next segment after an audio jump
 		}
-		off := wall.Sub(m.seg.start)
+		off := wall.Sub(m.seg.clock)
 		if off < 0 {
 			return // belongs before the segment's first keyframe
 		}

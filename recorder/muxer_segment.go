@@ -8,14 +8,20 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
+// maxSegmentSlew bounds how far a segment's start may move from where the previous segment of its run
+// ended, as a fraction of that segment's length (1000 ppm). Within a run segments stay contiguous; the
+// clock's drift correction reaches the index through this bounded slew.
+const maxSegmentSlew = 1e-3
+
 // startSegment opens a new segment whose media time 0 is the keyframe at wall.
 func (m *muxer) startSegment(wall time.Time) {
 	id := m.ids.next()
+	clock := wall
 	if m.newRun {
 		m.run, m.newRun = id, false
-		if m.onNewRun != nil {
-			m.onNewRun()
-		}
+	} else if !m.prevEnd.IsZero() {
+		lim := time.Duration(float64(m.segDur) * maxSegmentSlew)
+		wall = m.prevEnd.Add(min(max(wall.Sub(m.prevEnd), -lim), lim))
 	}
 	var inits []*fmp4.InitTrack
 	var tracks []index.Track
@@ -31,7 +37,7 @@ func (m *muxer) startSegment(wall time.Time) {
 		m.stats.setError(err)
 		return
 	}
-	m.seg = &openSegment{id: id, start: wall}
+	m.seg = &openSegment{id: id, start: wall, clock: clock}
 	m.partStart, m.partKey, m.partFrames, m.partSeq = wall, true, 0, 0
 	rec := &index.Segment{ID: id, Run: m.run, Start: wall, End: wall, File: segFileName(id),
 		InitSize: uint32(len(init)), Size: int64(len(init)), Tracks: tracks}
@@ -54,6 +60,9 @@ func (m *muxer) endSegment() {
 		m.appendSample(m.video, m.video.lastDur)
 	}
 	m.flushPart()
+	if m.seg != nil { // flushPart drops the segment when the disk is behind
+		m.prevEnd = m.seg.start.Add(index.TicksToDuration(m.video.base, m.video.spec.rate))
+	}
 	m.queue.pushControl(queueItem{end: true})
 	m.seg = nil
 }

@@ -62,7 +62,9 @@ func (s *trackSel) ranges(segs []*index.Segment) []segRange {
 
 // fillSamples fills sizes, durations, composition offsets and sync samples. Frames inside a segment keep
 // their durations; the first frame of every later segment is put at its wall time by stretching (or
-// shortening, down to one tick) the sample before it, which bridges gaps in the recording.
+// shortening, down to half its length) the sample before it, which bridges gaps in the recording. Half
+// a frame is the floor because a near-zero duration makes players see two frames at one time; the
+// recorder keeps segments of a run contiguous, so real overlaps are far smaller than that.
 func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 	n := 0
 	for _, r := range t.ranges {
@@ -82,7 +84,7 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 			target := toTicks(wall(seg, tr, ticks).Sub(t.sel.origin), t.timescale)
 			last := len(t.durs) - 1
 			prev := dts - int64(t.durs[last])
-			d := min(max(target-prev, 1), math.MaxUint32)
+			d := min(max(target-prev, max(int64(t.durs[last])/2, 1)), math.MaxUint32)
 			t.durs[last] = uint32(d)
 			dts = prev + d
 		}

@@ -31,7 +31,7 @@ func TestFillSamples(t *testing.T) {
 		{"gap stretches the last sample", time.Second, 1000, 100, 0, []uint32{100, 100, 800, 100, 100}, 0, 0},
 		{"other timescale is rescaled", 300 * time.Millisecond, 2000, 200, 0, []uint32{100, 100, 100, 100, 100}, 0, 0},
 		{"overlap shortens the last sample", 250 * time.Millisecond, 1000, 100, 0, []uint32{100, 100, 50, 100, 100}, 0, 0},
-		{"long overlap keeps one tick", 100 * time.Millisecond, 1000, 100, 0, []uint32{100, 100, 1, 100, 100}, 0, 0},
+		{"long overlap keeps half a frame", 100 * time.Millisecond, 1000, 100, 0, []uint32{100, 100, 50, 100, 100}, 0, 0},
 		{"start inside the first sample", 300 * time.Millisecond, 1000, 100, 50 * time.Millisecond,
 			[]uint32{100, 100, 100, 100, 100}, 50, 0},
 		{"start before the first sample", 300 * time.Millisecond, 1000, 100, -20 * time.Millisecond,
