@@ -21,7 +21,9 @@ type LivePart struct {
 
 // Hub fans the live parts of one stream out to any number of subscribers without copying them. A slow
 // subscriber does not hold the others back: its channel fills, it misses parts, and it resumes at the next
-// keyframe part with Skipped set.
+// keyframe part with Skipped set. While the stream is being watched (or was, within gopKeep), the hub
+// keeps the parts since the last keyframe so that a new viewer starts at once; an unwatched camera keeps
+// none, which saves a GOP of memory per camera.
 type Hub struct {
 	mu      sync.Mutex
 	init    []byte
@@ -30,7 +32,11 @@ type Hub struct {
 	subs    map[*subscriber]struct{}
 	closed  bool
 	segment uint64
+	watched time.Time // last time a subscriber was attached
 }
+
+// gopKeep is how long after its last viewer the hub still keeps the current GOP.
+const gopKeep = 10 * time.Minute
 
 type subscriber struct {
 	ch      chan LivePart
@@ -54,6 +60,7 @@ func (h *Hub) Subscribe(buffer int) (<-chan LivePart, func()) {
 		close(s.ch)
 	} else {
 		h.subs[s] = struct{}{}
+		h.watched = time.Now()
 	}
 	h.mu.Unlock()
 	var once sync.Once
@@ -85,7 +92,12 @@ func (h *Hub) publish(data [][]byte, key bool) {
 	if key {
 		h.gop = h.gop[:0:0]
 	}
-	h.gop = append(h.gop, p)
+	if len(h.subs) > 0 {
+		h.watched = time.Now()
+	}
+	if time.Since(h.watched) < gopKeep {
+		h.gop = append(h.gop, p)
+	}
 	for s := range h.subs {
 		if s.lagging && !key {
 			continue

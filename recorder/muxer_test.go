@@ -1,0 +1,128 @@
+package recorder
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/mp4"
+
+	"github.com/porchlight/porchlight/recorder/democam"
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// feeder plays the demo clip's video into a muxer with synthetic arrival times, as a camera would.
+type feeder struct {
+	clip *democam.Clip
+	i    int
+	ts   uint32
+	at   time.Time
+}
+
+func (f *feeder) next(m *muxer) {
+	s := f.clip.Video.Samples[f.i%len(f.clip.Video.Samples)]
+	nalus := s.NALUs
+	if s.Key { // cameras send parameter sets in band before each IDR
+		nalus = append([][]byte{f.clip.SPS, f.clip.PPS}, nalus...)
+	}
+	m.writeVideo(accessUnit{nalus: nalus, rtpTS: f.ts}, f.at)
+	f.i++
+	f.ts += 3600
+	f.at = f.at.Add(40 * time.Millisecond)
+}
+
+func newTestMuxer(queue time.Duration) (*muxer, *diskQueue, *streamStats) {
+	clip := democam.Default()
+	spec := &trackSpec{kind: index.Video, codec: "H264", rate: 90000,
+		params: &mp4.CodecH264{SPS: clip.SPS, PPS: clip.PPS}}
+	q := newDiskQueue(queue)
+	st := &streamStats{}
+	cfg := &Config{SegmentDuration: 4 * time.Second, PartDuration: time.Second}
+	return newMuxer("front/main", []*trackSpec{spec}, cfg, &idSource{}, q, newHub(), st), q, st
+}
+
+func drain(q *diskQueue) []queueItem {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out []queueItem
+	for {
+		it, ok := q.pop(ctx)
+		if !ok {
+			return out
+		}
+		out = append(out, it)
+	}
+}
+
+// TestMuxerSegmentsAndParts: parts of at most 1 s that start at keyframes or continue a GOP, and
+// segments cut at the first keyframe after the segment duration, all in one run.
+func TestMuxerSegmentsAndParts(t *testing.T) {
+	m, q, _ := newTestMuxer(time.Hour)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+	for range 250 { // 10 s
+		f.next(m)
+	}
+	m.close()
+	var starts []*index.Segment
+	for _, it := range drain(q) {
+		switch {
+		case it.start != nil:
+			starts = append(starts, it.start)
+		case !it.end:
+			if it.dur > time.Second+40*time.Millisecond {
+				t.Errorf("part of %s, want at most 1s", it.dur)
+			}
+			if len(it.frames[0]) == 0 || (it.frames[0][0].Key != it.key) {
+				t.Errorf("part key flag %v does not match its first frame", it.key)
+			}
+		}
+	}
+	if len(starts) != 3 { // GOP 2 s, segments cut at the first keyframe after 4 s: 0, 4, 8
+		t.Fatalf("segments: got %d, want 3", len(starts))
+	}
+	for i, s := range starts {
+		if s.Run != starts[0].ID {
+			t.Errorf("segment %d: run %d, want %d (one run)", i, s.Run, starts[0].ID)
+		}
+		if i > 0 {
+			if gap := s.Start.Sub(starts[i-1].Start); gap != 4*time.Second {
+				t.Errorf("segment %d starts %s after the previous, want 4s (contiguous)", i, gap)
+			}
+		}
+	}
+}
+
+// TestMuxerDropsWholeGOPs: when the disk falls behind, the muxer never blocks: it drops whole GOPs,
+// counts them, and resumes with a new run at a keyframe once the queue has room.
+func TestMuxerDropsWholeGOPs(t *testing.T) {
+	m, q, st := newTestMuxer(1500 * time.Millisecond)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+	for range 200 { // 8 s while nothing is written
+		f.next(m)
+	}
+	if st.snapshot().DroppedGOPs == 0 {
+		t.Fatal("no GOP dropped with a full queue")
+	}
+	first := drain(q)
+	var queued time.Duration
+	for _, it := range first {
+		queued += it.dur
+	}
+	if queued > 1500*time.Millisecond {
+		t.Errorf("queued %s of media, want at most the 1.5s bound", queued)
+	}
+	for range 100 { // the disk caught up
+		f.next(m)
+	}
+	m.close()
+	next := drain(q)
+	if len(next) == 0 || next[0].start == nil {
+		t.Fatalf("after the queue drained: got %d items, want a new segment first", len(next))
+	}
+	if s := next[0].start; s.Run != s.ID {
+		t.Errorf("segment after dropped GOPs: run %d, want a new run (%d)", s.Run, s.ID)
+	}
+	if !next[1].key {
+		t.Error("recording resumed on a part that does not start with a keyframe")
+	}
+}
