@@ -1,14 +1,14 @@
-# Porchlight. `make` lists the targets; each works on a fresh machine with Go installed, except that
-# `make test` also needs the real test peers (ffmpeg, GStreamer's RTSP server) that .ci/run installs.
+# Porchlight. `make` lists the targets; each works on a fresh machine with Go installed. `make test`
+# first installs the real test peers (ffmpeg, GStreamer's RTSP server) from Debian packages if missing.
 
 GO       ?= go
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -s -w -X github.com/porchlight/porchlight/nvr.version=$(VERSION)
 FUZZTIME ?= 10s
-BENCHCPU ?= 1,2
+BENCHCPU ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint build build-arm64 fuzz clean
+.PHONY: help run deps test bench lint build build-arm64 fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,11 +16,15 @@ help: ## list the targets
 run: ## run the demo: the whole product on the embedded camera, no hardware needed
 	$(GO) run ./cmd/porchlight demo
 
-test: ## go vet, then every test (unit, integration, real peers where installed)
+deps: ## install the real test peers (ffmpeg, gst-rtsp-server) from Debian packages if missing
+	bash .ci/deps
+
+test: deps ## install test peers if missing, go vet, then every test (unit, integration, interop, crash)
+	$(GO) mod download
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 25m ./...
 
-bench: ## run the benchmarks at GOMAXPROCS 1 and 2 (BENCHCPU); figures go in BENCHMARKS.md
+bench: deps ## run the benchmarks at GOMAXPROCS=1 (BENCHCPU); figures go in BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem -cpu $(BENCHCPU) -timeout 60m ./...
 
 lint: ## go vet, gofmt (must list nothing) and go mod tidy (must change nothing)
