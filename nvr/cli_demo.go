@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -78,6 +79,7 @@ func demoConfig(dir string) (*Config, string, error) {
 		if err := writeFileExclusive(filepath.Join(dir, demoPasswordFile), []byte(res.AdminPassword+"\n"), 0o600); err != nil {
 			return nil, "", fmt.Errorf("demo: %w", err)
 		}
+		debug.FreeOSMemory() // hashing the password took 64 MiB that the demo never needs again
 	}
 	cfg, err := Load(cfgPath)
 	if err != nil {

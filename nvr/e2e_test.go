@@ -162,3 +162,40 @@ func TestServeExportCLI(t *testing.T) {
 		t.Errorf("shutdown took %s, want at most 5s", d)
 	}
 }
+
+// TestDemo runs `porchlight demo` as `make run` does and checks that it records its embedded camera.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	demo := exec.Command(porchlightBin(t), "demo", "--dir", dir, "--listen", "127.0.0.1:0")
+	stdout, _ := demo.StdoutPipe()
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = demo.Process.Kill(); _ = demo.Wait() })
+	var base, token, login string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && (base == "" || token == "" || login == "") {
+		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, "UI/API:"); ok {
+			base = strings.TrimSpace(v)
+		} else if v, ok := strings.CutPrefix(line, "API token:"); ok {
+			token = strings.TrimSpace(v)
+		} else if v, ok := strings.CutPrefix(line, "login:"); ok {
+			login = strings.TrimSpace(v)
+		}
+	}
+	if base == "" || token == "" || !strings.HasPrefix(login, "admin / ") {
+		t.Fatalf("demo output: base %q token %q login %q", base, token, login)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	mediatest.WaitFor(t, 30*time.Second, "the demo camera to record", func() bool {
+		resp, b := apiGet(t, base, token, "/api/v1/cameras/demo/recordings")
+		return resp.StatusCode == 200 && len(b) > 10 // a non-empty list of spans
+	})
+	if err := demo.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Wait(); err != nil {
+		t.Errorf("demo exit after SIGINT: %v", err)
+	}
+}

@@ -72,7 +72,9 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		end := spans[len(spans)-1].End
 		// The camera's frames reach the child a few ms after their wall time; allow one frame interval.
-		if lost := killed.Sub(end); lost > time.Second+40*time.Millisecond {
+		lost := killed.Sub(end)
+		t.Logf("kill %d: footage lost %s", i, lost.Round(time.Millisecond))
+		if lost > time.Second+40*time.Millisecond {
 			t.Errorf("kill %d: lost %s of footage, want at most 1s", i, lost)
 		}
 		if !end.After(lastEnd) {

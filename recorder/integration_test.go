@@ -1,9 +1,11 @@
 package recorder_test
 
 import (
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -51,13 +53,31 @@ func status(r *recorder.Recorder, camera string) recorder.StreamStatus {
 
 func TestRecordH264AAC(t *testing.T) {
 	cam := startCamera(t, nil, nil)
+	sub := startCamera(t, loadClip(t, "h264_720.mp4"), nil)
 	r := startRecorder(t, recorder.Config{SegmentDuration: 2 * time.Second,
-		Cameras: []recorder.CameraConfig{{Name: "front", URL: cam.URL()}}})
+		Cameras: []recorder.CameraConfig{{Name: "front", URL: cam.URL(), SubURL: sub.URL()}}})
 	start, _ := waitRecorded(t, r, "front", 5*time.Second)
 	from := start.Add(700 * time.Millisecond)
 	checkExport(t, exportFile(t, r, "front", from, from.Add(4*time.Second)), "h264", "aac", 4*time.Second, 25)
 	if st := status(r, "front"); st.DroppedGOPs != 0 || st.Frames == 0 {
 		t.Errorf("status: got %+v, want frames and no dropped GOPs", st)
+	}
+	// The sub-stream is recorded as a stream of its own, with its own resolution.
+	spans, err := r.Spans("front", "sub", start, time.Now())
+	if err != nil || len(spans) == 0 {
+		t.Fatalf("sub-stream spans: %v, %v", spans, err)
+	}
+	clip, err := r.Export("front", "sub", spans[0].Start, spans[0].End)
+	if err != nil {
+		t.Fatalf("sub-stream export: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "sub.mp4")
+	f, _ := os.Create(path)
+	_, _ = io.Copy(f, clip)
+	f.Close()
+	clip.Close()
+	if v, _ := mediatest.ProbeFile(t, path).Stream("video"); v.Width != 480 {
+		t.Errorf("sub-stream export: got %+v, want the 480x270 stream", v)
 	}
 }
 

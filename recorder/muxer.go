@@ -15,27 +15,33 @@ import (
 // never touches the disk, it hands parts to a bounded queue and to the live hub. gortsplib may call it from
 // one goroutine per track (UDP), so every entry point takes mu.
 type muxer struct {
-	stream     string
-	segDur     time.Duration
-	partDur    time.Duration
-	ids        *idSource
-	queue      *diskQueue
-	hub        *Hub
-	stats      *streamStats
-	mu         sync.Mutex
-	tracks     []*trackState
-	video      *trackState
-	dtsH264    *h264.DTSExtractor
-	dtsH265    *h265.DTSExtractor
-	seg        *openSegment // nil while waiting for a keyframe
-	newRun     bool         // the next segment starts a new run
-	run        uint64
-	prevEnd    time.Time // end of the previous segment of this run
-	partSeq    uint32
-	partStart  time.Time
-	partKey    bool // the current part starts with a keyframe
-	partFrames int
+	stream  string
+	segDur  time.Duration
+	partDur time.Duration
+	ids     *idSource
+	queue   *diskQueue
+	hub     *Hub
+	stats   *streamStats
+	mu      sync.Mutex
+	tracks  []*trackState
+	video   *trackState
+	dtsH264 *h264.DTSExtractor
+	dtsH265 *h265.DTSExtractor
+	seg     *openSegment // nil while waiting for a keyframe
+	newRun  bool         // the next segment starts a new run
+	run     uint64
+	prevEnd time.Time // end of the previous segment of this run
+	// paramsChanged is set when in-band parameter sets differ from the open segment's init.
+	paramsChanged bool
+	partSeq       uint32
+	partStart     time.Time
+	partKey       bool // the current part starts with a keyframe
+	partFrames    int
 }
+
+// maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
+// timestamps keep pace end the run instead of becoming one long frame.
+const maxFrameGap = 5 * 90000
 
 // trackState is the per-track part of the muxer.
 type trackState struct {
@@ -94,7 +100,9 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	defer m.mu.Unlock()
 	t := m.video
 	m.stats.frame(arrival)
-	changed := t.spec.updateParams(au.nalus)
+	if t.spec.updateParams(au.nalus) {
+		m.paramsChanged = true // applies at the next keyframe, even when the new SPS came before it
+	}
 	if !t.spec.paramsReady() {
 		return
 	}
@@ -104,7 +112,7 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.resetDTS()
 	}
 	dts, err := m.extractDTS(au.nalus, ticks, key)
-	if err != nil || (t.pending != nil && !discont && dts <= t.pending.ticks) {
+	if err != nil || (t.pending != nil && !discont && (dts <= t.pending.ticks || dts-t.pending.ticks > maxFrameGap)) {
 		// Non-monotonic or undecodable timing ends the run; recording goes on at the next keyframe.
 		discont = true
 		m.resetDTS()
@@ -120,9 +128,10 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	if t.pending != nil && m.seg != nil {
 		m.appendSample(t, uint32(dts-t.pending.ticks))
 	}
-	if key && (m.seg == nil || changed || wall.Sub(m.seg.start) >= m.segDur) {
+	if key && (m.seg == nil || m.paramsChanged || wall.Sub(m.seg.start) >= m.segDur) {
 		m.endSegment()
 		m.startSegment(wall)
+		m.paramsChanged = false
 	} else if m.seg != nil && m.partFrames > 0 && (key || wall.Sub(m.partStart) >= m.partDur) {
 		m.flushPart()
 		m.partStart, m.partKey = wall, key
@@ -179,6 +188,11 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 	} else {
 		d := ticks - t.pending.ticks
 		if d <= 0 {
+			return
+		}
+		if d > maxFrameGap*int64(t.spec.rate)/90000 {
+			// Audio lost for long: close the pending frame and resume at the next segment.
+			m.appendSample(t, t.lastDur)
 			return
 		}
 		m.appendSample(t, uint32(d))
