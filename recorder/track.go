@@ -82,16 +82,7 @@ func videoSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 		sps, pps := f.SafeParams()
 		t := &trackSpec{media: medi, format: f, kind: index.Video, codec: "H264", rate: 90000,
 			params: &mp4.CodecH264{SPS: sps, PPS: pps}}
-		t.decode = func(pkt *rtp.Packet) ([]accessUnit, error) {
-			au, err := dec.Decode(pkt)
-			if err != nil {
-				if errors.Is(err, rtph264.ErrMorePacketsNeeded) || errors.Is(err, rtph264.ErrNonStartingPacketAndNoPrevious) {
-					return nil, nil
-				}
-				return nil, err
-			}
-			return []accessUnit{{nalus: au, rtpTS: pkt.Timestamp}}, nil
-		}
+		t.decode = videoDecoder(dec.Decode, rtph264.ErrMorePacketsNeeded, rtph264.ErrNonStartingPacketAndNoPrevious)
 		return t, nil
 	case *format.H265:
 		dec, err := f.CreateDecoder()
@@ -101,19 +92,25 @@ func videoSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 		vps, sps, pps := f.SafeParams()
 		t := &trackSpec{media: medi, format: f, kind: index.Video, codec: "H265", rate: 90000,
 			params: &mp4.CodecH265{VPS: vps, SPS: sps, PPS: pps}}
-		t.decode = func(pkt *rtp.Packet) ([]accessUnit, error) {
-			au, err := dec.Decode(pkt)
-			if err != nil {
-				if errors.Is(err, rtph265.ErrMorePacketsNeeded) || errors.Is(err, rtph265.ErrNonStartingPacketAndNoPrevious) {
-					return nil, nil
-				}
-				return nil, err
-			}
-			return []accessUnit{{nalus: au, rtpTS: pkt.Timestamp}}, nil
-		}
+		t.decode = videoDecoder(dec.Decode, rtph265.ErrMorePacketsNeeded, rtph265.ErrNonStartingPacketAndNoPrevious)
 		return t, nil
 	}
 	return nil, nil
+}
+
+// videoDecoder wraps an RTP video decoder: a packet that completes an access unit yields it; a packet
+// that only adds to one (or a fragment whose start was lost) yields nothing.
+func videoDecoder(decode func(*rtp.Packet) ([][]byte, error), more, orphan error) func(*rtp.Packet) ([]accessUnit, error) {
+	return func(pkt *rtp.Packet) ([]accessUnit, error) {
+		au, err := decode(pkt)
+		if err != nil {
+			if errors.Is(err, more) || errors.Is(err, orphan) {
+				return nil, nil
+			}
+			return nil, err
+		}
+		return []accessUnit{{nalus: au, rtpTS: pkt.Timestamp}}, nil
+	}
 }
 
 // updateParams records in-band parameter sets of a video access unit. It reports whether they differ from
