@@ -11,12 +11,14 @@ import (
 // LivePart is one fMP4 part as it left the camera's muxer. Data is shared by every subscriber: never
 // modify it.
 type LivePart struct {
-	Init         []byte      // init of the segment the part belongs to (shared)
-	SegmentID    uint64      // changes when a new init applies
-	SegmentStart time.Time   // wall time of the segment's media time 0
-	Data         net.Buffers // moof and mdat header, then the samples: write them in order (WriteTo uses writev)
-	Key          bool        // starts with a keyframe: a good place for a new viewer to begin
-	Skipped      bool        // the subscriber fell behind and parts before this one were skipped
+	Init         []byte    // init of the segment the part belongs to (shared)
+	SegmentID    uint64    // changes when a new init applies
+	SegmentStart time.Time // wall time of the segment's media time 0
+	// Data is the moof and mdat header, then the samples. The slice is the subscriber's own (WriteTo may
+	// consume it); the bytes it points at are shared and must not be modified.
+	Data    net.Buffers
+	Key     bool // starts with a keyframe: a good place for a new viewer to begin
+	Skipped bool // the subscriber fell behind and parts before this one were skipped
 }
 
 // Hub fans the live parts of one stream out to any number of subscribers without copying them. A slow
@@ -54,6 +56,7 @@ func (h *Hub) Subscribe(buffer int) (<-chan LivePart, func()) {
 	h.mu.Lock()
 	s := &subscriber{ch: make(chan LivePart, buffer+len(h.gop))}
 	for _, p := range h.gop {
+		p.Data = append(net.Buffers(nil), p.Data...)
 		s.ch <- p
 	}
 	if h.closed {
@@ -88,7 +91,9 @@ func (h *Hub) publish(data [][]byte, key bool) {
 	if h.seg == nil {
 		return
 	}
-	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: data, Key: key}
+	// The queue's writer uses data too: the hub and each subscriber get their own slice of it, since
+	// net.Buffers.WriteTo consumes the slice it is called on.
+	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: append(net.Buffers(nil), data...), Key: key}
 	if key {
 		h.gop = h.gop[:0:0]
 	}
@@ -103,6 +108,7 @@ func (h *Hub) publish(data [][]byte, key bool) {
 			continue
 		}
 		q := p
+		q.Data = append(net.Buffers(nil), p.Data...)
 		q.Skipped = s.lagging
 		select {
 		case s.ch <- q:

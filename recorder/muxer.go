@@ -43,6 +43,10 @@ type muxer struct {
 // timestamps keep pace end the run instead of becoming one long frame.
 const maxFrameGap = 5 * 90000
 
+// maxSyncOffset bounds the audio shift sender reports may ask for; a camera whose reports disagree by
+// more has a broken clock, and arrival times serve better.
+const maxSyncOffset = 2 * time.Second
+
 // trackState is the per-track part of the muxer.
 type trackState struct {
 	spec     *trackSpec
@@ -112,7 +116,7 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.resetDTS()
 	}
 	dts, err := m.extractDTS(au.nalus, ticks, key)
-	if err != nil || (t.pending != nil && !discont && (dts <= t.pending.ticks || dts-t.pending.ticks > maxFrameGap)) {
+	if err != nil || (t.pending != nil && !discont && (dts < t.pending.ticks || dts-t.pending.ticks > maxFrameGap)) {
 		// Non-monotonic or undecodable timing ends the run; recording goes on at the next keyframe.
 		discont = true
 		m.resetDTS()
@@ -120,9 +124,21 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		ticks, wall, _ = t.mapper.Map(au.rtpTS, arrival)
 		dts = ticks
 	}
+	if err == nil && !discont && t.pending != nil && dts == t.pending.ticks {
+		// Several access units with one timestamp: a camera that marks every slice. They are one frame.
+		if b, err := h264.AVCC(au.nalus).Marshal(); err == nil {
+			t.pending.payload = append(t.pending.payload, b...)
+			t.pending.key = t.pending.key || key
+		}
+		return
+	}
 	if discont && m.seg != nil {
 		m.stats.discontinuity()
 		m.endSegment()
+		m.newRun = true
+	}
+	if key && m.queue.broken.Swap(false) && m.seg != nil {
+		m.endSegment() // the writer lost a part of it: resume in a new segment and run
 		m.newRun = true
 	}
 	if t.pending != nil && m.seg != nil {
@@ -164,7 +180,7 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 	if m.seg == nil {
 		return
 	}
-	if off, ok := timing.SyncOffset(m.video.mapper, t.mapper); ok {
+	if off, ok := timing.SyncOffset(m.video.mapper, t.mapper); ok && off.Abs() <= maxSyncOffset {
 		wall = wall.Add(off) // the camera's sender reports put audio on the video's timeline
 	}
 	if discont && t.started {
@@ -181,6 +197,7 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		}
 		off := wall.Sub(m.seg.clock)
 		if off < 0 {
+			m.stats.droppedAudio()
 			return // belongs before the segment's first keyframe
 		}
 		t.base = uint64(off) * uint64(t.spec.rate) / uint64(time.Second)

@@ -126,3 +126,35 @@ func TestMuxerDropsWholeGOPs(t *testing.T) {
 		t.Error("recording resumed on a part that does not start with a keyframe")
 	}
 }
+
+// TestMuxerRestartsAfterWriteFailure: when the writer loses a part it flags the queue; the muxer ends the
+// segment and starts a new one, in a new run, at the next keyframe instead of writing past the hole.
+func TestMuxerRestartsAfterWriteFailure(t *testing.T) {
+	m, q, _ := newTestMuxer(time.Hour)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+	for range 30 {
+		f.next(m)
+	}
+	drain(q)
+	q.broken.Store(true)
+	for range 60 { // past the next keyframe at frame 50
+		f.next(m)
+	}
+	items := drain(q)
+	var starts []*index.Segment
+	ended := false
+	for _, it := range items {
+		if it.end && len(starts) == 0 {
+			ended = true
+		}
+		if it.start != nil {
+			starts = append(starts, it.start)
+		}
+	}
+	if !ended || len(starts) != 1 || starts[0].Run != starts[0].ID {
+		t.Fatalf("after a write failure: ended=%v, starts=%d (want the old segment ended and one new run)", ended, len(starts))
+	}
+	if q.broken.Load() {
+		t.Error("broken flag still set after the restart")
+	}
+}

@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/porchlight/porchlight/recorder/index"
@@ -31,6 +32,9 @@ type diskQueue struct {
 	items  []queueItem
 	queued time.Duration
 	wake   chan struct{}
+	// broken is set by the writer when it lost a part or could not open a segment: the muxer then starts
+	// a new segment (and run) at the next keyframe, since a segment cannot hold a hole.
+	broken atomic.Bool
 }
 
 func newDiskQueue(max time.Duration) *diskQueue {
@@ -96,6 +100,13 @@ func (q *diskQueue) pop(ctx context.Context) (queueItem, bool) {
 type idSource struct {
 	mu   sync.Mutex
 	last uint64
+}
+
+// current returns the last ID handed out.
+func (s *idSource) current() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
 }
 
 func (s *idSource) next() uint64 {

@@ -25,6 +25,8 @@ func (r *Recorder) recoverStream(s *stream) error {
 		id, ok := parseSegFileName(e.Name())
 		if ok && e.Type().IsRegular() {
 			files[id] = e
+			// New segments must not collide with any file here, whatever recovery makes of it.
+			s.ids.last = max(s.ids.last, id)
 		}
 	}
 	known := map[uint64]int64{}
@@ -58,11 +60,12 @@ func (r *Recorder) recoverStream(s *stream) error {
 		}
 		path := filepath.Join(dir, e.Name())
 		if err := r.recoverFile(s, path, info.Size()); err != nil {
-			s.log.Warn("recovery: segment unreadable, moved aside", "file", path, "err", err)
+			// Kept for a person to look at, out of the index (and so out of retention's sight).
+			s.log.Warn("recovery: segment unreadable, moved aside", "file", path+".bad", "err", err)
 			_ = os.Rename(path, path+".bad")
-		}
-		if id > s.ids.last {
-			s.ids.last = id
+			if err := r.db.Delete(s.key, id); err != nil && !errors.Is(err, index.ErrNotFound) {
+				return err
+			}
 		}
 	}
 	return nil

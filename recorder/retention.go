@@ -57,23 +57,32 @@ func (r *Recorder) applyRetention(need int64) int {
 			continue
 		}
 		in.bytes[s.key] = u.Bytes
-		if cur := s.writer.current(); cur != nil {
-			in.open[s.key] = cur.ID
-		}
+		// Every segment the muxer has started (the writer may open it any moment) is off limits.
+		in.open[s.key] = s.ids.current()
 		var cands []candidate
-		_ = r.db.Summaries(s.key, func(seg *index.Segment) error {
-			cands = append(cands, candidate{key: s.key, camera: s.camera, id: seg.ID, start: seg.Start,
-				end: seg.End, size: seg.Size, file: seg.File})
+		err = r.db.Summaries(s.key, func(seg *index.Segment) error {
+			c := candidate{key: s.key, camera: s.camera, id: seg.ID, start: seg.Start, end: seg.End,
+				size: seg.Size, file: seg.File}
+			if c.id >= in.open[s.key] || r.holds.covers(c.camera, c.start, c.end) {
+				return nil // not deletable: look further, so holds cannot starve retention
+			}
+			cands = append(cands, c)
 			if len(cands) >= oldestBatch {
 				return errStop
 			}
 			return nil
 		})
+		if err != nil && !errors.Is(err, errStop) {
+			s.log.Warn("retention: reading the index", "err", err)
+		}
 		in.oldest[s.key] = cands
 	}
 	del := planRetention(in)
 	for _, c := range del {
 		s := r.streams[c.key]
+		if r.holds.covers(c.camera, c.start, c.end) {
+			continue // held since the plan was made (an export that just started)
+		}
 		path := filepath.Join(streamDir(r.cfg.DataDir, c.key), c.file)
 		// The file goes first: a crash in between leaves an index row without a file, which start-up
 		// removes, never a file without a row, which recovery would bring back.

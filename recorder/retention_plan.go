@@ -29,7 +29,7 @@ type retentionInput struct {
 	minFree int64
 	need    int64 // bytes to free now on top of the limits (a write failed on a full disk)
 	held    func(camera string, start, end time.Time) bool
-	open    map[string]uint64 // the segment each stream is writing: never deleted
+	open    map[string]uint64 // per stream, the lowest ID that may still be written: it and later are kept
 }
 
 // planRetention returns the segments to delete, oldest first within each reason: first what is older
@@ -49,7 +49,7 @@ func planRetention(in retentionInput) []candidate {
 		total += b
 	}
 	deletable := func(c candidate) bool {
-		if id, ok := in.open[c.key]; ok && id == c.id {
+		if id, ok := in.open[c.key]; ok && c.id >= id {
 			return false
 		}
 		return in.held == nil || !in.held(c.camera, c.start, c.end)

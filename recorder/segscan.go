@@ -139,8 +139,17 @@ func scanSegment(r io.ReaderAt, size int64) (*scanResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		lens := make([]int, len(seg.Tracks))
+		for i := range seg.Tracks {
+			lens[i] = len(seg.Tracks[i].Frames)
+		}
 		if err := addPart(seg, ids, moof, off, mdatH.size-8); err != nil {
-			return nil, err
+			// A malformed part ends what can be trusted: keep the parts before it, like a torn tail.
+			for i := range seg.Tracks {
+				seg.Tracks[i].Frames = seg.Tracks[i].Frames[:lens[i]]
+			}
+			res.torn = true
+			break
 		}
 		off += moofH.size + mdatH.size
 	}

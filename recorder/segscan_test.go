@@ -165,3 +165,24 @@ func FuzzScanSegment(f *testing.F) {
 		}
 	})
 }
+
+// TestScanSegmentMalformedPart: a part the scanner cannot trust ends the segment there, keeping the
+// parts before it, instead of losing the whole file.
+func TestScanSegmentMalformedPart(t *testing.T) {
+	file, full := buildSegment(t, 3)
+	bad := bytes.Clone(file)
+	// The second part's tfhd track ID (moof 8 + mfhd 16 + traf 8 + tfhd header 12 = 44 bytes in).
+	off := full.Parts[1].Offset + 44
+	bad[off], bad[off+1], bad[off+2], bad[off+3] = 0, 0, 0, 99
+	res, err := scanSegment(bytes.NewReader(bad), int64(len(bad)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.torn || len(res.seg.Parts) != 1 || res.seg.Size != full.Parts[1].Offset {
+		t.Fatalf("got torn=%v parts=%d size=%d, want torn, 1 part, size %d", res.torn, len(res.seg.Parts),
+			res.seg.Size, full.Parts[1].Offset)
+	}
+	if got, want := len(res.seg.Tracks[0].Frames), int(full.Parts[0].Counts[0]); got != want {
+		t.Errorf("video frames kept: got %d, want %d", got, want)
+	}
+}

@@ -40,6 +40,9 @@ func (s *stream) runSession(ctx context.Context) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer c.Close()
+	// Shutdown must not wait for a camera that does not answer: closing the client ends a DESCRIBE,
+	// SETUP or PLAY in progress.
+	defer context.AfterFunc(ctx, c.Close)()
 	desc, _, err := c.Describe(u)
 	if err != nil {
 		return fmt.Errorf("describe: %w", err)

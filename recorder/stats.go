@@ -34,6 +34,7 @@ type StreamStatus struct {
 	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
 	DroppedGOPs uint64    `json:"dropped_gops"`
 	Dropped     uint64    `json:"dropped_frames"`
+	DroppedAud  uint64    `json:"dropped_audio_frames"`
 	Discont     uint64    `json:"discontinuities"`
 	WriteNanos  uint64    `json:"write_nanos"`   // total time spent in write calls
 	Deleted     uint64    `json:"deleted_bytes"` // bytes retention removed
@@ -48,6 +49,8 @@ type streamStats struct {
 	mu  sync.Mutex
 	s   StreamStatus
 	win rateWindow
+	// diskErr is the last write failure; frames arriving do not clear it, a successful write does.
+	diskErr string
 }
 
 // rateWindow estimates bitrate and frame rate over the last few seconds.
@@ -87,6 +90,7 @@ func (st *streamStats) part(n int) {
 
 func (st *streamStats) wrote(n int, took time.Duration) {
 	st.mu.Lock()
+	st.diskErr = ""
 	st.s.BytesOut += uint64(n)
 	st.s.Writes++
 	st.s.WriteNanos += uint64(took)
@@ -101,6 +105,20 @@ func (st *streamStats) droppedGOP(frames int) {
 }
 
 func (st *streamStats) droppedFrame() { st.droppedFrames(1) }
+
+func (st *streamStats) droppedAudio() {
+	st.mu.Lock()
+	st.s.DroppedAud++
+	st.mu.Unlock()
+}
+
+// diskError records a failed write: the stream shows as failing until a write succeeds.
+func (st *streamStats) diskError(err error) {
+	st.mu.Lock()
+	st.diskErr = "disk: " + err.Error()
+	st.s.LastError = st.diskErr
+	st.mu.Unlock()
+}
 
 func (st *streamStats) droppedFrames(n int) {
 	st.mu.Lock()
@@ -149,6 +167,9 @@ func (st *streamStats) snapshot() StreamStatus {
 	defer st.mu.Unlock()
 	s := st.s
 	s.RTPBytes = st.rtp.Load()
+	if st.diskErr != "" && s.State == StateRecording {
+		s.State, s.LastError = StateError, st.diskErr
+	}
 	s.Codecs = append([]string(nil), s.Codecs...)
 	return s
 }

@@ -27,6 +27,8 @@ type segWriter struct {
 	log      *slog.Logger
 	stats    *streamStats
 
+	queue *diskQueue
+
 	mu       sync.Mutex
 	cur      *index.Segment // record of the open segment; appended to under mu
 	durs     []uint64       // per track, sum of frame durations of cur
@@ -37,6 +39,7 @@ type segWriter struct {
 
 // run writes queued items until ctx is done and the queue is drained.
 func (w *segWriter) run(ctx context.Context, q *diskQueue) {
+	w.queue = q
 	defer w.closeSegment()
 	for {
 		it, ok := q.pop(ctx)
@@ -56,21 +59,19 @@ func (w *segWriter) run(ctx context.Context, q *diskQueue) {
 }
 
 func (w *segWriter) openSegment(rec *index.Segment, init []byte) {
-	if err := os.MkdirAll(w.dir, 0o750); err != nil {
-		w.fail(err)
-		return
-	}
-	f, err := os.OpenFile(filepath.Join(w.dir, rec.File), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o640)
+	f, err := w.create(rec.File)
 	if err != nil {
 		w.fail(err)
+		w.broken()
 		return
 	}
 	w.f = f
-	if err := w.write([][]byte{init}); err != nil {
+	if _, err := w.write([][]byte{init}); err != nil {
 		w.fail(err)
 		_ = f.Close()
 		_ = os.Remove(f.Name())
 		w.f = nil
+		w.broken()
 		return
 	}
 	w.mu.Lock()
@@ -86,9 +87,13 @@ func (w *segWriter) writePart(it queueItem) {
 		return
 	}
 	start := w.now()
-	if err := w.write(it.bufs); err != nil {
+	if _, err := w.write(it.bufs); err != nil {
+		// A segment cannot hold a hole: end it here; the muxer starts a new one at the next keyframe,
+		// and the parts until then are dropped (and counted).
 		w.fail(err)
 		w.stats.droppedFrames(countFrames(it.frames))
+		w.closeSegment()
+		w.broken()
 		return
 	}
 	w.stats.wrote(it.size, w.now().Sub(start))
@@ -120,21 +125,50 @@ func (w *segWriter) writePart(it queueItem) {
 
 // write appends bufs with one writev. A write cut short by a full disk is undone, retention is asked for
 // room, and the write is tried again.
-func (w *segWriter) write(bufs [][]byte) error {
+func (w *segWriter) write(bufs [][]byte) (int64, error) {
 	for attempt := 0; ; attempt++ {
 		fi, err := w.f.Stat()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		n, err := writev(w.f, bufs)
 		if err == nil {
-			return nil
+			return n, nil
 		}
 		_ = w.f.Truncate(fi.Size())
-		if errors.Is(err, syscall.ENOSPC) && attempt < 5 && w.makeRoom != nil && w.makeRoom(n) {
+		if w.roomFor(err, n, attempt) {
 			continue
 		}
-		return fmt.Errorf("write %s: %w", w.f.Name(), err)
+		return 0, fmt.Errorf("write %s: %w", w.f.Name(), err)
+	}
+}
+
+// create makes a new segment file, asking retention for room when the disk is full.
+func (w *segWriter) create(name string) (*os.File, error) {
+	for attempt := 0; ; attempt++ {
+		err := os.MkdirAll(w.dir, 0o750)
+		if err == nil {
+			var f *os.File
+			f, err = os.OpenFile(filepath.Join(w.dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o640)
+			if err == nil {
+				return f, nil
+			}
+		}
+		if !w.roomFor(err, 1<<20, attempt) {
+			return nil, err
+		}
+	}
+}
+
+// roomFor reports whether err is a full disk and retention freed room for another attempt.
+func (w *segWriter) roomFor(err error, need int64, attempt int) bool {
+	return errors.Is(err, syscall.ENOSPC) && attempt < 5 && w.makeRoom != nil && w.makeRoom(need)
+}
+
+// broken tells the muxer the open segment is gone.
+func (w *segWriter) broken() {
+	if w.queue != nil {
+		w.queue.broken.Store(true)
 	}
 }
 
@@ -187,7 +221,7 @@ func (w *segWriter) current() *index.Segment {
 
 func (w *segWriter) fail(err error) {
 	w.log.Warn("disk write failed", "err", err)
-	w.stats.setError(err)
+	w.stats.diskError(err)
 }
 
 func countFrames(ff [][]index.Frame) int {
