@@ -54,9 +54,18 @@ func status(r *recorder.Recorder, camera string) recorder.StreamStatus {
 func TestRecordH264AAC(t *testing.T) {
 	cam := startCamera(t, nil, nil)
 	sub := startCamera(t, loadClip(t, "h264_720.mp4"), nil)
-	r := startRecorder(t, recorder.Config{SegmentDuration: 2 * time.Second,
+	dir := t.TempDir()
+	r := startRecorder(t, recorder.Config{DataDir: dir, SegmentDuration: 30 * time.Second,
 		Cameras: []recorder.CameraConfig{{Name: "front", URL: cam.URL(), SubURL: sub.URL()}}})
 	start, _ := waitRecorded(t, r, "front", 5*time.Second)
+	// The segment being written is a valid MP4 already: players and ffprobe accept it mid-write.
+	open, _ := filepath.Glob(filepath.Join(dir, "recordings", "front", "main", "*.mp4"))
+	if len(open) != 1 {
+		t.Fatalf("segment files: got %v, want the one being written", open)
+	}
+	if v, ok := mediatest.ProbeFile(t, open[0]).Stream("video"); !ok || v.CodecName != "h264" || v.Frames() < 100 {
+		t.Errorf("ffprobe of the open segment: got %+v", v)
+	}
 	from := start.Add(700 * time.Millisecond)
 	checkExport(t, exportFile(t, r, "front", from, from.Add(4*time.Second)), "h264", "aac", 4*time.Second, 25)
 	if st := status(r, "front"); st.DroppedGOPs != 0 || st.Frames == 0 {

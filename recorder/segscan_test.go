@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"errors"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -142,6 +143,25 @@ func TestRecoverFile(t *testing.T) {
 	}
 	if r.streams["front/main"].ids.last != 7 {
 		t.Errorf("next segment ID: got last=%d, want 7", r.streams["front/main"].ids.last)
+	}
+}
+
+// TestRecoverDropsRowsWithoutFiles: index rows whose segment files are gone are removed at start-up.
+func TestRecoverDropsRowsWithoutFiles(t *testing.T) {
+	_, seg := buildSegment(t, 2)
+	seg.File = segFileName(seg.ID)
+	dir := t.TempDir()
+	r, err := New(Config{DataDir: dir, Cameras: []CameraConfig{{Name: "front", URL: "rtsp://127.0.0.1:1/x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.db.Put("front/main", seg); err != nil {
+		t.Fatal(err)
+	}
+	r.Recover()
+	if _, err := r.db.Get("front/main", seg.ID); !errors.Is(err, index.ErrNotFound) {
+		t.Fatalf("row of a missing file after recovery: got err %v, want ErrNotFound", err)
 	}
 }
 

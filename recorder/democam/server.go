@@ -1,15 +1,18 @@
 package democam
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/bluenviron/gortsplib/v4/pkg/liberrors"
 	"github.com/pion/rtp"
 )
 
@@ -32,6 +35,11 @@ type Server struct {
 	Filter func(pkt *rtp.Packet) bool
 	// Logger receives connection and error events; nil discards them.
 	Logger *slog.Logger
+	// User and Pass, when User is set, are the credentials readers must give (digest or basic), as on
+	// most real cameras; URL then carries them.
+	User, Pass string
+	// TLSConfig, when set, serves RTSPS (TCP only, like most cameras that offer it).
+	TLSConfig *tls.Config
 
 	life sync.Mutex // serializes Start and Close
 
@@ -80,6 +88,10 @@ func (s *Server) Start() error {
 		UDPRTCPAddress: l.rtcpAddr(),
 		Listen:         l.listen,
 		ListenPacket:   l.listenPacket,
+		TLSConfig:      s.TLSConfig,
+	}
+	if s.TLSConfig != nil {
+		rtsp.UDPRTPAddress, rtsp.UDPRTCPAddress = "", ""
 	}
 	if err := rtsp.Start(); err != nil {
 		l.close()
@@ -105,7 +117,14 @@ func (s *Server) Start() error {
 	} else if !strings.HasPrefix(s.path, "/") {
 		s.path = "/" + s.path
 	}
-	s.url = "rtsp://" + net.JoinHostPort(host, boundPort) + s.path
+	scheme, creds := "rtsp", ""
+	if s.TLSConfig != nil {
+		scheme = "rtsps"
+	}
+	if s.User != "" {
+		creds = url.UserPassword(s.User, s.Pass).String() + "@"
+	}
+	s.url = scheme + "://" + creds + net.JoinHostPort(host, boundPort) + s.path
 	s.rtsp, s.out = rtsp, out
 	s.stop, s.done = make(chan struct{}), make(chan struct{})
 	go newPacer(s, log, out).run(s.stop, s.done)
@@ -209,11 +228,22 @@ func (h *handler) OnConnClose(ctx *gortsplib.ServerHandlerOnConnCloseCtx) {
 }
 
 func (h *handler) OnDescribe(ctx *gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	if !h.authorized(ctx.Conn, ctx.Request) {
+		return &base.Response{StatusCode: base.StatusUnauthorized}, nil, liberrors.ErrServerAuth{}
+	}
 	return h.lookup(ctx.Path)
 }
 
 func (h *handler) OnSetup(ctx *gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	if !h.authorized(ctx.Conn, ctx.Request) {
+		return &base.Response{StatusCode: base.StatusUnauthorized}, nil, liberrors.ErrServerAuth{}
+	}
 	return h.lookup(ctx.Path)
+}
+
+// authorized checks a reader's credentials when the camera has them (DESCRIBE and SETUP both carry them).
+func (h *handler) authorized(c *gortsplib.ServerConn, req *base.Request) bool {
+	return h.s.User == "" || c.VerifyCredentials(req, h.s.User, h.s.Pass)
 }
 
 func (h *handler) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, error) {
