@@ -1,8 +1,8 @@
 package recorder
 
 import (
-	"errors"
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
