@@ -68,11 +68,46 @@ type VideoSample struct {
 	NALUs     [][]byte
 }
 
-// AudioTrack holds the raw AAC frames of a clip.
+// AudioCodec is the codec of a clip's audio track.
+type AudioCodec int
+
+// Audio codecs a clip may carry. Clips loaded from MP4 carry AAC.
+const (
+	AudioAAC  AudioCodec = iota
+	AudioG711            // μ-law, 8 kHz mono
+	AudioOpus            // 48 kHz
+)
+
+// AudioTrack holds the raw frames of a clip's audio: AAC (the default), G.711 or Opus.
 type AudioTrack struct {
-	Config    mpeg4audio.AudioSpecificConfig
-	TimeScale uint32
+	Codec     AudioCodec
+	Config    mpeg4audio.AudioSpecificConfig // AAC only
+	TimeScale uint32                         // also the RTP clock rate for G.711 and Opus
 	Samples   []AudioSample
+}
+
+// clockRate is the RTP clock rate of the track.
+func (a *AudioTrack) clockRate() uint32 {
+	if a.Codec == AudioAAC {
+		return uint32(a.Config.SampleRate)
+	}
+	return a.TimeScale
+}
+
+// SilentAudio returns d of silence in 20 ms frames of a G.711 or Opus track, for a clip whose camera
+// offers that codec instead of AAC.
+func SilentAudio(codec AudioCodec, d time.Duration) *AudioTrack {
+	a := &AudioTrack{Codec: codec, TimeScale: 48000}
+	frame := []byte{0xf8, 0xff, 0xfe} // an Opus CELT frame of 20 ms silence
+	if codec == AudioG711 {
+		a.TimeScale = 8000
+		frame = bytes.Repeat([]byte{0xff}, 160) // μ-law zero, 20 ms at 8 kHz
+	}
+	step := a.TimeScale / 50
+	for t := int64(0); t+int64(step) <= int64(d)*int64(a.TimeScale)/int64(time.Second); t += int64(step) {
+		a.Samples = append(a.Samples, AudioSample{Time: t, Duration: step, Frame: frame})
+	}
+	return a
 }
 
 // AudioSample is one raw AAC frame (no ADTS header).

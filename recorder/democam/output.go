@@ -57,18 +57,11 @@ func newOutput(srv *gortsplib.Server, c *Clip) (*output, error) {
 	desc := &description.Session{Title: "Porchlight demo camera", Medias: []*description.Media{o.video}}
 
 	if c.Audio != nil {
-		cfg := c.Audio.Config
-		f := &format.MPEG4Audio{
-			PayloadTyp:       audioPayloadType,
-			ProfileLevelID:   1,
-			Config:           &cfg,
-			SizeLength:       13,
-			IndexLength:      3,
-			IndexDeltaLength: 3,
+		f, enc, err := audioOutput(c.Audio)
+		if err != nil {
+			return nil, err
 		}
-		if o.audioEnc, err = f.CreateEncoder(); err != nil {
-			return nil, fmt.Errorf("democam: AAC encoder: %w", err)
-		}
+		o.audioEnc = enc
 		o.audio = &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}}
 		desc.Medias = append(desc.Medias, o.audio)
 	}
@@ -87,7 +80,7 @@ func (o *output) fits(c *Clip) bool {
 	if a.Codec != b.Codec || (a.Audio == nil) != (b.Audio == nil) {
 		return false
 	}
-	return a.Audio == nil || a.Audio.Config == b.Audio.Config
+	return a.Audio == nil || (a.Audio.Codec == b.Audio.Codec && a.Audio.Config == b.Audio.Config)
 }
 
 // use switches to c, which must fit, so that readers connecting from now on
@@ -105,4 +98,40 @@ func (o *output) use(c *Clip) {
 // close disconnects the readers and releases the stream.
 func (o *output) close() {
 	o.stream.Close()
+}
+
+// encodeFunc adapts a one-frame RTP encoder to auEncoder.
+type encodeFunc func(au [][]byte) ([]*rtp.Packet, error)
+
+func (f encodeFunc) Encode(au [][]byte) ([]*rtp.Packet, error) { return f(au) }
+
+// audioOutput returns the RTP format and encoder of an audio track.
+func audioOutput(a *AudioTrack) (format.Format, auEncoder, error) {
+	switch a.Codec {
+	case AudioG711:
+		f := &format.G711{PayloadTyp: 0, MULaw: true, SampleRate: 8000, ChannelCount: 1}
+		enc, err := f.CreateEncoder()
+		if err != nil {
+			return nil, nil, fmt.Errorf("democam: G.711 encoder: %w", err)
+		}
+		return f, encodeFunc(func(au [][]byte) ([]*rtp.Packet, error) { return enc.Encode(au[0]) }), nil
+	case AudioOpus:
+		f := &format.Opus{PayloadTyp: audioPayloadType, ChannelCount: 1}
+		enc, err := f.CreateEncoder()
+		if err != nil {
+			return nil, nil, fmt.Errorf("democam: Opus encoder: %w", err)
+		}
+		return f, encodeFunc(func(au [][]byte) ([]*rtp.Packet, error) {
+			pkt, err := enc.Encode(au[0])
+			return []*rtp.Packet{pkt}, err
+		}), nil
+	}
+	cfg := a.Config
+	f := &format.MPEG4Audio{PayloadTyp: audioPayloadType, ProfileLevelID: 1, Config: &cfg, SizeLength: 13,
+		IndexLength: 3, IndexDeltaLength: 3}
+	enc, err := f.CreateEncoder()
+	if err != nil {
+		return nil, nil, fmt.Errorf("democam: AAC encoder: %w", err)
+	}
+	return f, enc, nil
 }

@@ -53,7 +53,7 @@ func newPlan(c *Clip) *plan {
 		})
 	}
 	if a := c.Audio; a != nil {
-		rate := uint32(a.Config.SampleRate)
+		rate := a.clockRate()
 		audioEnd := rescale(end, v.TimeScale, a.TimeScale)
 		p.audioLen = uint32(rescale(end, v.TimeScale, rate))
 		for _, s := range a.Samples {
