@@ -148,7 +148,7 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.endSegment()
 		m.startSegment(wall)
 		m.paramsChanged = false
-	} else if m.seg != nil && m.partFrames > 0 && (key || wall.Sub(m.partStart) >= m.partDur) {
+	} else if m.seg != nil && m.partFrames > 0 && (key || m.partFull(wall)) {
 		m.flushPart()
 		m.partStart, m.partKey = wall, key
 	}
@@ -163,6 +163,13 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		return
 	}
 	t.pending = &pendingFrame{ticks: dts, ptsOffset: int32(ticks - dts), wall: wall, key: key, payload: payload}
+}
+
+// partFull reports whether the part must be cut before the frame at wall: one more frame would make it
+// longer than the part duration, which bounds what a crash can lose.
+func (m *muxer) partFull(wall time.Time) bool {
+	next := index.TicksToDuration(uint64(m.video.lastDur), m.video.spec.rate)
+	return wall.Sub(m.partStart)+next > m.partDur
 }
 
 func (m *muxer) extractDTS(nalus [][]byte, pts int64, key bool) (int64, error) {

@@ -69,7 +69,7 @@ func TestMuxerSegmentsAndParts(t *testing.T) {
 		case it.start != nil:
 			starts = append(starts, it.start)
 		case !it.end:
-			if it.dur > time.Second+40*time.Millisecond {
+			if it.dur > time.Second {
 				t.Errorf("part of %s, want at most 1s", it.dur)
 			}
 			if len(it.frames[0]) == 0 || (it.frames[0][0].Key != it.key) {
