@@ -11,9 +11,9 @@
 //
 // Open a database with Open and close it with Close. All methods are safe for concurrent use.
 //
-// 	db, err := index.Open(filepath.Join(dataDir, "index.db"), nil)
-// 	...
-// 	defer db.Close()
+//	db, err := index.Open(filepath.Join(dataDir, "index.db"), nil)
+//	...
+//	defer db.Close()
 //
 // A stream is named by a key such as "front/main". The recorder calls Put when it finishes (or extends) a
 // segment; concurrent Puts from many cameras share one commit. Segment IDs increase within a stream, and
@@ -29,16 +29,16 @@
 //
 // # Layout
 //
-// 	meta                    bucket
-// 	  version               format version of the database layout (1)
-// 	streams                 bucket
-// 	  <stream key>          bucket per stream
-// 	    usage               key: bytes, segment count, oldest start, newest end
-// 	    seg                 bucket: ID (8 bytes big-endian) -> record
-// 	    time                bucket: Start (unix ns, 8 bytes big-endian, sign bit flipped so negative
-// 	                        times sort first) + ID (8 bytes) -> empty
-// 	    runs                bucket: run ID (8 bytes) -> start and end (unix ns, 8 bytes big-endian
-// 	                        each)
+//	meta                    bucket
+//	  version               format version of the database layout (1)
+//	streams                 bucket
+//	  <stream key>          bucket per stream
+//	    usage               key: bytes, segment count, oldest start, newest end
+//	    seg                 bucket: ID (8 bytes big-endian) -> record
+//	    time                bucket: Start (unix ns, 8 bytes big-endian, sign bit flipped so negative
+//	                        times sort first) + ID (8 bytes) -> empty
+//	    runs                bucket: run ID (8 bytes) -> start and end (unix ns, 8 bytes big-endian
+//	                        each)
 //
 // A run record covers the segments from its key up to the next run key. Deleting a segment at the head or
 // tail of a run moves the run's start or end to its remaining neighbour (the key stays); deleting one from
