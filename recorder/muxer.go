@@ -33,6 +33,7 @@ type muxer struct {
 	prevEnd time.Time // end of the previous segment of this run
 	// paramsChanged is set when in-band parameter sets differ from the open segment's init.
 	paramsChanged bool
+	pts           ptsUnwrapper
 	partSeq       uint32
 	partStart     time.Time
 	partKey       bool // the current part starts with a keyframe
@@ -42,6 +43,24 @@ type muxer struct {
 // maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
 // timestamps keep pace end the run instead of becoming one long frame.
 const maxFrameGap = 5 * 90000
+
+// ptsUnwrapper turns 32-bit RTP presentation timestamps into a continuous int64 that may step back (B
+// frames) but never wraps.
+type ptsUnwrapper struct {
+	init   bool
+	lastTS uint32
+	last   int64
+}
+
+func (u *ptsUnwrapper) unwrap(ts uint32) int64 {
+	if !u.init {
+		u.init, u.lastTS = true, ts
+		return 0
+	}
+	u.last += int64(int32(ts - u.lastTS))
+	u.lastTS = ts
+	return u.last
+}
 
 // maxSyncOffset bounds the audio shift sender reports may ask for; a camera whose reports disagree by
 // more has a broken clock, and arrival times serve better.
@@ -111,20 +130,31 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		return
 	}
 	key := t.spec.isKey(au.nalus)
-	ticks, wall, discont := t.mapper.Map(au.rtpTS, arrival)
-	if discont {
+	// RTP carries presentation times; with B-frames they go back and forth. The decode order is derived
+	// first, and the clock sees decode times, which only go forward.
+	pts := m.pts.unwrap(au.rtpTS)
+	dts, err := m.extractDTS(au.nalus, pts, key)
+	forced := false
+	if err != nil {
+		// The decode order cannot be derived (an inconsistent stream, a lost IDR): start the extractor
+		// over. If it recovers on this frame, a new run starts here; if not (no keyframe yet, or a stream
+		// it cannot reorder), presentation order stands in and the checks below catch what goes back.
+		// Recording never stops on a non-monotonic DTS.
 		m.resetDTS()
+		dts, err = m.extractDTS(au.nalus, pts, key)
+		forced = err == nil
+		if err != nil {
+			dts = pts
+		}
 	}
-	dts, err := m.extractDTS(au.nalus, ticks, key)
-	if err != nil || (t.pending != nil && !discont && (dts < t.pending.ticks || dts-t.pending.ticks > maxFrameGap)) {
-		// Non-monotonic or undecodable timing ends the run; recording goes on at the next keyframe.
+	ticks, wall, discont := t.mapper.Map(uint32(dts), arrival)
+	if !discont && (forced || (t.pending != nil && (ticks < t.pending.ticks || ticks-t.pending.ticks > maxFrameGap))) {
 		discont = true
-		m.resetDTS()
 		t.mapper.Reset()
-		ticks, wall, _ = t.mapper.Map(au.rtpTS, arrival)
-		dts = ticks
+		ticks, wall, _ = t.mapper.Map(uint32(dts), arrival)
 	}
-	if err == nil && !discont && t.pending != nil && dts == t.pending.ticks {
+	ptsOffset := int32(pts - dts)
+	if !discont && t.pending != nil && ticks == t.pending.ticks {
 		// Several access units with one timestamp: a camera that marks every slice. They are one frame.
 		if b, err := h264.AVCC(au.nalus).Marshal(); err == nil {
 			t.pending.payload = append(t.pending.payload, b...)
@@ -142,7 +172,7 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.newRun = true
 	}
 	if t.pending != nil && m.seg != nil {
-		m.appendSample(t, uint32(dts-t.pending.ticks))
+		m.appendSample(t, uint32(ticks-t.pending.ticks))
 	}
 	if key && (m.seg == nil || m.paramsChanged || wall.Sub(m.seg.start) >= m.segDur) {
 		m.endSegment()
@@ -162,7 +192,7 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		t.pending = nil
 		return
 	}
-	t.pending = &pendingFrame{ticks: dts, ptsOffset: int32(ticks - dts), wall: wall, key: key, payload: payload}
+	t.pending = &pendingFrame{ticks: ticks, ptsOffset: ptsOffset, wall: wall, key: key, payload: payload}
 }
 
 // partFull reports whether the part must be cut before the frame at wall: one more frame would make it
@@ -172,7 +202,12 @@ func (m *muxer) partFull(wall time.Time) bool {
 	return wall.Sub(m.partStart)+next > m.partDur
 }
 
+// extractDTS derives the decode time of an access unit. A keyframe without in-band parameter sets (a
+// camera that sends them only in the SDP) gets them prepended here, since the extractor needs the SPS.
 func (m *muxer) extractDTS(nalus [][]byte, pts int64, key bool) (int64, error) {
+	if key {
+		nalus = m.video.spec.withParams(nalus)
+	}
 	if m.dtsH265 != nil {
 		return m.dtsH265.Extract(nalus, pts)
 	}

@@ -13,16 +13,17 @@ import (
 
 // feeder plays the demo clip's video into a muxer with synthetic arrival times, as a camera would.
 type feeder struct {
-	clip *democam.Clip
-	i    int
-	ts   uint32
-	at   time.Time
+	clip    *democam.Clip
+	i       int
+	ts      uint32
+	at      time.Time
+	sdpOnly bool // parameter sets only in the SDP, never in band
 }
 
 func (f *feeder) next(m *muxer) {
 	s := f.clip.Video.Samples[f.i%len(f.clip.Video.Samples)]
 	nalus := s.NALUs
-	if s.Key { // cameras send parameter sets in band before each IDR
+	if s.Key && !f.sdpOnly { // most cameras send parameter sets in band before each IDR
 		nalus = append([][]byte{f.clip.SPS, f.clip.PPS}, nalus...)
 	}
 	m.writeVideo(accessUnit{nalus: nalus, rtpTS: f.ts}, f.at)
@@ -156,5 +157,27 @@ func TestMuxerRestartsAfterWriteFailure(t *testing.T) {
 	}
 	if q.broken.Load() {
 		t.Error("broken flag still set after the restart")
+	}
+}
+
+// TestMuxerParamsOnlyInSDP: a camera that announces SPS/PPS only in the SDP records normally.
+func TestMuxerParamsOnlyInSDP(t *testing.T) {
+	m, q, st := newTestMuxer(time.Hour)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0), sdpOnly: true}
+	for range 250 {
+		f.next(m)
+	}
+	m.close()
+	frames, starts := 0, 0
+	for _, it := range drain(q) {
+		if it.start != nil {
+			starts++
+		}
+		if len(it.frames) > 0 {
+			frames += len(it.frames[0])
+		}
+	}
+	if got := st.snapshot(); got.Discont != 0 || starts != 3 || frames != 250 {
+		t.Fatalf("got %d segments, %d frames, %d discontinuities; want 3, 250, 0", starts, frames, got.Discont)
 	}
 }

@@ -157,6 +157,23 @@ func (t *trackSpec) updateParams(nalus [][]byte) (changed bool) {
 	return changed
 }
 
+// withParams returns nalus with the current parameter sets in front unless it already has an SPS.
+func (t *trackSpec) withParams(nalus [][]byte) [][]byte {
+	for _, n := range nalus {
+		if len(n) > 0 && ((t.codec == "H264" && h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS) ||
+			(t.codec == "H265" && h265.NALUType((n[0]>>1)&0x3f) == h265.NALUType_SPS_NUT)) {
+			return nalus
+		}
+	}
+	switch c := t.params.(type) {
+	case *mp4.CodecH264:
+		return append([][]byte{c.SPS, c.PPS}, nalus...)
+	case *mp4.CodecH265:
+		return append([][]byte{c.VPS, c.SPS, c.PPS}, nalus...)
+	}
+	return nalus
+}
+
 // paramsReady reports whether a video track knows all parameter sets needed for an init segment.
 func (t *trackSpec) paramsReady() bool {
 	switch c := t.params.(type) {
