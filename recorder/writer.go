@@ -191,6 +191,16 @@ func (w *segWriter) closeSegment() {
 	if w.f == nil {
 		return
 	}
+	if cur := w.current(); cur != nil && len(cur.Parts) == 0 {
+		// Nothing but an init (its first part was dropped): no footage, so no file and no row.
+		_ = w.f.Close()
+		_ = os.Remove(w.f.Name())
+		w.f = nil
+		w.mu.Lock()
+		w.cur = nil
+		w.mu.Unlock()
+		return
+	}
 	w.unsynced = true
 	w.sync()
 	if err := w.f.Close(); err != nil {
