@@ -43,8 +43,8 @@ type P2PConfig struct {
 type StorageConfig struct {
 	// SegmentDuration is when a segment is cut: at the first keyframe after this much media.
 	SegmentDuration Duration `yaml:"segment_duration"`
-	// PartDuration is the length of one moof/mdat part, written with one write call; it bounds what
-	// kill -9 loses.
+	// PartDuration is how often media reaches the disk, with one write call (of several 250 ms moof/mdat
+	// parts); it bounds what kill -9 loses.
 	PartDuration Duration `yaml:"part_duration"`
 	// FsyncInterval is how often segment files are fsynced; 0 fsyncs every part. Power loss loses at most
 	// FsyncInterval plus one part.

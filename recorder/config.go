@@ -13,11 +13,14 @@ type Config struct {
 	DataDir         string         // holds index.db and recordings/
 	Cameras         []CameraConfig // the cameras to record
 	SegmentDuration time.Duration  // segments are cut at the first keyframe after this; 0 = 60s
-	PartDuration    time.Duration  // moof+mdat parts, at most 1s; 0 = 1s
-	FsyncInterval   time.Duration  // fsync (then index) at most this often; 0 = every part
-	QueueDuration   time.Duration  // media a stream may buffer while the disk is slow; 0 = 8s
-	Retention       Limits         // limits over all cameras
-	MinFree         int64          // free-space floor of the data dir's filesystem, bytes; 0 = none
+	PartDuration    time.Duration  // media is written at least this often (one writev), at most 1s; 0 = 1s
+	// FragmentDuration bounds one moof+mdat part: what the live view receives at a time and the index's
+	// granularity; several parts go to disk in one write. 0 = 250ms; at most PartDuration.
+	FragmentDuration time.Duration
+	FsyncInterval    time.Duration // fsync (then index) at most this often; 0 = every part
+	QueueDuration    time.Duration // media a stream may buffer while the disk is slow; 0 = 8s
+	Retention        Limits        // limits over all cameras
+	MinFree          int64         // free-space floor of the data dir's filesystem, bytes; 0 = none
 	// RetentionInterval is how often retention runs besides on a full disk; 0 = 10s.
 	RetentionInterval time.Duration
 	BackoffMin        time.Duration // first reconnect delay; 0 = 1s
@@ -51,6 +54,7 @@ func (c *Config) setDefaults() {
 	}
 	def(&c.SegmentDuration, 60*time.Second)
 	def(&c.PartDuration, time.Second)
+	def(&c.FragmentDuration, 250*time.Millisecond)
 	def(&c.QueueDuration, 8*time.Second)
 	def(&c.RetentionInterval, 10*time.Second)
 	def(&c.BackoffMin, time.Second)

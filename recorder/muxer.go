@@ -35,6 +35,8 @@ type muxer struct {
 	paramsChanged bool
 	pts           ptsUnwrapper
 	partSeq       uint32
+	fragDur       time.Duration // a part (moof+mdat, what live viewers get) lasts at most this
+	batch         queueItem     // parts not yet handed to the disk queue
 	partStart     time.Time
 	partKey       bool // the current part starts with a keyframe
 	partFrames    int
@@ -96,7 +98,8 @@ type openSegment struct {
 }
 
 func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats) *muxer {
-	m := &muxer{stream: stream, segDur: cfg.SegmentDuration, partDur: cfg.PartDuration, ids: ids, queue: q,
+	m := &muxer{stream: stream, segDur: cfg.SegmentDuration, partDur: cfg.PartDuration,
+		fragDur: min(cfg.FragmentDuration, cfg.PartDuration), ids: ids, queue: q,
 		hub: hub, stats: st, newRun: true}
 	for _, spec := range tracks {
 		ts := &trackState{spec: spec, mapper: &timing.Mapper{ClockRate: spec.rate}}
@@ -196,10 +199,10 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 }
 
 // partFull reports whether the part must be cut before the frame at wall: one more frame would make it
-// longer than the part duration, which bounds what a crash can lose.
+// longer than the fragment duration.
 func (m *muxer) partFull(wall time.Time) bool {
 	next := index.TicksToDuration(uint64(m.video.lastDur), m.video.spec.rate)
-	return wall.Sub(m.partStart)+next > m.partDur
+	return wall.Sub(m.partStart)+next > m.fragDur
 }
 
 // extractDTS derives the decode time of an access unit. A keyframe without in-band parameter sets (a

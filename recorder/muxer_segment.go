@@ -60,32 +60,33 @@ func (m *muxer) endSegment() {
 		m.appendSample(m.video, m.video.lastDur)
 	}
 	m.flushPart()
-	if m.seg != nil { // flushPart drops the segment when the disk is behind
+	m.pushBatch()
+	if m.seg != nil { // pushBatch drops the segment when the disk is behind
 		m.prevEnd = m.seg.start.Add(index.TicksToDuration(m.video.base, m.video.spec.rate))
 	}
 	m.queue.pushControl(queueItem{end: true})
 	m.seg = nil
 }
 
-// flushPart queues the frames gathered since the last part as one moof+mdat: a small header built here
-// and the frames' payloads, which the writer hands to one writev.
+// flushPart turns the frames gathered since the last part into one moof+mdat: a small header built here
+// and the frames' payloads. The live hub gets it at once; the disk gets parts in batches (pushBatch).
 func (m *muxer) flushPart() {
 	if m.seg == nil || m.partFrames == 0 {
 		return
 	}
-	it := queueItem{frames: make([][]index.Frame, len(m.tracks)), bases: make([]uint64, len(m.tracks)), key: m.partKey}
+	meta := partMeta{frames: make([][]index.Frame, len(m.tracks)), bases: make([]uint64, len(m.tracks))}
 	pts := make([]partTrack, len(m.tracks))
 	n := 1
 	for _, t := range m.tracks {
 		n += len(t.payloads)
 	}
-	it.bufs = make([][]byte, 1, n)
+	bufs := make([][]byte, 1, n)
 	var dur uint64
 	for i, t := range m.tracks {
-		it.frames[i] = append([]index.Frame(nil), t.frames...)
-		it.bases[i] = t.base
-		pts[i] = partTrack{id: uint32(i + 1), base: t.base, frames: it.frames[i]}
-		it.bufs = append(it.bufs, t.payloads...)
+		meta.frames[i] = append([]index.Frame(nil), t.frames...)
+		meta.bases[i] = t.base
+		pts[i] = partTrack{id: uint32(i + 1), base: t.base, frames: meta.frames[i]}
+		bufs = append(bufs, t.payloads...)
 		var d uint64
 		for _, f := range t.frames {
 			d += uint64(f.Duration)
@@ -96,17 +97,37 @@ func (m *muxer) flushPart() {
 		t.base += d
 		t.payloads, t.frames = t.payloads[:0], t.frames[:0]
 	}
-	it.bufs[0] = appendMoof(make([]byte, 0, 64+20*n), m.partSeq, pts)
-	it.moofSize = uint32(len(it.bufs[0]) - 8)
-	for _, b := range it.bufs {
-		it.size += len(b)
+	bufs[0] = appendMoof(make([]byte, 0, 64+20*n), m.partSeq, pts)
+	meta.moofSize = uint32(len(bufs[0]) - 8)
+	for _, b := range bufs {
+		meta.size += len(b)
 	}
 	m.partSeq++
 	m.partFrames = 0
-	it.dur = index.TicksToDuration(dur, m.video.spec.rate)
+	m.hub.publish(bufs, m.partKey)
+	b := &m.batch
+	if len(b.parts) == 0 {
+		b.key = m.partKey
+	}
+	b.parts = append(b.parts, meta)
+	b.bufs = append(b.bufs, bufs...)
+	b.size += meta.size
+	b.dur += index.TicksToDuration(dur, m.video.spec.rate)
+	if b.dur+m.fragDur > m.partDur {
+		m.pushBatch() // the next part could take the unwritten media past part_duration
+	}
+}
+
+// pushBatch hands the parts gathered since the last write to the disk queue: one writev.
+func (m *muxer) pushBatch() {
+	it := m.batch
+	m.batch = queueItem{}
+	if len(it.parts) == 0 || m.seg == nil {
+		return
+	}
 	if !m.queue.push(it) {
 		// The disk is behind: drop this GOP and what follows until the queue has room at a keyframe.
-		m.stats.droppedGOP(len(it.frames[0]))
+		m.stats.droppedGOP(countFrames(it.parts))
 		m.queue.pushControl(queueItem{end: true})
 		m.seg = nil
 		m.newRun = true
@@ -116,7 +137,6 @@ func (m *muxer) flushPart() {
 		return
 	}
 	m.stats.part(it.size)
-	m.hub.publish(it.bufs, m.partKey)
 }
 
 // senderReport passes an RTCP sender report to the track's clock.

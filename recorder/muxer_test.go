@@ -38,7 +38,8 @@ func newTestMuxer(queue time.Duration) (*muxer, *diskQueue, *streamStats) {
 		params: &mp4.CodecH264{SPS: clip.SPS, PPS: clip.PPS}}
 	q := newDiskQueue(queue)
 	st := &streamStats{}
-	cfg := &Config{SegmentDuration: 4 * time.Second, PartDuration: time.Second}
+	cfg := &Config{SegmentDuration: 4 * time.Second}
+	cfg.setDefaults()
 	return newMuxer("front/main", []*trackSpec{spec}, cfg, &idSource{}, q, newHub(), st), q, st
 }
 
@@ -71,10 +72,19 @@ func TestMuxerSegmentsAndParts(t *testing.T) {
 			starts = append(starts, it.start)
 		case !it.end:
 			if it.dur > time.Second {
-				t.Errorf("part of %s, want at most 1s", it.dur)
+				t.Errorf("write batch of %s, want at most 1s", it.dur)
 			}
-			if len(it.frames[0]) == 0 || (it.frames[0][0].Key != it.key) {
-				t.Errorf("part key flag %v does not match its first frame", it.key)
+			if f := it.parts[0].frames[0]; len(f) == 0 || f[0].Key != it.key {
+				t.Errorf("batch key flag %v does not match its first frame", it.key)
+			}
+			for _, p := range it.parts {
+				var d uint32
+				for _, f := range p.frames[0] {
+					d += f.Duration
+				}
+				if d > 90000/4 {
+					t.Errorf("part of %d ticks, want at most 250ms", d)
+				}
 			}
 		}
 	}
@@ -173,8 +183,8 @@ func TestMuxerParamsOnlyInSDP(t *testing.T) {
 		if it.start != nil {
 			starts++
 		}
-		if len(it.frames) > 0 {
-			frames += len(it.frames[0])
+		for _, p := range it.parts {
+			frames += len(p.frames[0])
 		}
 	}
 	if got := st.snapshot(); got.Discont != 0 || starts != 3 || frames != 250 {

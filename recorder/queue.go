@@ -9,19 +9,25 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
-// queueItem is one instruction for a stream's disk writer: start a segment, write a part, or end the
-// segment.
+// queueItem is one instruction for a stream's disk writer: start a segment, write a batch of parts, or
+// end the segment.
 type queueItem struct {
-	start    *index.Segment // non-nil: create the segment file and write data (the init)
-	end      bool           // close the open segment
-	data     []byte         // the init of a segment start
-	bufs     [][]byte       // a part: moof + mdat header, then the sample payloads
-	size     int            // bytes of bufs
+	start *index.Segment // non-nil: create the segment file and write data (the init)
+	end   bool           // close the open segment
+	data  []byte         // the init of a segment start
+	bufs  [][]byte       // parts, each a moof + mdat header then its sample payloads: one writev
+	parts []partMeta     // what the index needs of each part in bufs
+	size  int            // bytes of bufs
+	key   bool           // the first part starts with a keyframe
+	dur   time.Duration  // media duration of the batch
+}
+
+// partMeta describes one moof+mdat of a batch.
+type partMeta struct {
 	moofSize uint32
-	frames   [][]index.Frame // per track, for a part
+	size     int             // moof + mdat bytes
+	frames   [][]index.Frame // per track
 	bases    []uint64        // per track, segment-relative media time of the part's first sample
-	key      bool            // the part starts with a keyframe
-	dur      time.Duration   // media duration of a part
 }
 
 // diskQueue decouples the network reader from the disk. It is bounded by media duration: when the disk

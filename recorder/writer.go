@@ -83,7 +83,7 @@ func (w *segWriter) openSegment(rec *index.Segment, init []byte) {
 
 func (w *segWriter) writePart(it queueItem) {
 	if w.f == nil {
-		w.stats.droppedFrames(countFrames(it.frames))
+		w.stats.droppedFrames(countFrames(it.parts))
 		return
 	}
 	start := w.now()
@@ -91,7 +91,7 @@ func (w *segWriter) writePart(it queueItem) {
 		// A segment cannot hold a hole: end it here; the muxer starts a new one at the next keyframe,
 		// and the parts until then are dropped (and counted).
 		w.fail(err)
-		w.stats.droppedFrames(countFrames(it.frames))
+		w.stats.droppedFrames(countFrames(it.parts))
 		w.closeSegment()
 		w.broken()
 		return
@@ -99,23 +99,25 @@ func (w *segWriter) writePart(it queueItem) {
 	w.stats.wrote(it.size, w.now().Sub(start))
 	w.mu.Lock()
 	rec := w.cur
-	p := index.Part{Offset: rec.Size, MoofSize: it.moofSize, Counts: make([]uint32, len(rec.Tracks))}
-	for i := range rec.Tracks {
-		t := &rec.Tracks[i]
-		if len(t.Frames) == 0 {
-			t.Start = it.bases[i]
+	for _, pm := range it.parts {
+		p := index.Part{Offset: rec.Size, MoofSize: pm.moofSize, Counts: make([]uint32, len(rec.Tracks))}
+		for i := range rec.Tracks {
+			t := &rec.Tracks[i]
+			if len(t.Frames) == 0 && len(pm.frames[i]) > 0 {
+				t.Start = pm.bases[i]
+			}
+			t.Frames = append(t.Frames, pm.frames[i]...)
+			p.Counts[i] = uint32(len(pm.frames[i]))
+			for _, f := range pm.frames[i] {
+				w.durs[i] += uint64(f.Duration)
+			}
+			if e := rec.Start.Add(index.TicksToDuration(t.Start+w.durs[i], t.TimeScale)); e.After(rec.End) {
+				rec.End = e
+			}
 		}
-		t.Frames = append(t.Frames, it.frames[i]...)
-		p.Counts[i] = uint32(len(it.frames[i]))
-		for _, f := range it.frames[i] {
-			w.durs[i] += uint64(f.Duration)
-		}
-		if e := rec.Start.Add(index.TicksToDuration(t.Start+w.durs[i], t.TimeScale)); e.After(rec.End) {
-			rec.End = e
-		}
+		rec.Parts = append(rec.Parts, p)
+		rec.Size += int64(pm.size)
 	}
-	rec.Parts = append(rec.Parts, p)
-	rec.Size += int64(it.size)
 	w.mu.Unlock()
 	w.unsynced = true
 	if w.fsyncEvery <= 0 || w.now().Sub(w.lastSync) >= w.fsyncEvery {
@@ -234,10 +236,12 @@ func (w *segWriter) fail(err error) {
 	w.stats.diskError(err)
 }
 
-func countFrames(ff [][]index.Frame) int {
+func countFrames(parts []partMeta) int {
 	n := 0
-	for _, f := range ff {
-		n += len(f)
+	for _, p := range parts {
+		for _, f := range p.frames {
+			n += len(f)
+		}
 	}
 	return n
 }
