@@ -17,8 +17,9 @@ type LivePart struct {
 	// Data is the moof and mdat header, then the samples. The slice is the subscriber's own (WriteTo may
 	// consume it); the bytes it points at are shared and must not be modified.
 	Data    net.Buffers
-	Key     bool // starts with a keyframe: a good place for a new viewer to begin
-	Skipped bool // the subscriber fell behind and parts before this one were skipped
+	Key     bool              // starts with a keyframe: a good place for a new viewer to begin
+	Skipped bool              // the subscriber fell behind and parts before this one were skipped
+	scales  map[uint32]uint32 // timescale by track ID, for LiveStream
 }
 
 // Hub fans the live parts of one stream out to any number of subscribers without copying them. A slow
@@ -35,6 +36,7 @@ type Hub struct {
 	closed  bool
 	segment uint64
 	watched time.Time // last time a subscriber was attached
+	scales  map[uint32]uint32
 }
 
 // gopKeep is how long after its last viewer the hub still keeps the current GOP.
@@ -82,6 +84,10 @@ func (h *Hub) Subscribe(buffer int) (<-chan LivePart, func()) {
 func (h *Hub) startSegment(rec *index.Segment, init []byte) {
 	h.mu.Lock()
 	h.init, h.seg, h.segment, h.gop = init, rec, rec.ID, nil
+	h.scales = make(map[uint32]uint32, len(rec.Tracks))
+	for _, t := range rec.Tracks {
+		h.scales[t.ID] = t.TimeScale
+	}
 	h.mu.Unlock()
 }
 
@@ -93,7 +99,8 @@ func (h *Hub) publish(data [][]byte, key bool) {
 	}
 	// The queue's writer uses data too: the hub and each subscriber get their own slice of it, since
 	// net.Buffers.WriteTo consumes the slice it is called on.
-	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: append(net.Buffers(nil), data...), Key: key}
+	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: append(net.Buffers(nil), data...),
+		Key: key, scales: h.scales}
 	if key {
 		h.gop = h.gop[:0:0]
 	}
