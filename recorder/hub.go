@@ -37,6 +37,18 @@ type Hub struct {
 	segment uint64
 	watched time.Time // last time a subscriber was attached
 	scales  map[uint32]uint32
+	mime    string // of the current segment
+}
+
+// MIME is the MIME type with codecs of the stream's current segment, or plain video/mp4 before the
+// first one.
+func (h *Hub) MIME() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.mime == "" {
+		return "video/mp4"
+	}
+	return h.mime
 }
 
 // gopKeep is how long after its last viewer the hub still keeps the current GOP.
@@ -81,8 +93,9 @@ func (h *Hub) Subscribe(buffer int) (<-chan LivePart, func()) {
 	}
 }
 
-func (h *Hub) startSegment(rec *index.Segment, init []byte) {
+func (h *Hub) startSegment(rec *index.Segment, init []byte, mime string) {
 	h.mu.Lock()
+	h.mime = mime
 	h.init, h.seg, h.segment, h.gop = init, rec, rec.ID, nil
 	h.scales = make(map[uint32]uint32, len(rec.Tracks))
 	for _, t := range rec.Tracks {

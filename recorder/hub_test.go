@@ -9,7 +9,7 @@ import (
 
 func TestHubFanOut(t *testing.T) {
 	h := newHub()
-	h.startSegment(&index.Segment{ID: 1, Start: time.Unix(100, 0)}, []byte("init"))
+	h.startSegment(&index.Segment{ID: 1, Start: time.Unix(100, 0)}, []byte("init"), "video/mp4")
 	part := func(s string) [][]byte { return [][]byte{[]byte(s)} }
 	h.publish(part("k0"), true)
 	if len(h.gop) != 0 {

@@ -15,6 +15,7 @@ import (
 // changes. A viewer that falls behind skips to the next keyframe; the timestamps then jump forward by
 // what it missed.
 type LiveStream struct {
+	hub     *Hub
 	ch      <-chan LivePart
 	stop    func()
 	started bool
@@ -33,8 +34,11 @@ func (r *Recorder) LiveStream(camera, stream string) (*LiveStream, error) {
 		return nil, err
 	}
 	ch, stop := h.Subscribe(liveBuffer)
-	return &LiveStream{ch: ch, stop: stop}, nil
+	return &LiveStream{hub: h, ch: ch, stop: stop}, nil
 }
+
+// MIME is the stream's MIME type with codecs (see Hub.MIME).
+func (l *LiveStream) MIME() string { return l.hub.MIME() }
 
 // Close ends the subscription.
 func (l *LiveStream) Close() { l.stop() }

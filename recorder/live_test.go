@@ -51,6 +51,9 @@ func TestLiveStream(t *testing.T) {
 		}
 	}
 	f.Close()
+	if m := live.MIME(); !strings.HasPrefix(m, `video/mp4; codecs="avc1.`) || !strings.HasSuffix(m, `,mp4a.40.2"`) {
+		t.Errorf("MIME: got %q, want H.264 and AAC codecs", m)
+	}
 	// 5 s of 250 ms parts: about 20 parts and one init (the clip's codec config never changes).
 	if chunks < 15 {
 		t.Errorf("got %d chunks in 5s, want parts of at most 250ms", chunks)

@@ -42,7 +42,7 @@ func (m *muxer) startSegment(wall time.Time) {
 	rec := &index.Segment{ID: id, Run: m.run, Start: wall, End: wall, File: segFileName(id),
 		InitSize: uint32(len(init)), Size: int64(len(init)), Tracks: tracks}
 	m.queue.pushControl(queueItem{start: rec, data: init})
-	m.hub.startSegment(rec, init)
+	m.hub.startSegment(rec, init, mimeType(m.tracks))
 }
 
 // endSegment closes the open segment, if any, after flushing what is pending.
