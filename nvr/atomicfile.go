@@ -55,3 +55,24 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// writeFileAtomic replaces path with data (mode perm): readers see the old content or the new, never a
+// mix, and after a crash the file holds one of the two. The temp file is fsynced before the rename and the
+// directory after it.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	if err := writeSyncClose(f, data, perm); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return syncDir(dir)
+}

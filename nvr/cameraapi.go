@@ -51,6 +51,14 @@ func (a cameraAPI) Export(camera, stream string, start, end time.Time) (ui.Clip,
 	return clip, nil
 }
 
+func (a cameraAPI) Live(camera, stream string) (ui.LiveFeed, error) {
+	l, err := a.rec.LiveStream(camera, stream)
+	if err != nil {
+		return nil, apiErr(err)
+	}
+	return l, nil
+}
+
 // apiErr maps the recorder's sentinel errors to the API's.
 func apiErr(err error) error {
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,10 +17,11 @@ import (
 
 // Node is one running Porchlight: the recorder and the HTTP server, wired together.
 type Node struct {
-	cfg  *Config
-	log  *slog.Logger
-	rec  *recorder.Recorder
-	http *ui.Server
+	cfg   *Config
+	log   *slog.Logger
+	rec   *recorder.Recorder
+	http  *ui.Server
+	camMu sync.Mutex // serialises ApplyCameras: one writer of the config file and the camera set
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -28,10 +30,6 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	dataDir := cfg.DataDir()
-	token, err := ui.ReadToken(dataDir)
-	if err != nil {
-		return nil, fmt.Errorf("api token: %w (run porchlight init first)", err)
-	}
 	rec, err := recorder.New(recorderConfig(cfg, log))
 	if err != nil {
 		return nil, err
@@ -39,7 +37,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		rec.Collector())
-	srv := &ui.Server{Listen: cfg.HTTP.Listen, Token: token, Cameras: cameraAPI{rec}, Registry: reg,
+	srv := &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
 		Logger: log.With("component", "http")}
 	if err := srv.Start(); err != nil {
 		return nil, errors.Join(err, rec.Close())
@@ -104,10 +102,37 @@ func recorderConfig(cfg *Config, log *slog.Logger) recorder.Config {
 		MinFree: int64(cfg.Retention.MinFree),
 		Logger:  log,
 	}
-	for _, c := range cfg.Cameras {
-		rc.Cameras = append(rc.Cameras, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
+	rc.Cameras = recorderCameras(cfg.Cameras)
+	return rc
+}
+
+// recorderCameras translates the config file's cameras into the recorder's.
+func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
+	var out []recorder.CameraConfig
+	for _, c := range cams {
+		out = append(out, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
 			Transport: string(c.Transport), Disabled: !c.Enabled,
 			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)}})
 	}
-	return rc
+	return out
+}
+
+// ApplyCameras makes cams the node's cameras: it writes them to the config file (UpdateCameras: comments
+// kept, validated first, nothing changes on error) and then to the running recorder, which starts, stops
+// or restarts only the cameras that changed. Footage of removed cameras stays on disk.
+func (n *Node) ApplyCameras(cams []CameraConfig) error {
+	n.camMu.Lock()
+	defer n.camMu.Unlock()
+	if n.cfg.Path == "" {
+		return errors.New("apply cameras: the node's config was not loaded from a file")
+	}
+	cfg, err := updateCameras(n.cfg.Path, cams)
+	if err != nil {
+		return err
+	}
+	n.cfg.Cameras = cfg.Cameras
+	if err := n.rec.SetCameras(recorderCameras(cfg.Cameras)); err != nil {
+		return fmt.Errorf("apply cameras (config file written): %w", err)
+	}
+	return nil
 }

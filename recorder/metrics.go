@@ -39,7 +39,8 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	r := (*Recorder)(c)
-	for _, s := range r.order {
+	_, streams := r.snapshot()
+	for _, s := range streams {
 		st := s.stats.snapshot()
 		lv := []string{s.camera, s.name}
 		counter := func(d *prometheus.Desc, v float64) {

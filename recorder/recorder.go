@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/porchlight/porchlight/recorder/index"
@@ -26,6 +27,10 @@ type Recorder struct {
 	order   []*stream
 	holds   holds
 	retMu   sync.Mutex // serialises retention passes (the periodic one and a full disk's)
+	// setMu serialises SetCameras calls and recovery, so a stream added at run time is recovered once.
+	setMu     sync.Mutex
+	recovered bool            // Recover has run (under setMu)
+	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 
 	recoverOnce sync.Once
 }
@@ -45,21 +50,30 @@ func New(cfg Config) (*Recorder, error) {
 	}
 	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream)}
 	for _, cam := range cfg.Cameras {
-		if err := r.addStream(cam, "main", cam.URL); err != nil {
+		ss, err := r.newStreams(cam)
+		if err != nil {
 			db.Close()
 			return nil, err
 		}
-		if cam.SubURL != "" {
-			if err := r.addStream(cam, "sub", cam.SubURL); err != nil {
-				db.Close()
-				return nil, err
-			}
+		for _, s := range ss {
+			r.streams[s.key] = s
+			r.order = append(r.order, s)
 		}
 	}
 	return r, nil
 }
 
-func (r *Recorder) addStream(cam CameraConfig, name, url string) error {
+// newStreams creates the streams of a camera (main, and sub if it has one) without starting them.
+func (r *Recorder) newStreams(cam CameraConfig) ([]*stream, error) {
+	s, err := r.newStream(cam, "main", cam.URL)
+	if err != nil || cam.SubURL == "" {
+		return []*stream{s}, err
+	}
+	sub, err := r.newStream(cam, "sub", cam.SubURL)
+	return []*stream{s, sub}, err
+}
+
+func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error) {
 	key := cam.Name + "/" + name
 	st := &streamStats{s: StreamStatus{Camera: cam.Name, Stream: name, State: StateConnecting}}
 	if cam.Disabled {
@@ -69,44 +83,38 @@ func (r *Recorder) addStream(cam CameraConfig, name, url string) error {
 	if last, err := r.db.Last(key); err == nil {
 		ids.last = last.ID
 	} else if !errors.Is(err, index.ErrNotFound) {
-		return fmt.Errorf("recorder: %s: %w", key, err)
+		return nil, fmt.Errorf("recorder: %s: %w", key, err)
 	}
-	s := &stream{camera: cam.Name, name: name, key: key, url: url, transport: cam.Transport, cfg: &r.cfg,
-		now: r.cfg.Now, readTimeout: r.cfg.ReadTimeout, ids: ids, queue: newDiskQueue(r.cfg.QueueDuration),
+	s := &stream{camera: cam.Name, name: name, key: key, url: url, transport: cam.Transport, disabled: cam.Disabled,
+		cfg: &r.cfg, now: r.cfg.Now, readTimeout: r.cfg.ReadTimeout, ids: ids, queue: newDiskQueue(r.cfg.QueueDuration),
 		hub: newHub(), stats: st,
 		log: r.cfg.Logger.With("component", "recorder", "camera", cam.Name, "stream", name)}
 	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
 		now: r.cfg.Now, log: s.log, stats: st}
 	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }
-	r.streams[key] = s
-	r.order = append(r.order, s)
-	return nil
+	return s, nil
 }
 
-// Run recovers what a crash left, then records until ctx is done. It returns when every session and
-// writer has stopped.
+// Run recovers what a crash left, then records until ctx is done. Cameras added by SetCameras while it
+// runs are started too. It returns when every session and writer it started has stopped.
 func (r *Recorder) Run(ctx context.Context) error {
 	r.Recover()
-	var sessions, writers sync.WaitGroup
-	wctx, stopWriters := context.WithCancel(context.Background())
-	defer stopWriters()
+	r.mu.Lock()
+	r.runCtx = ctx
 	for _, s := range r.order {
-		writers.Go(func() { s.writer.run(wctx, s.queue) })
-		if r.cameraDisabled(s.camera) {
-			continue
-		}
-		sessions.Go(func() { s.supervise(ctx) })
+		s.start(ctx)
 	}
+	r.mu.Unlock()
 	var ret sync.WaitGroup
 	ret.Go(func() { r.retentionLoop(ctx) })
 	<-ctx.Done()
-	sessions.Wait() // sessions end first, so their final parts reach the queues
-	stopWriters()   // writers drain their queues, then stop
-	writers.Wait()
+	r.mu.Lock()
+	r.runCtx = nil // from here SetCameras adds streams without starting them
+	streams := slices.Clone(r.order)
+	r.mu.Unlock()
+	// A stream SetCameras is replacing is still in r.order until it has stopped, so it is waited for here.
+	stopStreams(streams)
 	ret.Wait()
-	for _, s := range r.order {
-		s.hub.close()
-	}
 	return nil
 }
 
@@ -115,21 +123,22 @@ func (r *Recorder) Run(ctx context.Context) error {
 // call it directly to inspect a data dir without recording.
 func (r *Recorder) Recover() {
 	r.recoverOnce.Do(func() {
-		for _, s := range r.order {
-			if err := r.recoverStream(s); err != nil {
-				s.log.Error("recovery failed", "err", err)
-			}
+		r.setMu.Lock()
+		defer r.setMu.Unlock()
+		r.mu.Lock()
+		streams := slices.Clone(r.order)
+		r.mu.Unlock()
+		for _, s := range streams {
+			r.recoverOne(s)
 		}
+		r.recovered = true
 	})
 }
 
-func (r *Recorder) cameraDisabled(name string) bool {
-	for _, c := range r.cfg.Cameras {
-		if c.Name == name {
-			return c.Disabled
-		}
+func (r *Recorder) recoverOne(s *stream) {
+	if err := r.recoverStream(s); err != nil {
+		s.log.Error("recovery failed", "err", err)
 	}
-	return false
 }
 
 // stream finds a stream by camera and stream name ("" means "main").

@@ -42,7 +42,9 @@ func (r *Recorder) applyRetention(need int64) int {
 	in := retentionInput{now: r.cfg.Now(), global: r.cfg.Retention, cameras: map[string]Limits{},
 		oldest: map[string][]candidate{}, bytes: map[string]int64{}, free: -1, minFree: r.cfg.MinFree,
 		need: need, held: r.holds.covers, open: map[string]uint64{}}
-	for _, c := range r.cfg.Cameras {
+	cams, streams := r.snapshot()
+	byKey := make(map[string]*stream, len(streams))
+	for _, c := range cams {
 		in.cameras[c.Name] = c.Retention
 	}
 	if r.cfg.MinFree > 0 {
@@ -51,7 +53,8 @@ func (r *Recorder) applyRetention(need int64) int {
 			in.free = int64(st.Bavail) * int64(st.Bsize)
 		}
 	}
-	for _, s := range r.order {
+	for _, s := range streams {
+		byKey[s.key] = s
 		u, err := r.db.Usage(s.key)
 		if err != nil {
 			continue
@@ -79,7 +82,7 @@ func (r *Recorder) applyRetention(need int64) int {
 	}
 	del := planRetention(in)
 	for _, c := range del {
-		s := r.streams[c.key]
+		s := byKey[c.key]
 		if r.holds.covers(c.camera, c.start, c.end) {
 			continue // held since the plan was made (an export that just started)
 		}

@@ -15,38 +15,63 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
-// runSession connects to the stream's camera and records until the connection fails or ctx is done.
-func (s *stream) runSession(ctx context.Context) error {
-	u, err := base.ParseURL(s.url)
+// rtspConn is an RTSP client connected to a camera that has answered DESCRIBE.
+type rtspConn struct {
+	c         *gortsplib.Client
+	desc      *description.Session
+	transport gortsplib.Transport
+	stopAfter func() bool
+}
+
+// dialDescribe parses a camera URL (credentials in it), connects over TCP or UDP transport and DESCRIBEs
+// the stream. Until close, ctx ending closes the client, which ends any request in progress: shutdown
+// must not wait for a camera that does not answer.
+func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout time.Duration) (*rtspConn, error) {
+	u, err := base.ParseURL(rawURL)
 	if err != nil {
-		return fmt.Errorf("camera url: %w", err)
+		return nil, fmt.Errorf("camera url: %w", err)
 	}
 	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
-		return fmt.Errorf("camera url: scheme %q is not rtsp or rtsps", u.Scheme)
+		return nil, fmt.Errorf("camera url: scheme %q is not rtsp or rtsps", u.Scheme)
 	}
-	transport := gortsplib.TransportTCP
-	if s.transport == "udp" {
-		transport = gortsplib.TransportUDP
+	tr := gortsplib.TransportTCP
+	if transport == "udp" {
+		tr = gortsplib.TransportUDP
 	}
 	c := &gortsplib.Client{
 		Scheme:      u.Scheme,
 		Host:        u.Host,
-		Transport:   &transport,
-		ReadTimeout: s.readTimeout,
+		Transport:   &tr,
+		ReadTimeout: readTimeout,
 		// Cameras serve RTSPS with self-signed certificates; the stream is on the owner's LAN.
 		TLSConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec
 	}
 	if err := c.Start2(); err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
-	defer c.Close()
-	// Shutdown must not wait for a camera that does not answer: closing the client ends a DESCRIBE,
-	// SETUP or PLAY in progress.
-	defer context.AfterFunc(ctx, c.Close)()
-	desc, _, err := c.Describe(u)
+	rc := &rtspConn{c: c, transport: tr, stopAfter: context.AfterFunc(ctx, c.Close)}
+	rc.desc, _, err = c.Describe(u)
 	if err != nil {
-		return fmt.Errorf("describe: %w", err)
+		rc.close()
+		return nil, fmt.Errorf("describe: %w", err)
 	}
+	return rc, nil
+}
+
+// close closes the client; it may be called more than once.
+func (rc *rtspConn) close() {
+	rc.stopAfter()
+	rc.c.Close()
+}
+
+// runSession connects to the stream's camera and records until the connection fails or ctx is done.
+func (s *stream) runSession(ctx context.Context) error {
+	rc, err := dialDescribe(ctx, s.url, s.transport, s.readTimeout)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
+	c, desc, transport := rc.c, rc.desc, rc.transport
 	tracks, err := pickTracks(desc)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,7 @@ type stream struct {
 	key         string // camera/name, the index's stream key
 	url         string
 	transport   string
+	disabled    bool // a disabled camera's stream runs its writer (nothing to write) but no session
 	cfg         *Config
 	now         func() time.Time
 	readTimeout time.Duration
@@ -24,6 +26,57 @@ type stream struct {
 	hub         *Hub
 	stats       *streamStats
 	writer      *segWriter
+
+	// life guards the fields below: each stream is started and stopped on its own, so that cameras can
+	// come and go while the others keep recording.
+	life        sync.Mutex
+	started     bool
+	stopSession context.CancelFunc
+	stopWriter  context.CancelFunc
+	sessions    sync.WaitGroup
+	writers     sync.WaitGroup
+}
+
+// start runs the stream's writer and, unless the camera is disabled, its supervised session, until ctx is
+// done or stop is called. A stream starts at most once.
+func (s *stream) start(ctx context.Context) {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.started {
+		return
+	}
+	s.started = true
+	// The writer outlives ctx: it stops only after the session has handed it its last parts.
+	wctx, stopWriter := context.WithCancel(context.Background())
+	sctx, stopSession := context.WithCancel(ctx)
+	s.stopWriter, s.stopSession = stopWriter, stopSession
+	s.writers.Go(func() { s.writer.run(wctx, s.queue) })
+	if !s.disabled {
+		s.sessions.Go(func() { s.supervise(sctx) })
+	}
+}
+
+// stop ends the session, lets the writer drain its queue and close the open segment, then closes the live
+// hub. It returns when all of that is done; calling it again (or on a stream never started) is harmless.
+func (s *stream) stop() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.started {
+		s.stopSession()
+		s.sessions.Wait() // the session ends first, so its final parts reach the queue
+		s.stopWriter()
+		s.writers.Wait()
+	}
+	s.hub.close()
+}
+
+// stopStreams stops streams concurrently and returns when all have stopped.
+func stopStreams(streams []*stream) {
+	var wg sync.WaitGroup
+	for _, s := range streams {
+		wg.Go(s.stop)
+	}
+	wg.Wait()
 }
 
 // supervise runs sessions until ctx is done, reconnecting with jittered exponential backoff.

@@ -18,8 +18,8 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
-// errNoVideo is returned when a camera offers no H.264 or H.265 video.
-var errNoVideo = errors.New("camera offers no H.264 or H.265 video")
+// ErrNoVideo is returned (by Probe, and as a session error) when a camera offers no H.264 or H.265 video.
+var ErrNoVideo = errors.New("camera offers no H.264 or H.265 video")
 
 // accessUnit is one decoded frame of a track, before timing.
 type accessUnit struct {
@@ -64,7 +64,7 @@ func pickTracks(desc *description.Session) ([]*trackSpec, error) {
 		}
 	}
 	if video == nil {
-		return nil, errNoVideo
+		return nil, ErrNoVideo
 	}
 	if audio == nil {
 		return []*trackSpec{video}, nil

@@ -50,4 +50,5 @@ type Cameras interface {
 	Cameras() []Camera
 	Recordings(camera, stream string, start, end time.Time) ([]Span, error)
 	Export(camera, stream string, start, end time.Time) (Clip, error)
+	Live(camera, stream string) (LiveFeed, error)
 }

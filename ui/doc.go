@@ -1,5 +1,11 @@
-// Package ui is Porchlight's HTTP server: the /api/v1 JSON API, authentication (API tokens now; users and
-// sessions), /metrics, and the embedded web app.
+// Package ui is Porchlight's HTTP server: the /api/v1 JSON API, authentication, /metrics, and the
+// embedded web app.
+//
+// Authentication: users with roles (admin, viewer) and argon2id hashes in <data_dir>/users.json; browser
+// sessions in memory behind an HttpOnly, SameSite=Strict cookie with a per-session CSRF token; API tokens
+// (the CLI's api.token and tokens issued through the API, stored as SHA-256 hashes in tokens.json) that
+// act as admin; login rate limiting per client address and user name. The route table marks what each
+// route needs (public, any user, admin).
 //
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
 // what it serves (Cameras) and nvr passes the implementations. It must not import recorder, federation

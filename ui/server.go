@@ -2,13 +2,11 @@ package ui
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,25 +14,28 @@ import (
 )
 
 // Server serves the API and /metrics.
+//
+// Users (users.json), issued API tokens (tokens.json) and the CLI's token (api.token) live in DataDir;
+// sessions and login failure counts live in memory and end with the process.
 type Server struct {
 	Listen   string               // host:port; port 0 picks a free one
-	Token    string               // the API bearer token
+	DataDir  string               // required: holds users.json (from porchlight init), api.token, tokens.json
+	TLS      bool                 // the server is reached over HTTPS: session cookies get the Secure flag
 	Cameras  Cameras              // required
 	Registry *prometheus.Registry // served at /metrics; nil = a registry with Go and process metrics only
 	Logger   *slog.Logger
 	Now      func() time.Time
 
-	ln  net.Listener
-	mux *http.ServeMux
+	ln   net.Listener
+	mux  *http.ServeMux
+	auth *authState
 }
 
-// Start validates the server and binds its listener; Addr is known afterwards. Run serves.
+// Start validates the server, loads its users and tokens and binds its listener; Addr is known
+// afterwards. Run serves. A DataDir without users.json is an error wrapping fs.ErrNotExist.
 func (s *Server) Start() error {
 	if s.Cameras == nil {
 		return errors.New("ui: Cameras is required")
-	}
-	if len(s.Token) < 16 {
-		return errors.New("ui: API token missing or too short")
 	}
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
@@ -45,6 +46,11 @@ func (s *Server) Start() error {
 	if s.Registry == nil {
 		s.Registry = prometheus.NewRegistry()
 	}
+	auth, err := newAuthState(s.DataDir, s.Now, s.Logger)
+	if err != nil {
+		return fmt.Errorf("ui: %w", err)
+	}
+	s.auth = auth
 	ln, err := net.Listen("tcp", s.Listen)
 	if err != nil {
 		return fmt.Errorf("ui: http.listen: %w", err)
@@ -83,44 +89,39 @@ func (s *Server) Run(ctx context.Context) error {
 // route is one registered route; the table is also checked against openapi.yaml by a test.
 type route struct {
 	method, path string
-	auth         bool
+	access       access
 	h            http.HandlerFunc
 }
 
 func (s *Server) routeTable() []route {
 	return []route{
-		{"GET", "/api/v1/cameras", true, s.listCameras},
-		{"GET", "/api/v1/cameras/{name}/recordings", true, s.listRecordings},
-		{"GET", "/api/v1/cameras/{name}/export.mp4", true, s.exportMP4},
-		{"GET", "/api/v1/openapi.yaml", true, s.serveOpenAPI},
-		{"GET", "/metrics", false, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
+		{"POST", "/api/v1/login", public, s.login},
+		{"POST", "/api/v1/logout", anyUser, s.logout},
+		{"GET", "/api/v1/session", anyUser, s.session},
+		{"POST", "/api/v1/password", anyUser, s.changePassword},
+		{"GET", "/api/v1/users", adminOnly, s.listUsers},
+		{"POST", "/api/v1/users", adminOnly, s.addUser},
+		{"DELETE", "/api/v1/users/{name}", adminOnly, s.deleteUser},
+		{"GET", "/api/v1/tokens", adminOnly, s.listTokens},
+		{"POST", "/api/v1/tokens", adminOnly, s.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", adminOnly, s.revokeToken},
+		{"GET", "/api/v1/cameras", anyUser, s.listCameras},
+		{"GET", "/api/v1/cameras/{name}/recordings", anyUser, s.listRecordings},
+		{"GET", "/api/v1/cameras/{name}/export.mp4", anyUser, s.exportMP4},
+		{"GET", "/api/v1/cameras/{name}/live.mp4", anyUser, s.serveLive},
+		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
+		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 	}
 }
 
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
-		h := rt.h
-		if rt.auth {
-			h = s.requireAuth(h)
-		}
-		mux.HandleFunc(rt.method+" "+rt.path, h)
+		mux.HandleFunc(rt.method+" "+rt.path, s.guard(rt.access, rt.h))
 	}
-	mux.HandleFunc("/api/", s.requireAuth(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/", webApp())
+	mux.HandleFunc("/api/", s.guard(anyUser, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API route")
 	}))
 	return mux
-}
-
-// requireAuth admits requests bearing the API token.
-func (s *Server) requireAuth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="porchlight"`)
-			writeError(w, http.StatusUnauthorized, "authentication required")
-			return
-		}
-		h(w, r)
-	}
 }

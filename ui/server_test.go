@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 )
 
-const testToken = "0123456789abcdef0123456789abcdef"
+const testToken = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 type fakeCameras struct {
 	spans []Span
@@ -18,6 +20,27 @@ type fakeCameras struct {
 }
 
 type byteClip struct{ *bytes.Reader }
+
+// fakeFeed is a live stream of two chunks.
+type fakeFeed struct{ chunks []net.Buffers }
+
+func (f *fakeFeed) Next(ctx context.Context) (net.Buffers, error) {
+	if len(f.chunks) == 0 {
+		return nil, io.EOF
+	}
+	c := f.chunks[0]
+	f.chunks = f.chunks[1:]
+	return c, nil
+}
+func (f *fakeFeed) MIME() string { return `video/mp4; codecs="avc1.42c01e"` }
+func (f *fakeFeed) Close()       {}
+
+func (f *fakeCameras) Live(camera, stream string) (LiveFeed, error) {
+	if camera != "front" {
+		return nil, ErrNotFound
+	}
+	return &fakeFeed{chunks: []net.Buffers{{[]byte("init")}, {[]byte("moof"), []byte("data")}}}, nil
+}
 
 func (byteClip) Close() error       { return nil }
 func (c byteClip) Size() int64      { return c.Reader.Size() }
@@ -41,7 +64,14 @@ func (f *fakeCameras) Export(camera, stream string, start, end time.Time) (Clip,
 
 func startTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	s := &Server{Listen: "127.0.0.1:0", Token: testToken, Cameras: &fakeCameras{body: []byte("0123456789")}}
+	dir := t.TempDir()
+	if _, err := CreateAdmin(dir, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, TokenFile), []byte(testToken)); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: dir, Cameras: &fakeCameras{body: []byte("0123456789")}}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +101,8 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"export reversed", "/api/v1/cameras/front/export.mp4?start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z", testToken, "", 400, ""},
 		{"export", "/api/v1/cameras/front/export.mp4?start=2026-01-01T00:00:00Z", testToken, "", 200, "0123456789"},
 		{"export range", "/api/v1/cameras/front/export.mp4?start=2026-01-01T00:00:00Z", testToken, "bytes=2-4", 206, "234"},
+		{"live", "/api/v1/cameras/front/live.mp4", testToken, "", 200, "initmoofdata"},
+		{"live unknown camera", "/api/v1/cameras/back/live.mp4", testToken, "", 404, ""},
 		{"metrics without token", "/metrics", "", "", 200, ""},
 	}
 	for _, tt := range tests {

@@ -66,21 +66,27 @@ func CreateAdmin(dataDir, name string) (password string, err error) {
 // costs the same hash computation as a known one, so timing does not reveal which names exist. The hash
 // comparison is constant-time.
 func Verify(dataDir, name, password string) (bool, error) {
+	_, ok, err := verifyUser(dataDir, name, password)
+	return ok, err
+}
+
+// verifyUser is Verify returning the matching user.
+func verifyUser(dataDir, name, password string) (User, bool, error) {
 	doc, err := loadUsers(dataDir)
 	if err != nil {
-		return false, fmt.Errorf("verify user: %w", err)
+		return User{}, false, fmt.Errorf("verify user: %w", err)
 	}
 	for _, u := range doc.Users {
 		if u.Name == name {
 			ok, err := checkPassword(u.Hash, password)
 			if err != nil {
-				return false, fmt.Errorf("verify user %q: %w", name, err)
+				return User{}, false, fmt.Errorf("verify user %q: %w", name, err)
 			}
-			return ok, nil
+			return u, ok, nil
 		}
 	}
 	checkPassword(dummyHash, password) // equalise timing; the result is irrelevant
-	return false, nil
+	return User{}, false, nil
 }
 
 // validateUserName accepts 1-64 printable characters without spaces.

@@ -1,0 +1,198 @@
+package nvr
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// UpdateCameras replaces the cameras list of the config file at path with cams, keeping the rest of the
+// file byte for byte, comments included. A camera that keeps its name keeps its comments and key order.
+// The new document must pass Parse (errors name the key, e.g. `cameras[1].url: ...`), or the file is left
+// as it was; it is written atomically (temp file, fsync, rename). Cameras should start from
+// DefaultCamera: every key is written as given.
+func UpdateCameras(path string, cams []CameraConfig) error {
+	_, err := updateCameras(path, cams)
+	return err
+}
+
+// updateCameras is UpdateCameras returning the config as written.
+func updateCameras(path string, cams []CameraConfig) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("update cameras: %w", err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("update cameras: %w", err)
+	}
+	out, err := setCameras(src, cams)
+	if err != nil {
+		return nil, fmt.Errorf("update cameras in %s: %w", path, err)
+	}
+	c, err := Parse(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := writeFileAtomic(path, out, fi.Mode().Perm()); err != nil {
+		return nil, fmt.Errorf("update cameras: %w", err)
+	}
+	if c.Path, err = filepath.Abs(path); err != nil {
+		return nil, fmt.Errorf("update cameras: %w", err)
+	}
+	return c, nil
+}
+
+// setCameras returns the YAML document src with its top-level cameras list replaced by cams. Only the
+// lines of the cameras key and its value are rewritten; a missing key is appended.
+func setCameras(src []byte, cams []CameraConfig) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var root *yaml.Node
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		root = doc.Content[0]
+	} else if doc.Kind != 0 {
+		return nil, fmt.Errorf("the config is not a mapping of keys")
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "cameras"}
+	var old *yaml.Node
+	first, last := len(lines), len(lines) // lines [first, last) are replaced; appended when absent
+	if root != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "cameras" {
+				key.LineComment = k.LineComment
+				old = root.Content[i+1]
+				first, last = k.Line-1, valueEnd(lines, old, k.Column-1)
+				break
+			}
+		}
+	}
+	region := strings.Join(lines[first:last], "")
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, cam := range cams {
+		var n yaml.Node
+		if err := n.Encode(cam); err != nil {
+			return nil, fmt.Errorf("encode camera %q: %w", cam.Name, err)
+		}
+		if prev := oldCamera(old, cam.Name); prev != nil {
+			mergeNode(prev, &n)
+			scrubComments(prev, region)
+			seq.Content = append(seq.Content, prev)
+		} else {
+			seq.Content = append(seq.Content, &n)
+		}
+	}
+	if old != nil {
+		seq.HeadComment = old.HeadComment
+		if key.LineComment == "" {
+			key.LineComment = old.LineComment
+		}
+		scrubComments(seq, region)
+	}
+	var buf bytes.Buffer
+	e := yaml.NewEncoder(&buf)
+	e.SetIndent(2)
+	if err := e.Encode(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, seq}}); err != nil {
+		return nil, fmt.Errorf("encode cameras: %w", err)
+	}
+	if err := e.Close(); err != nil {
+		return nil, fmt.Errorf("encode cameras: %w", err)
+	}
+	head := strings.Join(lines[:first], "")
+	if head != "" && !strings.HasSuffix(head, "\n") {
+		head += "\n"
+	}
+	return []byte(head + buf.String() + strings.Join(lines[last:], "")), nil
+}
+
+// valueEnd returns the index of the first line after the value v of a key at column keyCol: past the last
+// line holding a node of v, and past any lines after it indented deeper than the key (the rest of a
+// multi-line value, comments inside the list), but not past trailing blank lines.
+func valueEnd(lines []string, v *yaml.Node, keyCol int) int {
+	end := maxLine(v) // 1-based line of the last node = index of the line after it
+	for i := end; i < len(lines); i++ {
+		t := strings.TrimLeft(lines[i], " ")
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		if len(lines[i])-len(t) <= keyCol {
+			break
+		}
+		end = i + 1
+	}
+	return min(end, len(lines))
+}
+
+func maxLine(n *yaml.Node) int {
+	m := n.Line
+	for _, c := range n.Content {
+		m = max(m, maxLine(c))
+	}
+	return m
+}
+
+// oldCamera returns the entry of the old cameras list with the given name, or nil.
+func oldCamera(list *yaml.Node, name string) *yaml.Node {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, item := range list.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		if n := mappingValue(item, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Value == name {
+			return item
+		}
+	}
+	return nil
+}
+
+// mergeNode makes dst say what src says, keeping dst's comments, key order and styles where its values
+// stay: keys only dst has are dropped, keys only src has are appended, equal scalars are left alone.
+func mergeNode(dst, src *yaml.Node) {
+	if dst.Kind == yaml.MappingNode && src.Kind == yaml.MappingNode {
+		var content []*yaml.Node
+		taken := map[string]bool{}
+		for i := 0; i+1 < len(dst.Content); i += 2 {
+			k := dst.Content[i]
+			if v := mappingValue(src, k.Value); v != nil {
+				mergeNode(dst.Content[i+1], v)
+				content = append(content, k, dst.Content[i+1])
+				taken[k.Value] = true
+			}
+		}
+		for i := 0; i+1 < len(src.Content); i += 2 {
+			if !taken[src.Content[i].Value] {
+				content = append(content, src.Content[i], src.Content[i+1])
+			}
+		}
+		dst.Content = content
+		return
+	}
+	if dst.Kind == yaml.ScalarNode && src.Kind == yaml.ScalarNode && dst.Value == src.Value {
+		return
+	}
+	dst.Kind, dst.Tag, dst.Value, dst.Style, dst.Content, dst.Alias = src.Kind, src.Tag, src.Value, src.Style, src.Content, nil
+}
+
+// scrubComments drops comments of n that are not in region: the YAML parser may attach comments that
+// follow the list to its last entry, and those stay in the text outside the rewritten lines.
+func scrubComments(n *yaml.Node, region string) {
+	keep := func(c string) string {
+		if first, _, _ := strings.Cut(c, "\n"); first != "" && !strings.Contains(region, first) {
+			return ""
+		}
+		return c
+	}
+	n.HeadComment, n.LineComment, n.FootComment = keep(n.HeadComment), keep(n.LineComment), keep(n.FootComment)
+	for _, c := range n.Content {
+		scrubComments(c, region)
+	}
+}

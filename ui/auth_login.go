@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+)
+
+// loginRequest is the body of POST /api/v1/login.
+type loginRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
+
+// sessionInfo answers login and GET /api/v1/session.
+type sessionInfo struct {
+	User string   `json:"user"`
+	Role UserRole `json:"role"`
+	CSRF string   `json:"csrf,omitempty"` // send as X-CSRF-Token with POST, PUT, PATCH, DELETE
+}
+
+// msgBadLogin is the one answer to a wrong password and an unknown user alike.
+const msgBadLogin = "wrong user name or password"
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	userKey := "user:" + req.User
+	keys := []string{"ip:" + clientIP(r), userKey}
+	if !s.checkRate(w, keys...) {
+		return
+	}
+	u, ok, err := s.auth.verify(r.Context(), req.User, req.Password)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if !ok {
+		s.auth.limiter.fail(keys...)
+		writeError(w, http.StatusUnauthorized, msgBadLogin)
+		return
+	}
+	s.auth.limiter.reset(userKey)
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.auth.sessions.delete(c.Value) // a login replaces the browser's previous session
+	}
+	sess := s.auth.sessions.create(u.Name, u.Role)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/", HttpOnly: true,
+		Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: int(absoluteTimeout.Seconds())})
+	writeJSON(w, http.StatusOK, sessionInfo{User: u.Name, Role: u.Role, CSRF: sess.csrf})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if p := principalFrom(r.Context()); p.session != nil {
+		s.auth.sessions.delete(p.session.id)
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+			Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) session(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	info := sessionInfo{User: p.user, Role: p.role}
+	if p.session != nil {
+		info.CSRF = p.session.csrf
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+// checkRate answers 429 with Retry-After and returns false when keys have failed too often.
+func (s *Server) checkRate(w http.ResponseWriter, keys ...string) bool {
+	wait := s.auth.limiter.retryAfter(keys...)
+	if wait <= 0 {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	writeError(w, http.StatusTooManyRequests, "too many failed logins; try again later")
+	return false
+}
+
+// clientIP is the peer address of r; proxies' forwarding headers are not trusted.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

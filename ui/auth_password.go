@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+)
+
+// passwordRequest is the body of POST /api/v1/password.
+type passwordRequest struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+// changePassword sets the caller's password. The old password is checked under the login rate limit,
+// and every other session of the user ends.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	if p.session == nil {
+		writeError(w, http.StatusBadRequest, "a password change needs a user session; API tokens have no password")
+		return
+	}
+	var req passwordRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if err := checkNewPassword(req.New); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	userKey := "user:" + p.user
+	keys := []string{"ip:" + clientIP(r), userKey}
+	if !s.checkRate(w, keys...) {
+		return
+	}
+	_, ok, err := s.auth.verify(r.Context(), p.user, req.Old)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if !ok {
+		s.auth.limiter.fail(keys...)
+		writeError(w, http.StatusForbidden, "wrong old password")
+		return
+	}
+	s.auth.usersMu.Lock()
+	err = setPassword(s.auth.dataDir, p.user, req.New)
+	s.auth.usersMu.Unlock()
+	if errors.Is(err, ErrNoSuchUser) { // removed since login
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	} else if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	s.auth.sessions.endUser(p.user, p.session.id)
+	w.WriteHeader(http.StatusNoContent)
+}

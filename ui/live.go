@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+)
+
+// LiveFeed is one viewer's live stream of a camera: Next returns the next chunk to send (an fMP4 init
+// segment or a part), blocking until one is ready.
+type LiveFeed interface {
+	Next(ctx context.Context) (net.Buffers, error)
+	MIME() string // e.g. `video/mp4; codecs="avc1.64001f,mp4a.40.2"`, for MediaSource.isTypeSupported
+	Close()
+}
+
+// serveLive streams a camera's live fMP4 over one chunked HTTP response until the viewer goes away.
+// The first bytes are an init segment; parts follow as the camera produces them (a few per second), so
+// a Media Source Extensions player can append them as they come.
+func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
+	feed, err := s.Cameras.Live(r.PathValue("name"), r.URL.Query().Get("stream"))
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	defer feed.Close()
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", feed.MIME())
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	for {
+		bufs, err := feed.Next(r.Context())
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
+				s.Logger.Debug("live stream ended", "err", err)
+			}
+			return
+		}
+		if _, err := bufs.WriteTo(w); err != nil {
+			return // the viewer left
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}

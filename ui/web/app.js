@@ -1,0 +1,200 @@
+// Porchlight web app: log in, then watch every camera live. Plain JavaScript, no build step, no
+// third-party code; the server embeds this file.
+"use strict";
+
+const state = { user: null, csrf: "", players: [] };
+
+// api performs a JSON request with the session cookie (and the CSRF token on state changes).
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = state.csrf;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin" });
+  if (resp.status === 401 && path !== "/api/v1/login") {
+    showLogin();
+    throw new Error("not logged in");
+  }
+  const data = resp.headers.get("Content-Type")?.startsWith("application/json") ? await resp.json() : null;
+  if (!resp.ok) {
+    const err = new Error(data?.error || resp.statusText);
+    err.status = resp.status;
+    err.retryAfter = Number(resp.headers.get("Retry-After")) || 0;
+    throw err;
+  }
+  return data;
+}
+
+function $(sel) { return document.querySelector(sel); }
+
+function showLogin() {
+  stopPlayers();
+  state.user = null;
+  $("#top").hidden = true;
+  $("#live").hidden = true;
+  $("#login").hidden = false;
+  $("#login-form [name=password]").focus();
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const err = $("#login-error");
+  err.hidden = true;
+  try {
+    const s = await api("POST", "/api/v1/login", { user: form.user.value, password: form.password.value });
+    form.password.value = "";
+    startSession(s);
+  } catch (e) {
+    err.textContent = e.status === 429
+      ? `Too many failed attempts. Try again in ${e.retryAfter || "a few"} seconds.`
+      : e.status === 401 ? "Wrong user name or password." : `Login failed: ${e.message}`;
+    err.hidden = false;
+  }
+}
+
+function startSession(s) {
+  state.user = s.user;
+  state.csrf = s.csrf;
+  $("#whoami").textContent = `${s.user} (${s.role})`;
+  $("#login").hidden = true;
+  $("#top").hidden = false;
+  route();
+}
+
+async function onLogout() {
+  try { await api("POST", "/api/v1/logout"); } catch (e) { /* the session is gone either way */ }
+  showLogin();
+}
+
+function route() {
+  if (!state.user) return;
+  document.querySelectorAll("header nav a").forEach(a => a.classList.toggle("active", location.hash.startsWith(a.getAttribute("href"))));
+  $("#live").hidden = false;
+  showLive();
+}
+
+// ---- live view ----
+
+function stopPlayers() {
+  state.players.forEach(p => p.stop());
+  state.players = [];
+}
+
+async function showLive() {
+  stopPlayers();
+  const grid = $("#grid");
+  grid.replaceChildren();
+  const cams = await api("GET", "/api/v1/cameras");
+  for (const cam of cams.filter(c => c.stream === "main")) {
+    const tile = $("#tile").content.firstElementChild.cloneNode(true);
+    tile.querySelector(".name").textContent = cam.name;
+    const st = tile.querySelector(".state");
+    st.textContent = cam.state;
+    st.className = `state ${cam.state}`;
+    grid.append(tile);
+    state.players.push(new LivePlayer(tile.querySelector("video"), cam.name, tile.querySelector(".message")));
+  }
+  if (!cams.length) grid.textContent = "No cameras yet.";
+}
+
+// LivePlayer feeds a camera's live fMP4 (a chunked HTTP response) into Media Source Extensions, keeps
+// playback within a second of the live edge, trims old buffer, and reconnects by itself.
+class LivePlayer {
+  constructor(video, camera, message) {
+    this.video = video;
+    this.camera = camera;
+    this.message = message;
+    this.stopped = false;
+    this.backoff = 500;
+    this.run();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+
+  say(text) {
+    this.message.textContent = text;
+    this.message.hidden = !text;
+  }
+
+  async run() {
+    while (!this.stopped) {
+      try {
+        await this.session();
+        this.backoff = 500;
+      } catch (e) {
+        if (this.stopped) return;
+        if (e.unsupported) { this.say(e.message); return; }
+        this.say(`Reconnecting… (${e.message})`);
+      }
+      if (this.stopped) return;
+      await new Promise(r => setTimeout(r, this.backoff));
+      this.backoff = Math.min(this.backoff * 2, 10000);
+    }
+  }
+
+  async session() {
+    this.abort = new AbortController();
+    const resp = await fetch(`/api/v1/cameras/${encodeURIComponent(this.camera)}/live.mp4`,
+      { signal: this.abort.signal, credentials: "same-origin" });
+    if (resp.status === 401) { showLogin(); this.stopped = true; return; }
+    if (!resp.ok) throw new Error(resp.statusText);
+    const mime = resp.headers.get("Content-Type");
+    if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
+      this.abort.abort();
+      const e = new Error(`This browser cannot play this camera's video (${mime}). ` +
+        "H.265 plays in Safari and in Chrome or Edge with hardware support; recordings can still be exported.");
+      e.unsupported = true;
+      throw e;
+    }
+    const ms = new MediaSource();
+    this.video.src = URL.createObjectURL(ms);
+    await new Promise(r => ms.addEventListener("sourceopen", r, { once: true }));
+    const sb = ms.addSourceBuffer(mime);
+    const queue = [];
+    let failed = null;
+    const pump = () => {
+      if (sb.updating || !queue.length || failed) return;
+      try { sb.appendBuffer(queue.shift()); } catch (e) { failed = e; }
+    };
+    sb.addEventListener("updateend", () => { this.keepLive(sb); pump(); });
+    sb.addEventListener("error", () => { failed = new Error("media error"); });
+    this.say("");
+    const reader = resp.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || this.stopped) break;
+      if (failed) throw failed;
+      queue.push(value);
+      pump();
+    }
+    throw new Error("stream ended");
+  }
+
+  // keepLive holds playback near the newest frame: a late player jumps ahead instead of drifting behind,
+  // and buffer older than 30 s is released.
+  keepLive(sb) {
+    const v = this.video, b = v.buffered;
+    if (!b.length) return;
+    const end = b.end(b.length - 1);
+    if (end - v.currentTime > 1.2 || v.currentTime < b.start(0)) v.currentTime = Math.max(b.start(b.length - 1), end - 0.3);
+    if (v.paused) v.play().catch(() => {});
+    if (!sb.updating && v.currentTime - b.start(0) > 30) sb.remove(b.start(0), v.currentTime - 10);
+  }
+}
+
+// ---- start ----
+
+window.addEventListener("hashchange", route);
+document.addEventListener("DOMContentLoaded", async () => {
+  $("#login-form").addEventListener("submit", onLogin);
+  $("#logout").addEventListener("click", onLogout);
+  try {
+    startSession(await api("GET", "/api/v1/session"));
+  } catch (e) {
+    showLogin();
+  }
+});
