@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // webFiles is the web app: our own HTML, CSS and JavaScript, no third-party code, no build step.
@@ -35,8 +36,10 @@ func webApp() http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-cache") // revalidate, so an upgrade is picked up at once
-		if r.URL.Path != "/" && r.URL.Path != "/app.js" && r.URL.Path != "/app.css" {
-			r.URL.Path = "/" // the app routes with #fragments; any other path gets the page
+		if name := strings.TrimPrefix(r.URL.Path, "/"); name != "" {
+			if _, err := fs.Stat(sub, name); err != nil {
+				r.URL.Path = "/" // the app routes with #fragments; any other path gets the page
+			}
 		}
 		files.ServeHTTP(w, r)
 	})

@@ -2,7 +2,11 @@
 // third-party code; the server embeds this file.
 "use strict";
 
-const state = { user: null, csrf: "", players: [] };
+const state = { user: null, role: "", csrf: "", players: [] };
+
+// views are the pages of the app, by the name in the URL fragment (#/live, #/timeline, ...). Each view
+// file (timeline.js, cameras.js) registers itself here: { section: "#id", show(params), hide() }.
+const views = {};
 
 // api performs a JSON request with the session cookie (and the CSRF token on state changes).
 async function api(method, path, body) {
@@ -28,10 +32,9 @@ async function api(method, path, body) {
 function $(sel) { return document.querySelector(sel); }
 
 function showLogin() {
-  stopPlayers();
+  hideViews();
   state.user = null;
   $("#top").hidden = true;
-  $("#live").hidden = true;
   $("#login").hidden = false;
   $("#login-form [name=password]").focus();
 }
@@ -55,6 +58,7 @@ async function onLogin(ev) {
 
 function startSession(s) {
   state.user = s.user;
+  state.role = s.role;
   state.csrf = s.csrf;
   $("#whoami").textContent = `${s.user} (${s.role})`;
   $("#login").hidden = true;
@@ -67,11 +71,22 @@ async function onLogout() {
   showLogin();
 }
 
+function hideViews() {
+  for (const v of Object.values(views)) {
+    v.hide?.();
+    $(v.section).hidden = true;
+  }
+}
+
+// route shows the view the URL fragment names: #/name?key=value&... (bookmarkable).
 function route() {
   if (!state.user) return;
-  document.querySelectorAll("header nav a").forEach(a => a.classList.toggle("active", location.hash.startsWith(a.getAttribute("href"))));
-  $("#live").hidden = false;
-  showLive();
+  const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
+  const name = views[path] ? path : "live";
+  document.querySelectorAll("header nav a").forEach(a => a.classList.toggle("active", a.dataset.view === name));
+  hideViews();
+  $(views[name].section).hidden = false;
+  views[name].show(new URLSearchParams(query || ""));
 }
 
 // ---- live view ----
@@ -80,6 +95,8 @@ function stopPlayers() {
   state.players.forEach(p => p.stop());
   state.players = [];
 }
+
+views.live = { section: "#live", show: () => showLive(), hide: () => stopPlayers() };
 
 async function showLive() {
   stopPlayers();
