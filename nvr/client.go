@@ -2,12 +2,16 @@ package nvr
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,7 +39,25 @@ func NewClient(cfg *Config) (*Client, error) {
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1" // listening on every address: loopback reaches it
 	}
-	return &Client{Base: "http://" + net.JoinHostPort(host, port), Token: token, HTTP: &http.Client{}}, nil
+	if !cfg.HTTP.TLS {
+		return &Client{Base: "http://" + net.JoinHostPort(host, port), Token: token, HTTP: &http.Client{}}, nil
+	}
+	// HTTPS: trust the node's own certificate (self-signed or given) besides the system's roots.
+	certFile := cfg.resolve(cfg.HTTP.TLSCert)
+	if certFile == "" {
+		certFile = filepath.Join(cfg.DataDir(), ui.SelfSignedCertFile)
+	}
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("http.tls: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pool.AppendCertsFromPEM(pem)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	return &Client{Base: "https://" + net.JoinHostPort(host, port), Token: token, HTTP: &http.Client{Transport: tr}}, nil
 }
 
 // get performs an authorised GET and returns the response when its status is 2xx; otherwise an error that

@@ -32,6 +32,19 @@ type Config struct {
 // HTTPConfig configures the web UI, the /api/v1 JSON API and /metrics.
 type HTTPConfig struct {
 	Listen string `yaml:"listen"` // host:port; port 0 picks a free port
+	// TLS serves HTTPS. Without TLSCert and TLSKey, a self-signed certificate is made in the data dir on
+	// first start.
+	TLS     bool   `yaml:"tls"`
+	TLSCert string `yaml:"tls_cert,omitempty"` // PEM certificate chain; relative to the config file
+	TLSKey  string `yaml:"tls_key,omitempty"`  // PEM private key; relative to the config file
+}
+
+// resolve returns p absolute, relative paths taken from the config file's directory.
+func (c *Config) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.Path == "" {
+		return p
+	}
+	return filepath.Join(filepath.Dir(c.Path), p)
 }
 
 // P2PConfig configures the libp2p host that joins neighborhoods.

@@ -53,6 +53,14 @@ func (c *Config) Validate() error {
 	if err := validateListen(c.HTTP.Listen); err != nil {
 		return fmt.Errorf("http.listen: %w", err)
 	}
+	switch {
+	case c.HTTP.TLSCert != "" && c.HTTP.TLSKey == "":
+		return fmt.Errorf("http.tls_key: required with http.tls_cert")
+	case c.HTTP.TLSKey != "" && c.HTTP.TLSCert == "":
+		return fmt.Errorf("http.tls_cert: required with http.tls_key")
+	case c.HTTP.TLSCert != "" && !c.HTTP.TLS:
+		return fmt.Errorf("http.tls_cert: set http.tls: true to serve HTTPS")
+	}
 	for i, a := range c.P2P.Listen {
 		if err := validateMultiaddr(a); err != nil {
 			return fmt.Errorf("p2p.listen[%d]: %w", i, err)

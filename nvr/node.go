@@ -37,12 +37,20 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		rec.Collector())
-	srv := &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
-		Logger: log.With("component", "http")}
-	if err := srv.Start(); err != nil {
+	n := &Node{cfg: cfg, log: log, rec: rec}
+	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
+		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}}
+	if cfg.HTTP.TLS {
+		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("http.tls: %w", err), rec.Close())
+		}
+		n.http.TLSConfig = tc
+	}
+	if err := n.http.Start(); err != nil {
 		return nil, errors.Join(err, rec.Close())
 	}
-	return &Node{cfg: cfg, log: log, rec: rec, http: srv}, nil
+	return n, nil
 }
 
 // HTTPAddr is the address the API listens on.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,13 +19,18 @@ import (
 // Users (users.json), issued API tokens (tokens.json) and the CLI's token (api.token) live in DataDir;
 // sessions and login failure counts live in memory and end with the process.
 type Server struct {
-	Listen   string               // host:port; port 0 picks a free one
-	DataDir  string               // required: holds users.json (from porchlight init), api.token, tokens.json
-	TLS      bool                 // the server is reached over HTTPS: session cookies get the Secure flag
-	Cameras  Cameras              // required
-	Registry *prometheus.Registry // served at /metrics; nil = a registry with Go and process metrics only
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Listen  string // host:port; port 0 picks a free one
+	DataDir string // required: holds users.json (from porchlight init), api.token, tokens.json
+	TLS     bool   // the server is reached over HTTPS: session cookies get the Secure flag
+	// TLSConfig, when set, makes the server speak HTTPS itself (see TLSConfig); it implies TLS.
+	TLSConfig *tls.Config
+	Cameras   Cameras              // required
+	Registry  *prometheus.Registry // served at /metrics; nil = a registry with Go and process metrics only
+	Logger    *slog.Logger
+	Now       func() time.Time
+
+	// CameraAdmin manages the configured cameras; nil: none are listed, changes and probes answer 501.
+	CameraAdmin CameraAdmin
 
 	ln   net.Listener
 	mux  *http.ServeMux
@@ -56,6 +62,9 @@ func (s *Server) Start() error {
 		return fmt.Errorf("ui: http.listen: %w", err)
 	}
 	s.ln = ln
+	if s.TLSConfig != nil {
+		s.ln, s.TLS = tls.NewListener(ln, s.TLSConfig), true
+	}
 	s.mux = s.routes()
 	return nil
 }
@@ -109,6 +118,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/cameras/{name}/recordings", anyUser, s.listRecordings},
 		{"GET", "/api/v1/cameras/{name}/export.mp4", anyUser, s.exportMP4},
 		{"GET", "/api/v1/cameras/{name}/live.mp4", anyUser, s.serveLive},
+		{"GET", "/api/v1/config/cameras", anyUser, s.listCameraSettings},
+		{"POST", "/api/v1/config/cameras", adminOnly, s.addCamera},
+		{"PUT", "/api/v1/config/cameras/{name}", adminOnly, s.replaceCamera},
+		{"DELETE", "/api/v1/config/cameras/{name}", adminOnly, s.deleteCamera},
+		{"POST", "/api/v1/cameras/probe", adminOnly, s.probeCamera},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 	}

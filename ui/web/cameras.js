@@ -1,0 +1,166 @@
+// Cameras view (#/cameras): every configured camera with its state and storage, and a form to add, edit
+// or remove one, with "Test connection" to probe its URL before saving. Viewers see the list only.
+// Uses api, $, state and views from app.js.
+"use strict";
+
+const camAdmin = { timer: 0, editing: null };
+
+views.cameras = {
+  section: "#cameras",
+  show: () => showCameras(),
+  hide: () => { clearInterval(camAdmin.timer); camAdmin.timer = 0; },
+};
+
+async function showCameras() {
+  $("#cam-add").hidden = state.role !== "admin";
+  closeCameraForm();
+  clearInterval(camAdmin.timer);
+  camAdmin.timer = setInterval(() => refreshCameras().catch(() => {}), 2000);
+  await refreshCameras();
+}
+
+// refreshCameras lists the configured cameras with the status of their streams.
+async function refreshCameras() {
+  const [settings, status] = await Promise.all([api("GET", "/api/v1/config/cameras"), api("GET", "/api/v1/cameras")]);
+  $("#cam-list tbody").replaceChildren(...settings.map(c => cameraRow(c, status.filter(s => s.name === c.name))));
+  $("#cam-empty").hidden = settings.length > 0;
+}
+
+function cameraRow(cam, streams) {
+  const main = streams.find(s => s.stream === "main") || {};
+  const st = main.state || (cam.enabled ? "connecting" : "disabled");
+  const bytes = streams.reduce((n, s) => n + (s.bytes || 0), 0);
+  const oldest = streams.map(s => s.oldest).filter(Boolean).sort()[0];
+  const tr = document.createElement("tr");
+  tr.dataset.camera = cam.name;
+  const cells = [
+    ["name", cam.name],
+    [`state ${st}`, st],
+    ["storage", formatBytes(bytes) + (oldest ? ` since ${new Date(oldest).toLocaleString()}` : "")],
+    ["bitrate", main.bitrate_bps ? `${(main.bitrate_bps / 1e6).toFixed(2)} Mbit/s` : "–"],
+    ["fps", main.fps ? main.fps.toFixed(1) : "–"],
+    ["reconnects", String(main.reconnects ?? 0)],
+    ["last-error", main.last_error || ""],
+  ];
+  for (const [cls, text] of cells) {
+    const td = document.createElement("td");
+    td.className = cls;
+    td.textContent = text;
+    tr.append(td);
+  }
+  const td = document.createElement("td");
+  if (state.role === "admin") {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "cam-edit secondary";
+    b.textContent = "Edit";
+    b.addEventListener("click", () => openCameraForm(cam));
+    td.append(b);
+  }
+  tr.append(td);
+  return tr;
+}
+
+function formatBytes(n) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+// openCameraForm shows the form for cam, or for a new camera when cam is null.
+function openCameraForm(cam) {
+  const f = $("#cam-form");
+  camAdmin.editing = cam ? cam.name : null;
+  $("#cam-form-title").textContent = cam ? `Edit ${cam.name}` : "Add camera";
+  f.name.value = cam?.name || "";
+  f.name.readOnly = !!cam;
+  f.url.value = cam?.url || "";
+  f.transport.value = cam?.transport || "tcp";
+  f.sub_url.value = cam?.sub_url || "";
+  f.enabled.checked = cam ? cam.enabled : true;
+  f.lat.value = cam?.location ? cam.location.lat : "";
+  f.lon.value = cam?.location ? cam.location.lon : "";
+  $("#cam-delete").hidden = !cam;
+  say("#cam-probe", "");
+  say("#cam-error", "");
+  f.hidden = false;
+  (cam ? f.url : f.name).focus();
+}
+
+function closeCameraForm() {
+  $("#cam-form").hidden = true;
+  camAdmin.editing = null;
+}
+
+function say(sel, text, cls) {
+  const el = $(sel);
+  el.textContent = text;
+  el.hidden = !text;
+  if (cls !== undefined) el.className = cls;
+}
+
+// cameraFromForm returns the camera the form describes, or throws when the location is half filled in.
+function cameraFromForm(f) {
+  const cam = { name: f.name.value.trim(), url: f.url.value.trim(), transport: f.transport.value,
+    sub_url: f.sub_url.value.trim(), enabled: f.enabled.checked };
+  const lat = f.lat.value.trim(), lon = f.lon.value.trim();
+  if ((lat === "") !== (lon === "")) throw new Error("location: enter both latitude and longitude, or neither");
+  if (lat !== "") cam.location = { lat: Number(lat), lon: Number(lon) };
+  return cam;
+}
+
+async function onTestCamera() {
+  const f = $("#cam-form");
+  say("#cam-probe", "Testing connection…", "probe");
+  try {
+    const r = await api("POST", "/api/v1/cameras/probe",
+      { url: f.url.value.trim(), transport: f.transport.value, camera: camAdmin.editing || undefined });
+    let text = `${r.video_codec} ${r.width}x${r.height}`;
+    if (r.fps) text += ` at ${Math.round(r.fps * 100) / 100} fps`;
+    text += r.audio_codec
+      ? ` · audio ${r.audio_codec} ${r.sample_rate / 1000} kHz ${r.channels === 1 ? "mono" : `${r.channels} channels`}`
+      : " · no audio";
+    say("#cam-probe", text, "probe ok");
+  } catch (e) {
+    say("#cam-probe", `Connection failed: ${e.message}`, "probe error");
+  }
+}
+
+async function onSaveCamera(ev) {
+  ev.preventDefault();
+  const f = ev.target;
+  say("#cam-error", "");
+  try {
+    const cam = cameraFromForm(f);
+    if (camAdmin.editing) {
+      await api("PUT", `/api/v1/config/cameras/${encodeURIComponent(camAdmin.editing)}`, cam);
+    } else {
+      await api("POST", "/api/v1/config/cameras", cam);
+    }
+    closeCameraForm();
+    await refreshCameras();
+  } catch (e) {
+    say("#cam-error", e.message);
+  }
+}
+
+async function onDeleteCamera() {
+  const name = camAdmin.editing;
+  if (!name || !confirm(`Remove camera ${name}? Its recordings stay on disk until retention removes them.`)) return;
+  try {
+    await api("DELETE", `/api/v1/config/cameras/${encodeURIComponent(name)}`);
+    closeCameraForm();
+    await refreshCameras();
+  } catch (e) {
+    say("#cam-error", e.message);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#cam-add").addEventListener("click", () => openCameraForm(null));
+  $("#cam-form").addEventListener("submit", onSaveCamera);
+  $("#cam-test").addEventListener("click", onTestCamera);
+  $("#cam-delete").addEventListener("click", onDeleteCamera);
+  $("#cam-cancel").addEventListener("click", closeCameraForm);
+});
