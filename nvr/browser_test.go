@@ -19,7 +19,7 @@ import (
 
 // startNode runs a node recording an in-process camera, with the config init writes; it returns the
 // UI's base URL and the admin password.
-func startNode(t *testing.T) (string, string) {
+func startNode(t testing.TB) (string, string) {
 	t.Helper()
 	cam := &democam.Server{Addr: "127.0.0.1:0"}
 	if err := cam.Start(); err != nil {
@@ -53,7 +53,7 @@ func startNode(t *testing.T) (string, string) {
 }
 
 // browser starts headless Chromium (Debian's) with the flags that keep it off the network.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	mediatest.Require(t, "/usr/bin/chromium")
 	opts := []chromedp.ExecAllocatorOption{

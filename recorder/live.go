@@ -37,6 +37,10 @@ func (r *Recorder) LiveStream(camera, stream string) (*LiveStream, error) {
 	return &LiveStream{hub: h, ch: ch, stop: stop}, nil
 }
 
+// Origin is the wall-clock time of the stream's media time 0 (zero before the first part): a player
+// at media time t shows what the camera saw at Origin + t.
+func (l *LiveStream) Origin() time.Time { return l.origin }
+
 // MIME is the stream's MIME type with codecs (see Hub.MIME).
 func (l *LiveStream) MIME() string { return l.hub.MIME() }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // LiveFeed is one viewer's live stream of a camera: Next returns the next chunk to send (an fMP4 init
@@ -13,6 +14,8 @@ import (
 type LiveFeed interface {
 	Next(ctx context.Context) (net.Buffers, error)
 	MIME() string // e.g. `video/mp4; codecs="avc1.64001f,mp4a.40.2"`, for MediaSource.isTypeSupported
+	// Origin is the wall time of media time 0, known once the first chunk was returned.
+	Origin() time.Time
 	Close()
 }
 
@@ -26,23 +29,30 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer feed.Close()
+	// The first chunk comes before the headers, so that they can say where the stream's timeline starts:
+	// the player measures its latency as now - (X-Live-Origin + currentTime).
+	first, err := feed.Next(r.Context())
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "no live video from this camera yet")
+		return
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", feed.MIME())
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Live-Origin", feed.Origin().UTC().Format(time.RFC3339Nano))
 	w.WriteHeader(http.StatusOK)
-	for {
-		bufs, err := feed.Next(r.Context())
-		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
-				s.Logger.Debug("live stream ended", "err", err)
-			}
-			return
-		}
+	for bufs := first; ; {
 		if _, err := bufs.WriteTo(w); err != nil {
 			return // the viewer left
 		}
 		if err := rc.Flush(); err != nil {
+			return
+		}
+		if bufs, err = feed.Next(r.Context()); err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
+				s.Logger.Debug("live stream ended", "err", err)
+			}
 			return
 		}
 	}

@@ -34,6 +34,9 @@ func (f *fakeFeed) Next(ctx context.Context) (net.Buffers, error) {
 }
 func (f *fakeFeed) MIME() string { return `video/mp4; codecs="avc1.42c01e"` }
 func (f *fakeFeed) Close()       {}
+func (f *fakeFeed) Origin() time.Time {
+	return time.Unix(1_800_000_000, 0)
+}
 
 func (f *fakeCameras) Live(camera, stream string) (LiveFeed, error) {
 	if camera != "front" {

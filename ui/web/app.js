@@ -110,7 +110,9 @@ async function showLive() {
     st.textContent = cam.state;
     st.className = `state ${cam.state}`;
     grid.append(tile);
-    state.players.push(new LivePlayer(tile.querySelector("video"), cam.name, tile.querySelector(".message")));
+    const player = new LivePlayer(tile.querySelector("video"), cam.name, tile.querySelector(".message"));
+    player.lag = tile.querySelector(".lag");
+    state.players.push(player);
   }
   if (!cams.length) grid.textContent = "No cameras yet.";
 }
@@ -160,6 +162,7 @@ class LivePlayer {
     if (resp.status === 401) { showLogin(); this.stopped = true; return; }
     if (!resp.ok) throw new Error(resp.statusText);
     const mime = resp.headers.get("Content-Type");
+    this.origin = Date.parse(resp.headers.get("X-Live-Origin") || "") || 0;
     if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
       this.abort.abort();
       const e = new Error(`This browser cannot play this camera's video (${mime}). ` +
@@ -191,6 +194,13 @@ class LivePlayer {
     throw new Error("stream ended");
   }
 
+  // latency is how far behind the camera the picture on screen is, in seconds: now minus the wall time
+  // of the frame shown (the stream's origin plus the playback position). NaN before playback.
+  latency() {
+    if (!this.origin || !this.video.buffered.length) return NaN;
+    return (Date.now() - this.origin) / 1000 - this.video.currentTime;
+  }
+
   // keepLive holds playback near the newest frame: a late player jumps ahead instead of drifting behind,
   // and buffer older than 30 s is released.
   keepLive(sb) {
@@ -199,6 +209,8 @@ class LivePlayer {
     const end = b.end(b.length - 1);
     if (end - v.currentTime > 1.2 || v.currentTime < b.start(0)) v.currentTime = Math.max(b.start(b.length - 1), end - 0.3);
     if (v.paused) v.play().catch(() => {});
+    const lag = this.latency();
+    if (this.lag && lag >= 0) this.lag.textContent = `${lag.toFixed(1)} s`;
     if (!sb.updating && v.currentTime - b.start(0) > 30) sb.remove(b.start(0), v.currentTime - 10);
   }
 }
