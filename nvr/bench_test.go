@@ -117,7 +117,7 @@ func BenchmarkTimeline30Days8Cameras(b *testing.B) {
 }
 
 // BenchmarkLive measures the live view's server side: the time to the first bytes of video for a new
-// viewer, and the node's CPU per viewer-second with PORCHLIGHT_BENCH_VIEWERS (default 50) curl viewers of
+// viewer, and the node's CPU per viewer-second with PORCHLIGHT_BENCH_VIEWERS (default 200) curl viewers of
 // one 640x360 camera for 10 s (CPU with viewers minus CPU without).
 func BenchmarkLive(b *testing.B) {
 	cam := &democam.Server{Addr: "127.0.0.1:0"}
@@ -167,9 +167,9 @@ func BenchmarkLive(b *testing.B) {
 
 	// Server CPU per viewer: this process (node and camera) with curl viewers in their own processes,
 	// minus the same without viewers.
-	viewers := 50
+	viewers := 200
 	if v, err := fmt.Sscan(os.Getenv("PORCHLIGHT_BENCH_VIEWERS"), &viewers); v != 1 || err != nil {
-		viewers = 50
+		viewers = 200
 	}
 	measure := func() time.Duration {
 		c0 := cpuTime()
@@ -192,6 +192,8 @@ func BenchmarkLive(b *testing.B) {
 		_ = p.Wait()
 	}
 	b.ReportMetric(float64(viewers), "viewers")
+	b.ReportMetric(float64(idle)/float64(time.Millisecond)/10, "cpu-ms/s-no-viewers")
+	b.ReportMetric(float64(busy)/float64(time.Millisecond)/10, "cpu-ms/s-with-viewers")
 	b.ReportMetric(float64(busy-idle)/float64(time.Millisecond)/float64(10*viewers), "server-cpu-ms/viewer-s")
 }
 
