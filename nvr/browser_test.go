@@ -136,4 +136,23 @@ func TestBrowserLoginAndLive(t *testing.T) {
 		t.Fatalf("live video: currentTime %.2f, message %q; want it playing", played, msg)
 	}
 	screenshot(t, ctx, "live")
+
+	// A click on the tile shows that camera alone, bookmarkable; it plays there too.
+	if err := chromedp.Do(ctx, chromedp.Click("#grid video"), chromedp.WaitVisible("#grid.single video")); err != nil {
+		t.Fatalf("single-camera view: %v", err)
+	}
+	if hash, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); hash != "#/live?camera=front" {
+		t.Errorf("single-camera URL: got %q, want #/live?camera=front", hash)
+	}
+	played = 0
+	for deadline := time.Now().Add(20 * time.Second); played < 1 && time.Now().Before(deadline); {
+		if played, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#grid video").currentTime`)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if played < 1 {
+		t.Fatalf("single-camera view: currentTime %.2f, want it playing", played)
+	}
+	screenshot(t, ctx, "live-single")
 }

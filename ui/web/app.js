@@ -96,16 +96,22 @@ function stopPlayers() {
   state.players = [];
 }
 
-views.live = { section: "#live", show: () => showLive(), hide: () => stopPlayers() };
+views.live = { section: "#live", show: params => showLive(params.get("camera")), hide: () => stopPlayers() };
 
-async function showLive() {
+// showLive shows every camera in a grid, or one camera large (#/live?camera=NAME); a click on a tile
+// switches between the two.
+async function showLive(only) {
   stopPlayers();
   const grid = $("#grid");
   grid.replaceChildren();
-  const cams = await api("GET", "/api/v1/cameras");
-  for (const cam of cams.filter(c => c.stream === "main")) {
+  grid.classList.toggle("single", !!only);
+  const cams = (await api("GET", "/api/v1/cameras")).filter(c => c.stream === "main" && (!only || c.name === only));
+  for (const cam of cams) {
     const tile = $("#tile").content.firstElementChild.cloneNode(true);
     tile.querySelector(".name").textContent = cam.name;
+    tile.querySelector("video").addEventListener("click", () => {
+      location.hash = only ? "#/live" : `#/live?camera=${encodeURIComponent(cam.name)}`;
+    });
     const st = tile.querySelector(".state");
     st.textContent = cam.state;
     st.className = `state ${cam.state}`;
@@ -114,7 +120,7 @@ async function showLive() {
     player.lag = tile.querySelector(".lag");
     state.players.push(player);
   }
-  if (!cams.length) grid.textContent = "No cameras yet.";
+  if (!cams.length) grid.textContent = only ? `No camera named ${only}.` : "No cameras yet.";
 }
 
 // LivePlayer feeds a camera's live fMP4 (a chunked HTTP response) into Media Source Extensions, keeps
