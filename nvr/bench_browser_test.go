@@ -2,6 +2,7 @@ package nvr_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,4 +51,65 @@ func BenchmarkBrowserLiveLatency(b *testing.B) {
 	}
 	b.ReportMetric(sum/float64(n), "s-latency-mean")
 	b.ReportMetric(worst, "s-latency-max")
+}
+
+// BenchmarkBrowserTimelineSeek measures, in Chromium, the time from a click on the timeline to recorded
+// footage playing from that moment (the issue's "seek within about half a second"): the timeline is
+// zoomed to two minutes around the recording, then five clicks on the span, each loading a new clip.
+// Runs once whatever b.N.
+func BenchmarkBrowserTimelineSeek(b *testing.B) {
+	base, password := startNode(b)
+	ctx := browser(b)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/#/timeline")); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#login-form"),
+		chromedp.SetValue(`#login-form [name=password]`, password),
+		chromedp.Click(`#login-form button[type=submit]`),
+		chromedp.WaitVisible("#timeline #tl-svg rect.span"),
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(12 * time.Second) // footage to click on
+	at := time.Now().Add(-6 * time.Second)
+	hash := fmt.Sprintf("#/timeline?camera=front&day=%s&t=%s&zoom=120", at.Format("2006-01-02"), at.Format("15:04:05"))
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", hash))); err != nil {
+		b.Fatal(err)
+	}
+	wide := `(document.querySelector("#tl-svg rect.span")?.getBBox().width || 0) > 50`
+	playing := `(v => !v.paused && v.readyState >= 3 && v.currentTime > 0.05)(document.querySelector("#tl-video"))`
+	poll := func(expr string) {
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+			if err != nil {
+				b.Fatalf("waiting for %s: %v", expr, err)
+			}
+			if ok {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	poll(wide)
+	var sum, worst time.Duration
+	const clicks = 5
+	for range clicks {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#tl-video").pause()`)); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := chromedp.Do(ctx, chromedp.Click("#tl-svg rect.span")); err != nil {
+			b.Fatal(err)
+		}
+		poll(playing)
+		d := time.Since(start)
+		sum += d
+		worst = max(worst, d)
+	}
+	b.ReportMetric(float64(sum.Milliseconds())/clicks, "ms-click-to-play-mean")
+	b.ReportMetric(float64(worst.Milliseconds()), "ms-click-to-play-max")
 }
