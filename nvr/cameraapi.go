@@ -69,3 +69,22 @@ func apiErr(err error) error {
 	}
 	return err
 }
+
+// Storage reports the recorder's disk usage for GET /api/v1/storage (ui.StorageReporter).
+func (a cameraAPI) Storage() (ui.StorageReport, error) {
+	fs, err := a.rec.Filesystem()
+	if err != nil {
+		return ui.StorageReport{}, err
+	}
+	global, cams, minFree := a.rec.RetentionLimits()
+	rep := ui.StorageReport{Filesystem: ui.Filesystem{Total: fs.Total, Free: fs.Free},
+		Limits:       ui.Limits{MaxAge: global.MaxAge, MaxBytes: global.MaxBytes, MinFree: minFree},
+		CameraLimits: make(map[string]ui.Limits, len(cams))}
+	for name, l := range cams {
+		rep.CameraLimits[name] = ui.Limits{MaxAge: l.MaxAge, MaxBytes: l.MaxBytes}
+	}
+	for _, s := range a.rec.UsageHistory() {
+		rep.History = append(rep.History, ui.UsagePoint{Time: s.Time, Bytes: s.Bytes, Free: s.Free, Cameras: s.Cameras})
+	}
+	return rep, nil
+}

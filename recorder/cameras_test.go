@@ -81,8 +81,9 @@ func TestSetCamerasRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Once the camera is gone, only Run and its retention loop may remain of what the recorder started.
-	before := runtime.NumGoroutine() + 2
+	// Once the camera is gone, only Run, its retention loop and its usage sampler may remain of what the
+	// recorder started.
+	before := runtime.NumGoroutine() + 3
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = r.Run(ctx) })

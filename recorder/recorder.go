@@ -31,6 +31,7 @@ type Recorder struct {
 	setMu     sync.Mutex
 	recovered bool            // Recover has run (under setMu)
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
+	usage     *usageRing      // disk usage history, sampled by Run
 
 	recoverOnce sync.Once
 }
@@ -48,7 +49,7 @@ func New(cfg Config) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}
-	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream)}
+	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples)}
 	for _, cam := range cfg.Cameras {
 		ss, err := r.newStreams(cam)
 		if err != nil {
@@ -107,6 +108,7 @@ func (r *Recorder) Run(ctx context.Context) error {
 	r.mu.Unlock()
 	var ret sync.WaitGroup
 	ret.Go(func() { r.retentionLoop(ctx) })
+	ret.Go(func() { r.usageLoop(ctx) })
 	<-ctx.Done()
 	r.mu.Lock()
 	r.runCtx = nil // from here SetCameras adds streams without starting them

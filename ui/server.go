@@ -123,6 +123,7 @@ func (s *Server) routeTable() []route {
 		{"PUT", "/api/v1/config/cameras/{name}", adminOnly, s.replaceCamera},
 		{"DELETE", "/api/v1/config/cameras/{name}", adminOnly, s.deleteCamera},
 		{"POST", "/api/v1/cameras/probe", adminOnly, s.probeCamera},
+		{"GET", "/api/v1/storage", anyUser, s.storage},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 	}
