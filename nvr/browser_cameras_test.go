@@ -108,17 +108,8 @@ func TestBrowserCameras(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil { // starts the browser: no timeout here
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-
+	ctx := browserLogin(t, base, "admin", password)
 	err := chromedp.Do(ctx,
-		chromedp.WaitVisible("#login-form"),
-		chromedp.SetValue(`#login-form [name=password]`, password),
-		chromedp.Click(`#login-form button[type=submit]`),
 		chromedp.WaitVisible(`header a[data-view=cameras]`),
 		chromedp.Click(`header a[data-view=cameras]`),
 		chromedp.WaitVisible(`#cam-list tr[data-camera=front]`),

@@ -1,7 +1,6 @@
 package nvr_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -10,28 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 )
-
-// browserLogin opens the app in a new browser and logs in; the returned context times out after 90 s.
-func browserLogin(t *testing.T, base, user, password string) context.Context {
-	t.Helper()
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil { // starts the browser: no timeout here
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel)
-	err := chromedp.Do(ctx,
-		chromedp.WaitVisible("#login-form"),
-		chromedp.SetValue(`#login-form [name=user]`, user),
-		chromedp.SetValue(`#login-form [name=password]`, password),
-		chromedp.Click(`#login-form button[type=submit]`),
-		chromedp.WaitVisible(`header a[data-view=settings]`),
-	)
-	if err != nil {
-		t.Fatalf("logging in as %s: %v", user, err)
-	}
-	return ctx
-}
 
 // bearerStatus is the status of GET /api/v1/cameras with an API token.
 func bearerStatus(t *testing.T, base, token string) int {

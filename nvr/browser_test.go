@@ -69,6 +69,28 @@ func browser(t testing.TB) context.Context {
 	return ctx
 }
 
+// browserLogin opens the app in a new browser and logs in; the returned context times out after 90 s.
+func browserLogin(t testing.TB, base, user, password string) context.Context {
+	t.Helper()
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil { // starts the browser: no timeout here
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel)
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#login-form"),
+		chromedp.SetValue(`#login-form [name=user]`, user),
+		chromedp.SetValue(`#login-form [name=password]`, password),
+		chromedp.Click(`#login-form button[type=submit]`),
+		chromedp.WaitVisible("#top"),
+	)
+	if err != nil {
+		t.Fatalf("logging in as %s: %v", user, err)
+	}
+	return ctx
+}
+
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -21,23 +21,14 @@ import (
 // accept with the right duration.
 func TestBrowserTimeline(t *testing.T) {
 	base, password := startNode(t)
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/#/timeline")); err != nil { // starts the browser
-		t.Fatal(err)
-	}
+	ctx := browserLogin(t, base, "admin", password)
 	downloads := t.TempDir()
 	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 		Behavior: "allow", DownloadPath: downloads}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	err := chromedp.Do(ctx,
-		chromedp.WaitVisible("#login-form"),
-		chromedp.SetValue(`#login-form [name=password]`, password),
-		chromedp.Click(`#login-form button[type=submit]`),
-		chromedp.WaitVisible("#timeline #tl-svg rect.span"),
-	)
+	err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/timeline"`),
+		chromedp.WaitVisible("#timeline #tl-svg rect.span"))
 	if err != nil {
 		t.Fatalf("log in and wait for the span: %v", err)
 	}
