@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // loginRequest is the body of POST /api/v1/login.
@@ -30,19 +31,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	userKey := "user:" + req.User
 	keys := []string{"ip:" + clientIP(r), userKey}
-	if !s.checkRate(w, keys...) {
+	at, ok := s.beginAttempt(w, keys...)
+	if !ok {
 		return
 	}
 	u, ok, err := s.auth.verify(r.Context(), req.User, req.Password)
 	if err != nil {
+		s.auth.limiter.undo(at, keys...)
 		s.writeErr(w, err)
 		return
 	}
 	if !ok {
-		s.auth.limiter.fail(keys...)
-		writeError(w, http.StatusUnauthorized, msgBadLogin)
+		writeError(w, http.StatusUnauthorized, msgBadLogin) // the attempt stays counted as a failure
 		return
 	}
+	s.auth.limiter.undo(at, keys...)
 	s.auth.limiter.reset(userKey)
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.auth.sessions.delete(c.Value) // a login replaces the browser's previous session
@@ -71,15 +74,16 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-// checkRate answers 429 with Retry-After and returns false when keys have failed too often.
-func (s *Server) checkRate(w http.ResponseWriter, keys ...string) bool {
-	wait := s.auth.limiter.retryAfter(keys...)
+// beginAttempt admits a password attempt for keys (see loginLimiter.begin), or answers 429 with
+// Retry-After and returns false when keys have failed too often.
+func (s *Server) beginAttempt(w http.ResponseWriter, keys ...string) (time.Time, bool) {
+	at, wait := s.auth.limiter.begin(keys...)
 	if wait <= 0 {
-		return true
+		return at, true
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	writeError(w, http.StatusTooManyRequests, "too many failed logins; try again later")
-	return false
+	return time.Time{}, false
 }
 
 // clientIP is the peer address of r; proxies' forwarding headers are not trusted.

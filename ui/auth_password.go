@@ -29,19 +29,21 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	userKey := "user:" + p.user
 	keys := []string{"ip:" + clientIP(r), userKey}
-	if !s.checkRate(w, keys...) {
+	at, ok := s.beginAttempt(w, keys...)
+	if !ok {
 		return
 	}
 	_, ok, err := s.auth.verify(r.Context(), p.user, req.Old)
 	if err != nil {
+		s.auth.limiter.undo(at, keys...)
 		s.writeErr(w, err)
 		return
 	}
 	if !ok {
-		s.auth.limiter.fail(keys...)
-		writeError(w, http.StatusForbidden, "wrong old password")
+		writeError(w, http.StatusForbidden, "wrong old password") // the attempt stays counted
 		return
 	}
+	s.auth.limiter.undo(at, keys...)
 	s.auth.usersMu.Lock()
 	err = setPassword(s.auth.dataDir, p.user, req.New)
 	s.auth.usersMu.Unlock()

@@ -69,9 +69,15 @@ func (s *Server) listCameraSettings(w http.ResponseWriter, r *http.Request) {
 	if s.CameraAdmin != nil {
 		cams = s.CameraAdmin.CameraSettings()
 	}
+	// Viewers do not see camera addresses at all: a URL may carry credentials outside its userinfo (in
+	// its path or query, as some cameras want) and always names hosts and users of the LAN.
+	admin := principalFrom(r.Context()).role == UserAdmin
 	out := make([]CameraSettings, len(cams))
 	for i, c := range cams {
 		c.URL, c.SubURL = maskURL(c.URL), maskURL(c.SubURL)
+		if !admin {
+			c.URL, c.SubURL = "", ""
+		}
 		out[i] = c
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -241,8 +247,10 @@ func unmaskURL(key, u, stored string) (string, error) {
 		return stored, nil
 	}
 	sp, err := url.Parse(stored)
-	if err != nil || sp.User == nil || sp.User.Username() != p.User.Username() || sp.Host != p.Host {
-		return "", requestError(key + ": the password is masked; enter it again (the user or host changed)")
+	// The stored password goes only where it went before: same user, host and scheme (rtsps must not
+	// become plain rtsp, which would send it in clear text).
+	if err != nil || sp.User == nil || sp.User.Username() != p.User.Username() || sp.Host != p.Host || sp.Scheme != p.Scheme {
+		return "", requestError(key + ": the password is masked; enter it again (the user, host or scheme changed)")
 	}
 	p.User = sp.User
 	return p.String(), nil

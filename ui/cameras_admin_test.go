@@ -87,6 +87,7 @@ func TestCameraConfigRoutes(t *testing.T) {
 		{"replace keeping the masked password", "PUT", "/api/v1/config/cameras/front", map[string]any{"url": "rtsp://cam:xxxxx@10.0.0.5:554/main", "transport": "udp", "enabled": false, "location": map[string]float64{"lat": 40.7, "lon": -74}}, 200, `"transport":"udp","enabled":false`},
 		{"replace with a new path keeps the password", "PUT", "/api/v1/config/cameras/front", map[string]any{"url": "rtsp://cam:xxxxx@10.0.0.5:554/sub"}, 200, `"url":"rtsp://cam:xxxxx@10.0.0.5:554/sub"`},
 		{"a masked password for a new host", "PUT", "/api/v1/config/cameras/front", map[string]any{"url": "rtsp://cam:xxxxx@evil.example/main"}, 400, "url: the password is masked"},
+		{"a masked password for another scheme", "PUT", "/api/v1/config/cameras/front", map[string]any{"url": "rtsps://cam:xxxxx@10.0.0.5:554/sub"}, 400, "url: the password is masked"},
 		{"rename", "PUT", "/api/v1/config/cameras/front", map[string]any{"name": "porch", "url": "rtsp://h/"}, 400, "cannot be renamed"},
 		{"replace an unknown camera", "PUT", "/api/v1/config/cameras/nope", map[string]any{"url": "rtsp://h/"}, 404, "not found"},
 		{"delete", "DELETE", "/api/v1/config/cameras/back", nil, 204, ""},
@@ -141,6 +142,11 @@ func TestCameraConfigNeedsAdminAndCSRF(t *testing.T) {
 	}
 	if got := fa.CameraSettings(); len(got) != 1 || got[0].URL != "rtsp://cam:s3cret@10.0.0.5:554/main" {
 		t.Errorf("got cameras %+v, want front unchanged", got)
+	}
+	// Viewers see the cameras but none of their addresses (which may hold credentials in the query).
+	if _, _, body := e.do(viewer, "GET", "/api/v1/config/cameras", nil); strings.Contains(string(body), "10.0.0.5") ||
+		!strings.Contains(string(body), `"name":"front"`) {
+		t.Errorf("viewer's camera list %s: want the name without the address", body)
 	}
 	if len(fa.probed) != 0 {
 		t.Errorf("got probes of %q, want none", fa.probed)

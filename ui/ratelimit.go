@@ -25,26 +25,52 @@ func newLoginLimiter(now func() time.Time) *loginLimiter {
 	return &loginLimiter{now: now, failures: map[string][]time.Time{}}
 }
 
-// retryAfter returns how long the caller with keys must wait before trying again; 0 means it may try now.
-func (l *loginLimiter) retryAfter(keys ...string) time.Duration {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// waitLocked returns how long the caller with keys must wait; 0 means it may try now. l.mu is held.
+func (l *loginLimiter) waitLocked(now time.Time, keys []string) time.Duration {
 	var wait time.Duration
 	for _, k := range keys {
-		f := l.recent(k, now)
-		if len(f) >= loginMaxFailures {
+		if f := l.recent(k, now); len(f) >= loginMaxFailures {
 			wait = max(wait, f[0].Add(loginWindow).Sub(now))
 		}
 	}
 	return wait
 }
 
-// fail records a failed attempt for every key.
-func (l *loginLimiter) fail(keys ...string) {
+// begin admits an attempt for keys, or returns how long the caller must wait. An admitted attempt counts
+// as a failure at once (under the same lock as the check), so that parallel guesses cannot all pass the
+// check before any of them has failed; a successful attempt takes its entry back with undo.
+func (l *loginLimiter) begin(keys ...string) (at time.Time, wait time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if wait = l.waitLocked(now, keys); wait > 0 {
+		return time.Time{}, wait
+	}
+	l.failLocked(now, keys)
+	return now, 0
+}
+
+// undo removes the failure begin recorded at at for every key.
+func (l *loginLimiter) undo(at time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		f := l.failures[k]
+		for i := len(f) - 1; i >= 0; i-- {
+			if f[i].Equal(at) {
+				f = append(f[:i:i], f[i+1:]...)
+				break
+			}
+		}
+		if len(f) == 0 {
+			delete(l.failures, k)
+		} else {
+			l.failures[k] = f
+		}
+	}
+}
+
+func (l *loginLimiter) failLocked(now time.Time, keys []string) {
 	for _, k := range keys {
 		f := append(l.recent(k, now), now)
 		if len(f) > loginMaxFailures {

@@ -84,3 +84,38 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 		t.Errorf("got retry after %v for the newest key, want %v (eviction takes the stalest first)", got, loginWindow)
 	}
 }
+
+// fail records a failed attempt for every key, as an admitted attempt that failed.
+func (l *loginLimiter) fail(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.failLocked(l.now(), keys)
+}
+
+// retryAfter returns how long the caller with keys must wait.
+func (l *loginLimiter) retryAfter(keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.waitLocked(l.now(), keys)
+}
+
+// TestLimiterParallelGuesses: parallel attempts cannot all pass the check before any has failed.
+func TestLimiterParallelGuesses(t *testing.T) {
+	l := newLoginLimiter(time.Now)
+	admitted := 0
+	for range 50 { // begun, none finished yet
+		if _, wait := l.begin("ip:x", "user:admin"); wait == 0 {
+			admitted++
+		}
+	}
+	if admitted != loginMaxFailures {
+		t.Fatalf("admitted %d parallel attempts, want %d", admitted, loginMaxFailures)
+	}
+	at, _ := newLoginLimiter(time.Now).begin("k")
+	l2 := newLoginLimiter(func() time.Time { return at })
+	a, _ := l2.begin("k")
+	l2.undo(a, "k")
+	if w := l2.retryAfter("k"); w != 0 || len(l2.failures) != 0 {
+		t.Errorf("after undo of a successful attempt: wait %s, %d keys", w, len(l2.failures))
+	}
+}

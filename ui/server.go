@@ -77,7 +77,9 @@ func (s *Server) Handler() http.Handler { return s.mux }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second,
+	// Responses such as a live stream or an export may last long, so there is no WriteTimeout, and no
+	// ReadTimeout either (its deadline would end the request context of a long response).
+	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
