@@ -171,23 +171,12 @@ func TestUDPPacketLoss(t *testing.T) {
 
 // TestBadCameras: malformed URLs and servers that answer garbage give a clear error and a retry.
 func TestBadCameras(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n\x00\xff garbage \x17\x03"))
-			c.Close()
-		}
-	}()
+	garbage := listenTCP(t, func(c net.Conn) {
+		_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n\x00\xff garbage \x17\x03"))
+		c.Close()
+	})
 	tests := []struct{ name, url, wantErr string }{
-		{"garbage", "rtsp://" + ln.Addr().String() + "/x", "describe"},
+		{"garbage", "rtsp://" + garbage + "/x", "describe"},
 		{"bad scheme", "http://127.0.0.1:1/x", "scheme"},
 		{"malformed", "rtsp://[::1", "camera url"},
 		{"refused", "rtsp://127.0.0.1:1/x", "connect"},
