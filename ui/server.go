@@ -31,6 +31,10 @@ type Server struct {
 
 	// CameraAdmin manages the configured cameras; nil: none are listed, changes and probes answer 501.
 	CameraAdmin CameraAdmin
+	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
+	Hoods Neighborhood
+	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
+	alertKeepalive time.Duration
 
 	ln   net.Listener
 	mux  *http.ServeMux
@@ -126,6 +130,17 @@ func (s *Server) routeTable() []route {
 		{"DELETE", "/api/v1/config/cameras/{name}", adminOnly, s.deleteCamera},
 		{"POST", "/api/v1/cameras/probe", adminOnly, s.probeCamera},
 		{"GET", "/api/v1/storage", anyUser, s.storage},
+		{"GET", "/api/v1/hoods", anyUser, s.listHoods},
+		{"POST", "/api/v1/hoods", adminOnly, s.createHood},
+		{"POST", "/api/v1/hoods/join", adminOnly, s.joinHood},
+		{"POST", "/api/v1/hoods/{id}/invites", adminOnly, s.createInvite},
+		{"GET", "/api/v1/hoods/{id}/invites/qr.svg", adminOnly, s.inviteQR},
+		{"GET", "/api/v1/hoods/{id}/members", anyUser, s.listMembers},
+		{"DELETE", "/api/v1/hoods/{id}/members/{member}", adminOnly, s.revokeMember},
+		{"GET", "/api/v1/alerts", anyUser, s.listAlerts},
+		{"POST", "/api/v1/alerts", adminOnly, s.postAlert},
+		{"GET", "/api/v1/alerts/stream", anyUser, s.streamAlerts},
+		{"GET", "/api/v1/alerts/{id}/clip.mp4", anyUser, s.alertClip},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 	}

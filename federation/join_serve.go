@@ -1,0 +1,101 @@
+package federation
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// setHandlers registers the stream protocols.
+func (n *Node) setHandlers() {
+	n.host.SetStreamHandler(protoJoin, n.serveJoin)
+	n.host.SetStreamHandler(protoSync, n.serveSync)
+	n.host.SetStreamHandler(protoClip, n.serveClip)
+}
+
+// serveJoin answers a joiner's claim of one of our invites.
+func (n *Node) serveJoin(s network.Stream) {
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(joinTimeout))
+	remote := s.Conn().RemotePeer()
+	var req joinRequest
+	if err := newFrameReader(s).read(&req); err != nil {
+		n.rejects.reject(remote, "join", err.Error())
+		s.Reset()
+		return
+	}
+	resp, err := n.admit(remote.String(), req)
+	if err != nil {
+		resp = joinResponse{Error: err.Error(), Code: joinCode(err)}
+		n.rejects.reject(remote, "join-"+resp.Code, err.Error())
+	}
+	writeFrame(s, &resp)
+}
+
+func joinCode(err error) string {
+	for code, e := range joinCodes {
+		if errors.Is(err, e) {
+			return code
+		}
+	}
+	return "invalid"
+}
+
+// admit checks an invite claim, records it (first claim wins) and issues the certificate.
+func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
+	invRec, err := wire.Decode(req.Invite)
+	if err != nil {
+		return joinResponse{}, err
+	}
+	var inv wire.Invite
+	if err := invRec.Open(wire.KindInvite, &inv); err != nil {
+		return joinResponse{}, err
+	}
+	if string(inv.Issuer) != string(n.pub()) || invRec.Verify(inv.Issuer) != nil {
+		return joinResponse{}, fmt.Errorf("%w: not an invite of this steward", ErrInvalid)
+	}
+	claimRec, err := wire.Decode(req.Claim)
+	if err != nil {
+		return joinResponse{}, err
+	}
+	var claim wire.Claim
+	if err := claimRec.Open(wire.KindClaim, &claim); err != nil {
+		return joinResponse{}, err
+	}
+	claimant, err := peerOf(claim.Member)
+	if err != nil || claimant.String() != remote || claim.Hood != inv.Hood || string(claim.Invite) != string(inv.ID) {
+		return joinResponse{}, fmt.Errorf("%w: the claim does not match the invite or the connection", ErrInvalid)
+	}
+	if err := claimRec.Verify(claim.Member); err != nil {
+		return joinResponse{}, fmt.Errorf("claim: %w", err)
+	}
+	if err := n.claimInvite(inv.Hood, inv, claim.Member); err != nil {
+		return joinResponse{}, err
+	}
+	n.gater.closeInvite(inviteKey(inv.ID))
+	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: inv.Hood, Member: claim.Member, Role: inv.Role,
+		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub()}, n.cfg.Key)
+	if err != nil {
+		return joinResponse{}, err
+	}
+	// A retried claim gets the certificate it already has.
+	n.mu.RLock()
+	h := n.hoods[inv.Hood]
+	if m, ok := h.r.members[claimant]; ok && string(m.cert.Invite) == string(inv.ID) {
+		cert = m.rec
+	}
+	n.mu.RUnlock()
+	if _, err := n.applyRecord(inv.Hood, cert); err != nil {
+		return joinResponse{}, err
+	}
+	n.publish(inv.Hood, cert)
+	n.mu.RLock()
+	resp := joinResponse{Genesis: h.r.genesisRec.Marshal(), Cert: cert.Marshal(), Roster: encodeRecords(h.r.records())}
+	n.mu.RUnlock()
+	n.log.Info("member admitted", "hood", inv.Hood, "member", claimant, "name", claim.Name, "role", inv.Role)
+	return resp, nil
+}

@@ -1,0 +1,191 @@
+package federation
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// addHood stores a hood we founded or joined and subscribes to its topic.
+func (n *Node) addHood(genesis, self wire.Signed, records []wire.Signed) error {
+	r, err := newRoster(genesis)
+	if err != nil {
+		return err
+	}
+	if _, err := r.addCert(self); err != nil {
+		return fmt.Errorf("own certificate: %w", err)
+	}
+	for _, rec := range records {
+		n.applyToRoster(r, rec) // bad records from the steward are skipped, not fatal
+	}
+	err = n.store.put(r.id, bMeta, []byte("genesis"), genesis.Marshal())
+	if err == nil {
+		err = n.store.put(r.id, bMeta, []byte("self"), self.Marshal())
+	}
+	if err == nil {
+		err = n.persistRoster(r)
+	}
+	if err != nil {
+		return fmt.Errorf("store hood %s: %w", r.id, err)
+	}
+	h := &hood{r: r, self: self}
+	n.mu.Lock()
+	old := n.hoods[r.id]
+	n.hoods[r.id] = h
+	n.mu.Unlock()
+	if old != nil {
+		old.close()
+	}
+	if n.ps != nil {
+		return n.joinTopic(h)
+	}
+	return nil
+}
+
+func (n *Node) applyToRoster(r *roster, rec wire.Signed) (bool, error) {
+	switch rec.Kind {
+	case wire.KindCert:
+		return r.addCert(rec)
+	case wire.KindRevocation:
+		return r.addRevocation(rec)
+	}
+	return false, fmt.Errorf("%w: %s is not a roster record", ErrInvalid, rec.Kind)
+}
+
+// persistRoster writes every certificate and revocation of a roster.
+func (n *Node) persistRoster(r *roster) error {
+	for _, rec := range r.records() {
+		if err := n.persistRecord(r.id, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Node) persistRecord(hood string, rec wire.Signed) error {
+	switch rec.Kind {
+	case wire.KindCert:
+		var c wire.Cert
+		rec.Open(wire.KindCert, &c)
+		return n.store.put(hood, bCerts, c.Member, rec.Marshal())
+	case wire.KindRevocation:
+		var v wire.Revocation
+		rec.Open(wire.KindRevocation, &v)
+		key := v.Member
+		if key == nil {
+			key = v.Invite
+		}
+		return n.store.put(hood, bRevoked, key, rec.Marshal())
+	}
+	return nil
+}
+
+// applyRecord adds a roster record that arrived by gossip or sync, persists it, and acts on revocations.
+func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
+	n.mu.Lock()
+	h, ok := n.hoods[hoodID]
+	if !ok {
+		n.mu.Unlock()
+		return false, ErrUnknownHood
+	}
+	changed, err := n.applyToRoster(h.r, rec)
+	n.mu.Unlock()
+	if err != nil || !changed {
+		return false, err
+	}
+	if err := n.persistRecord(hoodID, rec); err != nil {
+		return true, err
+	}
+	if rec.Kind == wire.KindRevocation {
+		n.dropRevoked()
+	}
+	return true, nil
+}
+
+// dropRevoked closes connections to peers that are no longer members of any hood.
+func (n *Node) dropRevoked() {
+	for _, p := range n.host.Network().Peers() {
+		if !n.isMember(p) && !n.gater.isGuest(p) {
+			n.host.Network().ClosePeer(p)
+		}
+	}
+}
+
+// loadHoods reads every stored hood into memory.
+func (n *Node) loadHoods() error {
+	for _, id := range n.store.hoodIDs() {
+		g, err := wire.Decode(n.store.get(id, bMeta, []byte("genesis")))
+		if err != nil {
+			return fmt.Errorf("hood %s: genesis: %w", id, err)
+		}
+		self, err := wire.Decode(n.store.get(id, bMeta, []byte("self")))
+		if err != nil {
+			return fmt.Errorf("hood %s: own certificate: %w", id, err)
+		}
+		r, err := newRoster(g)
+		if err != nil {
+			return fmt.Errorf("hood %s: %w", id, err)
+		}
+		var recs []wire.Signed
+		for _, b := range [][]byte{bCerts, bRevoked} {
+			n.store.each(id, b, func(_, v []byte) error {
+				if rec, err := wire.Decode(v); err == nil {
+					recs = append(recs, rec)
+				}
+				return nil
+			})
+		}
+		for _, rec := range recs {
+			if rec.Kind == wire.KindCert {
+				n.applyToRoster(r, rec)
+			}
+		}
+		for _, rec := range recs {
+			if rec.Kind == wire.KindRevocation {
+				n.applyToRoster(r, rec)
+			}
+		}
+		n.hoods[id] = &hood{r: r, self: self}
+	}
+	return nil
+}
+
+// isMember reports whether p is an active member of any hood we are in.
+func (n *Node) isMember(p peer.ID) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, h := range n.hoods {
+		if h.r.active(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHoodMember reports whether p is an active member of the hood.
+func (n *Node) isHoodMember(hoodID string, p peer.ID) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	h, ok := n.hoods[hoodID]
+	return ok && h.r.active(p)
+}
+
+// relayPeers lists agency members (public federation nodes) of our hoods.
+func (n *Node) relayPeers() []peer.ID {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	var out []peer.ID
+	for _, h := range n.hoods {
+		for id, m := range h.r.members {
+			if m.cert.Role == wire.RoleAgency && h.r.active(id) && id != n.self {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func inviteKey(id []byte) string { return hex.EncodeToString(id) }

@@ -1,0 +1,256 @@
+package federation
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// store keeps hoods in bbolt. Each hood is a bucket named by its ID holding:
+//
+//	meta      genesis, self (our cert), lastsync, boot (bootstrap addresses)
+//	certs     member key → signed cert
+//	revoked   member key or invite ID → signed revocation
+//	invites   invite ID → inviteState (invites this node issued)
+//	alerts    time (8 bytes, ms) + alert ID (16 bytes) → signed alert
+//	seen      alert ID (16 bytes) → time key; the replay store, pruned with the alerts
+//
+// and a top-level bucket "peers": peer ID → last known addresses (CBOR), so a restarted node can redial.
+type store struct{ db *bolt.DB }
+
+var (
+	bMeta    = []byte("meta")
+	bCerts   = []byte("certs")
+	bRevoked = []byte("revoked")
+	bInvites = []byte("invites")
+	bAlerts  = []byte("alerts")
+	bSeen    = []byte("seen")
+	bPeers   = []byte("peers")
+	bHoods   = []byte("hoods")
+)
+
+func openStore(path string) (*store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bHoods, bPeers} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &store{db: db}, nil
+}
+
+func (s *store) close() error { return s.db.Close() }
+
+// hoodBucket returns the hood's bucket in an update (creating it) or view (nil when absent).
+func hoodBucket(tx *bolt.Tx, id string, create bool) (*bolt.Bucket, error) {
+	hoods := tx.Bucket(bHoods)
+	if !create {
+		return hoods.Bucket([]byte(id)), nil
+	}
+	b, err := hoods.CreateBucketIfNotExists([]byte(id))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range [][]byte{bMeta, bCerts, bRevoked, bInvites, bAlerts, bSeen} {
+		if _, err := b.CreateBucketIfNotExists(name); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// put writes key → value into a hood's sub-bucket.
+func (s *store) put(hood string, bucket, key, value []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b, err := hoodBucket(tx, hood, true)
+		if err != nil {
+			return err
+		}
+		return b.Bucket(bucket).Put(key, value)
+	})
+}
+
+// get reads a value (a copy) from a hood's sub-bucket; nil when absent.
+func (s *store) get(hood string, bucket, key []byte) []byte {
+	var out []byte
+	s.db.View(func(tx *bolt.Tx) error {
+		b, _ := hoodBucket(tx, hood, false)
+		if b == nil {
+			return nil
+		}
+		if v := b.Bucket(bucket).Get(key); v != nil {
+			out = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return out
+}
+
+// each calls fn for every entry of a hood's sub-bucket (values valid only during fn).
+func (s *store) each(hood string, bucket []byte, fn func(k, v []byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b, _ := hoodBucket(tx, hood, false)
+		if b == nil {
+			return nil
+		}
+		return b.Bucket(bucket).ForEach(fn)
+	})
+}
+
+// hoodIDs lists the hoods in the store.
+func (s *store) hoodIDs() []string {
+	var ids []string
+	s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bHoods).ForEachBucket(func(k []byte) error {
+			ids = append(ids, string(k))
+			return nil
+		})
+	})
+	return ids
+}
+
+func alertKey(t int64, id string) []byte {
+	k := make([]byte, 8, 24)
+	binary.BigEndian.PutUint64(k, uint64(t))
+	raw, _ := hex.DecodeString(id)
+	return append(k, raw...)
+}
+
+// addAlert stores an alert unless its ID was seen; it reports whether it was new.
+func (s *store) addAlert(hood, id string, t int64, rec []byte) (bool, error) {
+	raw, err := hex.DecodeString(id)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b, err := hoodBucket(tx, hood, true)
+		if err != nil {
+			return err
+		}
+		seen := b.Bucket(bSeen)
+		if seen.Get(raw) != nil {
+			return nil
+		}
+		k := alertKey(t, id)
+		if err := seen.Put(raw, k); err != nil {
+			return err
+		}
+		added = true
+		return b.Bucket(bAlerts).Put(k, rec)
+	})
+	return added, err
+}
+
+// seenAlert reports whether an alert ID is in the replay store.
+func (s *store) seenAlert(hood, id string) bool {
+	raw, err := hex.DecodeString(id)
+	return err == nil && s.get(hood, bSeen, raw) != nil
+}
+
+// alertsSince calls fn for a hood's alerts from since on, oldest first, until fn returns false.
+func (s *store) alertsSince(hood string, since int64, fn func(rec []byte) bool) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b, _ := hoodBucket(tx, hood, false)
+		if b == nil {
+			return nil
+		}
+		c := b.Bucket(bAlerts).Cursor()
+		for k, v := c.Seek(alertKey(max(since, 0), "")); k != nil; k, v = c.Next() {
+			if !fn(v) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// alertByID returns the signed alert with that ID, or nil.
+func (s *store) alertByID(hood, id string) []byte {
+	raw, err := hex.DecodeString(id)
+	if err != nil {
+		return nil
+	}
+	var out []byte
+	s.db.View(func(tx *bolt.Tx) error {
+		b, _ := hoodBucket(tx, hood, false)
+		if b == nil {
+			return nil
+		}
+		if k := b.Bucket(bSeen).Get(raw); k != nil {
+			out = append([]byte(nil), b.Bucket(bAlerts).Get(k)...)
+		}
+		return nil
+	})
+	return out
+}
+
+// pruneAlerts deletes alerts (and their seen entries) older than before.
+func (s *store) pruneAlerts(hood string, before int64) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, _ := hoodBucket(tx, hood, false)
+		if b == nil {
+			return nil
+		}
+		alerts, seen := b.Bucket(bAlerts), b.Bucket(bSeen)
+		c := alerts.Cursor()
+		end := alertKey(before, "")
+		var old [][]byte // deleting while a cursor walks can skip keys: collect first
+		for k, _ := c.First(); k != nil && string(k) < string(end); k, _ = c.Next() {
+			old = append(old, append([]byte(nil), k...))
+		}
+		for _, k := range old {
+			if err := errors.Join(seen.Delete(k[8:]), alerts.Delete(k)); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+// putPeerAddrs remembers a member's addresses.
+func (s *store) putPeerAddrs(id string, addrs []string) error {
+	b, err := wire.Marshal(addrs)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bPeers).Put([]byte(id), b) })
+}
+
+// peerAddrs returns every remembered peer's addresses.
+func (s *store) peerAddrs() map[string][]string {
+	out := map[string][]string{}
+	s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPeers).ForEach(func(k, v []byte) error {
+			var addrs []string
+			if wire.Unmarshal(v, &addrs) == nil {
+				out[string(k)] = addrs
+			}
+			return nil
+		})
+	})
+	return out
+}
+
+func put64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

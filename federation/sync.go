@@ -1,0 +1,238 @@
+package federation
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Catch-up: gossip keeps no history, so a node asks a member for the roster, the members' addresses and
+// the alerts since its last sync (bounded by CatchUpWindow) whenever it connects to one, and now and then.
+
+type syncRequest struct {
+	Hood  string `cbor:"1,keyasint"`
+	Since int64  `cbor:"2,keyasint"` // unix ms
+}
+
+type syncFrame struct {
+	Roster [][]byte   `cbor:"1,keyasint,omitempty"`
+	Alerts [][]byte   `cbor:"2,keyasint,omitempty"`
+	Peers  []peerAddr `cbor:"3,keyasint,omitempty"`
+	Done   bool       `cbor:"4,keyasint,omitempty"`
+}
+
+type peerAddr struct {
+	ID    []byte   `cbor:"1,keyasint"` // peer ID bytes
+	Addrs [][]byte `cbor:"2,keyasint"` // multiaddr bytes
+}
+
+const (
+	syncAlertsPerFrame = 256
+	syncMaxAlerts      = 20000
+	syncOverlap        = 15 * time.Minute
+	syncTimeout        = time.Minute
+)
+
+// serveSync answers a member's catch-up request for a hood both are in.
+func (n *Node) serveSync(s network.Stream) {
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(syncTimeout))
+	remote := s.Conn().RemotePeer()
+	var req syncRequest
+	if err := newFrameReader(s).read(&req); err != nil {
+		n.rejects.reject(remote, "sync", err.Error())
+		s.Reset()
+		return
+	}
+	if !n.isHoodMember(req.Hood, remote) || !n.isHoodMember(req.Hood, n.self) {
+		n.rejects.reject(remote, "sync-not-member", "hood "+req.Hood)
+		s.Reset()
+		return
+	}
+	n.mu.RLock()
+	h := n.hoods[req.Hood]
+	first := syncFrame{Roster: encodeRecords(h.r.records()), Peers: n.memberAddrs(h.r)}
+	n.mu.RUnlock()
+	if err := writeFrame(s, &first); err != nil {
+		return
+	}
+	since := max(req.Since, n.now().Add(-CatchUpWindow).UnixMilli())
+	var batch [][]byte
+	sent := 0
+	var werr error
+	n.store.alertsSince(req.Hood, since, func(rec []byte) bool {
+		batch = append(batch, append([]byte(nil), rec...))
+		sent++
+		if len(batch) == syncAlertsPerFrame {
+			werr = writeFrame(s, &syncFrame{Alerts: batch})
+			batch = nil
+		}
+		return werr == nil && sent < syncMaxAlerts
+	})
+	if werr == nil {
+		writeFrame(s, &syncFrame{Alerts: batch, Done: true})
+	}
+}
+
+// memberAddrs lists the addresses of the hood's members we are connected to. Call with n.mu held.
+func (n *Node) memberAddrs(r *roster) []peerAddr {
+	var out []peerAddr
+	for id := range r.members {
+		if id == n.self || !r.active(id) || n.host.Network().Connectedness(id) != network.Connected {
+			continue
+		}
+		pa := peerAddr{ID: []byte(id)}
+		for _, a := range n.host.Peerstore().Addrs(id) {
+			pa.Addrs = append(pa.Addrs, a.Bytes())
+		}
+		out = append(out, pa)
+	}
+	return out
+}
+
+// syncWith catches up on every hood we share with p.
+func (n *Node) syncWith(ctx context.Context, p peer.ID) {
+	n.mu.RLock()
+	var hoods []string
+	for id, h := range n.hoods {
+		if h.r.active(p) {
+			hoods = append(hoods, id)
+		}
+	}
+	n.mu.RUnlock()
+	for _, id := range hoods {
+		if err := n.syncHood(ctx, p, id); err != nil {
+			n.log.Debug("sync", "peer", p, "hood", id, "err", err)
+		}
+	}
+}
+
+func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
+	started := n.now()
+	since := started.Add(-CatchUpWindow).UnixMilli()
+	if b := n.store.get(hoodID, bMeta, []byte("lastsync")); len(b) == 8 {
+		since = max(since, int64(be64(b))-syncOverlap.Milliseconds())
+	}
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	s, err := n.host.NewStream(network.WithAllowLimitedConn(ctx, "sync"), p, protoSync)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(syncTimeout))
+	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since}); err != nil {
+		return err
+	}
+	r := newFrameReader(s)
+	got := 0
+	for {
+		var f syncFrame
+		if err := r.read(&f); err != nil {
+			return fmt.Errorf("sync from %s: %w", p, err)
+		}
+		for _, b := range f.Roster {
+			if rec, err := wire.Decode(b); err == nil {
+				n.applyRecord(hoodID, rec)
+			}
+		}
+		n.learnPeers(f.Peers)
+		for _, b := range f.Alerts {
+			if n.acceptSynced(hoodID, p, b) {
+				got++
+			}
+		}
+		if f.Done {
+			break
+		}
+	}
+	n.store.put(hoodID, bMeta, []byte("lastsync"), put64(uint64(started.UnixMilli())))
+	if got > 0 {
+		n.log.Info("caught up", "hood", hoodID, "peer", p, "alerts", got)
+	}
+	return nil
+}
+
+// acceptSynced validates an alert from a sync answer like a gossiped one (wider time window, no rate
+// limit: the author's rate was checked when it was gossiped) and stores it.
+func (n *Node) acceptSynced(hoodID string, from peer.ID, b []byte) bool {
+	rec, err := wire.Decode(b)
+	if err != nil {
+		n.rejects.reject(from, "malformed", err.Error())
+		return false
+	}
+	if err := n.checkAlert(hoodID, rec, "", CatchUpWindow, false); err != nil {
+		if r, ok := err.(*rejection); ok && r.reason == "replay" {
+			return false // we have it: the expected overlap
+		}
+		n.rejectErr(from, err)
+		return false
+	}
+	return n.storeAlert(hoodID, rec)
+}
+
+// learnPeers adds members' addresses from a sync answer to the peerstore.
+func (n *Node) learnPeers(peers []peerAddr) {
+	for _, pa := range peers {
+		id, err := peer.IDFromBytes(pa.ID)
+		if err != nil || id == n.self || !n.isMember(id) {
+			continue
+		}
+		for _, b := range pa.Addrs {
+			if a, err := ma.NewMultiaddrBytes(b); err == nil {
+				n.host.Peerstore().AddAddr(id, a, time.Hour)
+			}
+		}
+	}
+}
+
+// kickSync asks the sync loop to sync with p soon.
+func (n *Node) kickSync(p peer.ID) {
+	select {
+	case n.syncKick <- p:
+	default:
+	}
+}
+
+// syncLoop syncs with peers as they connect, and with a random member every SyncInterval.
+func (n *Node) syncLoop(ctx context.Context) {
+	t := time.NewTicker(n.cfg.SyncInterval)
+	defer t.Stop()
+	last := map[peer.ID]time.Time{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case p := <-n.syncKick:
+			if time.Since(last[p]) < 5*time.Second {
+				continue
+			}
+			last[p] = time.Now()
+			n.goSync(ctx, p)
+		case <-t.C:
+			peers := n.host.Network().Peers()
+			rand.Shuffle(len(peers), func(i, j int) { peers[i], peers[j] = peers[j], peers[i] })
+			for _, p := range peers {
+				if n.isMember(p) {
+					n.goSync(ctx, p)
+					break
+				}
+			}
+		}
+	}
+}
+
+func (n *Node) goSync(ctx context.Context, p peer.ID) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		n.syncWith(ctx, p)
+	}()
+}

@@ -1,0 +1,158 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Gossip windows: an alert older than gossipWindow arrives only by sync; one further in the future than
+// maxSkew is refused.
+const (
+	gossipWindow = 10 * time.Minute
+	maxSkew      = 2 * time.Minute
+)
+
+// joinTopic subscribes to a hood's topic with its validator. Call without n.mu held: pubsub calls back
+// into the peer filter, which takes it.
+func (n *Node) joinTopic(h *hood) error {
+	name := topicName(h.r.id)
+	hoodID := h.r.id
+	if err := n.ps.RegisterTopicValidator(name, func(ctx context.Context, from peer.ID, m *pubsub.Message) pubsub.ValidationResult {
+		return n.validateGossip(hoodID, from, m)
+	}, pubsub.WithValidatorInline(true)); err != nil {
+		return fmt.Errorf("hood %s: validator: %w", hoodID, err)
+	}
+	t, err := n.ps.Join(name)
+	if err != nil {
+		return fmt.Errorf("hood %s: join topic: %w", hoodID, err)
+	}
+	sub, err := t.Subscribe()
+	if err != nil {
+		t.Close()
+		return fmt.Errorf("hood %s: subscribe: %w", hoodID, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n.mu.Lock()
+	h.topic, h.sub, h.stopSub = t, sub, func() {
+		cancel()
+		n.ps.UnregisterTopicValidator(name)
+	}
+	n.mu.Unlock()
+	go n.readTopic(ctx, hoodID, sub)
+	return nil
+}
+
+// readTopic stores what the validator accepted.
+func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscription) {
+	for {
+		m, err := sub.Next(ctx)
+		if err != nil {
+			return
+		}
+		rec, ok := m.ValidatorData.(wire.Signed)
+		if !ok || rec.Kind != wire.KindAlert {
+			continue // roster records were applied by the validator
+		}
+		n.storeAlert(hoodID, rec)
+	}
+}
+
+// storeAlert keeps a validated alert and tells subscribers when it is new.
+func (n *Node) storeAlert(hoodID string, rec wire.Signed) bool {
+	var a wire.Alert
+	if rec.Open(wire.KindAlert, &a) != nil {
+		return false
+	}
+	added, err := n.store.addAlert(hoodID, rec.ID(), a.Time, rec.Marshal())
+	if err != nil {
+		n.log.Warn("store alert", "hood", hoodID, "err", err)
+		return false
+	}
+	if added {
+		n.metrics.received.Inc()
+		n.notify(n.toAlert(rec, a))
+	}
+	return added
+}
+
+// publish sends a record to a hood's topic.
+func (n *Node) publish(hoodID string, rec wire.Signed) error {
+	n.mu.RLock()
+	h, ok := n.hoods[hoodID]
+	n.mu.RUnlock()
+	if !ok || h.topic == nil {
+		return ErrUnknownHood
+	}
+	if err := h.topic.Publish(context.Background(), rec.Marshal()); err != nil {
+		return fmt.Errorf("publish to hood %s: %w", hoodID, err)
+	}
+	return nil
+}
+
+// validateGossip is the topic validator: every message is checked before it is stored or forwarded.
+func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pubsub.ValidationResult {
+	local := from == n.self
+	if len(m.Data) > wire.MaxRecord {
+		return n.rejectMsg(from, "oversize", fmt.Errorf("%d bytes", len(m.Data)))
+	}
+	rec, err := wire.Decode(m.Data)
+	if err != nil {
+		if errors.Is(err, wire.ErrVersion) {
+			return n.rejectMsg(from, "version", err)
+		}
+		return n.rejectMsg(from, "malformed", err)
+	}
+	switch rec.Kind {
+	case wire.KindAlert:
+		author := m.GetFrom()
+		if err := n.checkAlert(hoodID, rec, author, gossipWindow, !local); err != nil {
+			var r *rejection
+			if errors.As(err, &r) && r.reason == "replay" && local {
+				m.ValidatorData = rec
+				return pubsub.ValidationAccept
+			}
+			return n.rejectErr(from, err)
+		}
+	case wire.KindCert, wire.KindRevocation:
+		if _, err := n.applyRecord(hoodID, rec); err != nil {
+			return n.rejectMsg(from, "roster", err)
+		}
+	default:
+		return n.rejectMsg(from, "kind", fmt.Errorf("%s on the gossip topic", rec.Kind))
+	}
+	m.ValidatorData = rec
+	return pubsub.ValidationAccept
+}
+
+func (n *Node) rejectMsg(from peer.ID, reason string, err error) pubsub.ValidationResult {
+	n.rejects.reject(from, reason, err.Error())
+	return pubsub.ValidationReject
+}
+
+func (n *Node) rejectErr(from peer.ID, err error) pubsub.ValidationResult {
+	var r *rejection
+	if errors.As(err, &r) {
+		return n.rejectMsg(from, r.reason, r.err)
+	}
+	return n.rejectMsg(from, "invalid", err)
+}
+
+// pubsubPeerFilter keeps non-members out of hood topics: they can neither read nor publish.
+func (n *Node) pubsubPeerFilter(p peer.ID, topic string) bool {
+	var hoodID string
+	if _, err := fmt.Sscanf(topic, "/porchlight/hood/%32s", &hoodID); err != nil {
+		return false
+	}
+	if n.isHoodMember(hoodID, p) {
+		return true
+	}
+	n.rejects.reject(p, "subscribe", "not a member of "+hoodID)
+	return false
+}

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Errors a Neighborhood returns (wrapped, e.g. errors.Join(ui.ErrConflict, err)) for the API to map to
+// status codes; the message of the whole error is what the client sees, so it should say why.
+var (
+	ErrForbidden   = errors.New("forbidden")    // e.g. only a steward can invite: 403
+	ErrConflict    = errors.New("conflict")     // e.g. the invite was used, already a member: 409
+	ErrUnavailable = errors.New("unavailable")  // e.g. the steward or the author cannot be reached: 503
+	ErrRateLimited = errors.New("rate limited") // too many alerts or joins: 429
+)
+
+// Neighborhood is what the API needs of the federation node. A nil Neighborhood makes the hood routes
+// answer 503 "neighborhoods are not enabled on this node".
+type Neighborhood interface {
+	Hoods() []Hood
+	CreateHood(name string) (Hood, error)
+	Invite(hood, role string, ttl time.Duration) (Invite, error) // hood "" = the only hood
+	Join(ctx context.Context, code string) (Hood, error)
+	Members(hood string) ([]Member, error)
+	Revoke(hood, member string) error                     // member: member ID or invite ID
+	Alerts(hood string, since time.Time) ([]Alert, error) // hood "" = every hood
+	PostAlert(ctx context.Context, d AlertDraft) (Alert, error)
+	SubscribeAlerts() (alerts <-chan Alert, cancel func())
+	FetchClip(ctx context.Context, alertID string) (body io.ReadCloser, size int64, err error)
+}
+
+// Hood is a neighborhood this node belongs to.
+type Hood struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Role    string `json:"role"`    // this node's role: household or agency
+	Steward bool   `json:"steward"` // this node may invite and revoke
+	Self    string `json:"self"`    // this node's member ID
+	Members int    `json:"members"`
+}
+
+// Invite is a one-time code that lets a node join a hood until Expires.
+type Invite struct {
+	ID      string    `json:"id"`
+	Code    string    `json:"code"`
+	Hood    string    `json:"hood"`
+	Role    string    `json:"role"`
+	Expires time.Time `json:"expires"`
+}
+
+// Member is one node of a hood.
+type Member struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"` // display name, e.g. "Elm Street 12"
+	Role    string    `json:"role"`
+	Steward bool      `json:"steward"`
+	Revoked bool      `json:"revoked"`
+	Online  bool      `json:"online"`
+	Self    bool      `json:"self"`
+	Joined  time.Time `json:"joined"`
+}
+
+// Alert is a message a member posted to a hood, optionally with a place and a clip.
+type Alert struct {
+	ID         string     `json:"id"`
+	Hood       string     `json:"hood"`
+	Author     string     `json:"author"` // member ID
+	AuthorName string     `json:"author_name"`
+	Category   string     `json:"category"`
+	Text       string     `json:"text"`
+	Time       time.Time  `json:"time"`
+	Lat        *float64   `json:"lat,omitempty"`
+	Lon        *float64   `json:"lon,omitempty"`
+	Clip       *AlertClip `json:"clip,omitempty"`
+	Mine       bool       `json:"mine"` // posted by this node
+}
+
+// AlertClip is the footage an alert offers; it stays on the author's node until fetched.
+type AlertClip struct {
+	Camera string    `json:"camera"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Size   int64     `json:"size"`
+}
+
+// AlertDraft is an alert to post, checked by the API: Lat and Lon both set or both nil; Camera, Start and
+// End all set (a clip of at most maxClipLength) or all zero.
+type AlertDraft struct {
+	Hood, Text, Category string
+	Lat, Lon             *float64
+	Camera               string
+	Start, End           time.Time
+}

@@ -1,0 +1,235 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Invite lifetimes: POST /api/v1/hoods/{id}/invites takes a ttl up to maxInviteTTL.
+const (
+	defaultInviteTTL = 72 * time.Hour
+	maxInviteTTL     = 720 * time.Hour
+	maxHoodName      = 64
+	maxInviteCode    = 1024 // a code carries the steward's addresses, so it is longer than a password
+)
+
+// onlyHood is the {id} that names the node's only hood.
+const onlyHood = "-"
+
+type newHoodRequest struct {
+	Name string `json:"name"`
+}
+
+type joinRequest struct {
+	Code string `json:"code"`
+}
+
+type newInviteRequest struct {
+	Role string `json:"role"` // household (default) or agency
+	TTL  string `json:"ttl"`  // Go duration, default 72h
+}
+
+// hoods returns the node's Neighborhood, or answers 503 and returns nil when it has none.
+func (s *Server) neighborhood(w http.ResponseWriter) Neighborhood {
+	if s.Hoods == nil {
+		writeError(w, http.StatusServiceUnavailable, "neighborhoods are not enabled on this node")
+	}
+	return s.Hoods
+}
+
+func (s *Server) listHoods(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	if n == nil {
+		return
+	}
+	hs := n.Hoods()
+	if hs == nil {
+		hs = []Hood{}
+	}
+	writeJSON(w, http.StatusOK, hs)
+}
+
+func (s *Server) createHood(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	var req newHoodRequest
+	if n == nil || !readJSON(w, r, &req) {
+		return
+	}
+	name := strings.TrimSpace(req.Name)
+	if name == "" || utf8.RuneCountInString(name) > maxHoodName {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("name: want 1 to %d characters", maxHoodName))
+		return
+	}
+	h, err := n.CreateHood(name)
+	if err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, h)
+}
+
+func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	var req joinRequest
+	if n == nil || !readJSON(w, r, &req) {
+		return
+	}
+	code := strings.TrimSpace(req.Code)
+	if code == "" || len(code) > maxInviteCode {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+		return
+	}
+	h, err := n.Join(r.Context(), code)
+	if err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	var req newInviteRequest
+	if n == nil || !readJSON(w, r, &req) {
+		return
+	}
+	role, ttl, err := checkInvite(req)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	inv, err := n.Invite(hoodParam(r), role, ttl)
+	if err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, inv)
+}
+
+// checkInvite applies the defaults and limits of an invite request.
+func checkInvite(req newInviteRequest) (string, time.Duration, error) {
+	role := req.Role
+	switch role {
+	case "":
+		role = "household"
+	case "household", "agency":
+	default:
+		return "", 0, fmt.Errorf("role: %q is not household or agency", req.Role)
+	}
+	ttl := defaultInviteTTL
+	if req.TTL != "" {
+		d, err := time.ParseDuration(req.TTL)
+		if err != nil {
+			return "", 0, fmt.Errorf("ttl: %q is not a duration such as 72h", req.TTL)
+		}
+		if d <= 0 || d > maxInviteTTL {
+			return "", 0, fmt.Errorf("ttl: %s is not between 0 and %s", req.TTL, maxInviteTTL)
+		}
+		ttl = d
+	}
+	return role, ttl, nil
+}
+
+func (s *Server) inviteQR(w http.ResponseWriter, r *http.Request) {
+	if s.neighborhood(w) == nil {
+		return
+	}
+	code := r.URL.Query().Get("code")
+	if code == "" || len(code) > maxInviteCode {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+		return
+	}
+	svg, err := qrSVG(code)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "code: "+err.Error())
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Cache-Control", "no-store") // the code admits a node to the hood
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	_, _ = w.Write(svg)
+}
+
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	if n == nil {
+		return
+	}
+	ms, err := n.Members(r.PathValue("id"))
+	if err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	if ms == nil {
+		ms = []Member{}
+	}
+	writeJSON(w, http.StatusOK, ms)
+}
+
+func (s *Server) revokeMember(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	if n == nil {
+		return
+	}
+	if err := n.Revoke(r.PathValue("id"), r.PathValue("member")); err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// hoodParam is the {id} of an invite route, with "-" (the only hood) as "".
+func hoodParam(r *http.Request) string {
+	if id := r.PathValue("id"); id != onlyHood {
+		return id
+	}
+	return ""
+}
+
+// writeHoodErr answers a Neighborhood error with the status its sentinel stands for and the whole
+// message, so that the CLI can print why (e.g. "invite expired at 2026-11-27T10:00:00Z").
+func (s *Server) writeHoodErr(w http.ResponseWriter, err error) {
+	code := 0
+	switch {
+	case errors.Is(err, ErrForbidden):
+		code = http.StatusForbidden
+	case errors.Is(err, ErrConflict):
+		code = http.StatusConflict
+	case errors.Is(err, ErrUnavailable):
+		code = http.StatusServiceUnavailable
+	case errors.Is(err, ErrRateLimited):
+		code = http.StatusTooManyRequests
+	case errors.Is(err, ErrNotFound):
+		code = http.StatusNotFound
+	case errors.Is(err, ErrBadRequest):
+		code = http.StatusBadRequest
+	default:
+		s.writeErr(w, err) // a failure: logged, 500
+		return
+	}
+	writeError(w, code, errorMessage(err))
+}
+
+// errorMessage is the message of err on one line, without the bare sentinels errors.Join adds
+// ("conflict\ninvite already used" reads "invite already used").
+func errorMessage(err error) string {
+	var keep []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		switch line {
+		case ErrForbidden.Error(), ErrConflict.Error(), ErrUnavailable.Error(), ErrRateLimited.Error(),
+			ErrNotFound.Error(), ErrBadRequest.Error(), "":
+			continue
+		}
+		keep = append(keep, line)
+	}
+	if len(keep) == 0 {
+		return err.Error()
+	}
+	return strings.Join(keep, ": ")
+}
