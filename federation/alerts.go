@@ -213,3 +213,19 @@ func (n *Node) notify(a Alert) {
 		}
 	}
 }
+
+// restoreHolds keeps the clips of our own alerts from retention again after a restart.
+func (n *Node) restoreHolds() {
+	if n.cfg.Clips == nil {
+		return
+	}
+	for _, id := range n.store.hoodIDs() {
+		n.store.alertsSince(id, n.now().Add(-AlertRetention).UnixMilli(), func(b []byte) bool {
+			if _, a, err := openAlert(b); err == nil && a.Clip != nil && string(a.Author) == string(n.pub()) {
+				n.cfg.Clips.Hold(a.Clip.Camera, time.UnixMilli(a.Clip.Start), time.UnixMilli(a.Clip.End),
+					time.UnixMilli(a.Time).Add(AlertRetention))
+			}
+			return true
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"hash"
 	"fmt"
 	"io"
 	"time"
@@ -75,50 +76,84 @@ func (n *Node) ownClip(hoodID, alertID string, requester peer.ID) (*wire.ClipRef
 	return a.Clip, nil
 }
 
-// FetchClip fetches the clip attached to an alert from its author, checks its size and SHA-256 against
-// the signed alert, and writes it to w. The author may be reached directly, by a hole-punched connection
-// or through a relay.
+// FetchClip fetches the clip attached to an alert from its author (OpenClip) and writes it to w.
 func (n *Node) FetchClip(ctx context.Context, alertID string, w io.Writer) (int64, error) {
+	r, _, err := n.OpenClip(ctx, alertID)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return io.Copy(w, r)
+}
+
+// OpenClip asks the author of an alert for its attached clip and returns the stream and its size. The
+// author may be reached directly, by a hole-punched connection or through a relay. The reader checks
+// size and SHA-256 against the signed alert: a clip that does not match ends in an error, not io.EOF.
+func (n *Node) OpenClip(ctx context.Context, alertID string) (io.ReadCloser, int64, error) {
 	ref, author, hoodID, err := n.clipRef(alertID)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	if author == n.self {
-		return n.cfg.Clips.WriteClip(ctx, ref.Camera, time.UnixMilli(ref.Start), time.UnixMilli(ref.End), w)
+		pr, pw := io.Pipe()
+		go func() {
+			_, err := n.cfg.Clips.WriteClip(ctx, ref.Camera, time.UnixMilli(ref.Start), time.UnixMilli(ref.End), pw)
+			pw.CloseWithError(err)
+		}()
+		return pr, ref.Size, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, clipTimeout)
-	defer cancel()
 	s, err := n.openTo(ctx, author, protoClip)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	defer s.Close()
+	fail := func(err error) (io.ReadCloser, int64, error) {
+		s.Reset()
+		return nil, 0, err
+	}
 	s.SetDeadline(time.Now().Add(clipTimeout))
 	if err := writeFrame(s, &clipRequest{Hood: hoodID, Alert: alertID}); err != nil {
-		return 0, fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err)
+		return fail(fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err))
 	}
-	fr := newFrameReader(s)
 	var hdr clipHeader
-	if err := fr.read(&hdr); err != nil {
-		return 0, fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err)
+	if err := newFrameReader(s).read(&hdr); err != nil {
+		return fail(fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err))
 	}
 	if hdr.Error != "" {
-		return 0, fmt.Errorf("%w: the author refused: %s", ErrNotFound, hdr.Error)
+		return fail(fmt.Errorf("%w: the author refused: %s", ErrNotFound, hdr.Error))
 	}
 	if hdr.Size != ref.Size {
-		return 0, fmt.Errorf("%w: clip is %d bytes, the alert says %d", ErrInvalid, hdr.Size, ref.Size)
+		return fail(fmt.Errorf("%w: clip is %d bytes, the alert says %d", ErrInvalid, hdr.Size, ref.Size))
 	}
-	hash := sha256.New()
-	got, err := io.Copy(io.MultiWriter(w, hash), io.LimitReader(s, ref.Size))
-	if err != nil || got != ref.Size {
-		return got, fmt.Errorf("%w: clip from %s ended after %d of %d bytes: %v", ErrUnreachable, author, got, ref.Size, err)
-	}
-	if !bytes.Equal(hash.Sum(nil), ref.SHA256) {
-		return got, fmt.Errorf("%w: clip from %s does not match the alert's hash", ErrInvalid, author)
-	}
-	n.metrics.clipsFetched.Inc()
-	return got, nil
+	return &clipReader{s: s, r: io.LimitReader(s, ref.Size), hash: sha256.New(), ref: ref, n: n}, ref.Size, nil
 }
+
+// clipReader passes a clip through and checks it at the end.
+type clipReader struct {
+	s    network.Stream
+	r    io.Reader
+	hash hash.Hash
+	ref  *wire.ClipRef
+	got  int64
+	n    *Node
+}
+
+func (c *clipReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.hash.Write(p[:k])
+	c.got += int64(k)
+	if err == io.EOF {
+		switch {
+		case c.got != c.ref.Size:
+			return k, fmt.Errorf("%w: clip ended after %d of %d bytes", ErrUnreachable, c.got, c.ref.Size)
+		case !bytes.Equal(c.hash.Sum(nil), c.ref.SHA256):
+			return k, fmt.Errorf("%w: clip does not match the alert's hash", ErrInvalid)
+		}
+		c.n.metrics.clipsFetched.Inc()
+	}
+	return k, err
+}
+
+func (c *clipReader) Close() error { return c.s.Close() }
 
 // clipRef finds an alert with a clip in any hood.
 func (n *Node) clipRef(alertID string) (*wire.ClipRef, peer.ID, string, error) {

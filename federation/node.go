@@ -175,6 +175,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.cancel = cancel
 	n.mu.Unlock()
 	n.startMDNS()
+	n.restoreHolds()
 	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
 	for _, l := range loops {
 		n.wg.Add(1)

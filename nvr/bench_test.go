@@ -31,6 +31,7 @@ func benchNode(b *testing.B, cameras string, before func(dataDir string)) (strin
 	cfgText, _ := os.ReadFile(res.ConfigPath)
 	cfgText = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfgText, []byte(cameras))
 	cfgText = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfgText, []byte("listen: 127.0.0.1:0"))
+	cfgText = nvr.LocalP2P(cfgText)
 	if err := os.WriteFile(res.ConfigPath, cfgText, 0o600); err != nil {
 		b.Fatal(err)
 	}

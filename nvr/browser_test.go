@@ -34,6 +34,7 @@ func startNode(t testing.TB) (string, string) {
 	b, _ := os.ReadFile(res.ConfigPath)
 	b = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(b, []byte(fmt.Sprintf("cameras:\n  - name: front\n    url: %s\n", cam.URL())))
 	b = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(b, []byte("listen: 127.0.0.1:0"))
+	b = nvr.LocalP2P(b)
 	if err := os.WriteFile(res.ConfigPath, b, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,10 @@ var commands = []command{
 	{"export", "--config FILE --camera NAME --start T --end T -o OUT.mp4",
 		"write a recorded range of a camera as an MP4 file (times in RFC 3339)",
 		runExportCmd},
+	{"hood", "create|invite|join|members|revoke|id --config FILE ...",
+		"neighborhoods: found one, invite and admit members, list or revoke them", runHoodCmd},
+	{"alert", "post|list|clip --config FILE ...", "post alerts to the neighborhood, list them, fetch attached clips",
+		runAlertCmd},
 	{"version", "", "print the version, platform and Go version", runVersion},
 }
 

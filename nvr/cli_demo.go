@@ -45,6 +45,7 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	defer cam.Close()
 	cfg.Cameras = []CameraConfig{{Name: "demo", URL: cam.URL(), Transport: TransportTCP, Enabled: true}}
 	cfg.HTTP.Listen = *listen
+	cfg.P2P.Listen, cfg.P2P.MDNS = []string{"/ip4/127.0.0.1/tcp/0"}, false // the demo stays on this machine
 	if ln, err := net.Listen("tcp", *listen); err != nil {
 		cfg.HTTP.Listen = "127.0.0.1:0"
 	} else {

@@ -78,16 +78,21 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) (*http.Resp
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
-		var e struct {
-			Error string `json:"error"`
-		}
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		if json.Unmarshal(b, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(string(b))
-		}
-		return nil, fmt.Errorf("%s: %s", resp.Status, e.Error)
+		return nil, apiError(resp)
 	}
 	return resp, nil
+}
+
+// apiError turns a non-2xx answer into an error with the API's message.
+func apiError(resp *http.Response) error {
+	var e struct {
+		Error string `json:"error"`
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if json.Unmarshal(b, &e) != nil || e.Error == "" {
+		e.Error = strings.TrimSpace(string(b))
+	}
+	return fmt.Errorf("%s: %s", resp.Status, e.Error)
 }
 
 // Export streams an MP4 of [start, end) of a camera into w and returns the bytes written.

@@ -50,6 +50,14 @@ func (c *Config) resolve(p string) string {
 // P2PConfig configures the libp2p host that joins neighborhoods.
 type P2PConfig struct {
 	Listen []string `yaml:"listen"` // multiaddrs; empty means the node does not listen
+	// Reachability: auto asks peers (AutoNAT); public or private when you know (a home behind NAT is
+	// private and uses the hood's federation nodes as relays).
+	Reachability Reachability `yaml:"reachability"`
+	// RelayService serves circuit relay v2 for members and admits joiners as guests: for publicly reachable
+	// nodes. auto means on for the agency role, off for households.
+	RelayService Switch `yaml:"relay_service"`
+	MDNS         bool   `yaml:"mdns"` // find hood members on the LAN
+	UPnP         bool   `yaml:"upnp"` // ask the router to forward the listen ports
 }
 
 // StorageConfig configures how recordings are written.
@@ -105,7 +113,8 @@ func Default() *Config {
 		DataPath: "data",
 		LogLevel: LogInfo,
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:7480"},
-		P2P:      P2PConfig{Listen: []string{"/ip4/0.0.0.0/tcp/7481", "/ip4/0.0.0.0/udp/7481/quic-v1"}},
+		P2P: P2PConfig{Listen: []string{"/ip4/0.0.0.0/tcp/7481", "/ip4/0.0.0.0/udp/7481/quic-v1"},
+			Reachability: ReachAuto, RelayService: SwitchAuto, MDNS: true},
 		Storage: StorageConfig{
 			SegmentDuration: Duration(60 * time.Second),
 			PartDuration:    Duration(time.Second),

@@ -93,3 +93,50 @@ func setValid[T interface{ Validate() error }](dst *T, v T) error {
 	*dst = v
 	return nil
 }
+
+// Reachability is whether the node can be reached from the internet.
+type Reachability string
+
+// Reachabilities.
+const (
+	ReachAuto    Reachability = "auto"
+	ReachPublic  Reachability = "public"
+	ReachPrivate Reachability = "private"
+)
+
+// Validate reports whether r is one of the reachabilities.
+func (r Reachability) Validate() error {
+	switch r {
+	case ReachAuto, ReachPublic, ReachPrivate:
+		return nil
+	}
+	return fmt.Errorf("invalid reachability %q (want auto, public or private)", string(r))
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; it rejects unknown values.
+func (r *Reachability) UnmarshalText(b []byte) error { return setValid(r, Reachability(b)) }
+
+// Switch is a feature setting whose default depends on the node: auto, on or off.
+type Switch string
+
+// Switch values.
+const (
+	SwitchAuto Switch = "auto"
+	SwitchOn   Switch = "on"
+	SwitchOff  Switch = "off"
+)
+
+// Validate reports whether s is auto, on or off.
+func (s Switch) Validate() error {
+	switch s {
+	case SwitchAuto, SwitchOn, SwitchOff:
+		return nil
+	}
+	return fmt.Errorf("invalid value %q (want auto, on or off)", string(s))
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; it rejects unknown values.
+func (s *Switch) UnmarshalText(b []byte) error { return setValid(s, Switch(b)) }
+
+// On resolves auto with the given default.
+func (s Switch) On(auto bool) bool { return s == SwitchOn || (s == SwitchAuto && auto) }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -92,6 +93,7 @@ func TestServeExportCLI(t *testing.T) {
 	cfg = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfg, []byte(fmt.Sprintf(
 		"cameras:\n  - name: front\n    url: %s\n", cam.URL())))
 	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
+	cfg = nvr.LocalP2P(cfg)
 	cfg = regexp.MustCompile(`segment_duration: 60s`).ReplaceAll(cfg, []byte("segment_duration: 2s"))
 	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/ui"
 )
@@ -20,6 +21,7 @@ type Node struct {
 	cfg   *Config
 	log   *slog.Logger
 	rec   *recorder.Recorder
+	fed   *federation.Node
 	http  *ui.Server
 	camMu sync.Mutex // serialises ApplyCameras: one writer of the config file and the camera set
 }
@@ -37,18 +39,23 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		rec.Collector())
-	n := &Node{cfg: cfg, log: log, rec: rec}
+	fed, err := newFederation(cfg, rec, reg, log)
+	if err != nil {
+		return nil, errors.Join(err, rec.Close())
+	}
+	closeAll := func(err error) error { return errors.Join(err, fed.Close(), rec.Close()) }
+	n := &Node{cfg: cfg, log: log, rec: rec, fed: fed}
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
-		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}}
+		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("http.tls: %w", err), rec.Close())
+			return nil, closeAll(fmt.Errorf("http.tls: %w", err))
 		}
 		n.http.TLSConfig = tc
 	}
 	if err := n.http.Start(); err != nil {
-		return nil, errors.Join(err, rec.Close())
+		return nil, closeAll(err)
 	}
 	return n, nil
 }
@@ -56,29 +63,40 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 // HTTPAddr is the address the API listens on.
 func (n *Node) HTTPAddr() string { return n.http.Addr() }
 
-// Run runs the node until ctx is done. It stops the HTTP server first, then the recorder, each with a
-// deadline, and returns when both have stopped.
+// Run runs the node until ctx is done. It stops the HTTP server first, then the federation, then the
+// recorder, each with a deadline, and returns when all have stopped.
 func (n *Node) Run(ctx context.Context) error {
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
+	fedCtx, stopFed := context.WithCancel(context.Background())
 	recCtx, stopRec := context.WithCancel(context.Background())
 	defer stopHTTP()
+	defer stopFed()
 	defer stopRec()
 	httpDone := make(chan error, 1)
+	fedDone := make(chan error, 1)
 	recDone := make(chan error, 1)
 	go func() { httpDone <- n.http.Run(httpCtx) }()
+	go func() { fedDone <- n.fed.Run(fedCtx) }()
 	go func() { recDone <- n.rec.Run(recCtx) }()
 	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-httpDone:
 		httpDone <- err
+	case err = <-fedDone:
+		fedDone <- err
 	case err = <-recDone:
 		recDone <- err
 	}
 	stopHTTP()
-	if e := waitFor(httpDone, 3*time.Second, "http server"); e != nil {
+	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)
 	}
+	stopFed()
+	if e := waitFor(fedDone, 2*time.Second, "federation"); e != nil {
+		err = errors.Join(err, e)
+	}
+	err = errors.Join(err, n.fed.Close())
 	stopRec()
 	if e := waitFor(recDone, 4*time.Second, "recorder"); e != nil {
 		return errors.Join(err, e) // the recorder may still be writing: leave the index open

@@ -22,6 +22,7 @@ func TestServeTLS(t *testing.T) {
 	b, _ := os.ReadFile(res.ConfigPath)
 	b = []byte(strings.Replace(string(b), "listen: 127.0.0.1:7480", fmt.Sprintf("listen: 127.0.0.1:%d", mediatest.FreePort(t)), 1))
 	b = []byte(strings.Replace(string(b), "tls: false", "tls: true", 1))
+	b = LocalP2P(b)
 	if err := os.WriteFile(res.ConfigPath, b, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,9 @@ var (
 type Neighborhood interface {
 	Hoods() []Hood
 	CreateHood(name string) (Hood, error)
-	Invite(hood, role string, ttl time.Duration) (Invite, error) // hood "" = the only hood
+	// Invite issues an invite to hood ("" = the only hood); via lists public nodes (multiaddrs with /p2p/)
+	// the joiner can reach this node through.
+	Invite(hood, role string, ttl time.Duration, via []string) (Invite, error)
 	Join(ctx context.Context, code string) (Hood, error)
 	Members(hood string) ([]Member, error)
 	Revoke(hood, member string) error                     // member: member ID or invite ID
@@ -29,6 +31,13 @@ type Neighborhood interface {
 	PostAlert(ctx context.Context, d AlertDraft) (Alert, error)
 	SubscribeAlerts() (alerts <-chan Alert, cancel func())
 	FetchClip(ctx context.Context, alertID string) (body io.ReadCloser, size int64, err error)
+	Node() P2PNode
+}
+
+// P2PNode is this node's identity and addresses on the peer-to-peer network.
+type P2PNode struct {
+	ID    string   `json:"id"`    // libp2p peer ID, also the member ID in hoods
+	Addrs []string `json:"addrs"` // multiaddrs ending in /p2p/ID, for --via and bootstrap
 }
 
 // Hood is a neighborhood this node belongs to.
@@ -58,6 +67,7 @@ type Member struct {
 	Steward bool      `json:"steward"`
 	Revoked bool      `json:"revoked"`
 	Online  bool      `json:"online"`
+	Relayed bool      `json:"relayed"` // connected only through a relay
 	Self    bool      `json:"self"`
 	Joined  time.Time `json:"joined"`
 }

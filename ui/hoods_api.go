@@ -31,6 +31,8 @@ type joinRequest struct {
 type newInviteRequest struct {
 	Role string `json:"role"` // household (default) or agency
 	TTL  string `json:"ttl"`  // Go duration, default 72h
+	// Via lists public nodes (multiaddrs with /p2p/) the joiner can reach this node through.
+	Via []string `json:"via"`
 }
 
 // hoods returns the node's Neighborhood, or answers 503 and returns nil when it has none.
@@ -91,6 +93,12 @@ func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, h)
 }
 
+func (s *Server) p2pNode(w http.ResponseWriter, r *http.Request) {
+	if n := s.neighborhood(w); n != nil {
+		writeJSON(w, http.StatusOK, n.Node())
+	}
+}
+
 func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
 	n := s.neighborhood(w)
 	var req newInviteRequest
@@ -102,7 +110,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	inv, err := n.Invite(hoodParam(r), role, ttl)
+	inv, err := n.Invite(hoodParam(r), role, ttl, req.Via)
 	if err != nil {
 		s.writeHoodErr(w, err)
 		return

@@ -56,7 +56,7 @@ func TestHoodRoutes(t *testing.T) {
 		{"join without a code", "POST", "/api/v1/hoods/join", map[string]any{"code": ""}, 400, "code: want 1 to 1024 characters"},
 		{"invite where not steward", "POST", "/api/v1/hoods/joined/invites", map[string]any{}, 403, `{"error":"only a steward can invite"}`},
 		{"invite with two hoods and -", "POST", "/api/v1/hoods/-/invites", map[string]any{}, 404, `hood \"\": not found`},
-		{"members", "GET", "/api/v1/hoods/h1/members", nil, 200, `[{"id":"self","name":"Elm Street 12","role":"household","steward":true,"revoked":false,"online":true,"self":true,"joined":"2026-11-27T09:00:00Z"}]`},
+		{"members", "GET", "/api/v1/hoods/h1/members", nil, 200, `[{"id":"self","name":"Elm Street 12","role":"household","steward":true,"revoked":false,"online":true,"relayed":false,"self":true,"joined":"2026-11-27T09:00:00Z"}]`},
 		{"members of an unknown hood", "GET", "/api/v1/hoods/nope/members", nil, 404, `{"error":"hood \"nope\": not found"}`},
 		{"revoke", "DELETE", "/api/v1/hoods/h1/members/self", nil, 204, ""},
 		{"revoked shows", "GET", "/api/v1/hoods/h1/members", nil, 200, `"revoked":true`},

@@ -57,7 +57,11 @@ func (f *fakeHoods) CreateHood(name string) (Hood, error) {
 	return f.addHood(fmt.Sprintf("h%d", len(f.hoods)+1), name, true), nil
 }
 
-func (f *fakeHoods) Invite(hood, role string, ttl time.Duration) (Invite, error) {
+func (f *fakeHoods) Node() P2PNode {
+	return P2PNode{ID: "12D3KooWFake", Addrs: []string{"/ip4/127.0.0.1/tcp/7481/p2p/12D3KooWFake"}}
+}
+
+func (f *fakeHoods) Invite(hood, role string, ttl time.Duration, via []string) (Invite, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if hood == "" && len(f.hoods) == 1 {

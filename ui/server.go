@@ -130,6 +130,7 @@ func (s *Server) routeTable() []route {
 		{"DELETE", "/api/v1/config/cameras/{name}", adminOnly, s.deleteCamera},
 		{"POST", "/api/v1/cameras/probe", adminOnly, s.probeCamera},
 		{"GET", "/api/v1/storage", anyUser, s.storage},
+		{"GET", "/api/v1/p2p", anyUser, s.p2pNode},
 		{"GET", "/api/v1/hoods", anyUser, s.listHoods},
 		{"POST", "/api/v1/hoods", adminOnly, s.createHood},
 		{"POST", "/api/v1/hoods/join", adminOnly, s.joinHood},

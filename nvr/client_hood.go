@@ -1,0 +1,143 @@
+package nvr
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/porchlight/porchlight/ui"
+)
+
+// do sends an authorised request with an optional JSON body and decodes a JSON answer into out (when not
+// nil). A non-2xx answer is an error carrying the API's message.
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("is the node running? %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return apiError(resp)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: bad answer: %w", method, path, err)
+	}
+	return nil
+}
+
+// P2P returns the node's peer ID and addresses.
+func (c *Client) P2P(ctx context.Context) (ui.P2PNode, error) {
+	var out ui.P2PNode
+	return out, c.do(ctx, http.MethodGet, "/api/v1/p2p", nil, &out)
+}
+
+// Hoods lists the node's hoods.
+func (c *Client) Hoods(ctx context.Context) ([]ui.Hood, error) {
+	var out []ui.Hood
+	return out, c.do(ctx, http.MethodGet, "/api/v1/hoods", nil, &out)
+}
+
+// CreateHood founds a hood.
+func (c *Client) CreateHood(ctx context.Context, name string) (ui.Hood, error) {
+	var out ui.Hood
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods", map[string]string{"name": name}, &out)
+}
+
+// Invite issues an invite; hood "" means the node's only hood.
+func (c *Client) Invite(ctx context.Context, hood, role, ttl string, via []string) (ui.Invite, error) {
+	if hood == "" {
+		hood = "-"
+	}
+	var out ui.Invite
+	body := map[string]any{"role": role, "ttl": ttl, "via": via}
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/"+url.PathEscape(hood)+"/invites", body, &out)
+}
+
+// Join claims an invite code.
+func (c *Client) Join(ctx context.Context, code string) (ui.Hood, error) {
+	var out ui.Hood
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/join", map[string]string{"code": code}, &out)
+}
+
+// Members lists a hood's members.
+func (c *Client) Members(ctx context.Context, hood string) ([]ui.Member, error) {
+	var out []ui.Member
+	return out, c.do(ctx, http.MethodGet, "/api/v1/hoods/"+url.PathEscape(orOnly(hood))+"/members", nil, &out)
+}
+
+// Revoke removes a member (or cancels an invite) from a hood.
+func (c *Client) Revoke(ctx context.Context, hood, member string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/hoods/"+url.PathEscape(orOnly(hood))+"/members/"+url.PathEscape(member), nil, nil)
+}
+
+// PostAlert posts an alert.
+func (c *Client) PostAlert(ctx context.Context, a alertRequest) (ui.Alert, error) {
+	var out ui.Alert
+	return out, c.do(ctx, http.MethodPost, "/api/v1/alerts", a, &out)
+}
+
+// Alerts lists the alerts the node holds.
+func (c *Client) Alerts(ctx context.Context, hood string) ([]ui.Alert, error) {
+	var out []ui.Alert
+	q := ""
+	if hood != "" {
+		q = "?hood=" + url.QueryEscape(hood)
+	}
+	return out, c.do(ctx, http.MethodGet, "/api/v1/alerts"+q, nil, &out)
+}
+
+// AlertClip streams the clip attached to an alert into w.
+func (c *Client) AlertClip(ctx context.Context, id string, w io.Writer) (int64, error) {
+	resp, err := c.get(ctx, "/api/v1/alerts/"+url.PathEscape(id)+"/clip.mp4", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
+		err = fmt.Errorf("clip cut short: %d of %d bytes", n, resp.ContentLength)
+	}
+	return n, err
+}
+
+// alertRequest is the body of POST /api/v1/alerts.
+type alertRequest struct {
+	Hood     string   `json:"hood,omitempty"`
+	Text     string   `json:"text"`
+	Category string   `json:"category,omitempty"`
+	Lat      *float64 `json:"lat,omitempty"`
+	Lon      *float64 `json:"lon,omitempty"`
+	Camera   string   `json:"camera,omitempty"`
+	Start    string   `json:"start,omitempty"`
+	End      string   `json:"end,omitempty"`
+}
+
+func orOnly(hood string) string {
+	if hood == "" {
+		return "-"
+	}
+	return hood
+}

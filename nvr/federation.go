@@ -1,0 +1,73 @@
+package nvr
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/recorder"
+)
+
+// newFederation builds the node's neighborhood presence from the config.
+func newFederation(cfg *Config, rec *recorder.Recorder, reg prometheus.Registerer, log *slog.Logger) (*federation.Node, error) {
+	key, err := LoadIdentity(cfg.DataDir())
+	if err != nil {
+		return nil, err
+	}
+	fc := federation.Config{
+		DataDir:      cfg.DataDir(),
+		Key:          key,
+		Name:         cfg.Name,
+		Role:         string(cfg.Role),
+		Listen:       cfg.P2P.Listen,
+		Reachability: federation.Reachability(cfg.P2P.Reachability),
+		RelayService: cfg.P2P.RelayService.On(cfg.Role == RoleAgency),
+		MDNS:         cfg.P2P.MDNS,
+		UPnP:         cfg.P2P.UPnP,
+		Logger:       log.With("component", "federation"),
+		Registerer:   reg,
+	}
+	if rec != nil {
+		fc.Clips = clipSource{rec}
+	}
+	return federation.New(fc)
+}
+
+// clipSource lets the federation share a clip the owner attached to an alert (federation.ClipSource).
+type clipSource struct{ rec *recorder.Recorder }
+
+func (c clipSource) WriteClip(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
+	clip, err := c.rec.Export(camera, "", start, end)
+	if err != nil {
+		return 0, err
+	}
+	defer clip.Close()
+	n, err := io.Copy(w, ctxReader{ctx, clip})
+	if err == nil && n != clip.Size() {
+		err = errors.New("clip shorter than planned")
+	}
+	return n, err
+}
+
+func (c clipSource) Hold(camera string, start, end, until time.Time) {
+	release := c.rec.Hold(camera, start, end)
+	time.AfterFunc(time.Until(until), release)
+}
+
+// ctxReader stops a copy when ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}

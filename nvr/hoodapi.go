@@ -1,0 +1,140 @@
+package nvr
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/ui"
+)
+
+// hoodAPI adapts the federation node to what the HTTP API needs (ui.Neighborhood).
+type hoodAPI struct{ f *federation.Node }
+
+func (a hoodAPI) Node() ui.P2PNode {
+	out := ui.P2PNode{ID: a.f.ID().String(), Addrs: []string{}}
+	for _, m := range a.f.Addrs() {
+		out.Addrs = append(out.Addrs, m.String())
+	}
+	return out
+}
+
+func (a hoodAPI) hood(h federation.HoodInfo) ui.Hood {
+	return ui.Hood{ID: h.ID, Name: h.Name, Role: h.Role, Steward: h.Steward, Self: a.f.ID().String(), Members: h.Members}
+}
+
+func (a hoodAPI) Hoods() []ui.Hood {
+	out := []ui.Hood{}
+	for _, h := range a.f.Hoods() {
+		out = append(out, a.hood(h))
+	}
+	return out
+}
+
+func (a hoodAPI) CreateHood(name string) (ui.Hood, error) {
+	h, err := a.f.CreateHood(name)
+	return a.hood(h), hoodErr(err)
+}
+
+func (a hoodAPI) Invite(hood, role string, ttl time.Duration, via []string) (ui.Invite, error) {
+	inv, err := a.f.Invite(hood, role, ttl, via)
+	if err != nil {
+		return ui.Invite{}, hoodErr(err)
+	}
+	return ui.Invite{ID: inv.ID, Code: inv.Code, Hood: inv.Hood, Role: inv.Role, Expires: inv.Expires}, nil
+}
+
+func (a hoodAPI) Join(ctx context.Context, code string) (ui.Hood, error) {
+	h, err := a.f.Join(ctx, code)
+	return a.hood(h), hoodErr(err)
+}
+
+func (a hoodAPI) Members(hood string) ([]ui.Member, error) {
+	ms, err := a.f.Members(hood)
+	if err != nil {
+		return nil, hoodErr(err)
+	}
+	out := make([]ui.Member, len(ms))
+	for i, m := range ms {
+		out[i] = ui.Member{ID: m.ID.String(), Name: m.Name, Role: m.Role, Steward: m.Steward, Revoked: m.Revoked,
+			Online: m.Online || m.Self, Relayed: m.Relayed, Self: m.Self, Joined: m.Joined}
+	}
+	return out, nil
+}
+
+func (a hoodAPI) Revoke(hood, member string) error { return hoodErr(a.f.Revoke(hood, member)) }
+
+func (a hoodAPI) Alerts(hood string, since time.Time) ([]ui.Alert, error) {
+	as, err := a.f.Alerts(hood, since)
+	if err != nil {
+		return nil, hoodErr(err)
+	}
+	out := make([]ui.Alert, len(as))
+	for i, al := range as {
+		out[i] = uiAlert(al)
+	}
+	return out, nil
+}
+
+func uiAlert(a federation.Alert) ui.Alert {
+	out := ui.Alert{ID: a.ID, Hood: a.Hood, Author: a.Author.String(), AuthorName: a.AuthorName, Category: a.Category,
+		Text: a.Text, Time: a.Time, Lat: a.Lat, Lon: a.Lon, Mine: a.Mine}
+	if c := a.Clip; c != nil {
+		out.Clip = &ui.AlertClip{Camera: c.Camera, Start: c.Start, End: c.End, Size: c.Size}
+	}
+	return out
+}
+
+func (a hoodAPI) PostAlert(ctx context.Context, d ui.AlertDraft) (ui.Alert, error) {
+	al, err := a.f.PostAlert(ctx, federation.AlertDraft{Hood: d.Hood, Text: d.Text, Category: d.Category,
+		Lat: d.Lat, Lon: d.Lon, Camera: d.Camera, Start: d.Start, End: d.End})
+	if err != nil {
+		return ui.Alert{}, hoodErr(err)
+	}
+	return uiAlert(al), nil
+}
+
+func (a hoodAPI) SubscribeAlerts() (<-chan ui.Alert, func()) {
+	in, cancel := a.f.SubscribeAlerts()
+	out := make(chan ui.Alert, cap(in))
+	go func() {
+		defer close(out)
+		for al := range in {
+			out <- uiAlert(al)
+		}
+	}()
+	return out, cancel
+}
+
+func (a hoodAPI) FetchClip(ctx context.Context, alertID string) (io.ReadCloser, int64, error) {
+	r, size, err := a.f.OpenClip(ctx, alertID)
+	return r, size, hoodErr(err)
+}
+
+// hoodErr maps the federation's sentinel errors to the API's.
+func hoodErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, m := range []struct{ from, to error }{
+		{federation.ErrNotSteward, ui.ErrForbidden},
+		{federation.ErrInviteUsed, ui.ErrConflict},
+		{federation.ErrInviteExpired, ui.ErrConflict},
+		{federation.ErrInviteRevoked, ui.ErrConflict},
+		{federation.ErrUnknownHood, ui.ErrNotFound},
+		{federation.ErrNotFound, ui.ErrNotFound},
+		{federation.ErrNotMember, ui.ErrNotFound},
+		{federation.ErrUnreachable, ui.ErrUnavailable},
+		{federation.ErrRateLimited, ui.ErrRateLimited},
+		{federation.ErrNoHood, ui.ErrBadRequest},
+		{federation.ErrSeveralHoods, ui.ErrBadRequest},
+		{federation.ErrInvalid, ui.ErrBadRequest},
+	} {
+		if errors.Is(err, m.from) {
+			return errors.Join(m.to, err)
+		}
+	}
+	return err
+}
