@@ -49,7 +49,8 @@ func (n *Node) startHost() error {
 		libp2p.EnableHolePunching(),
 		libp2p.EnableRelay(),
 		libp2p.EnableAutoRelayWithPeerSource(n.relayCandidates, autorelay.WithMinCandidates(1),
-			autorelay.WithBootDelay(0)),
+			autorelay.WithNumRelays(2), autorelay.WithBootDelay(0), autorelay.WithMinInterval(10*time.Second),
+			autorelay.WithBackoff(time.Minute)),
 		libp2p.DisableMetrics(),
 		libp2p.UserAgent("porchlight"),
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -93,8 +94,14 @@ func (n *Node) reachIssuer(ctx context.Context, issuer peer.ID, inv wire.Invite)
 	for _, ai := range infos {
 		n.gater.allowDial(ai.ID, until)
 		n.host.Peerstore().AddAddrs(ai.ID, ai.Addrs, time.Hour)
-		if ai.ID != issuer {
+		if ai.ID != issuer && ai.ID != n.self {
 			direct = append(direct, ai)
+			// The issuer may be behind NAT with a reservation on this relay: try a circuit through it.
+			if circuit, err := ma.NewMultiaddr("/p2p/" + ai.ID.String() + "/p2p-circuit"); err == nil {
+				for _, a := range ai.Addrs {
+					n.host.Peerstore().AddAddr(issuer, a.Encapsulate(circuit), time.Hour)
+				}
+			}
 		}
 	}
 	for _, ai := range direct { // relays first: circuit addresses of the issuer go through them

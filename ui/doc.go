@@ -8,6 +8,6 @@
 // route needs (public, any user, admin).
 //
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
-// what it serves (Cameras) and nvr passes the implementations. It must not import recorder, federation
-// or nvr.
+// what it serves (Cameras, CameraAdmin, Neighborhood) and nvr passes the implementations. It must not
+// import recorder, federation or nvr.
 package ui
