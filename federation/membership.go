@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"encoding/hex"
 	"fmt"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -187,5 +186,3 @@ func (n *Node) relayPeers() []peer.ID {
 	}
 	return out
 }
-
-func inviteKey(id []byte) string { return hex.EncodeToString(id) }

@@ -56,19 +56,34 @@ func newRejectLog(log *slog.Logger, m *metrics) *rejectLog {
 
 func (r *rejectLog) reject(p peer.ID, reason, detail string) {
 	r.m.rejected.WithLabelValues(reason).Inc()
-	key := string(p) + "\x00" + reason
-	r.mu.Lock()
-	_, dup := r.seen[key]
-	if !dup {
-		if len(r.seen) >= rejectLogMax {
-			clear(r.seen)
-		}
-		r.seen[key] = struct{}{}
-	}
-	r.mu.Unlock()
-	if !dup {
+	if r.first(p, reason) {
 		r.log.Warn("rejected", "peer", p, "reason", reason, "detail", detail)
 	}
+}
+
+// rejectOnce counts and logs only the first rejection of a (peer, reason): for checks that run again and
+// again on the same state, such as pubsub's peer filter on every heartbeat.
+func (r *rejectLog) rejectOnce(p peer.ID, reason, detail string) {
+	if r.first(p, reason) {
+		r.m.rejected.WithLabelValues(reason).Inc()
+		r.log.Warn("rejected", "peer", p, "reason", reason, "detail", detail)
+	}
+}
+
+// first reports whether this is the first time (since the table was last cleared) that p is rejected for
+// reason.
+func (r *rejectLog) first(p peer.ID, reason string) bool {
+	key := string(p) + "\x00" + reason
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.seen[key]; dup {
+		return false
+	}
+	if len(r.seen) >= rejectLogMax {
+		clear(r.seen)
+	}
+	r.seen[key] = struct{}{}
+	return true
 }
 
 // Rejected returns how many rejections were counted for reason (for tests and the API).

@@ -144,7 +144,8 @@ func (n *Node) rejectErr(from peer.ID, err error) pubsub.ValidationResult {
 	return n.rejectMsg(from, "invalid", err)
 }
 
-// pubsubPeerFilter keeps non-members out of hood topics: they can neither read nor publish.
+// pubsubPeerFilter keeps non-members out of hood topics: gossipsub asks it before it meshes with, gossips
+// to or serves a peer on a topic, so a non-member neither reads nor feeds the hood.
 func (n *Node) pubsubPeerFilter(p peer.ID, topic string) bool {
 	var hoodID string
 	if _, err := fmt.Sscanf(topic, "/porchlight/hood/%32s", &hoodID); err != nil {
@@ -153,6 +154,6 @@ func (n *Node) pubsubPeerFilter(p peer.ID, topic string) bool {
 	if n.isHoodMember(hoodID, p) {
 		return true
 	}
-	n.rejects.reject(p, "subscribe", "not a member of "+hoodID)
+	n.rejects.rejectOnce(p, "subscribe", "not a member of "+hoodID) // runs on every heartbeat
 	return false
 }
