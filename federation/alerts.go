@@ -56,6 +56,9 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 	var hid string
 	if err == nil {
 		hid = h.r.id
+		if !h.r.active(n.self) {
+			err = fmt.Errorf("%w: this node was removed from %q", ErrRevoked, h.r.genesis.Name)
+		}
 	}
 	n.mu.RUnlock()
 	if err != nil {

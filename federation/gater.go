@@ -18,7 +18,7 @@ type gater struct {
 	mu      sync.Mutex
 	dials   map[peer.ID]time.Time // outbound allowed until
 	guests  map[peer.ID]time.Time // admitted as guest at
-	invites map[string]time.Time  // open invites we issued: ID → expiry
+	invites map[string]time.Time  // unexpired invites we issued (used ones too, to tell a joiner why): ID → expiry
 }
 
 func (g *gater) init() {
@@ -41,12 +41,6 @@ func (g *gater) openInvite(id string, expires time.Time) {
 	defer g.mu.Unlock()
 	g.init()
 	g.invites[id] = expires
-}
-
-func (g *gater) closeInvite(id string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.invites, id)
 }
 
 // takesGuests reports whether this node currently admits non-members.

@@ -174,13 +174,13 @@ func (n *Node) claimInvite(hood string, inv wire.Invite, member []byte) error {
 	})
 }
 
-// loadOpenInvites tells the gater about unused, unexpired invites we issued (after a restart).
+// loadOpenInvites tells the gater about the unexpired invites we issued (after a restart).
 func (n *Node) loadOpenInvites() {
 	for _, hood := range n.store.hoodIDs() {
 		n.store.each(hood, bInvites, func(k, v []byte) error {
 			var st inviteState
 			var inv wire.Invite
-			if wire.Unmarshal(v, &st) != nil || st.UsedBy != nil {
+			if wire.Unmarshal(v, &st) != nil {
 				return nil
 			}
 			if rec, err := wire.Decode(st.Rec); err == nil && rec.Open(wire.KindInvite, &inv) == nil {

@@ -76,7 +76,6 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	if err := n.claimInvite(inv.Hood, inv, claim.Member); err != nil {
 		return joinResponse{}, err
 	}
-	n.gater.closeInvite(inviteKey(inv.ID))
 	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: inv.Hood, Member: claim.Member, Role: inv.Role,
 		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub()}, n.cfg.Key)
 	if err != nil {

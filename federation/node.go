@@ -84,6 +84,8 @@ type Node struct {
 	subN  int
 
 	syncKick chan peer.ID
+	syncMu   sync.Mutex
+	syncing  map[peer.ID]bool // peers being synced with → whether to sync once more after
 	wg       sync.WaitGroup
 	cancel   context.CancelFunc
 	closed   chan struct{}
@@ -99,7 +101,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	cfg.setDefaults()
 	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, subs: map[int]chan Alert{},
-		syncKick: make(chan peer.ID, 64), closed: make(chan struct{})}
+		syncKick: make(chan peer.ID, 64), syncing: map[peer.ID]bool{}, closed: make(chan struct{})}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)

@@ -53,8 +53,5 @@ func (n *Node) Revoke(hoodID, target string) error {
 	if _, err := n.applyRecord(hid, rec); err != nil {
 		return err
 	}
-	if rv.Invite != nil {
-		n.gater.closeInvite(target)
-	}
 	return n.publish(hid, rec)
 }

@@ -201,20 +201,16 @@ func (n *Node) kickSync(p peer.ID) {
 	}
 }
 
-// syncLoop syncs with peers as they connect, and with a random member every SyncInterval.
+// syncLoop syncs with peers as they connect or join a hood topic, and with a random member every
+// SyncInterval. Kicks for a peer that is being synced with coalesce into one more sync after it.
 func (n *Node) syncLoop(ctx context.Context) {
 	t := time.NewTicker(n.cfg.SyncInterval)
 	defer t.Stop()
-	last := map[peer.ID]time.Time{}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case p := <-n.syncKick:
-			if time.Since(last[p]) < 5*time.Second {
-				continue
-			}
-			last[p] = time.Now()
 			n.goSync(ctx, p)
 		case <-t.C:
 			peers := n.host.Network().Peers()
@@ -230,9 +226,29 @@ func (n *Node) syncLoop(ctx context.Context) {
 }
 
 func (n *Node) goSync(ctx context.Context, p peer.ID) {
+	n.syncMu.Lock()
+	defer n.syncMu.Unlock()
+	if _, running := n.syncing[p]; running {
+		n.syncing[p] = true // once more when the current one ends
+		return
+	}
+	n.syncing[p] = false
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		n.syncWith(ctx, p)
+		for {
+			n.syncWith(ctx, p)
+			n.syncMu.Lock()
+			again := n.syncing[p] && ctx.Err() == nil
+			if !again {
+				delete(n.syncing, p)
+			} else {
+				n.syncing[p] = false
+			}
+			n.syncMu.Unlock()
+			if !again {
+				return
+			}
+		}
 	}()
 }

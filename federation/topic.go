@@ -46,7 +46,25 @@ func (n *Node) joinTopic(h *hood) error {
 	}
 	n.mu.Unlock()
 	go n.readTopic(ctx, hoodID, sub)
+	if ev, err := t.EventHandler(); err == nil {
+		go n.watchTopic(ctx, ev)
+	}
 	return nil
+}
+
+// watchTopic syncs with a member as soon as it is seen on the topic: an alert posted between our
+// connection and the exchange of subscriptions reached the member by no gossip, but reaches it this way.
+func (n *Node) watchTopic(ctx context.Context, ev *pubsub.TopicEventHandler) {
+	defer ev.Cancel()
+	for {
+		e, err := ev.NextPeerEvent(ctx)
+		if err != nil {
+			return
+		}
+		if e.Type == pubsub.PeerJoin && n.isMember(e.Peer) {
+			n.kickSync(e.Peer)
+		}
+	}
 }
 
 // readTopic stores what the validator accepted.

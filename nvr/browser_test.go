@@ -21,13 +21,19 @@ import (
 // UI's base URL and the admin password.
 func startNode(t testing.TB) (string, string) {
 	t.Helper()
+	return startNamedNode(t, "Elm Street 12")
+}
+
+// startNamedNode is startNode for a household with the given name (its name in neighborhoods).
+func startNamedNode(t testing.TB, name string) (string, string) {
+	t.Helper()
 	cam := &democam.Server{Addr: "127.0.0.1:0"}
 	if err := cam.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
 	dir := t.TempDir()
-	res, err := nvr.Init(dir, nvr.RoleHousehold, "Elm Street 12")
+	res, err := nvr.Init(dir, nvr.RoleHousehold, name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,10 +63,22 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  data:      %s\n", cfg.DataDir())
 	fmt.Fprintf(stdout, "  try:       curl -H 'Authorization: Bearer %s' http://%s/api/v1/cameras\n",
 		strings.TrimSpace(string(token)), n.HTTPAddr())
+	fmt.Fprintf(stdout, "  neighbors: %s (simulated, on the Neighborhood page)\n", strings.Join(demoNeighbors, ", "))
 	fmt.Fprintf(stdout, "Ctrl-C stops.\n")
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	return n.Run(ctx)
+	hoodCtx, stopHood := context.WithCancel(ctx)
+	hoodDone := make(chan struct{})
+	go func() {
+		defer close(hoodDone)
+		if err := runDemoHood(hoodCtx, n, *dir); err != nil {
+			n.log.Warn("demo: no simulated neighborhood", "err", err)
+		}
+	}()
+	err = n.Run(ctx)
+	stopHood()
+	<-hoodDone
+	return err
 }
 
 // demoConfig initialises dir on first use and loads its config; it returns the admin password.

@@ -80,7 +80,7 @@ async function showHood(params) {
   sel.replaceChildren(...hv.hoods.map(h => new Option(h.name, h.id, false, h.id === hv.hood.id)));
   sel.hidden = hv.hoods.length < 2;
   $("#hood-name").textContent = hv.hood.name;
-  $("#hood-role").textContent = `${hv.hood.role}${hv.hood.steward ? " · steward" : ""} · ${hv.hood.members} ${hv.hood.members === 1 ? "member" : "members"}`;
+  showRole(hv.hood.members);
   $("#alert-form").hidden = !admin();
   $("#invite-card").hidden = !(admin() && hv.hood.steward);
   if (admin()) await prefillPost(params);
@@ -135,10 +135,20 @@ async function onJoinHood(ev) {
 
 // ---- members ----
 
+function showRole(members) {
+  $("#hood-role").textContent = `${hv.hood.role}${hv.hood.steward ? " · steward" : ""} · ${members} ${members === 1 ? "member" : "members"}`;
+}
+
 async function refreshMembers() {
   const id = hv.hood.id;
   const ms = await api("GET", `/api/v1/hoods/${encodeURIComponent(id)}/members`);
   if (hv.hood?.id !== id) return;
+  const active = ms.filter(m => !m.revoked).length;
+  showRole(active);
+  if (hv.inviteAt != null && active > hv.inviteAt) { // someone joined: the invite on screen is likely spent
+    $("#invite-new").hidden = true;
+    hv.inviteAt = null;
+  }
   const mayRevoke = admin() && hv.hood.steward;
   $("#member-list").replaceChildren(...ms.map(m => {
     const li = document.createElement("li");
@@ -179,6 +189,7 @@ async function onCreateInvite(ev) {
     $("#invite-expires").textContent = `One use, for a ${inv.role}, until ${new Date(inv.expires).toLocaleString()}.`;
     $("#invite-copy").textContent = "Copy";
     $("#invite-new").hidden = false;
+    hv.inviteAt = $("#member-list").querySelectorAll("li:not(.revoked)").length;
   } catch (e) {
     say("#invite-error", `No invite: ${e.message}`);
   }
