@@ -52,6 +52,14 @@ function markChanged() {
   showEstimate();
 }
 
+// onShare opens the Neighborhood page's alert form with the marked range as the clip to attach.
+function onShare() {
+  const r = markRange();
+  if (!r) { showEstimate(); return; }
+  const q = new URLSearchParams({ camera: tl.camera, start: new Date(r[0]).toISOString(), end: new Date(r[1]).toISOString() });
+  location.hash = `#/hood?${q}`;
+}
+
 function inputsChanged() {
   tl.mark = markRange();
   draw();
@@ -135,6 +143,7 @@ timelineView.hooks.mark = markChanged;
 document.addEventListener("DOMContentLoaded", () => {
   const f = $("#tl-export");
   f.addEventListener("submit", onExport);
+  $("#tl-share").addEventListener("click", onShare);
   f.from.addEventListener("input", inputsChanged);
   f.to.addEventListener("input", inputsChanged);
 });
