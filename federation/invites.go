@@ -9,6 +9,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
+	manet "github.com/multiformats/go-multiaddr/net"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/federation/wire"
@@ -102,13 +103,38 @@ func (n *Node) inviteAddrs(via []string) []string {
 			out = append(out, a)
 		}
 	}
+	for _, a := range n.Addrs() { // our circuit addresses first: behind NAT they are the way in
+		if isCircuit(a) {
+			add(a.String())
+		}
+	}
 	for _, r := range n.relayPeers() {
-		for _, a := range n.host.Peerstore().Addrs(r) {
+		for _, a := range reachable(n.host.Peerstore().Addrs(r)) {
 			add(a.String() + "/p2p/" + r.String())
 		}
 	}
-	for _, a := range n.Addrs() {
+	for _, a := range reachable(n.Addrs()) {
 		add(a.String())
+	}
+	return out
+}
+
+func isCircuit(a ma.Multiaddr) bool {
+	_, err := a.ValueForProtocol(ma.P_CIRCUIT)
+	return err == nil
+}
+
+// reachable drops loopback and link-local addresses, which no other machine can dial, unless they are
+// all there is (nodes on one machine, as in tests and the demo).
+func reachable(addrs []ma.Multiaddr) []ma.Multiaddr {
+	var out []ma.Multiaddr
+	for _, a := range addrs {
+		if !manet.IsIPLoopback(a) && !manet.IsIP6LinkLocal(a) {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return addrs
 	}
 	return out
 }

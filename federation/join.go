@@ -8,6 +8,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/porchlight/porchlight/federation/wire"
@@ -109,11 +110,21 @@ func (n *Node) reachIssuer(ctx context.Context, issuer peer.ID, inv wire.Invite)
 		n.host.Connect(cctx, ai)
 		cancel()
 	}
-	err = n.host.Connect(network.WithAllowLimitedConn(ctx, "join"), n.host.Peerstore().PeerInfo(issuer))
-	if err != nil {
-		return fmt.Errorf("%w: cannot reach the steward %s at %v: %w", ErrUnreachable, issuer, inv.Addrs, err)
+	// A steward behind NAT may still be getting its relay reservation: keep trying until ctx ends.
+	for {
+		err = n.host.Connect(network.WithAllowLimitedConn(ctx, "join"), n.host.Peerstore().PeerInfo(issuer))
+		if err == nil {
+			return nil
+		}
+		if sw, ok := n.host.Network().(*swarm.Swarm); ok {
+			sw.Backoff().Clear(issuer) // retry now, not after the swarm's dial backoff
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: cannot reach the steward %s at %v: %w", ErrUnreachable, issuer, inv.Addrs, err)
+		case <-time.After(2 * time.Second):
+		}
 	}
-	return nil
 }
 
 // acceptJoin checks the steward's answer and stores the hood.

@@ -14,7 +14,8 @@ const (
 	defaultInviteTTL = 72 * time.Hour
 	maxInviteTTL     = 720 * time.Hour
 	maxHoodName      = 64
-	maxInviteCode    = 1024 // a code carries the steward's addresses, so it is longer than a password
+	maxInviteCode    = 8192 // a code carries up to 16 addresses of the steward and its relays
+	maxQRCode        = 3000 // what a QR code (version 40, medium correction, alphanumeric) holds
 )
 
 // onlyHood is the {id} that names the node's only hood.
@@ -147,8 +148,8 @@ func (s *Server) inviteQR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.URL.Query().Get("code")
-	if code == "" || len(code) > maxInviteCode {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+	if code == "" || len(code) > maxQRCode {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxQRCode))
 		return
 	}
 	svg, err := qrSVG(code)

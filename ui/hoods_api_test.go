@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -53,7 +54,7 @@ func TestHoodRoutes(t *testing.T) {
 		{"join an unreachable steward", "POST", "/api/v1/hoods/join", map[string]any{"code": "unreachable"}, 503, `{"error":"steward 12D3Koo: no address answered: unavailable"}`},
 		{"join too often", "POST", "/api/v1/hoods/join", map[string]any{"code": "spam"}, 429, `{"error":"too many joins, try again in 1m0s"}`},
 		{"join with garbage", "POST", "/api/v1/hoods/join", map[string]any{"code": "x"}, 400, `{"error":"code: not a porchlight invite"}`},
-		{"join without a code", "POST", "/api/v1/hoods/join", map[string]any{"code": ""}, 400, "code: want 1 to 1024 characters"},
+		{"join without a code", "POST", "/api/v1/hoods/join", map[string]any{"code": ""}, 400, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode)},
 		{"invite where not steward", "POST", "/api/v1/hoods/joined/invites", map[string]any{}, 403, `{"error":"only a steward can invite"}`},
 		{"invite with two hoods and -", "POST", "/api/v1/hoods/-/invites", map[string]any{}, 404, `hood \"\": not found`},
 		{"members", "GET", "/api/v1/hoods/h1/members", nil, 200, `[{"id":"self","name":"Elm Street 12","role":"household","steward":true,"revoked":false,"online":true,"relayed":false,"self":true,"joined":"2026-11-27T09:00:00Z"}]`},
@@ -140,8 +141,8 @@ func TestInviteQR(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct{ path, want string }{
-		{"/api/v1/hoods/-/invites/qr.svg", "code: want 1 to 1024 characters"},
-		{"/api/v1/hoods/-/invites/qr.svg?code=" + strings.Repeat("x", 1025), "code: want 1 to 1024 characters"},
+		{"/api/v1/hoods/-/invites/qr.svg", fmt.Sprintf("code: want 1 to %d characters", maxQRCode)},
+		{"/api/v1/hoods/-/invites/qr.svg?code=" + strings.Repeat("x", maxQRCode+1), fmt.Sprintf("code: want 1 to %d characters", maxQRCode)},
 	} {
 		code, _, body := e.do(creds{bearer: testToken}, "GET", tt.path, nil)
 		wantStatus(t, tt.want, code, 400, body)
