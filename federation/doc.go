@@ -11,8 +11,9 @@
 // revocations) is spread by gossip and by sync, and checked by every node.
 //
 // A connection gater admits only roster members. Two kinds of nodes also take "guests" (non-members) for a
-// short while: a steward with unused invites, so a joiner can reach it, and a public relay (an agency's
-// federation node), so joiners behind NAT can reach a steward through it. A guest may only speak the join
+// short while: a steward with unexpired invites, so a joiner can reach it (and hear why a used or revoked
+// invite is refused), and a public relay (an agency's federation node), so joiners behind NAT can reach a
+// steward through it. Revoked members are never guests. A guest may only speak the join
 // protocol; pubsub ignores it; its connection is closed when the guest period ends.
 //
 // # Alerts

@@ -61,6 +61,12 @@ func (g *gater) takesGuests() bool {
 	return false
 }
 
+func (g *gater) forgetGuest(p peer.ID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.guests, p)
+}
+
 func (g *gater) isGuest(p peer.ID) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -87,7 +93,7 @@ func (g *gater) InterceptSecured(dir network.Direction, p peer.ID, addrs network
 	if g.dialAllowed(p) {
 		return true
 	}
-	if dir == network.DirInbound && g.takesGuests() {
+	if dir == network.DirInbound && !g.n.isRevoked(p) && g.takesGuests() {
 		g.mu.Lock()
 		g.init()
 		if _, ok := g.guests[p]; !ok {

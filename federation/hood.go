@@ -22,12 +22,16 @@ type hood struct {
 	self    wire.Signed // our certificate
 	topic   *pubsub.Topic
 	sub     *pubsub.Subscription
+	events  *pubsub.TopicEventHandler
 	stopSub func()
 }
 
 func (h *hood) close() {
 	if h.stopSub != nil {
 		h.stopSub()
+	}
+	if h.events != nil {
+		h.events.Cancel() // before topic.Close, which refuses while handlers are registered
 	}
 	if h.sub != nil {
 		h.sub.Cancel()

@@ -76,12 +76,15 @@ func (n *Node) startHost() error {
 	}
 	n.host = h
 	n.self = h.ID()
-	n.ps, err = pubsub.NewGossipSub(context.Background(), h,
+	psCtx, psCancel := context.WithCancel(context.Background())
+	n.stopPubsub = psCancel
+	n.ps, err = pubsub.NewGossipSub(psCtx, h,
 		pubsub.WithPeerFilter(n.pubsubPeerFilter),
 		pubsub.WithMaxMessageSize(maxGossipMsg),
 		pubsub.WithSeenMessagesTTL(n.cfg.SeenTTL),
 		pubsub.WithPeerExchange(n.cfg.RelayService))
 	if err != nil {
+		psCancel()
 		h.Close()
 		return fmt.Errorf("federation: gossipsub: %w", err)
 	}
@@ -94,6 +97,7 @@ func (n *Node) startHost() error {
 	n.mu.RUnlock()
 	for _, hd := range hoods {
 		if err := n.joinTopic(hd); err != nil {
+			psCancel()
 			h.Close()
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -232,10 +233,13 @@ func TestHostile(t *testing.T) {
 		var got atomic.Int32
 		go func() {
 			for {
-				if _, err := sub.Next(ctx); err != nil {
+				m, err := sub.Next(ctx)
+				if err != nil {
 					return
 				}
-				got.Add(1)
+				if m.ReceivedFrom != o.ID() { // its own publications come back to it
+					got.Add(1)
+				}
 			}
 		}()
 		before := a.Rejected("subscribe")
@@ -244,6 +248,41 @@ func TestHostile(t *testing.T) {
 		}
 		waitFor(t, 10*time.Second, "the steward to count the guest's subscription", func() bool {
 			return a.Rejected("subscribe") > before
+		})
+		waitFor(t, 10*time.Second, "guest and steward to have exchanged subscriptions", func() bool {
+			return slices.Contains(ps.ListPeers(topicName(h.ID)), a.ID()) &&
+				slices.Contains(a.ps.ListPeers(topicName(h.ID)), o.ID())
+		})
+		// The guest publishes alerts it signed itself, until the steward has refused one: the guest's
+		// first publication can go out before its pubsub stream to the steward is ready.
+		raw, err := o.Peerstore().PrivKey(o.ID()).Raw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := ed25519.PrivateKey(raw)
+		var injected []string
+		before = a.Rejected("not-member")
+		var last time.Time
+		waitFor(t, 10*time.Second, "the steward to refuse the guest's alerts", func() bool {
+			if a.Rejected("not-member") > before {
+				return true
+			}
+			if time.Since(last) < 200*time.Millisecond {
+				return false
+			}
+			last = time.Now()
+			al := wire.Alert{Hood: h.ID, Author: key.Public().(ed25519.PublicKey), Time: time.Now().UnixMilli(),
+				Text: "from a guest", Nonce: make([]byte, 8)}
+			rand.Read(al.Nonce)
+			rec, err := wire.Sign(wire.KindAlert, &al, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			injected = append(injected, rec.ID())
+			if err := topic.Publish(ctx, rec.Marshal()); err != nil {
+				t.Fatal(err)
+			}
+			return false
 		})
 		for _, n := range []*Node{a, b} { // the steward's own post, and one it forwards
 			if _, err := n.PostAlert(ctx, AlertDraft{Text: "members only, from " + n.cfg.Name}); err != nil {
@@ -254,6 +293,36 @@ func TestHostile(t *testing.T) {
 		waitFor(t, 10*time.Second, "the steward to drop the guest", func() bool {
 			return o.Network().Connectedness(a.ID()) != network.Connected
 		})
+		stillWorks(t)
+		for _, n := range honest {
+			for _, id := range injected {
+				if hasAlert(n, id) {
+					t.Errorf("%s stored the guest's alert %s", n.cfg.Name, id)
+				}
+			}
+		}
+	})
+
+	t.Run("sync serves a forgery", func(t *testing.T) {
+		rec := signAlert(t, x, h.ID, time.Now(), "forged, handed out by sync")
+		rec.Sig[0] ^= 1
+		var al wire.Alert
+		if err := rec.Open(wire.KindAlert, &al); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.store.addAlert(h.ID, rec.ID(), al.Time, rec.Marshal()); err != nil {
+			t.Fatal(err)
+		}
+		before := b.Rejected("bad-signature")
+		if err := b.syncHood(context.Background(), x.ID(), h.ID); err != nil {
+			t.Fatalf("sync with the bad member: %v", err)
+		}
+		if got := b.Rejected("bad-signature"); got <= before {
+			t.Errorf("bad-signature rejections after the sync = %v, want more than %v", got, before)
+		}
+		if hasAlert(b, rec.ID()) {
+			t.Error("the forged alert was stored from sync")
+		}
 		stillWorks(t)
 	})
 }

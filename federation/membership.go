@@ -98,6 +98,11 @@ func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
 	if err := n.persistRecord(hoodID, rec); err != nil {
 		return true, err
 	}
+	if rec.Kind == wire.KindCert {
+		if c, id, err := h.r.checkCert(rec); err == nil && c.Hood == hoodID {
+			n.gater.forgetGuest(id) // a member now: revocation must be able to drop it
+		}
+	}
 	if rec.Kind == wire.KindRevocation {
 		n.dropRevoked()
 	}
@@ -158,6 +163,18 @@ func (n *Node) isMember(p peer.ID) bool {
 	defer n.mu.RUnlock()
 	for _, h := range n.hoods {
 		if h.r.active(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRevoked reports whether p was revoked from any hood we are in.
+func (n *Node) isRevoked(p peer.ID) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, h := range n.hoods {
+		if _, ok := h.r.revMembers[p]; ok {
 			return true
 		}
 	}

@@ -83,12 +83,13 @@ type Node struct {
 	subs  map[int]chan Alert
 	subN  int
 
-	syncKick chan peer.ID
-	syncMu   sync.Mutex
-	syncing  map[peer.ID]bool // peers being synced with → whether to sync once more after
-	wg       sync.WaitGroup
-	cancel   context.CancelFunc
-	closed   chan struct{}
+	stopPubsub context.CancelFunc
+	syncKick   chan peer.ID
+	syncMu     sync.Mutex
+	syncing    map[peer.ID]bool // peers being synced with → whether to sync once more after
+	wg         sync.WaitGroup
+	cancel     context.CancelFunc
+	closed     chan struct{}
 }
 
 // ErrClosed is returned by calls on a node that was closed.
@@ -212,6 +213,7 @@ func (n *Node) Close() error {
 	for _, h := range hoods { // outside the lock: pubsub calls back into the peer filter
 		h.close()
 	}
+	n.stopPubsub()
 	errs = append(errs, n.host.Close())
 	errs = append(errs, n.store.close())
 	if err := errors.Join(errs...); err != nil {

@@ -47,6 +47,9 @@ func (n *Node) joinTopic(h *hood) error {
 	n.mu.Unlock()
 	go n.readTopic(ctx, hoodID, sub)
 	if ev, err := t.EventHandler(); err == nil {
+		n.mu.Lock()
+		h.events = ev
+		n.mu.Unlock()
 		go n.watchTopic(ctx, ev)
 	}
 	return nil
@@ -55,7 +58,6 @@ func (n *Node) joinTopic(h *hood) error {
 // watchTopic syncs with a member as soon as it is seen on the topic: an alert posted between our
 // connection and the exchange of subscriptions reached the member by no gossip, but reaches it this way.
 func (n *Node) watchTopic(ctx context.Context, ev *pubsub.TopicEventHandler) {
-	defer ev.Cancel()
 	for {
 		e, err := ev.NextPeerEvent(ctx)
 		if err != nil {
