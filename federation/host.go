@@ -47,6 +47,7 @@ func (n *Node) startHost() error {
 		libp2p.ConnectionManager(cm),
 		libp2p.ConnectionGater(n.gater),
 		libp2p.EnableHolePunching(),
+		libp2p.EnableNATService(), // answer members' AutoNAT probes: how a node learns it is behind NAT
 		libp2p.EnableRelay(),
 		libp2p.EnableAutoRelayWithPeerSource(n.relayCandidates, autorelay.WithMinCandidates(1),
 			autorelay.WithNumRelays(2), autorelay.WithBootDelay(0), autorelay.WithMinInterval(10*time.Second),
@@ -63,9 +64,8 @@ func (n *Node) startHost() error {
 	case ReachPrivate:
 		opts = append(opts, libp2p.ForceReachabilityPrivate())
 	}
-	if n.cfg.RelayService {
-		opts = append(opts, libp2p.EnableRelayService(relay.WithACL(relayACL{n}), relay.WithInfiniteLimits()),
-			libp2p.EnableNATService())
+	if n.cfg.RelayService { // libp2p runs the relay only while it considers itself publicly reachable
+		opts = append(opts, libp2p.EnableRelayService(relay.WithACL(relayACL{n}), relay.WithInfiniteLimits()))
 	}
 	if n.cfg.UPnP {
 		opts = append(opts, libp2p.NATPortMap())

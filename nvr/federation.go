@@ -25,7 +25,7 @@ func newFederation(cfg *Config, rec *recorder.Recorder, reg prometheus.Registere
 		Name:         cfg.Name,
 		Role:         string(cfg.Role),
 		Listen:       cfg.P2P.Listen,
-		Reachability: federation.Reachability(cfg.P2P.Reachability),
+		Reachability: reachability(cfg),
 		RelayService: cfg.P2P.RelayService.On(cfg.Role == RoleAgency),
 		MDNS:         cfg.P2P.MDNS,
 		UPnP:         cfg.P2P.UPnP,
@@ -70,4 +70,13 @@ func (r ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return r.r.Read(p)
+}
+
+// reachability resolves p2p.reachability: auto is AutoNAT's answer, except on an agency's federation
+// node, which is a public relay and bootstrap by definition (libp2p serves the relay only while public).
+func reachability(cfg *Config) federation.Reachability {
+	if cfg.P2P.Reachability == ReachAuto && cfg.Role == RoleAgency {
+		return federation.ReachPublic
+	}
+	return federation.Reachability(cfg.P2P.Reachability)
 }
