@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/event"
@@ -53,7 +55,8 @@ func (n *Node) dialAsync(ai peer.AddrInfo) {
 	}()
 }
 
-// discoverLoop redials members we are not connected to, from what we know of their addresses.
+// discoverLoop redials members we are not connected to, from what we know of their addresses, every
+// DiscoverInterval and as soon as a sync taught us new addresses.
 func (n *Node) discoverLoop(ctx context.Context) {
 	n.loadKnownAddrs()
 	for {
@@ -61,8 +64,16 @@ func (n *Node) discoverLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-n.discoverKick:
 		case <-time.After(n.cfg.DiscoverInterval):
 		}
+	}
+}
+
+func (n *Node) kickDiscover() {
+	select {
+	case n.discoverKick <- struct{}{}:
+	default:
 	}
 }
 
@@ -92,10 +103,17 @@ func (n *Node) loadKnownAddrs() {
 	}
 }
 
-// dialMembers connects to members we know addresses of; relays (agency nodes) first, since members
-// behind NAT are reached through them.
+// Gossip needs a handful of peers per topic, not all of them: beyond memberTarget connected members a
+// node stops dialling more (others still connect to it), which keeps a large hood from building a full
+// mesh of connections that the connection manager would then trim.
+const (
+	memberTarget = 16
+	dialWorkers  = 8
+)
+
+// dialMembers connects to members we know addresses of, in random order, until memberTarget are
+// connected; relays (agency nodes) always, since members behind NAT are reached through them.
 func (n *Node) dialMembers(ctx context.Context) {
-	relays := n.relayPeers()
 	var others []peer.ID
 	n.mu.RLock()
 	for _, h := range n.hoods {
@@ -106,21 +124,47 @@ func (n *Node) dialMembers(ctx context.Context) {
 		}
 	}
 	n.mu.RUnlock()
-	for _, group := range [][]peer.ID{relays, others} {
-		for _, p := range group {
-			if ctx.Err() != nil || n.host.Network().Connectedness(p) == network.Connected {
-				continue
-			}
-			if ai := n.host.Peerstore().PeerInfo(p); len(ai.Addrs) > 0 {
-				cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				n.host.Connect(cctx, ai)
-				cancel()
-			}
+	rand.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+	connected := 0
+	var todo []peer.ID
+	for _, p := range others {
+		if n.host.Network().Connectedness(p) == network.Connected {
+			connected++
+		} else if len(n.host.Peerstore().Addrs(p)) > 0 {
+			todo = append(todo, p)
 		}
 	}
+	relays := n.relayPeers()
+	for _, r := range relays {
+		n.host.ConnManager().Protect(r, "relay") // members behind NAT depend on it
+	}
+	todo = append(relays, todo[:min(len(todo), max(memberTarget-connected, 0))]...)
+	work := make(chan peer.ID)
+	var wg sync.WaitGroup
+	for range dialWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if n.host.Network().Connectedness(p) != network.Connected {
+					cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+					n.host.Connect(cctx, n.host.Peerstore().PeerInfo(p))
+					cancel()
+				}
+			}
+		}()
+	}
+	for _, p := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- p
+	}
+	close(work)
+	wg.Wait()
 }
 
-// watchPeers syncs with members as they connect and remembers their addresses once identified.
+// watchPeers counts peers and remembers members' addresses once identified.
 func (n *Node) watchPeers(ctx context.Context) {
 	sub, err := n.host.EventBus().Subscribe([]any{new(event.EvtPeerConnectednessChanged),
 		new(event.EvtPeerIdentificationCompleted), new(event.EvtLocalAddressesUpdated)})
@@ -135,10 +179,7 @@ func (n *Node) watchPeers(ctx context.Context) {
 			return
 		case e := <-sub.Out():
 			switch e := e.(type) {
-			case event.EvtPeerConnectednessChanged:
-				if e.Connectedness == network.Connected && n.isMember(e.Peer) {
-					n.kickSync(e.Peer)
-				}
+			case event.EvtPeerConnectednessChanged: // syncs start when the member joins our topic (watchTopic)
 				n.metrics.peers.Set(float64(len(n.host.Network().Peers())))
 			case event.EvtPeerIdentificationCompleted:
 				if n.isMember(e.Peer) {

@@ -18,8 +18,10 @@ import (
 
 // Resource budget of the libp2p host, sized for a Raspberry Pi that also records cameras.
 const (
-	hostMemory   = 96 << 20
-	hostFDs      = 256
+	// Caps, not allocations: scaled from libp2p's defaults, they allow ~128 inbound connections (a hood of
+	// a hundred homes meeting at its steward) while a Pi 4 has memory to spare.
+	hostMemory   = 256 << 20
+	hostFDs      = 512
 	connLow      = 48
 	connHigh     = 96
 	maxGossipMsg = 256 << 10 // larger than wire.MaxRecord so oversize alerts reach the validator and are counted

@@ -14,7 +14,7 @@ func (n *Node) addHood(genesis, self wire.Signed, records []wire.Signed) error {
 	if err != nil {
 		return err
 	}
-	if _, err := r.addCert(self); err != nil {
+	if _, err := n.applyToRoster(r, self); err != nil {
 		return fmt.Errorf("own certificate: %w", err)
 	}
 	for _, rec := range records {
@@ -44,14 +44,23 @@ func (n *Node) addHood(genesis, self wire.Signed, records []wire.Signed) error {
 	return nil
 }
 
-func (n *Node) applyToRoster(r *roster, rec wire.Signed) (bool, error) {
+func (n *Node) applyToRoster(r *roster, rec wire.Signed) (changed bool, err error) {
+	id := rec.ID()
+	if r.known[id] {
+		return false, nil
+	}
 	switch rec.Kind {
 	case wire.KindCert:
-		return r.addCert(rec)
+		changed, err = r.addCert(rec)
 	case wire.KindRevocation:
-		return r.addRevocation(rec)
+		changed, err = r.addRevocation(rec)
+	default:
+		return false, fmt.Errorf("%w: %s is not a roster record", ErrInvalid, rec.Kind)
 	}
-	return false, fmt.Errorf("%w: %s is not a roster record", ErrInvalid, rec.Kind)
+	if err == nil {
+		r.known[id] = true
+	}
+	return changed, err
 }
 
 // persistRoster writes every certificate and revocation of a roster.
@@ -84,8 +93,15 @@ func (n *Node) persistRecord(hood string, rec wire.Signed) error {
 
 // applyRecord adds a roster record that arrived by gossip or sync, persists it, and acts on revocations.
 func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
-	n.mu.Lock()
+	n.mu.RLock()
 	h, ok := n.hoods[hoodID]
+	known := ok && h.r.known[rec.ID()]
+	n.mu.RUnlock()
+	if known { // the common case in sync and gossip: no lock contention, no signature check
+		return false, nil
+	}
+	n.mu.Lock()
+	h, ok = n.hoods[hoodID]
 	if !ok {
 		n.mu.Unlock()
 		return false, ErrUnknownHood

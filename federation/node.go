@@ -83,13 +83,16 @@ type Node struct {
 	subs  map[int]chan Alert
 	subN  int
 
-	stopPubsub context.CancelFunc
-	syncKick   chan peer.ID
-	syncMu     sync.Mutex
-	syncing    map[peer.ID]bool // peers being synced with → whether to sync once more after
-	wg         sync.WaitGroup
-	cancel     context.CancelFunc
-	closed     chan struct{}
+	stopPubsub   context.CancelFunc
+	alertQ       chan storedAlert
+	discoverKick chan struct{}
+	syncKick     chan peer.ID
+	syncMu       sync.Mutex
+	syncing      map[peer.ID]bool // peers being synced with → whether to sync once more after
+	hoodSyncs    map[string]*sync.Mutex
+	wg           sync.WaitGroup
+	cancel       context.CancelFunc
+	closed       chan struct{}
 }
 
 // ErrClosed is returned by calls on a node that was closed.
@@ -102,7 +105,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	cfg.setDefaults()
 	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, subs: map[int]chan Alert{},
-		syncKick: make(chan peer.ID, 64), syncing: map[peer.ID]bool{}, closed: make(chan struct{})}
+		syncKick: make(chan peer.ID, 64), alertQ: make(chan storedAlert, alertQueue), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{}, closed: make(chan struct{})}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)
@@ -179,7 +182,8 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Unlock()
 	n.startMDNS()
 	n.restoreHolds()
-	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
+	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
+		n.alertWriter}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()

@@ -3,9 +3,11 @@ package federation
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -46,6 +48,7 @@ type roster struct {
 	byInvite   map[string]peer.ID
 	revMembers map[peer.ID]wire.Signed
 	revInvites map[string]wire.Signed
+	known      map[string]bool // IDs of the records applied, so repeats cost no signature check
 }
 
 func newRoster(rec wire.Signed) (*roster, error) {
@@ -57,7 +60,7 @@ func newRoster(rec wire.Signed) (*roster, error) {
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	return &roster{id: rec.ID(), genesis: g, genesisRec: rec, members: map[peer.ID]*member{},
-		byInvite: map[string]peer.ID{}, revMembers: map[peer.ID]wire.Signed{}, revInvites: map[string]wire.Signed{}}, nil
+		byInvite: map[string]peer.ID{}, revMembers: map[peer.ID]wire.Signed{}, revInvites: map[string]wire.Signed{}, known: map[string]bool{}}, nil
 }
 
 func peerOf(key []byte) (peer.ID, error) {
@@ -187,4 +190,18 @@ func (r *roster) records() []wire.Signed {
 		out = append(out, v)
 	}
 	return out
+}
+
+// digest identifies the roster's content: SHA-256 over the sorted IDs of its records.
+func (r *roster) digest() []byte {
+	ids := make([]string, 0, len(r.known))
+	for id := range r.known {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(id))
+	}
+	return h.Sum(nil)
 }

@@ -132,28 +132,45 @@ func alertKey(t int64, id string) []byte {
 	return append(k, raw...)
 }
 
+// storedAlert is an alert to store: its hood, ID, time and encoded record.
+type storedAlert struct {
+	hood, id string
+	time     int64
+	rec      []byte
+}
+
 // addAlert stores an alert unless its ID was seen; it reports whether it was new.
 func (s *store) addAlert(hood, id string, t int64, rec []byte) (bool, error) {
-	raw, err := hex.DecodeString(id)
-	if err != nil {
-		return false, err
-	}
-	added := false
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		b, err := hoodBucket(tx, hood, true)
-		if err != nil {
-			return err
+	added, err := s.addAlerts([]storedAlert{{hood, id, t, rec}})
+	return len(added) == 1, err
+}
+
+// addAlerts stores alerts in one transaction (one fsync), skipping IDs seen before; it returns the new
+// ones.
+func (s *store) addAlerts(as []storedAlert) ([]storedAlert, error) {
+	var added []storedAlert
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		added = added[:0]
+		for _, a := range as {
+			raw, err := hex.DecodeString(a.id)
+			if err != nil {
+				return err
+			}
+			b, err := hoodBucket(tx, a.hood, true)
+			if err != nil {
+				return err
+			}
+			seen := b.Bucket(bSeen)
+			if seen.Get(raw) != nil {
+				continue
+			}
+			k := alertKey(a.time, a.id)
+			if err := errors.Join(seen.Put(raw, k), b.Bucket(bAlerts).Put(k, a.rec)); err != nil {
+				return err
+			}
+			added = append(added, a)
 		}
-		seen := b.Bucket(bSeen)
-		if seen.Get(raw) != nil {
-			return nil
-		}
-		k := alertKey(t, id)
-		if err := seen.Put(raw, k); err != nil {
-			return err
-		}
-		added = true
-		return b.Bucket(bAlerts).Put(k, rec)
+		return nil
 	})
 	return added, err
 }

@@ -1,9 +1,11 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -17,8 +19,9 @@ import (
 // the alerts since its last sync (bounded by CatchUpWindow) whenever it connects to one, and now and then.
 
 type syncRequest struct {
-	Hood  string `cbor:"1,keyasint"`
-	Since int64  `cbor:"2,keyasint"` // unix ms
+	Hood   string `cbor:"1,keyasint"`
+	Since  int64  `cbor:"2,keyasint"`           // unix ms
+	Roster []byte `cbor:"3,keyasint,omitempty"` // digest of the roster the asker has; equal: not sent
 }
 
 type syncFrame struct {
@@ -58,7 +61,10 @@ func (n *Node) serveSync(s network.Stream) {
 	}
 	n.mu.RLock()
 	h := n.hoods[req.Hood]
-	first := syncFrame{Roster: encodeRecords(h.r.records()), Peers: n.memberAddrs(h.r)}
+	first := syncFrame{Peers: n.memberAddrs(h.r)}
+	if !bytes.Equal(req.Roster, h.r.digest()) {
+		first.Roster = encodeRecords(h.r.records())
+	}
 	n.mu.RUnlock()
 	if err := writeFrame(s, &first); err != nil {
 		return
@@ -115,6 +121,10 @@ func (n *Node) syncWith(ctx context.Context, p peer.ID) {
 }
 
 func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
+	// One sync per hood at a time: the next one asks only for what came after this one.
+	mu := n.hoodSyncLock(hoodID)
+	mu.Lock()
+	defer mu.Unlock()
 	started := n.now()
 	since := started.Add(-CatchUpWindow).UnixMilli()
 	if b := n.store.get(hoodID, bMeta, []byte("lastsync")); len(b) == 8 {
@@ -128,7 +138,10 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 	}
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(syncTimeout))
-	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since}); err != nil {
+	n.mu.RLock()
+	digest := n.hoods[hoodID].r.digest()
+	n.mu.RUnlock()
+	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
 		return err
 	}
 	r := newFrameReader(s)
@@ -144,10 +157,14 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 			}
 		}
 		n.learnPeers(f.Peers)
+		var batch []storedAlert
 		for _, b := range f.Alerts {
-			if n.acceptSynced(hoodID, p, b) {
-				got++
+			if a, ok := n.acceptSynced(hoodID, p, b); ok {
+				batch = append(batch, a)
 			}
+		}
+		if len(batch) > 0 {
+			got += n.storeAlerts(batch)
 		}
 		if f.Done {
 			break
@@ -161,21 +178,23 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 }
 
 // acceptSynced validates an alert from a sync answer like a gossiped one (wider time window, no rate
-// limit: the author's rate was checked when it was gossiped) and stores it.
-func (n *Node) acceptSynced(hoodID string, from peer.ID, b []byte) bool {
+// limit: the author's rate was checked when it was gossiped) and returns it to store.
+func (n *Node) acceptSynced(hoodID string, from peer.ID, b []byte) (storedAlert, bool) {
 	rec, err := wire.Decode(b)
 	if err != nil {
 		n.rejects.reject(from, "malformed", err.Error())
-		return false
+		return storedAlert{}, false
 	}
 	if err := n.checkAlert(hoodID, rec, "", CatchUpWindow, false); err != nil {
 		if r, ok := err.(*rejection); ok && r.reason == "replay" {
-			return false // we have it: the expected overlap
+			return storedAlert{}, false // we have it: the expected overlap
 		}
 		n.rejectErr(from, err)
-		return false
+		return storedAlert{}, false
 	}
-	return n.storeAlert(hoodID, rec)
+	var a wire.Alert
+	rec.Open(wire.KindAlert, &a)
+	return storedAlert{hood: hoodID, id: rec.ID(), time: a.Time, rec: b}, true
 }
 
 // learnPeers adds members' addresses from a sync answer to the peerstore.
@@ -190,6 +209,9 @@ func (n *Node) learnPeers(peers []peerAddr) {
 				n.host.Peerstore().AddAddr(id, a, time.Hour)
 			}
 		}
+	}
+	if len(peers) > 0 {
+		n.kickDiscover()
 	}
 }
 
@@ -251,4 +273,16 @@ func (n *Node) goSync(ctx context.Context, p peer.ID) {
 			}
 		}
 	}()
+}
+
+// hoodSyncLock returns the mutex that serialises syncs of a hood.
+func (n *Node) hoodSyncLock(hoodID string) *sync.Mutex {
+	n.syncMu.Lock()
+	defer n.syncMu.Unlock()
+	mu, ok := n.hoodSyncs[hoodID]
+	if !ok {
+		mu = new(sync.Mutex)
+		n.hoodSyncs[hoodID] = mu
+	}
+	return mu
 }

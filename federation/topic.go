@@ -33,7 +33,7 @@ func (n *Node) joinTopic(h *hood) error {
 	if err != nil {
 		return fmt.Errorf("hood %s: join topic: %w", hoodID, err)
 	}
-	sub, err := t.Subscribe()
+	sub, err := t.Subscribe(pubsub.WithBufferSize(1024))
 	if err != nil {
 		t.Close()
 		return fmt.Errorf("hood %s: subscribe: %w", hoodID, err)
@@ -80,26 +80,8 @@ func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscri
 		if !ok || rec.Kind != wire.KindAlert {
 			continue // roster records were applied by the validator
 		}
-		n.storeAlert(hoodID, rec)
+		n.queueAlert(hoodID, rec)
 	}
-}
-
-// storeAlert keeps a validated alert and tells subscribers when it is new.
-func (n *Node) storeAlert(hoodID string, rec wire.Signed) bool {
-	var a wire.Alert
-	if rec.Open(wire.KindAlert, &a) != nil {
-		return false
-	}
-	added, err := n.store.addAlert(hoodID, rec.ID(), a.Time, rec.Marshal())
-	if err != nil {
-		n.log.Warn("store alert", "hood", hoodID, "err", err)
-		return false
-	}
-	if added {
-		n.metrics.received.Inc()
-		n.notify(n.toAlert(rec, a))
-	}
-	return added
 }
 
 // publish sends a record to a hood's topic.

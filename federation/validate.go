@@ -36,6 +36,9 @@ func (n *Node) checkAlert(hoodID string, rec wire.Signed, sender peer.ID, window
 	if err != nil {
 		return reject("malformed", "author: %w", err)
 	}
+	if n.store.seenAlert(hoodID, rec.ID()) { // cheap, and most repeats arrive by sync: before the signature
+		return reject("replay", "alert %s was seen before", rec.ID())
+	}
 	if !n.isHoodMember(hoodID, author) {
 		return reject("not-member", "author %s is not a member", author)
 	}
@@ -52,9 +55,6 @@ func (n *Node) checkAlert(hoodID string, rec wire.Signed, sender peer.ID, window
 	}
 	if t.Before(now.Add(-window)) {
 		return reject("stale", "alert time %s is older than %s", t.UTC().Format(time.RFC3339), window)
-	}
-	if n.store.seenAlert(hoodID, rec.ID()) {
-		return reject("replay", "alert %s was seen before", rec.ID())
 	}
 	if rateLimit && !n.limits.allow(author) {
 		return reject("rate", "member %s is over its alert rate", author)
