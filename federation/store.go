@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,7 +23,13 @@ import (
 //	seen      alert ID (16 bytes) → time key; the replay store, pruned with the alerts
 //
 // and a top-level bucket "peers": peer ID → last known addresses (CBOR), so a restarted node can redial.
-type store struct{ db *bolt.DB }
+type store struct {
+	db *bolt.DB
+	// seen mirrors the seen buckets in memory (hood → alert IDs), so validating a gossiped alert never
+	// waits on the disk.
+	mu   sync.RWMutex
+	seen map[string]map[string]struct{}
+}
 
 var (
 	bMeta    = []byte("meta")
@@ -55,7 +62,15 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &store{db: db}, nil
+	s := &store{db: db, seen: map[string]map[string]struct{}{}}
+	for _, hood := range s.hoodIDs() {
+		s.seen[hood] = map[string]struct{}{}
+		s.each(hood, bSeen, func(k, _ []byte) error {
+			s.seen[hood][hex.EncodeToString(k)] = struct{}{}
+			return nil
+		})
+	}
+	return s, nil
 }
 
 func (s *store) close() error { return s.db.Close() }
@@ -175,13 +190,25 @@ func (s *store) addAlerts(as []storedAlert) ([]storedAlert, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		s.mu.Lock()
+		for _, a := range added {
+			if s.seen[a.hood] == nil {
+				s.seen[a.hood] = map[string]struct{}{}
+			}
+			s.seen[a.hood][a.id] = struct{}{}
+		}
+		s.mu.Unlock()
+	}
 	return added, err
 }
 
 // seenAlert reports whether an alert ID is in the replay store.
 func (s *store) seenAlert(hood, id string) bool {
-	raw, err := hex.DecodeString(id)
-	return err == nil && s.get(hood, bSeen, raw) != nil
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.seen[hood][id]
+	return ok
 }
 
 // alertsSince calls fn for a hood's alerts from since on, oldest first, until fn returns false.
@@ -242,6 +269,11 @@ func (s *store) pruneAlerts(hood string, before int64) (int, error) {
 			}
 		}
 		n = len(old)
+		s.mu.Lock()
+		for _, k := range old {
+			delete(s.seen[hood], hex.EncodeToString(k[8:]))
+		}
+		s.mu.Unlock()
 		return nil
 	})
 	return n, err
