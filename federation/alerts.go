@@ -95,16 +95,19 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 	if err != nil {
 		return Alert{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if _, err := n.store.addAlert(hid, rec.ID(), a.Time, rec.Marshal()); err != nil {
+	// Publish before the local write: neighbors need not wait for this node's fsync. Our own copy is
+	// stored here or, if the topic delivers it back first, by the alert writer; whichever adds it notifies.
+	pubErr := n.publish(hid, rec)
+	added, err := n.store.addAlert(hid, rec.ID(), a.Time, rec.Marshal())
+	if err != nil {
 		return Alert{}, fmt.Errorf("store alert: %w", err)
 	}
 	out := n.toAlert(rec, a)
-	n.notify(out)
-	n.metrics.posted.Inc()
-	if err := n.publish(hid, rec); err != nil {
-		return out, err
+	if added {
+		n.notify(out)
 	}
-	return out, nil
+	n.metrics.posted.Inc()
+	return out, pubErr
 }
 
 // attachClip hashes the clip the owner chose and holds it from retention for as long as the alert lives.

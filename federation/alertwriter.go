@@ -58,8 +58,11 @@ func (n *Node) storeAlerts(batch []storedAlert) int {
 	}
 	for _, s := range added {
 		if rec, a, err := openAlert(s.rec); err == nil {
-			n.metrics.received.Inc()
-			n.notify(n.toAlert(rec, a))
+			al := n.toAlert(rec, a)
+			if !al.Mine { // our own alert, delivered back by the topic before PostAlert stored it
+				n.metrics.received.Inc()
+			}
+			n.notify(al)
 		}
 	}
 	return len(added)
