@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -63,14 +62,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 func (e *authEnv) start() string {
 	e.t.Helper()
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now}
-	if err := s.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	e.t.Cleanup(func() { cancel(); <-done })
-	return "http://" + s.Addr()
+	return runServer(e.t, s)
 }
 
 // creds are the credentials a request carries.

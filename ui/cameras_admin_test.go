@@ -57,14 +57,7 @@ func newCameraAdminEnv(t *testing.T) (*authEnv, *fakeCameraAdmin) {
 	fa := &fakeCameraAdmin{cams: []CameraSettings{{Name: "front", URL: "rtsp://cam:s3cret@10.0.0.5:554/main",
 		Transport: "tcp", Enabled: true}}}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, CameraAdmin: fa, Now: e.clock.Now}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	e.url = "http://" + s.Addr()
+	e.url = runServer(t, s)
 	return e, fa
 }
 

@@ -192,13 +192,6 @@ func newHoodEnv(t *testing.T, f Neighborhood, keepalive time.Duration) *authEnv 
 	e := newAuthEnv(t)
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Hoods: f, Now: e.clock.Now,
 		alertKeepalive: keepalive}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	e.url = "http://" + s.Addr()
+	e.url = runServer(t, s)
 	return e
 }

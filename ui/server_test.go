@@ -75,14 +75,7 @@ func startTestServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: dir, Cameras: &fakeCameras{body: []byte("0123456789")}}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return &httptest.Server{URL: "http://" + s.Addr()}
+	return &httptest.Server{URL: runServer(t, s)}
 }
 
 func TestAPIStatusCodes(t *testing.T) {
@@ -146,4 +139,17 @@ func TestExportConditional(t *testing.T) {
 	if resp.StatusCode != http.StatusNotModified {
 		t.Fatalf("got status %d, want 304", resp.StatusCode)
 	}
+}
+
+// runServer starts s and runs it until the test ends; it returns the server's base URL.
+func runServer(t testing.TB, s *Server) string {
+	t.Helper()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + s.Addr()
 }

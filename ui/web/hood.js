@@ -17,15 +17,6 @@ function say(sel, text) {
   e.hidden = !text;
 }
 
-function button(label, cls, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = cls;
-  b.textContent = label;
-  b.addEventListener("click", onClick);
-  return b;
-}
-
 function span(cls, text) {
   const s = document.createElement("span");
   s.className = cls;
@@ -160,7 +151,7 @@ async function refreshMembers() {
     if (m.steward) li.append(span("badge", "steward"));
     if (m.self) li.append(span("badge you", "this node"));
     if (m.revoked) li.append(span("badge bad", "revoked"));
-    if (mayRevoke && !m.self && !m.revoked) li.append(button("Revoke", "danger member-revoke", () => onRevoke(m)));
+    if (mayRevoke && !m.self && !m.revoked) li.append(actionButton("Revoke", "danger member-revoke", () => onRevoke(m)));
     return li;
   }));
 }
@@ -282,7 +273,7 @@ function alertItem(a) {
       msg.textContent = "The clip could not be played: the author's node may be offline.";
       msg.hidden = false;
     });
-    const play = button(`Play clip (${a.clip.camera}, ${secs} s)`, "secondary alert-play", () => {
+    const play = actionButton(`Play clip (${a.clip.camera}, ${secs} s)`, "secondary alert-play", () => {
       video.src = `/api/v1/alerts/${encodeURIComponent(a.id)}/clip.mp4`;
       video.hidden = false;
       play.hidden = true;
