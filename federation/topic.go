@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -149,8 +150,9 @@ func (n *Node) rejectErr(from peer.ID, err error) pubsub.ValidationResult {
 // pubsubPeerFilter keeps non-members out of hood topics: gossipsub asks it before it meshes with, gossips
 // to or serves a peer on a topic, so a non-member neither reads nor feeds the hood.
 func (n *Node) pubsubPeerFilter(p peer.ID, topic string) bool {
-	var hoodID string
-	if _, err := fmt.Sscanf(topic, "/porchlight/hood/%32s", &hoodID); err != nil {
+	rest, okPrefix := strings.CutPrefix(topic, "/porchlight/hood/") // called per peer on every heartbeat
+	hoodID, okSuffix := strings.CutSuffix(rest, "/v1")
+	if !okPrefix || !okSuffix {
 		return false
 	}
 	if n.isHoodMember(hoodID, p) {

@@ -98,14 +98,19 @@ func apiError(resp *http.Response) error {
 // Export streams an MP4 of [start, end) of a camera into w and returns the bytes written.
 func (c *Client) Export(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
 	q := url.Values{"start": {start.Format(time.RFC3339Nano)}, "end": {end.Format(time.RFC3339Nano)}}
-	resp, err := c.get(ctx, "/api/v1/cameras/"+url.PathEscape(camera)+"/export.mp4", q)
+	return c.download(ctx, "/api/v1/cameras/"+url.PathEscape(camera)+"/export.mp4", q, w)
+}
+
+// download streams the body of an authorised GET into w and checks it against Content-Length.
+func (c *Client) download(ctx context.Context, path string, q url.Values, w io.Writer) (int64, error) {
+	resp, err := c.get(ctx, path, q)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
-		err = fmt.Errorf("export cut short: %d of %d bytes", n, resp.ContentLength)
+		err = fmt.Errorf("download cut short: %d of %d bytes", n, resp.ContentLength)
 	}
 	return n, err
 }

@@ -111,16 +111,7 @@ func (c *Client) Alerts(ctx context.Context, hood string) ([]ui.Alert, error) {
 
 // AlertClip streams the clip attached to an alert into w.
 func (c *Client) AlertClip(ctx context.Context, id string, w io.Writer) (int64, error) {
-	resp, err := c.get(ctx, "/api/v1/alerts/"+url.PathEscape(id)+"/clip.mp4", nil)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	n, err := io.Copy(w, resp.Body)
-	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
-		err = fmt.Errorf("clip cut short: %d of %d bytes", n, resp.ContentLength)
-	}
-	return n, err
+	return c.download(ctx, "/api/v1/alerts/"+url.PathEscape(id)+"/clip.mp4", nil, w)
 }
 
 // alertRequest is the body of POST /api/v1/alerts.
