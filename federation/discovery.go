@@ -21,7 +21,7 @@ import (
 
 const mdnsService = "_porchlight._udp"
 
-func (n *Node) startMDNS() {
+func (n *Node) startMDNS(ctx context.Context) {
 	if !n.cfg.MDNS {
 		return
 	}
@@ -33,7 +33,7 @@ func (n *Node) startMDNS() {
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		<-n.closed
+		<-ctx.Done() // Run's: Run waits for this goroutine
 		svc.Close()
 	}()
 }

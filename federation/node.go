@@ -180,7 +180,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Lock()
 	n.cancel = cancel
 	n.mu.Unlock()
-	n.startMDNS()
+	n.startMDNS(ctx)
 	n.restoreHolds()
 	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
 		n.alertWriter}
