@@ -83,16 +83,18 @@ type Node struct {
 	subs  map[int]chan Alert
 	subN  int
 
-	stopPubsub   context.CancelFunc
-	alertQ       chan storedAlert
-	discoverKick chan struct{}
-	syncKick     chan peer.ID
-	syncMu       sync.Mutex
-	syncing      map[peer.ID]bool // peers being synced with → whether to sync once more after
-	hoodSyncs    map[string]*sync.Mutex
-	wg           sync.WaitGroup
-	cancel       context.CancelFunc
-	closed       chan struct{}
+	stopPubsub    context.CancelFunc
+	alertQ        chan storedAlert
+	discoverKick  chan struct{}
+	syncKick      chan peer.ID
+	syncMu        sync.Mutex
+	syncing       map[peer.ID]bool // peers being synced with → whether to sync once more after
+	hoodSyncs     map[string]*sync.Mutex
+	lastSyncs     map[string]int64 // hood → last sync (unix ms)
+	lastSyncSaved map[string]time.Time
+	wg            sync.WaitGroup
+	cancel        context.CancelFunc
+	closed        chan struct{}
 }
 
 // ErrClosed is returned by calls on a node that was closed.
@@ -105,7 +107,8 @@ func New(cfg Config) (*Node, error) {
 	}
 	cfg.setDefaults()
 	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, subs: map[int]chan Alert{},
-		syncKick: make(chan peer.ID, 64), alertQ: make(chan storedAlert, alertQueue), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{}, closed: make(chan struct{})}
+		syncKick: make(chan peer.ID, 64), alertQ: make(chan storedAlert, alertQueue), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
+		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)
@@ -219,6 +222,11 @@ func (n *Node) Close() error {
 	}
 	n.stopPubsub()
 	errs = append(errs, n.host.Close())
+	n.syncMu.Lock()
+	for hood, t := range n.lastSyncs { // what setLastSync has not saved yet
+		errs = append(errs, n.store.put(hood, bMeta, []byte("lastsync"), put64(uint64(t))))
+	}
+	n.syncMu.Unlock()
 	errs = append(errs, n.store.close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close federation: %w", err)

@@ -127,8 +127,8 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 	defer mu.Unlock()
 	started := n.now()
 	since := started.Add(-CatchUpWindow).UnixMilli()
-	if b := n.store.get(hoodID, bMeta, []byte("lastsync")); len(b) == 8 {
-		since = max(since, int64(be64(b))-syncOverlap.Milliseconds())
+	if last := n.lastSync(hoodID); last > 0 {
+		since = max(since, last-syncOverlap.Milliseconds())
 	}
 	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
 	defer cancel()
@@ -170,7 +170,7 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 			break
 		}
 	}
-	n.store.put(hoodID, bMeta, []byte("lastsync"), put64(uint64(started.UnixMilli())))
+	n.setLastSync(hoodID, started.UnixMilli())
 	if got > 0 {
 		n.log.Info("caught up", "hood", hoodID, "peer", p, "alerts", got)
 	}
@@ -285,4 +285,36 @@ func (n *Node) hoodSyncLock(hoodID string) *sync.Mutex {
 		n.hoodSyncs[hoodID] = mu
 	}
 	return mu
+}
+
+// lastSyncSave is how often the time of the last sync is written to disk: syncs are frequent (one per
+// member joining the topic), and losing a few seconds of it only widens the next sync's overlap.
+const lastSyncSave = 30 * time.Second
+
+// lastSync returns when a hood was last synced (unix ms), 0 when never.
+func (n *Node) lastSync(hoodID string) int64 {
+	n.syncMu.Lock()
+	t, ok := n.lastSyncs[hoodID]
+	n.syncMu.Unlock()
+	if ok {
+		return t
+	}
+	if b := n.store.get(hoodID, bMeta, []byte("lastsync")); len(b) == 8 {
+		return int64(be64(b))
+	}
+	return 0
+}
+
+// setLastSync records a completed sync; it reaches the disk at most every lastSyncSave.
+func (n *Node) setLastSync(hoodID string, t int64) {
+	n.syncMu.Lock()
+	n.lastSyncs[hoodID] = t
+	save := time.Since(n.lastSyncSaved[hoodID]) > lastSyncSave
+	if save {
+		n.lastSyncSaved[hoodID] = time.Now()
+	}
+	n.syncMu.Unlock()
+	if save {
+		n.store.put(hoodID, bMeta, []byte("lastsync"), put64(uint64(t)))
+	}
 }
