@@ -54,12 +54,6 @@ func (c *Client) P2P(ctx context.Context) (ui.P2PNode, error) {
 	return out, c.do(ctx, http.MethodGet, "/api/v1/p2p", nil, &out)
 }
 
-// Hoods lists the node's hoods.
-func (c *Client) Hoods(ctx context.Context) ([]ui.Hood, error) {
-	var out []ui.Hood
-	return out, c.do(ctx, http.MethodGet, "/api/v1/hoods", nil, &out)
-}
-
 // CreateHood founds a hood.
 func (c *Client) CreateHood(ctx context.Context, name string) (ui.Hood, error) {
 	var out ui.Hood
