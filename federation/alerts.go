@@ -95,17 +95,16 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 	if err != nil {
 		return Alert{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	// Publish before the local write: neighbors need not wait for this node's fsync. Our own copy is
-	// stored here or, if the topic delivers it back first, by the alert writer; whichever adds it notifies.
+	// Publish before the local write: neighbors need not wait for this node's fsync. The claim comes
+	// first, so the copy the topic hands back to us is not stored twice.
+	n.store.claim(hid, rec.ID())
 	pubErr := n.publish(hid, rec)
-	added, err := n.store.addAlert(hid, rec.ID(), a.Time, rec.Marshal())
-	if err != nil {
+	if err := n.store.addAlert(hid, rec.ID(), a.Time, rec.Marshal()); err != nil {
+		n.store.unclaim(hid, rec.ID())
 		return Alert{}, fmt.Errorf("store alert: %w", err)
 	}
 	out := n.toAlert(rec, a)
-	if added {
-		n.notify(out)
-	}
+	n.notify(out)
 	n.metrics.posted.Inc()
 	return out, pubErr
 }
@@ -165,6 +164,7 @@ func (n *Node) Alerts(hoodID string, since time.Time) ([]Alert, error) {
 		ids = []string{h.r.id}
 	}
 	n.mu.RUnlock()
+	n.writer.flush() // every alert handed to subscribers is listed
 	out := []Alert{}
 	for _, id := range ids {
 		err := n.store.alertsSince(id, since.UnixMilli(), func(b []byte) bool {
@@ -190,7 +190,7 @@ func openAlert(b []byte) (wire.Signed, wire.Alert, error) {
 	return rec, a, err
 }
 
-// SubscribeAlerts delivers every alert this node stores from now on (posted or received) until cancel.
+// SubscribeAlerts delivers every alert this node posts or accepts from now on until cancel.
 // A slow reader misses alerts rather than blocking the node.
 func (n *Node) SubscribeAlerts() (<-chan Alert, func()) {
 	ch := make(chan Alert, 64)

@@ -163,6 +163,7 @@ func (n *Node) clipRef(alertID string) (*wire.ClipRef, peer.ID, string, error) {
 		ids = append(ids, id)
 	}
 	n.mu.RUnlock()
+	n.writer.flush()
 	for _, id := range ids {
 		if b := n.store.alertByID(id, alertID); b != nil {
 			_, a, err := openAlert(b)

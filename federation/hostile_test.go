@@ -310,7 +310,7 @@ func TestHostile(t *testing.T) {
 		if err := rec.Open(wire.KindAlert, &al); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := x.store.addAlert(h.ID, rec.ID(), al.Time, rec.Marshal()); err != nil {
+		if err := x.store.addAlert(h.ID, rec.ID(), al.Time, rec.Marshal()); err != nil {
 			t.Fatal(err)
 		}
 		before := b.Rejected("bad-signature")

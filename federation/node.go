@@ -84,7 +84,7 @@ type Node struct {
 	subN  int
 
 	stopPubsub    context.CancelFunc
-	alertQ        chan storedAlert
+	writer        *alertWriter
 	discoverKick  chan struct{}
 	syncKick      chan peer.ID
 	syncMu        sync.Mutex
@@ -107,7 +107,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	cfg.setDefaults()
 	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, subs: map[int]chan Alert{},
-		syncKick: make(chan peer.ID, 64), alertQ: make(chan storedAlert, alertQueue), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
+		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
@@ -117,7 +117,9 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.store = st
+	n.writer = startAlertWriter(st, n.log)
 	if err := n.loadHoods(); err != nil {
+		n.writer.close()
 		st.close()
 		return nil, err
 	}
@@ -125,6 +127,7 @@ func New(cfg Config) (*Node, error) {
 	n.gater.init()
 	n.loadOpenInvites()
 	if err := n.startHost(); err != nil {
+		n.writer.close()
 		st.close()
 		return nil, err
 	}
@@ -185,8 +188,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Unlock()
 	n.startMDNS(ctx)
 	n.restoreHolds()
-	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
-		n.alertWriter}
+	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()
@@ -221,6 +223,7 @@ func (n *Node) Close() error {
 		h.close()
 	}
 	n.stopPubsub()
+	n.writer.close() // nothing queues any more: commit what is left
 	errs = append(errs, n.host.Close())
 	n.syncMu.Lock()
 	for hood, t := range n.lastSyncs { // what setLastSync has not saved yet

@@ -157,10 +157,10 @@ type storedAlert struct {
 	rec      []byte
 }
 
-// addAlert stores an alert unless its ID was seen; it reports whether it was new.
-func (s *store) addAlert(hood, id string, t int64, rec []byte) (bool, error) {
-	added, err := s.addAlerts([]storedAlert{{hood, id, t, rec}})
-	return len(added) == 1, err
+// addAlert stores one alert unless its ID was stored before.
+func (s *store) addAlert(hood, id string, t int64, rec []byte) error {
+	_, err := s.addAlerts([]storedAlert{{hood, id, t, rec}})
+	return err
 }
 
 // addAlerts stores alerts in one transaction (one fsync), skipping IDs seen before; it returns the new
@@ -201,6 +201,28 @@ func (s *store) addAlerts(as []storedAlert) ([]storedAlert, error) {
 		s.mu.Unlock()
 	}
 	return added, err
+}
+
+// claim adds an alert ID to the in-memory replay set ahead of its commit; it reports whether the ID was
+// new. The caller stores the alert or releases the claim.
+func (s *store) claim(hood, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.seen[hood][id]; ok {
+		return false
+	}
+	if s.seen[hood] == nil {
+		s.seen[hood] = map[string]struct{}{}
+	}
+	s.seen[hood][id] = struct{}{}
+	return true
+}
+
+// unclaim releases a claim whose alert could not be stored.
+func (s *store) unclaim(hood, id string) {
+	s.mu.Lock()
+	delete(s.seen[hood], id)
+	s.mu.Unlock()
 }
 
 // seenAlert reports whether an alert ID is in the replay store.

@@ -81,7 +81,7 @@ func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscri
 		if !ok || rec.Kind != wire.KindAlert {
 			continue // roster records were applied by the validator
 		}
-		n.queueAlert(hoodID, rec)
+		n.receiveAlert(hoodID, rec)
 	}
 }
 
