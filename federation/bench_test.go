@@ -167,7 +167,8 @@ func (a *benchArrivals) delays(posted map[string]time.Time, author map[string]in
 	return out
 }
 
-// watchStored records alerts as the node's subscribers get them: validated and stored.
+// watchStored records alerts as the node's subscribers get them: validated, claimed and queued for the
+// writer (committed within alertFlush).
 func (a *benchArrivals) watchStored(b *testing.B, i int, n *Node) {
 	ch, cancel := n.SubscribeAlerts()
 	b.Cleanup(cancel)
@@ -178,7 +179,7 @@ func (a *benchArrivals) watchStored(b *testing.B, i int, n *Node) {
 	}()
 }
 
-// watchGossip records alerts as gossipsub delivers them after the validator, before the store: a
+// watchGossip records alerts as gossipsub delivers them after the validator, before the node takes them: a
 // second subscription on the node's topic.
 func (a *benchArrivals) watchGossip(b *testing.B, i int, n *Node, hood string) {
 	n.mu.RLock()
@@ -204,7 +205,7 @@ func (a *benchArrivals) watchGossip(b *testing.B, i int, n *Node, hood string) {
 
 // BenchmarkAlertPropagation100 measures, for every (alert, receiving node) of 20 alerts posted 100 ms
 // apart by random members of a 100-node hood, the delay from PostAlert to the receiver's subscription
-// (gossip-* metrics: to gossipsub's delivery, before the store).
+// (gossip-* metrics: to gossipsub's delivery, before the node takes the alert).
 func BenchmarkAlertPropagation100(b *testing.B) {
 	var rtt float64
 	if os.Getenv(benchNetemEnv) != "" {

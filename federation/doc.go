@@ -21,8 +21,9 @@
 // One gossipsub topic per hood carries signed records (alerts, certificates, revocations). Validators
 // reject what is not from a member, badly signed, of an unknown version, too large, stale or from the
 // future, replayed (a seen store in bbolt outlives gossipsub's cache) or over a member's rate; each
-// rejection is counted by reason and logged once per peer and reason. Gossip keeps no history, so a node
-// that comes back asks a peer for what it missed (sync protocol).
+// rejection is counted by reason and logged once per peer and reason. An accepted alert reaches the
+// node's subscribers at once; one writer commits received alerts in batches, at most a second late.
+// Gossip keeps no history, so a node that comes back asks a peer for what it missed (sync protocol).
 //
 // # Footage
 //
