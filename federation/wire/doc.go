@@ -1,5 +1,7 @@
 // Package wire holds the neighborhood's signed records and their encoding: genesis, membership
-// certificates, revocations, invites, join claims and alerts.
+// certificates (an agency's carries its credential: a Scope), revocations, invites, join claims, alerts,
+// and the agency records — requests, the notices that carry them with their log proof, homeowners'
+// approvals (which are also the delivery manifests), receipts, and the leaves of an agency's public log.
 //
 // Every record travels as a [Signed]: a version, a kind, a CBOR body and an Ed25519 signature over the
 // domain "porchlight/v1/<kind>\x00" followed by the body, so a signature made for one kind of record can

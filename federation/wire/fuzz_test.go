@@ -34,13 +34,13 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("ID changed on re-encode: %q, want %q", again.ID(), s.ID())
 		}
 		_ = s.Verify(pub)
-		opened := 0
+		opened := map[wire.Kind]bool{}
 		for _, sm := range all {
 			v, err := sm.open(s)
 			if err != nil {
 				continue
 			}
-			opened++
+			opened[sm.kind] = true
 			if sm.kind != s.Kind {
 				t.Fatalf("%s record opened as %s", s.Kind, sm.kind)
 			}
@@ -48,8 +48,8 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("opened %s body does not re-encode: %v", sm.kind, err)
 			}
 		}
-		if opened > 1 {
-			t.Fatalf("record opened as %d kinds", opened)
+		if len(opened) > 1 {
+			t.Fatalf("record opened as %d kinds", len(opened))
 		}
 	})
 }
@@ -81,6 +81,37 @@ func FuzzParseInviteCode(f *testing.F) {
 		}
 		if s2.ID() != s.ID() || !bytes.Equal(s2.Sig, s.Sig) {
 			t.Fatalf("re-rendered code parses to %+v, want %+v", s2, s)
+		}
+	})
+}
+
+// FuzzDecodeLogEntry feeds leaves of an agency's log (fetched from the agency or a neighbor): nothing may
+// panic, and an accepted entry re-encodes to an entry that decodes the same.
+func FuzzDecodeLogEntry(f *testing.F) {
+	for _, e := range []wire.LogEntry{
+		{Kind: wire.EntryRequest, Record: []byte{1, 2, 3}, Time: 1},
+		{Kind: wire.EntrySubmission, Request: strings.Repeat("r", 32), Count: 2, Time: 3},
+		{Kind: wire.EntryClose, Request: strings.Repeat("r", 32), Time: 4},
+	} {
+		b, err := wire.Marshal(e)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		e, err := wire.DecodeLogEntry(in)
+		if err != nil {
+			return
+		}
+		b, err := wire.Marshal(e)
+		if err != nil {
+			t.Fatalf("accepted entry does not encode: %v", err)
+		}
+		again, err := wire.DecodeLogEntry(b)
+		if err != nil || again.Kind != e.Kind || again.Request != e.Request || again.Count != e.Count ||
+			!bytes.Equal(again.Record, e.Record) || again.Time != e.Time {
+			t.Fatalf("re-decoded %+v (%v), want %+v", again, err, e)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -39,6 +40,7 @@ type Cert struct {
 	Issued int64  `cbor:"5,keyasint"` // unix ms
 	Invite []byte `cbor:"6,keyasint"` // the invite it was claimed with; each invite admits one member
 	Issuer []byte `cbor:"7,keyasint"`
+	Scope  *Scope `cbor:"8,keyasint,omitempty"` // an agency's credential; nil: it may not post requests
 }
 
 // Revocation removes a member (or cancels an unused invite, when Invite is set) from a hood. Signed by a
@@ -59,7 +61,8 @@ type Invite struct {
 	Role     string   `cbor:"4,keyasint"`
 	Expires  int64    `cbor:"5,keyasint"` // unix ms
 	Issuer   []byte   `cbor:"6,keyasint"`
-	Addrs    []string `cbor:"7,keyasint"` // multiaddrs with /p2p/ where the issuer (or a relay to it) is found
+	Addrs    []string `cbor:"7,keyasint"`           // multiaddrs with /p2p/ where the issuer (or a relay to it) is found
+	Scope    *Scope   `cbor:"8,keyasint,omitempty"` // for an agency: what its credential will allow
 }
 
 // Claim is the joiner's proof of possession: it signs the invite ID and its name with its own key.
@@ -69,6 +72,8 @@ type Claim struct {
 	Member []byte `cbor:"3,keyasint"`
 	Name   string `cbor:"4,keyasint"`
 	Time   int64  `cbor:"5,keyasint"`
+	// Recipient is an agency's age X25519 recipient, for the scope of its certificate.
+	Recipient string `cbor:"6,keyasint,omitempty"`
 }
 
 // Alert is a neighbor's post. Signed by its author, a member.
@@ -153,8 +158,18 @@ func (c *Cert) check() error {
 	if len(c.Invite) != 16 && !(c.Invite == nil && string(c.Issuer) == string(c.Member)) {
 		return fmt.Errorf("%w: cert invite id", errField)
 	}
+	if c.Scope != nil && (c.Role != RoleAgency || c.Scope.Recipient == "") {
+		return fmt.Errorf("%w: a scope belongs to an agency's cert with a recipient", errField)
+	}
 	return errors.Join(checkHood(c.Hood), checkKey("member", c.Member), checkKey("issuer", c.Issuer),
-		checkRole(c.Role), checkText("name", c.Name, MaxName))
+		checkRole(c.Role), checkText("name", c.Name, MaxName), checkScope(c.Scope))
+}
+
+func checkScope(s *Scope) error {
+	if s == nil {
+		return nil
+	}
+	return s.check()
 }
 
 func (r *Revocation) check() error {
@@ -184,13 +199,19 @@ func (i *Invite) check() error {
 			return err
 		}
 	}
+	if i.Scope != nil && (i.Role != RoleAgency || i.Scope.Recipient != "") {
+		return fmt.Errorf("%w: an invite's scope is for an agency, without recipient", errField)
+	}
 	return errors.Join(checkHood(i.Hood), checkKey("issuer", i.Issuer), checkRole(i.Role),
-		checkText("hood name", i.HoodName, MaxName))
+		checkText("hood name", i.HoodName, MaxName), checkScope(i.Scope))
 }
 
 func (c *Claim) check() error {
 	if len(c.Invite) != 16 {
 		return fmt.Errorf("%w: invite id", errField)
+	}
+	if c.Recipient != "" && (len(c.Recipient) > MaxRecipient || !strings.HasPrefix(c.Recipient, "age1")) {
+		return fmt.Errorf("%w: recipient", errField)
 	}
 	return errors.Join(checkHood(c.Hood), checkKey("member", c.Member), checkText("name", c.Name, MaxName))
 }

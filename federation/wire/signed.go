@@ -27,6 +27,10 @@ const (
 	KindInvite     Kind = 4
 	KindClaim      Kind = 5
 	KindAlert      Kind = 6
+	KindRequest    Kind = 7
+	KindNotice     Kind = 8
+	KindApproval   Kind = 9
+	KindReceipt    Kind = 10
 )
 
 func (k Kind) String() string {
@@ -43,6 +47,14 @@ func (k Kind) String() string {
 		return "claim"
 	case KindAlert:
 		return "alert"
+	case KindRequest:
+		return "request"
+	case KindNotice:
+		return "notice"
+	case KindApproval:
+		return "approval"
+	case KindReceipt:
+		return "receipt"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -119,7 +131,7 @@ func Decode(b []byte) (Signed, error) {
 	if s.V != Version {
 		return s, fmt.Errorf("%w: %d", ErrVersion, s.V)
 	}
-	if s.Kind < KindGenesis || s.Kind > KindAlert || len(s.Body) == 0 {
+	if s.Kind < KindGenesis || s.Kind > KindReceipt || len(s.Body) == 0 {
 		return s, fmt.Errorf("%w: kind %d", ErrMalformed, s.Kind)
 	}
 	return s, nil

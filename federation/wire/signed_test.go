@@ -31,6 +31,8 @@ func opener[T any](k wire.Kind, open func(wire.Signed, *T) error) func(wire.Sign
 func samples(pub ed25519.PublicKey) []sample {
 	hood := strings.Repeat("h", 32)
 	id := bytes.Repeat([]byte{7}, 16)
+	scope := wire.Scope{Area: wire.Area{Center: wire.Place{Lat: 40_712_800, Lon: -74_006_000}, Radius: 2000},
+		MaxArea: 1_294_994, MaxWindow: 12 * 3600_000, PerDay: 10, Expires: 7, Recipient: "age1qqqq"}
 	return []sample{
 		{wire.KindGenesis, &wire.Genesis{Name: "Elm St", Stewards: [][]byte{pub}, Created: 1, Nonce: []byte{1, 2}},
 			opener(wire.KindGenesis, func(s wire.Signed, v *wire.Genesis) error { return s.Open(wire.KindGenesis, v) })},
@@ -47,6 +49,23 @@ func samples(pub ed25519.PublicKey) []sample {
 			Place: &wire.Place{Lat: 40_700_000, Lon: -74_000_000},
 			Clip:  &wire.ClipRef{Camera: "porch", Start: 1, End: 2, Size: 3, SHA256: make([]byte, 32)}, Nonce: bytes.Repeat([]byte{9}, 8)},
 			opener(wire.KindAlert, func(s wire.Signed, v *wire.Alert) error { return s.Open(wire.KindAlert, v) })},
+		{wire.KindCert, &wire.Cert{Hood: hood, Member: pub, Role: wire.RoleAgency, Name: "Springfield PD", Issued: 2,
+			Invite: id, Issuer: pub, Scope: &scope},
+			opener(wire.KindCert, func(s wire.Signed, v *wire.Cert) error { return s.Open(wire.KindCert, v) })},
+		{wire.KindRequest, &wire.Request{Hood: hood, Agency: pub, Case: "2026-1142", Category: "theft",
+			Reason: "package theft on Elm", Area: wire.Area{Center: wire.Place{Lat: 40_712_800, Lon: -74_006_000},
+				Radius: 200, Polygon: []wire.Place{{Lat: 1, Lon: 1}, {Lat: 2, Lon: 1}, {Lat: 2, Lon: 2}}},
+			Start: 1, End: 2, Expires: 9, Contact: "det. Ruiz, 555-0100", Time: 3, Nonce: bytes.Repeat([]byte{3}, 8)},
+			opener(wire.KindRequest, func(s wire.Signed, v *wire.Request) error { return s.Open(wire.KindRequest, v) })},
+		{wire.KindNotice, &wire.Notice{Request: []byte{1}, Index: 4, Checkpoint: []byte("log\n5\nhash\n"), Proof: make([]byte, 64)},
+			opener(wire.KindNotice, func(s wire.Signed, v *wire.Notice) error { return s.Open(wire.KindNotice, v) })},
+		{wire.KindApproval, &wire.Approval{Hood: hood, Request: strings.Repeat("r", 32), Owner: pub, Recipient: pub,
+			Camera: "porch", Start: 1, End: 2, Size: 3, SHA256: make([]byte, 32), CipherSize: 4,
+			CipherSHA256: make([]byte, 32), Note: "the van at 14:10", Time: 5},
+			opener(wire.KindApproval, func(s wire.Signed, v *wire.Approval) error { return s.Open(wire.KindApproval, v) })},
+		{wire.KindReceipt, &wire.Receipt{Approval: strings.Repeat("a", 32), Request: strings.Repeat("r", 32),
+			SHA256: make([]byte, 32), Time: 6, Agency: pub},
+			opener(wire.KindReceipt, func(s wire.Signed, v *wire.Receipt) error { return s.Open(wire.KindReceipt, v) })},
 	}
 }
 
@@ -175,7 +194,7 @@ func TestDecodeRejects(t *testing.T) {
 		// {1:1, 2:1, 3:(_ h'a0'), 4:h''}
 		{"indefinite body", []byte{0xa4, 0x01, 0x01, 0x02, 0x01, 0x03, 0x5f, 0x41, 0xa0, 0xff, 0x04, 0x40}, wire.ErrMalformed},
 		{"kind 0", mustCBOR(t, map[int]any{1: 1, 2: 0, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
-		{"kind 7", mustCBOR(t, map[int]any{1: 1, 2: 7, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
+		{"kind 11", mustCBOR(t, map[int]any{1: 1, 2: 11, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
 		{"kind 256", mustCBOR(t, map[int]any{1: 1, 2: 256, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
 		{"empty body", mustCBOR(t, map[int]any{1: 1, 2: 1, 3: []byte{}, 4: sig}), wire.ErrMalformed},
 		{"body as text", mustCBOR(t, map[int]any{1: 1, 2: 1, 3: "a0", 4: sig}), wire.ErrMalformed},
