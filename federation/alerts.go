@@ -111,14 +111,11 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 
 // attachClip hashes the clip the owner chose and holds it from retention for as long as the alert lives.
 func (n *Node) attachClip(ctx context.Context, d AlertDraft) (*wire.ClipRef, error) {
-	if n.cfg.Clips == nil {
-		return nil, fmt.Errorf("%w: this node records no cameras", ErrInvalid)
-	}
 	if !d.End.After(d.Start) || d.End.Sub(d.Start) > MaxClip {
 		return nil, fmt.Errorf("%w: clip must end after it starts and last at most %s", ErrInvalid, MaxClip)
 	}
 	hash := sha256.New()
-	size, err := n.cfg.Clips.WriteClip(ctx, d.Camera, d.Start, d.End, hash)
+	size, err := n.exportLocal(ctx, d.Camera, d.Start, d.End, hash)
 	if err != nil {
 		return nil, fmt.Errorf("attach clip: %w", err)
 	}
@@ -192,33 +189,9 @@ func openAlert(b []byte) (wire.Signed, wire.Alert, error) {
 
 // SubscribeAlerts delivers every alert this node posts or accepts from now on until cancel.
 // A slow reader misses alerts rather than blocking the node.
-func (n *Node) SubscribeAlerts() (<-chan Alert, func()) {
-	ch := make(chan Alert, 64)
-	n.subMu.Lock()
-	n.subN++
-	id := n.subN
-	n.subs[id] = ch
-	n.subMu.Unlock()
-	return ch, func() {
-		n.subMu.Lock()
-		if _, ok := n.subs[id]; ok {
-			delete(n.subs, id)
-			close(ch)
-		}
-		n.subMu.Unlock()
-	}
-}
+func (n *Node) SubscribeAlerts() (<-chan Alert, func()) { return n.alertSubs.subscribe(64) }
 
-func (n *Node) notify(a Alert) {
-	n.subMu.Lock()
-	defer n.subMu.Unlock()
-	for _, ch := range n.subs {
-		select {
-		case ch <- a:
-		default:
-		}
-	}
-}
+func (n *Node) notify(a Alert) { n.alertSubs.send(a) }
 
 // restoreHolds keeps the clips of our own alerts from retention again after a restart.
 func (n *Node) restoreHolds() {

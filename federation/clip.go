@@ -16,8 +16,8 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// The clip protocol is the one path by which this package sends footage: a member asks the author of an
-// alert for the clip the author attached to it, by alert ID, and nothing else.
+// The clip protocol: a member asks the author of an alert for the clip the author attached to it, by alert
+// ID, and nothing else. The author answers through sendFootage (egress.go) with the alert as its grant.
 
 type clipRequest struct {
 	Hood  string `cbor:"1,keyasint"`
@@ -42,7 +42,7 @@ func (n *Node) serveClip(s network.Stream) {
 		s.Reset()
 		return
 	}
-	ref, err := n.ownClip(req.Hood, req.Alert, remote)
+	ref, rec, err := n.ownClip(req.Hood, req.Alert, remote)
 	if err != nil {
 		n.rejects.reject(remote, "clip", err.Error())
 		writeFrame(s, &clipHeader{Error: err.Error()})
@@ -53,7 +53,7 @@ func (n *Node) serveClip(s network.Stream) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clipTimeout)
 	defer cancel()
-	if _, err := n.cfg.Clips.WriteClip(ctx, ref.Camera, time.UnixMilli(ref.Start), time.UnixMilli(ref.End), s); err != nil {
+	if _, err := n.sendFootage(ctx, s, grant{hood: req.Hood, share: ref, rec: rec}); err != nil {
 		n.log.Warn("serve clip", "alert", req.Alert, "peer", remote, "err", err)
 		s.Reset()
 		return
@@ -62,18 +62,18 @@ func (n *Node) serveClip(s network.Stream) {
 }
 
 // ownClip finds the clip attached to one of our alerts, for a member of its hood.
-func (n *Node) ownClip(hoodID, alertID string, requester peer.ID) (*wire.ClipRef, error) {
+func (n *Node) ownClip(hoodID, alertID string, requester peer.ID) (*wire.ClipRef, wire.Signed, error) {
 	if !n.isHoodMember(hoodID, requester) {
-		return nil, fmt.Errorf("%w: %s", ErrNotMember, requester)
+		return nil, wire.Signed{}, fmt.Errorf("%w: %s", ErrNotMember, requester)
 	}
 	rec, a, err := openAlert(n.store.alertByID(hoodID, alertID))
 	if err != nil {
-		return nil, fmt.Errorf("%w: alert %s", ErrNotFound, alertID)
+		return nil, rec, fmt.Errorf("%w: alert %s", ErrNotFound, alertID)
 	}
 	if string(a.Author) != string(n.pub()) || a.Clip == nil || rec.ID() != alertID || n.cfg.Clips == nil {
-		return nil, fmt.Errorf("%w: alert %s has no clip of ours", ErrNotFound, alertID)
+		return nil, rec, fmt.Errorf("%w: alert %s has no clip of ours", ErrNotFound, alertID)
 	}
-	return a.Clip, nil
+	return a.Clip, rec, nil
 }
 
 // FetchClip fetches the clip attached to an alert from its author (OpenClip) and writes it to w.
@@ -97,7 +97,7 @@ func (n *Node) OpenClip(ctx context.Context, alertID string) (io.ReadCloser, int
 	if author == n.self {
 		pr, pw := io.Pipe()
 		go func() {
-			_, err := n.cfg.Clips.WriteClip(ctx, ref.Camera, time.UnixMilli(ref.Start), time.UnixMilli(ref.End), pw)
+			_, err := n.exportLocal(ctx, ref.Camera, time.UnixMilli(ref.Start), time.UnixMilli(ref.End), pw)
 			pw.CloseWithError(err)
 		}()
 		return pr, ref.Size, nil

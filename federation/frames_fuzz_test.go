@@ -227,7 +227,7 @@ func FuzzClipRequest(f *testing.F) {
 		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
 			return
 		}
-		ref, err := fh.s.ownClip(req.Hood, req.Alert, fh.joiner)
+		ref, _, err := fh.s.ownClip(req.Hood, req.Alert, fh.joiner)
 		if err == nil && (req.Hood != fh.hood || req.Alert != al.ID || ref.Camera != "porch") {
 			t.Fatalf("ownClip(%q, %q) served %+v; want only alert %s", req.Hood, req.Alert, ref, al.ID)
 		}

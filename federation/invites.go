@@ -36,6 +36,20 @@ type inviteState struct {
 // connection while the invite is open. The code carries this node's addresses, the hood's known relays
 // and via.
 func (n *Node) Invite(hoodID, role string, ttl time.Duration, via []string) (InviteInfo, error) {
+	return n.invite(hoodID, role, ttl, via, nil)
+}
+
+// InviteAgency issues an agency invite whose certificate will carry scope: the credential homes check the
+// agency's requests against.
+func (n *Node) InviteAgency(hoodID string, ttl time.Duration, via []string, scope Scope) (InviteInfo, error) {
+	ws, err := scope.wire(n.now())
+	if err != nil {
+		return InviteInfo{}, err
+	}
+	return n.invite(hoodID, wire.RoleAgency, ttl, via, &ws)
+}
+
+func (n *Node) invite(hoodID, role string, ttl time.Duration, via []string, scope *wire.Scope) (InviteInfo, error) {
 	if role == "" {
 		role = wire.RoleHousehold
 	}
@@ -72,7 +86,7 @@ func (n *Node) Invite(hoodID, role string, ttl time.Duration, via []string) (Inv
 	rand.Read(id)
 	expires := n.now().Add(ttl)
 	inv := wire.Invite{Hood: hid, HoodName: hname, ID: id, Role: role, Expires: expires.UnixMilli(),
-		Issuer: n.pub(), Addrs: n.inviteAddrs(via)}
+		Issuer: n.pub(), Addrs: n.inviteAddrs(via), Scope: scope}
 	rec, err := wire.Sign(wire.KindInvite, &inv, n.cfg.Key)
 	if err != nil {
 		return InviteInfo{}, err

@@ -56,8 +56,15 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	if err := n.reachIssuer(ctx, issuer, inv); err != nil {
 		return HoodInfo{}, err
 	}
-	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: inv.Hood, Invite: inv.ID, Member: n.pub(),
-		Name: n.cfg.Name, Time: n.now().UnixMilli()}, n.cfg.Key)
+	c := wire.Claim{Hood: inv.Hood, Invite: inv.ID, Member: n.pub(), Name: n.cfg.Name, Time: n.now().UnixMilli()}
+	if inv.Scope != nil { // an agency's credential: approved clips are encrypted to this key
+		id, err := n.agencyIdentity()
+		if err != nil {
+			return HoodInfo{}, err
+		}
+		c.Recipient = id.Recipient().String()
+	}
+	claim, err := wire.Sign(wire.KindClaim, &c, n.cfg.Key)
 	if err != nil {
 		return HoodInfo{}, err
 	}

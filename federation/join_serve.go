@@ -15,6 +15,8 @@ func (n *Node) setHandlers() {
 	n.host.SetStreamHandler(protoJoin, n.serveJoin)
 	n.host.SetStreamHandler(protoSync, n.serveSync)
 	n.host.SetStreamHandler(protoClip, n.serveClip)
+	n.host.SetStreamHandler(protoLog, n.serveLog)
+	n.host.SetStreamHandler(protoDeliver, n.serveDeliver)
 }
 
 // serveJoin answers a joiner's claim of one of our invites.
@@ -73,11 +75,20 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	if err := claimRec.Verify(claim.Member); err != nil {
 		return joinResponse{}, fmt.Errorf("claim: %w", err)
 	}
+	var scope *wire.Scope
+	if inv.Scope != nil {
+		if claim.Recipient == "" {
+			return joinResponse{}, fmt.Errorf("%w: an agency invite is claimed with the agency's encryption key", ErrInvalid)
+		}
+		sc := *inv.Scope
+		sc.Recipient = claim.Recipient
+		scope = &sc
+	}
 	if err := n.claimInvite(inv.Hood, inv, claim.Member); err != nil {
 		return joinResponse{}, err
 	}
 	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: inv.Hood, Member: claim.Member, Role: inv.Role,
-		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub()}, n.cfg.Key)
+		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub(), Scope: scope}, n.cfg.Key)
 	if err != nil {
 		return joinResponse{}, err
 	}

@@ -11,11 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"filippo.io/age"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // Reachability says whether the node is reachable from the internet; auto asks peers (AutoNAT).
@@ -48,6 +51,7 @@ type Config struct {
 	MDNS         bool // find members on the LAN
 	UPnP         bool // ask the router for a port mapping
 	Clips        ClipSource
+	Cameras      CameraSource // where this home's cameras look; nil: no request ever matches
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
@@ -79,13 +83,20 @@ type Node struct {
 	mu    sync.RWMutex
 	hoods map[string]*hood
 
-	subMu sync.Mutex
-	subs  map[int]chan Alert
-	subN  int
+	alertSubs broadcast[Alert]
+	reqSubs   broadcast[RequestInfo]
 
 	stopPubsub    context.CancelFunc
 	writer        *alertWriter
+	ageMu         sync.Mutex
+	ageID         *age.X25519Identity // agency nodes: the key approved clips are encrypted to
+	logMu         sync.Mutex
+	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
+	receiving     map[string]bool // ciphertext IDs being received, under subMu
+	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use
+	witness       *tlog.Witness   // checkpoints of agencies' logs seen, and fork evidence
 	discoverKick  chan struct{}
+	deliverKick   chan struct{}
 	syncKick      chan peer.ID
 	syncMu        sync.Mutex
 	syncing       map[peer.ID]bool // peers being synced with → whether to sync once more after
@@ -106,8 +117,8 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.New("federation: no node key")
 	}
 	cfg.setDefaults()
-	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, subs: map[int]chan Alert{},
-		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
+	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{},
+		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
@@ -117,6 +128,10 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.store = st
+	if n.witness, err = tlog.NewWitness(st.db, bWitness); err != nil {
+		st.close()
+		return nil, err
+	}
 	n.writer = startAlertWriter(st, n.log)
 	if err := n.loadHoods(); err != nil {
 		n.writer.close()
@@ -188,7 +203,8 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Unlock()
 	n.startMDNS(ctx)
 	n.restoreHolds()
-	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
+	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
+		n.deliverLoop}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()

@@ -27,9 +27,10 @@ var (
 	ErrInviteRevoked = errors.New("invite revoked")
 	ErrRevoked       = errors.New("member revoked")
 	ErrUnreachable   = errors.New("peer unreachable")
-	ErrRateLimited   = errors.New("too many alerts: try again later")
+	ErrRateLimited   = errors.New("too many posts: try again later")
 	ErrNotFound      = errors.New("not found")
 	ErrInvalid       = errors.New("invalid")
+	ErrNoCredential  = errors.New("no agency credential")
 )
 
 // member is a certified member of a hood.

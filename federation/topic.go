@@ -70,18 +70,21 @@ func (n *Node) watchTopic(ctx context.Context, ev *pubsub.TopicEventHandler) {
 	}
 }
 
-// readTopic stores what the validator accepted.
+// readTopic takes what the validator accepted.
 func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscription) {
 	for {
 		m, err := sub.Next(ctx)
 		if err != nil {
 			return
 		}
-		rec, ok := m.ValidatorData.(wire.Signed)
-		if !ok || rec.Kind != wire.KindAlert {
-			continue // roster records were applied by the validator
+		switch v := m.ValidatorData.(type) {
+		case checkedRequest:
+			n.receiveRequest(v)
+		case wire.Signed:
+			if v.Kind == wire.KindAlert {
+				n.receiveAlert(hoodID, v)
+			} // roster records were applied by the validator
 		}
-		n.receiveAlert(hoodID, rec)
 	}
 }
 
@@ -123,6 +126,17 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 			}
 			return n.rejectErr(from, err)
 		}
+	case wire.KindNotice:
+		c, err := n.checkNotice(hoodID, rec, m.GetFrom(), requestWindow)
+		if err != nil {
+			var r *rejection
+			if errors.As(err, &r) && r.reason == "replay" && local {
+				return pubsub.ValidationAccept // our own request, stored when posted
+			}
+			return n.rejectErr(from, err)
+		}
+		m.ValidatorData = c
+		return pubsub.ValidationAccept
 	case wire.KindCert, wire.KindRevocation:
 		if _, err := n.applyRecord(hoodID, rec); err != nil {
 			return n.rejectMsg(from, "roster", err)

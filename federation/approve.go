@@ -1,0 +1,182 @@
+package federation
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// outboxDir holds sealed clips until their agency has them.
+const outboxDir = "outbox"
+
+// Approval is an owner's answer to a request: one clip for the agency.
+type Approval struct {
+	Camera     string
+	Start, End time.Time // zero: the request's window
+	Note       string
+}
+
+// DeliveryInfo is an approved clip and where its delivery stands.
+type DeliveryInfo struct {
+	ID, Request, Camera string
+	Start, End          time.Time
+	Size                int64
+	Status              string // approved (on its way) or delivered
+	Delivered           time.Time
+	LastError           string
+}
+
+// Approve exports the clip the owner picked from a matching camera, seals it to the agency's key and
+// signs the approval that lets it leave: the one grant delivery accepts. The clip is held from retention
+// until the request expires and is sent in the background, resuming after lost connections.
+func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
+	st, err := n.store.request(requestID)
+	if err != nil {
+		return DeliveryInfo{}, fmt.Errorf("%w: request %s", ErrNotFound, requestID)
+	}
+	info, err := n.requestInfo(requestID, st)
+	if err != nil {
+		return DeliveryInfo{}, err
+	}
+	switch {
+	case n.cfg.Clips == nil:
+		return DeliveryInfo{}, fmt.Errorf("%w: this node records no cameras", ErrInvalid)
+	case st.Status == StatusDeclined:
+		return DeliveryInfo{}, fmt.Errorf("%w: you declined this request", ErrInvalid)
+	case len(st.Matches) == 0:
+		return DeliveryInfo{}, fmt.Errorf("%w: none of your cameras matches this request", ErrInvalid)
+	case !slices.Contains(st.Matches, a.Camera):
+		return DeliveryInfo{}, fmt.Errorf("%w: camera %q does not match this request (matching: %s)", ErrInvalid,
+			a.Camera, strings.Join(st.Matches, ", "))
+	case slices.Contains(n.Policy().NeverShare, a.Camera):
+		return DeliveryInfo{}, fmt.Errorf("%w: camera %q is marked never-share", ErrInvalid, a.Camera)
+	case n.now().After(info.Expires):
+		return DeliveryInfo{}, fmt.Errorf("%w: the request expired at %s", ErrInvalid, info.Expires.Format(time.RFC3339))
+	}
+	if a.Start.IsZero() {
+		a.Start = info.Start
+	}
+	if a.End.IsZero() {
+		a.End = info.End
+	}
+	if a.Start.Before(info.Start) || a.End.After(info.End) || !a.End.After(a.Start) {
+		return DeliveryInfo{}, fmt.Errorf("%w: the clip must lie within the request's window %s – %s", ErrInvalid,
+			info.Start.Format(time.RFC3339), info.End.Format(time.RFC3339))
+	}
+	if len(a.Note) > wire.MaxNote {
+		return DeliveryInfo{}, fmt.Errorf("%w: note longer than %d bytes", ErrInvalid, wire.MaxNote)
+	}
+	recipient, agencyKey, err := n.agencyRecipient(info.Hood, info)
+	if err != nil {
+		return DeliveryInfo{}, err
+	}
+	n.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
+	path, sums, err := n.sealClip(ctx, a, recipient)
+	if err != nil {
+		return DeliveryInfo{}, err
+	}
+	ap := wire.Approval{Hood: info.Hood, Request: requestID, Owner: n.pub(), Recipient: agencyKey, Camera: a.Camera,
+		Start: a.Start.UnixMilli(), End: a.End.UnixMilli(), Size: sums.PlainSize, SHA256: sums.PlainSHA256[:],
+		CipherSize: sums.CipherSize, CipherSHA256: sums.CipherSHA256[:], Note: strings.TrimSpace(a.Note),
+		Time: n.now().UnixMilli()}
+	rec, err := wire.Sign(wire.KindApproval, &ap, n.cfg.Key)
+	if err != nil {
+		os.Remove(path)
+		return DeliveryInfo{}, err
+	}
+	ds := deliveryState{Approval: rec.Marshal(), Path: path, Status: StatusApproved}
+	if err := n.store.putDelivery(rec.ID(), ds); err != nil {
+		os.Remove(path)
+		return DeliveryInfo{}, fmt.Errorf("store approval: %w", err)
+	}
+	n.store.updateRequest(requestID, func(s *requestState) error {
+		if s.Status != StatusDelivered {
+			s.Status = StatusApproved
+		}
+		return nil
+	})
+	n.kickDelivery()
+	return deliveryInfo(rec.ID(), ds)
+}
+
+// Decline records the owner's no. Nothing is sent anywhere: the agency cannot tell a decline from a home
+// that never saw the request.
+func (n *Node) Decline(requestID string) error {
+	return n.store.updateRequest(requestID, func(s *requestState) error {
+		if s.Status == StatusApproved || s.Status == StatusDelivered {
+			return fmt.Errorf("%w: already approved", ErrInvalid)
+		}
+		s.Status = StatusDeclined
+		return nil
+	})
+}
+
+// agencyRecipient is the age key and identity key of the agency that posted a request, from its current
+// credential: an agency revoked since cannot receive.
+func (n *Node) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, []byte, error) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	h, ok := n.hoods[hoodID]
+	if !ok {
+		return nil, nil, ErrUnknownHood
+	}
+	m, ok := h.r.members[info.Agency]
+	if !ok || !h.r.active(info.Agency) || m.cert.Scope == nil {
+		return nil, nil, fmt.Errorf("%w: the agency is no longer admitted to this hood", ErrRevoked)
+	}
+	r, err := age.ParseX25519Recipient(m.cert.Scope.Recipient)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: agency key: %w", ErrInvalid, err)
+	}
+	return r, m.cert.Member, nil
+}
+
+// sealClip exports the clip to the outbox and seals it; only the sealed file is kept.
+func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
+	dir := filepath.Join(n.cfg.DataDir, outboxDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", deliver.Sums{}, err
+	}
+	plain, err := os.CreateTemp(dir, "clip-*.mp4")
+	if err != nil {
+		return "", deliver.Sums{}, err
+	}
+	defer os.Remove(plain.Name())
+	defer plain.Close()
+	if _, err := n.exportLocal(ctx, a.Camera, a.Start, a.End, plain); err != nil {
+		return "", deliver.Sums{}, fmt.Errorf("export clip: %w", err)
+	}
+	if _, err := plain.Seek(0, io.SeekStart); err != nil {
+		return "", deliver.Sums{}, err
+	}
+	sealed, err := os.CreateTemp(dir, "clip-*.age")
+	if err != nil {
+		return "", deliver.Sums{}, err
+	}
+	sums, err := deliver.Seal(sealed, plain, to)
+	if err == nil {
+		err = sealed.Sync()
+	}
+	if cerr := sealed.Close(); err == nil {
+		err = cerr
+	}
+	path := filepath.Join(dir, sums.ID()+".age")
+	if err == nil {
+		err = os.Rename(sealed.Name(), path)
+	}
+	if err != nil {
+		os.Remove(sealed.Name())
+		return "", deliver.Sums{}, fmt.Errorf("seal clip: %w", err)
+	}
+	return path, sums, nil
+}

@@ -1,0 +1,184 @@
+package deliver
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// receive takes the body of offer o into <ID>.part, resuming what is there, and renames it to final once
+// it has o.Size bytes with o's SHA-256. A cut stream leaves the part file for the next attempt; a wrong
+// hash or a storage failure removes it.
+func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
+	part := strings.TrimSuffix(final, ".age") + ".part"
+	f, have, h, err := openPart(part, o.Size)
+	if err != nil {
+		return refuse(rw, "storage error", fmt.Errorf("deliver: %w", err))
+	}
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	if err := writeFrame(rw, reply{Resume: &Resume{Have: have}}); err != nil {
+		return fmt.Errorf("deliver: %s: send resume: %w", o.ID, err)
+	}
+	got, err := receiveBody(rw, f, h, o.Size-have)
+	var store *storageError
+	switch {
+	case errors.As(err, &store):
+		f.Close()
+		os.Remove(part)
+		return refuse(rw, "storage error", fmt.Errorf("deliver: %s: %w", part, store.err))
+	case err != nil:
+		return fmt.Errorf("deliver: %s: stream cut after %d of %d bytes: %w", o.ID, have+got, o.Size, err)
+	}
+	if sum := h.Sum(nil); string(sum) != string(o.SHA256) {
+		f.Close()
+		os.Remove(part)
+		return refuse(rw, "sha256 mismatch", fmt.Errorf("%w: %s: got %x, want %x", ErrMismatch, o.ID, sum, o.SHA256))
+	}
+	// Data synced before the rename, and the rename synced, so an .age file is always whole.
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	f = nil
+	if err == nil {
+		err = os.Rename(part, final)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(final))
+	}
+	if err != nil {
+		os.Remove(part)
+		return refuse(rw, "storage error", fmt.Errorf("deliver: store %s: %w", final, err))
+	}
+	return nil
+}
+
+// openPart opens (or creates) a part file for a ciphertext of size bytes and returns it positioned at its
+// end, with its length and a hash of its contents so far. A part longer than size is cut to size: the
+// final hash check decides whether what is left is right.
+func openPart(path string, size int64) (*os.File, int64, hash.Hash, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	fail := func(err error) (*os.File, int64, hash.Hash, error) {
+		f.Close()
+		return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	have := st.Size()
+	if have > size {
+		if err := f.Truncate(size); err != nil {
+			return fail(err)
+		}
+		have = size
+	}
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, io.NewSectionReader(f, 0, have), make([]byte, copyBuf)); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Seek(have, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	return f, have, h, nil
+}
+
+// writebackStep is how much a receiver writes before it asks the kernel to start writing it to disk.
+const writebackStep = 8 << 20
+
+// storageError marks a failure to write the part file, as opposed to a failure of the stream.
+type storageError struct{ err error }
+
+func (e *storageError) Error() string { return e.err.Error() }
+
+// receiveBody copies n bytes from r to f and h and returns how many it wrote. One goroutine reads the
+// stream while this one writes and hashes, so the two overlap (hashing is most of a receiver's CPU time).
+// Whatever arrived before a stream error is written, so the next attempt resumes after it. After a storage
+// error it reads and drops the rest of the body, so the sender is not blocked and hears the refusal.
+func receiveBody(r io.Reader, f *os.File, h hash.Hash, n int64) (int64, error) {
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, &storageError{err}
+	}
+	type chunk struct {
+		buf []byte
+		n   int
+		err error
+	}
+	const bufs = 3
+	free, full := make(chan []byte, bufs), make(chan chunk, bufs)
+	for range bufs {
+		free <- make([]byte, min(copyBuf, max(n, 1)))
+	}
+	go func() {
+		defer close(full)
+		for left := n; left > 0; {
+			buf := <-free
+			m, err := io.ReadFull(r, buf[:min(int64(len(buf)), left)])
+			left -= int64(m)
+			full <- chunk{buf, m, err}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var written int64
+	var storeErr, streamErr error
+	// Drain full to the end so the reader never blocks.
+	for c := range full {
+		if c.n > 0 && storeErr == nil {
+			if _, err := f.Write(c.buf[:c.n]); err != nil {
+				storeErr = err
+			} else {
+				h.Write(c.buf[:c.n])
+				// Flush behind in steps, so the final fsync waits for the last step only.
+				if next := written + int64(c.n); next/writebackStep > written/writebackStep {
+					startWriteback(f, start+written/writebackStep*writebackStep, writebackStep)
+				}
+				written += int64(c.n)
+			}
+		}
+		free <- c.buf
+		streamErr = c.err
+	}
+	if storeErr != nil {
+		return written, &storageError{storeErr}
+	}
+	return written, streamErr
+}
+
+// hashFile returns the length and SHA-256 of the file at path.
+func hashFile(path string) (int64, [32]byte, error) {
+	var sum [32]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, f, make([]byte, copyBuf))
+	h.Sum(sum[:0])
+	return n, sum, err
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,138 @@
+package federation
+
+import (
+	"encoding/hex"
+	"errors"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Top-level buckets of the agency feature (created on open):
+//
+//	requests     request ID (16 bytes) → requestState: every request this node holds (both roles)
+//	deliveries   approval ID → deliveryState: a home's approved clips, until and after delivery
+//	submissions  approval ID → submissionState: clips an agency received
+//	agencylog    the agency's public log (federation/tlog)
+//	witness      checkpoints of agencies' logs this node saw (federation/tlog), and fork evidence
+var (
+	bRequests    = []byte("requests")
+	bDeliveries  = []byte("deliveries")
+	bSubmissions = []byte("submissions")
+	bAgencyLog   = []byte("agencylog")
+	bWitness     = []byte("witness")
+)
+
+// Request states in a home's inbox.
+const (
+	StatusNew       = "new"       // matches this home; the owner has not answered
+	StatusApproved  = "approved"  // approved; the clip is on its way
+	StatusDelivered = "delivered" // the agency's receipt is in
+	StatusDeclined  = "declined"  // the owner said no: nothing is sent, ever
+	StatusNoMatch   = "no-match"  // no camera of this home sees the area with footage of the window
+	StatusOpen      = "open"      // the agency's view of its own request
+	StatusClosed    = "closed"
+)
+
+// requestState is what a node keeps of a request.
+type requestState struct {
+	Hood        string   `cbor:"1,keyasint"`
+	Notice      []byte   `cbor:"2,keyasint"` // the signed notice, as received or posted
+	Received    int64    `cbor:"3,keyasint"` // unix ms
+	Agency      string   `cbor:"4,keyasint"`
+	Time        int64    `cbor:"5,keyasint"` // the request's posting time, for the agency's daily rate
+	Matches     []string `cbor:"6,keyasint,omitempty"`
+	Status      string   `cbor:"7,keyasint"`
+	Submissions int64    `cbor:"8,keyasint,omitempty"` // agency: clips received
+}
+
+func requestKey(id string) []byte {
+	k, _ := hex.DecodeString(id)
+	return k
+}
+
+// putRequest stores a new request; it reports false if the ID was stored before.
+func (s *store) putRequest(id string, st requestState) (bool, error) {
+	b, err := wire.Marshal(&st)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bRequests)
+		if bk.Get(requestKey(id)) != nil {
+			return nil
+		}
+		added = true
+		return bk.Put(requestKey(id), b)
+	})
+	return added, err
+}
+
+// updateRequest changes a stored request in place.
+func (s *store) updateRequest(id string, fn func(*requestState) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bRequests)
+		v := bk.Get(requestKey(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		var st requestState
+		if err := wire.Unmarshal(v, &st); err != nil {
+			return err
+		}
+		if err := fn(&st); err != nil {
+			return err
+		}
+		b, err := wire.Marshal(&st)
+		if err != nil {
+			return err
+		}
+		return bk.Put(requestKey(id), b)
+	})
+}
+
+// request returns a stored request.
+func (s *store) request(id string) (requestState, error) {
+	var st requestState
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bRequests).Get(requestKey(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		return wire.Unmarshal(v, &st)
+	})
+	return st, err
+}
+
+func (s *store) seenRequest(id string) bool {
+	_, err := s.request(id)
+	return !errors.Is(err, ErrNotFound)
+}
+
+// eachRequest calls fn for every stored request.
+func (s *store) eachRequest(fn func(id string, st requestState) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			var st requestState
+			if wire.Unmarshal(v, &st) != nil {
+				return nil
+			}
+			return fn(hex.EncodeToString(k), st)
+		})
+	})
+}
+
+// requestsSince counts an agency's requests in a hood posted at or after since (unix ms).
+func (s *store) requestsSince(hood string, agency peer.ID, since int64) int {
+	n := 0
+	s.eachRequest(func(_ string, st requestState) error {
+		if st.Hood == hood && st.Agency == agency.String() && st.Time >= since {
+			n++
+		}
+		return nil
+	})
+	return n
+}

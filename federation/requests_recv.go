@@ -1,0 +1,146 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// RequestInfo is a request as this node holds it.
+type RequestInfo struct {
+	ID, Hood                        string
+	Agency                          peer.ID
+	AgencyName                      string
+	Case, Category, Reason, Contact string
+	Lat, Lon, Radius                float64
+	Polygon                         [][2]float64
+	Start, End, Expires, Time       time.Time
+	LogIndex                        int64
+	Status                          string   // a home: new, approved, delivered, declined, no-match; the agency: open, closed
+	Matches                         []string // a home: its cameras that see the area with footage of the window
+	Submissions                     int64    // the agency: clips received
+}
+
+// receiveRequest takes a validated request notice: it is stored, matched against this home's cameras and
+// footage, and the owner is told when it matches. Every home does the same whatever the match (the
+// agency's checkpoint is checked against what this node saw before, and compared with neighbors later), so
+// nothing it does afterwards on the network depends on its cameras.
+func (n *Node) receiveRequest(c checkedRequest) {
+	id := c.rec.ID()
+	st := requestState{Hood: c.req.Hood, Notice: c.notice.Marshal(), Received: n.now().UnixMilli(),
+		Agency: c.agency.String(), Time: c.req.Time, Status: StatusNoMatch}
+	if c.agency == n.self {
+		st.Status = StatusOpen
+	} else if st.Matches = n.matchRequest(&c.req, c.agency); len(st.Matches) > 0 {
+		st.Status = StatusNew
+	}
+	added, err := n.store.putRequest(id, st)
+	if err != nil {
+		n.log.Warn("store request", "request", id, "err", err)
+		return
+	}
+	if !added {
+		return
+	}
+	n.metrics.requestsReceived.Inc()
+	go n.observeCheckpoint(c.agency, c.cp)
+	if st.Status == StatusNew {
+		if info, err := n.requestInfo(id, st); err == nil {
+			n.notifyRequest(info)
+		}
+	}
+}
+
+// observeCheckpoint checks an agency's checkpoint against the last one this node accepted (a consistency
+// proof from the agency) and records a fork when they cannot both be true.
+func (n *Node) observeCheckpoint(agency peer.ID, cp tlog.Checkpoint) {
+	ctx, cancel := context.WithTimeout(context.Background(), logTimeout)
+	defer cancel()
+	err := n.witness.Observe(cp, n.consistencyFrom(ctx, agency))
+	var fork *tlog.ForkError
+	switch {
+	case errors.As(err, &fork):
+		n.metrics.forks.Inc()
+		n.log.Error("agency log fork: two signed checkpoints that cannot both be true", "agency", agency, "err", err)
+	case err != nil:
+		n.log.Info("agency log checkpoint not verified yet", "agency", agency, "err", err)
+	}
+}
+
+// Requests lists the requests this node holds, newest first: for a home every request of its hoods (the
+// public list) with its own status; inbox limits it to the ones that match this home.
+func (n *Node) Requests(inbox bool) ([]RequestInfo, error) {
+	out := []RequestInfo{}
+	err := n.store.eachRequest(func(id string, st requestState) error {
+		if inbox && len(st.Matches) == 0 {
+			return nil
+		}
+		info, err := n.requestInfo(id, st)
+		if err == nil {
+			out = append(out, info)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.After(out[j].Time) })
+	return out, err
+}
+
+// Request returns one request.
+func (n *Node) Request(id string) (RequestInfo, error) {
+	st, err := n.store.request(id)
+	if err != nil {
+		return RequestInfo{}, err
+	}
+	return n.requestInfo(id, st)
+}
+
+// requestInfo opens a stored request for the API.
+func (n *Node) requestInfo(id string, st requestState) (RequestInfo, error) {
+	var nt wire.Notice
+	var r wire.Request
+	rec, err := wire.Decode(st.Notice)
+	if err == nil {
+		err = rec.Open(wire.KindNotice, &nt)
+	}
+	if err == nil {
+		var inner wire.Signed
+		if inner, err = wire.Decode(nt.Request); err == nil {
+			err = inner.Open(wire.KindRequest, &r)
+		}
+	}
+	if err != nil {
+		return RequestInfo{}, err
+	}
+	agency, _ := peer.Decode(st.Agency)
+	lat, lon := r.Area.Center.Degrees()
+	info := RequestInfo{ID: id, Hood: r.Hood, Agency: agency, Case: r.Case, Category: r.Category, Reason: r.Reason,
+		Contact: r.Contact, Lat: lat, Lon: lon, Radius: float64(r.Area.Radius), Start: ms(r.Start), End: ms(r.End),
+		Expires: ms(r.Expires), Time: ms(r.Time), LogIndex: nt.Index, Status: st.Status, Matches: st.Matches,
+		Submissions: st.Submissions}
+	for _, p := range r.Area.Polygon {
+		la, lo := p.Degrees()
+		info.Polygon = append(info.Polygon, [2]float64{la, lo})
+	}
+	n.mu.RLock()
+	if h, ok := n.hoods[r.Hood]; ok {
+		if m, ok := h.r.members[agency]; ok {
+			info.AgencyName = m.cert.Name
+		}
+	}
+	n.mu.RUnlock()
+	return info, nil
+}
+
+func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
+
+// SubscribeRequests delivers every new request that matches this home, until cancel. A slow reader
+// misses requests rather than blocking the node (the inbox has them all).
+func (n *Node) SubscribeRequests() (<-chan RequestInfo, func()) { return n.reqSubs.subscribe(16) }
+
+func (n *Node) notifyRequest(r RequestInfo) { n.reqSubs.send(r) }

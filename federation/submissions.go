@@ -1,0 +1,230 @@
+package federation
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// An agency's node receives approved clips: it checks the manifest (an approval signed by the home that
+// sends it, naming this agency and one of its open requests), stores the ciphertext, counts the
+// submission in its public log (a count, never who) and answers with a signed receipt.
+
+const submissionsDir = "submissions"
+
+// submissionState is what an agency keeps of a received clip.
+type submissionState struct {
+	Approval []byte `cbor:"1,keyasint"`
+	Path     string `cbor:"2,keyasint"` // the sealed clip
+	Received int64  `cbor:"3,keyasint"`
+	Receipt  []byte `cbor:"4,keyasint"`
+	Count    int64  `cbor:"5,keyasint"` // its number among the request's submissions
+	LogIndex int64  `cbor:"6,keyasint"` // of the submission entry
+}
+
+// serveDeliver takes one delivery from a member.
+func (n *Node) serveDeliver(s network.Stream) {
+	defer s.Close()
+	remote := s.Conn().RemotePeer()
+	if n.cfg.Role != wire.RoleAgency {
+		n.rejects.reject(remote, "deliver", "this node is no agency")
+		s.Reset()
+		return
+	}
+	dir := filepath.Join(n.cfg.DataDir, submissionsDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		s.Reset()
+		return
+	}
+	s.SetDeadline(time.Now().Add(deliverWindow))
+	var claimed, approvalID string
+	var approval wire.Approval
+	r := &deliver.Receiver{Dir: dir,
+		Accept: func(o deliver.Offer) error {
+			id, a, err := n.acceptManifest(remote, o)
+			if err == nil && !n.claimDelivery(o.ID) {
+				err = fmt.Errorf("%w: this clip is being received on another stream", ErrInvalid)
+			}
+			if err != nil {
+				n.rejects.reject(remote, "deliver", err.Error())
+				return err
+			}
+			claimed, approvalID, approval = o.ID, id, a
+			return nil
+		},
+		Complete: func(o deliver.Offer, path string) ([]byte, error) {
+			return n.completeSubmission(approvalID, approval, o.Manifest, path)
+		},
+	}
+	r.Serve(s)
+	if claimed != "" {
+		n.subMu.Lock()
+		delete(n.receiving, claimed)
+		n.subMu.Unlock()
+	}
+}
+
+// claimDelivery marks a ciphertext as being received; false if another stream has it. Deliveries arrive on
+// separate streams, each with its own deliver.Receiver, so the guard lives here.
+func (n *Node) claimDelivery(id string) bool {
+	n.subMu.Lock()
+	defer n.subMu.Unlock()
+	if n.receiving[id] {
+		return false
+	}
+	n.receiving[id] = true
+	return true
+}
+
+// acceptManifest checks a delivery's manifest: a well-formed approval signed by the sender, for this agency,
+// for one of its requests that is still open, binding the offered ciphertext.
+func (n *Node) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Approval, error) {
+	var a wire.Approval
+	rec, err := wire.Decode(o.Manifest)
+	if err == nil {
+		err = rec.Open(wire.KindApproval, &a)
+	}
+	if err != nil {
+		return "", a, err
+	}
+	owner, err := peerOf(a.Owner)
+	switch {
+	case err != nil || owner != from:
+		return "", a, fmt.Errorf("%w: the approval is not the sender's", ErrInvalid)
+	case rec.Verify(a.Owner) != nil:
+		return "", a, fmt.Errorf("%w: approval signature", ErrInvalid)
+	case string(a.Recipient) != string(n.pub()):
+		return "", a, fmt.Errorf("%w: the approval names another recipient", ErrInvalid)
+	case a.CipherSize != o.Size || string(a.CipherSHA256) != string(o.SHA256):
+		return "", a, fmt.Errorf("%w: the approval does not bind this ciphertext", ErrInvalid)
+	case !n.isHoodMember(a.Hood, from):
+		return "", a, fmt.Errorf("%w: %s", ErrNotMember, from)
+	}
+	st, err := n.store.request(a.Request)
+	if err != nil || st.Agency != n.self.String() || st.Hood != a.Hood {
+		return "", a, fmt.Errorf("%w: no request %s of ours", ErrNotFound, a.Request)
+	}
+	if st.Status == StatusClosed {
+		return "", a, fmt.Errorf("%w: request %s is closed", ErrInvalid, a.Request)
+	}
+	return rec.ID(), a, nil
+}
+
+// completeSubmission stores a verified ciphertext, logs the count and signs the receipt. A retry of a
+// stored submission gets its receipt again.
+func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, path string) ([]byte, error) {
+	n.subMu.Lock()
+	defer n.subMu.Unlock()
+	var st submissionState
+	if n.store.getCBOR(bSubmissions, requestKey(id), &st) == nil { // a retry after a lost receipt
+		if path != st.Path {
+			os.Remove(path)
+		}
+		return st.Receipt, nil
+	}
+	final := filepath.Join(filepath.Dir(path), id+".sub.age")
+	if err := os.Rename(path, final); err != nil {
+		return nil, err
+	}
+	receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request, SHA256: a.CipherSHA256,
+		Time: n.now().UnixMilli(), Agency: n.pub()}, n.cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	req, err := n.store.request(a.Request)
+	if err != nil {
+		return nil, err
+	}
+	count := req.Submissions + 1
+	index, err := n.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count,
+		Time: day(n.now())})
+	if err != nil {
+		return nil, err
+	}
+	st = submissionState{Approval: manifest, Path: final, Received: n.now().UnixMilli(), Receipt: receipt.Marshal(),
+		Count: count, LogIndex: index}
+	err = n.store.putCBOR(bSubmissions, requestKey(id), &st)
+	if err == nil {
+		err = n.store.updateRequest(a.Request, func(s *requestState) error {
+			s.Submissions = count
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	n.metrics.submissions.Inc()
+	n.log.Info("submission received", "request", a.Request, "count", count)
+	return st.Receipt, nil
+}
+
+// day truncates a time to its UTC day (unix ms): log entries of submissions say which day, not when.
+func day(t time.Time) int64 {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).UnixMilli()
+}
+
+// logEntry appends one entry to this agency's log and returns its index.
+func (n *Node) logEntry(e wire.LogEntry) (int64, error) {
+	l, err := n.agencyLog()
+	if err != nil {
+		return 0, err
+	}
+	b, err := wire.Marshal(&e)
+	if err != nil {
+		return 0, err
+	}
+	index, _, err := l.Append(b)
+	return index, err
+}
+
+// SubmissionInfo is a clip an agency received.
+type SubmissionInfo struct {
+	ID, Request, Case, Camera string
+	Start, End, Received      time.Time
+	Size                      int64
+	Note                      string
+	Count                     int64
+}
+
+// Submissions lists the clips this agency received, newest first.
+func (n *Node) Submissions() ([]SubmissionInfo, error) {
+	out := []SubmissionInfo{}
+	err := n.store.eachCBOR(bSubmissions, func(k, v []byte) error {
+		var st submissionState
+		if wire.Unmarshal(v, &st) != nil {
+			return nil
+		}
+		if info, err := n.submissionInfo(fmt.Sprintf("%x", k), st); err == nil {
+			out = append(out, info)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Received.After(out[j].Received) })
+	return out, err
+}
+
+func (n *Node) submissionInfo(id string, st submissionState) (SubmissionInfo, error) {
+	rec, err := wire.Decode(st.Approval)
+	var a wire.Approval
+	if err == nil {
+		err = rec.Open(wire.KindApproval, &a)
+	}
+	if err != nil {
+		return SubmissionInfo{}, err
+	}
+	info := SubmissionInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: ms(a.Start), End: ms(a.End),
+		Received: ms(st.Received), Size: a.Size, Note: a.Note, Count: st.Count}
+	if r, err := n.Request(a.Request); err == nil {
+		info.Case = r.Case
+	}
+	return info, nil
+}
