@@ -58,13 +58,14 @@ type agencyHood struct {
 
 func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 	t.Helper()
-	ah := &agencyHood{steward: testNode(t, "Steward", nil)}
+	short := func(c *Config) { c.SeenTTL = time.Second } // so replays past gossipsub's cache can be tested
+	ah := &agencyHood{steward: testNode(t, "Steward", short)}
 	h, err := ah.steward.CreateHood("Elm Street")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ah.hood = h.ID
-	ah.agency = testNode(t, "Springfield PD", func(c *Config) { c.Role = "agency" })
+	ah.agency = testNode(t, "Springfield PD", func(c *Config) { c.Role = "agency"; short(c) })
 	inv, err := ah.steward.InviteAgency("", time.Hour, nil, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 	}
 	for i, c := range cams {
 		home := testNode(t, "Home "+string(rune('A'+i)), func(cfg *Config) {
+			short(cfg)
 			if c != nil {
 				cfg.Cameras, cfg.Clips = c, &fakeClips{size: 1 << 20}
 			}

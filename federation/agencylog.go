@@ -28,7 +28,9 @@ const (
 )
 
 // logOrigin names an agency's log (and its checkpoint key).
-func logOrigin(agency peer.ID) string { return "porchlight.log/" + agency.String() }
+func logOrigin(agency peer.ID) string { return logPrefix + agency.String() }
+
+const logPrefix = "porchlight.log/"
 
 func logVerifier(agency peer.ID, key []byte) (note.Verifier, error) {
 	return tlog.NewVerifier(logOrigin(agency), key)

@@ -91,6 +91,10 @@ type Node struct {
 	ageMu         sync.Mutex
 	ageID         *age.X25519Identity // agency nodes: the key approved clips are encrypted to
 	logMu         sync.Mutex
+	bgMu          sync.Mutex
+	bg            sync.WaitGroup // spawned background work
+	bgCtx         context.Context
+	bgCancel      context.CancelFunc
 	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
 	receiving     map[string]bool // ciphertext IDs being received, under subMu
 	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use
@@ -120,6 +124,7 @@ func New(cfg Config) (*Node, error) {
 	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{},
 		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
+	n.bgCtx, n.bgCancel = context.WithCancel(context.Background())
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)
@@ -239,6 +244,7 @@ func (n *Node) Close() error {
 		h.close()
 	}
 	n.stopPubsub()
+	n.stopBackground()
 	n.writer.close() // nothing queues any more: commit what is left
 	errs = append(errs, n.host.Close())
 	n.syncMu.Lock()

@@ -49,7 +49,7 @@ func (n *Node) receiveRequest(c checkedRequest) {
 		return
 	}
 	n.metrics.requestsReceived.Inc()
-	go n.observeCheckpoint(c.agency, c.cp)
+	n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, c.agency, c.cp) })
 	if st.Status == StatusNew {
 		if info, err := n.requestInfo(id, st); err == nil {
 			n.notifyRequest(info)
@@ -59,8 +59,8 @@ func (n *Node) receiveRequest(c checkedRequest) {
 
 // observeCheckpoint checks an agency's checkpoint against the last one this node accepted (a consistency
 // proof from the agency) and records a fork when they cannot both be true.
-func (n *Node) observeCheckpoint(agency peer.ID, cp tlog.Checkpoint) {
-	ctx, cancel := context.WithTimeout(context.Background(), logTimeout)
+func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint) {
+	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
 	err := n.witness.Observe(cp, n.consistencyFrom(ctx, agency))
 	var fork *tlog.ForkError

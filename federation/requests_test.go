@@ -107,4 +107,28 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if _, err := b.Approve(context.Background(), r.ID, Approval{Camera: "gate"}); err == nil {
 		t.Fatal("a declined request could still be approved")
 	}
+
+	// Every member audits the agency's log: the request and one submission, nothing else.
+	for _, n := range []*Node{a, b, ah.steward, ah.agency} {
+		reps, err := n.VerifyLogs(context.Background())
+		if err != nil || len(reps) != 1 || !reps[0].OK() || reps[0].Size != 2 || reps[0].Requests != 1 {
+			t.Fatalf("%s audits %+v (%v), want one clean log of 2 entries holding its 1 request", n.cfg.Name, reps, err)
+		}
+	}
+	months, err := b.Transparency(context.Background())
+	if err != nil || len(months) != 1 || months[0].Requests != 1 || months[0].Submissions != 1 || !months[0].LogVerified {
+		t.Fatalf("transparency on home B: %+v (%v), want 1 request and 1 submission", months, err)
+	}
+	if _, err := ah.agency.CloseRequest(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.VerifyLogs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Request(r.ID); got.Status != StatusClosed {
+		t.Fatalf("home B shows the closed request as %q", got.Status)
+	}
+	if months, _ := b.Transparency(context.Background()); months[0].Closed != 1 || months[0].RequestsOpen != 0 {
+		t.Fatalf("transparency after close: %+v", months[0])
+	}
 }

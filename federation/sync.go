@@ -15,8 +15,9 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// Catch-up: gossip keeps no history, so a node asks a member for the roster, the members' addresses and
-// the alerts since its last sync (bounded by CatchUpWindow) whenever it connects to one, and now and then.
+// Catch-up: gossip keeps no history, so a node asks a member for the roster, the members' addresses, the
+// alerts since its last sync (bounded by CatchUpWindow) and the hood's open requests whenever it connects
+// to one, and now and then.
 
 type syncRequest struct {
 	Hood   string `cbor:"1,keyasint"`
@@ -29,6 +30,10 @@ type syncFrame struct {
 	Alerts [][]byte   `cbor:"2,keyasint,omitempty"`
 	Peers  []peerAddr `cbor:"3,keyasint,omitempty"`
 	Done   bool       `cbor:"4,keyasint,omitempty"`
+	// Notices are the hood's open agency requests; Checkpoints the latest checkpoint of each agency log
+	// the sender accepted, so neighbors compare what the agencies showed them (requests_sync.go).
+	Notices     [][]byte `cbor:"5,keyasint,omitempty"`
+	Checkpoints [][]byte `cbor:"6,keyasint,omitempty"`
 }
 
 type peerAddr struct {
@@ -66,6 +71,7 @@ func (n *Node) serveSync(s network.Stream) {
 		first.Roster = encodeRecords(h.r.records())
 	}
 	n.mu.RUnlock()
+	first.Notices, first.Checkpoints = n.syncRequests(req.Hood)
 	if err := writeFrame(s, &first); err != nil {
 		return
 	}
@@ -157,6 +163,7 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 			}
 		}
 		n.learnPeers(f.Peers)
+		n.takeSyncedRequests(hoodID, p, f.Notices, f.Checkpoints)
 		var batch []storedAlert
 		for _, b := range f.Alerts {
 			if a, ok := n.acceptSynced(hoodID, p, b); ok {

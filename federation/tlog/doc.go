@@ -22,7 +22,8 @@
 //	<tree size in decimal>
 //	<base64 root hash>
 //
-// The origin names the log ("porchlight.log/<hoodID>/<agencyID>") and is also the name of the note key,
+// The origin names the log ("porchlight.log/<agencyID>": one log per agency, for all its hoods) and is
+// also the name of the note key,
 // which is the agency node's existing Ed25519 identity key (NewSigner, NewVerifier). ParseCheckpoint is
 // strict: the origin must be the verifier's name, there are exactly three lines, the size is canonical
 // decimal, the hash is canonical base64 of 32 bytes, and the log's own signature must verify.

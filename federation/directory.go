@@ -1,0 +1,75 @@
+package federation
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// AgencyEntry is one agency admitted to a hood: who, what its credential allows, since when, and how many
+// requests this node has seen from it. Every member sees the same directory.
+type AgencyEntry struct {
+	Hood        string
+	Agency      peer.ID
+	Name        string
+	Lat, Lon    float64 // scope centre
+	Radius      float64 // scope radius, metres
+	MaxAreaSqMi float64
+	MaxWindow   time.Duration
+	PerDay      int
+	Since       time.Time
+	Expires     time.Time
+	Revoked     bool
+	Requests    int
+}
+
+// Directory lists the agencies of this node's hoods.
+func (n *Node) Directory() []AgencyEntry {
+	counts := map[string]int{}
+	n.store.eachRequest(func(_ string, st requestState) error {
+		counts[st.Hood+"/"+st.Agency]++
+		return nil
+	})
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	out := []AgencyEntry{}
+	for hid, h := range n.hoods {
+		for id, m := range h.r.members {
+			s := m.cert.Scope
+			if m.cert.Role != wire.RoleAgency || s == nil {
+				continue
+			}
+			lat, lon := s.Area.Center.Degrees()
+			out = append(out, AgencyEntry{Hood: hid, Agency: id, Name: m.cert.Name, Lat: lat, Lon: lon,
+				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / squareMetresPerSqMi,
+				MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond, PerDay: int(s.PerDay),
+				Since: ms(m.cert.Issued), Expires: ms(s.Expires), Revoked: !h.r.active(id),
+				Requests: counts[hid+"/"+id.String()]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// CloseRequest ends one of this agency's requests: the close goes into the public log, and homes take the
+// request out of their inboxes when they next audit the log.
+func (n *Node) CloseRequest(id string) (RequestInfo, error) {
+	st, err := n.store.request(id)
+	if err != nil || st.Agency != n.self.String() {
+		return RequestInfo{}, fmt.Errorf("%w: no request %s of this agency", ErrNotFound, id)
+	}
+	if st.Status == StatusClosed {
+		return n.requestInfo(id, st)
+	}
+	if _, err := n.logEntry(wire.LogEntry{Kind: wire.EntryClose, Request: id, Time: n.now().UnixMilli()}); err != nil {
+		return RequestInfo{}, err
+	}
+	if err := n.store.updateRequest(id, func(s *requestState) error { s.Status = StatusClosed; return nil }); err != nil {
+		return RequestInfo{}, err
+	}
+	return n.Request(id)
+}

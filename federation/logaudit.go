@@ -1,0 +1,231 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Any member can audit an agency's log: fetch the signed checkpoint, check it against the last one this
+// node accepted (a consistency proof) and keep it, fetch every entry, recompute the tree and compare, check
+// every entry's shape and signature, and find every request this node holds at the index its notice gave.
+
+// LogReport is the result of checking one agency's log.
+type LogReport struct {
+	Agency     peer.ID
+	AgencyName string
+	Size       int64
+	Checkpoint string   // the signed checkpoint checked
+	Requests   int      // requests this node holds from the agency, each found in the log
+	Problems   []string // empty when the log checks out
+	Forks      int      // fork evidence this node holds against the log
+	entries    []wire.LogEntry
+}
+
+// OK reports whether the log checked out.
+func (r LogReport) OK() bool { return len(r.Problems) == 0 && r.Forks == 0 }
+
+// VerifyLogs audits the log of every agency in this node's hoods (this node's own log included).
+func (n *Node) VerifyLogs(ctx context.Context) ([]LogReport, error) {
+	var out []LogReport
+	for _, a := range n.agencies() {
+		out = append(out, n.verifyLog(ctx, a.id, a.key, a.name))
+	}
+	return out, nil
+}
+
+type agencyRef struct {
+	id   peer.ID
+	key  []byte
+	name string
+}
+
+// agencies lists the agencies of this node's hoods, once each.
+func (n *Node) agencies() []agencyRef {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	seen := map[peer.ID]bool{}
+	var out []agencyRef
+	for _, h := range n.hoods {
+		for id, m := range h.r.members {
+			if m.cert.Role == wire.RoleAgency && m.cert.Scope != nil && !seen[id] {
+				seen[id] = true
+				out = append(out, agencyRef{id, m.cert.Member, m.cert.Name})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
+	rep := LogReport{Agency: agency, AgencyName: name}
+	fail := func(format string, args ...any) LogReport {
+		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		return rep
+	}
+	v, err := logVerifier(agency, key)
+	if err != nil {
+		return fail("key: %v", err)
+	}
+	signed, err := n.fetchCheckpoint(ctx, agency)
+	if err != nil {
+		return fail("fetch: %v", err)
+	}
+	cp, err := tlog.ParseCheckpoint(signed, v)
+	if err != nil {
+		return fail("checkpoint: %v", err)
+	}
+	raw, err := n.fetchEntries(ctx, agency, cp.Size)
+	if err != nil {
+		return fail("fetch: %v", err)
+	}
+	rep.Size, rep.Checkpoint = cp.Size, string(cp.Signed)
+	if agency != n.self {
+		var fork *tlog.ForkError
+		if err := n.witness.Observe(cp, n.consistencyFrom(ctx, agency)); errors.As(err, &fork) {
+			n.metrics.forks.Inc()
+			fail("fork: %v", err)
+		} else if err != nil {
+			fail("consistency with the checkpoint seen before: %v", err)
+		}
+	}
+	if forks, err := n.witness.Forks(); err == nil {
+		for _, f := range forks {
+			if f.Origin == cp.Origin {
+				rep.Forks++
+			}
+		}
+	}
+	if int64(len(raw)) != cp.Size {
+		return fail("the log served %d of %d entries", len(raw), cp.Size)
+	}
+	if h, err := tlog.TreeHash(raw); err != nil || h != cp.Hash {
+		return fail("the entries do not hash to the signed checkpoint")
+	}
+	for i, b := range raw {
+		e, err := wire.DecodeLogEntry(b)
+		if err != nil {
+			fail("entry %d: %v", i, err)
+			continue
+		}
+		if e.Kind == wire.EntryRequest {
+			if err := checkLoggedRequest(e.Record, key); err != nil {
+				fail("entry %d: %v", i, err)
+			}
+		}
+		rep.entries = append(rep.entries, e)
+	}
+	rep.Requests = n.findHeldRequests(agency, raw, &rep)
+	return rep
+}
+
+// checkLoggedRequest checks a logged request is a well-formed request signed by the log's agency.
+func checkLoggedRequest(b, key []byte) error {
+	rec, err := wire.Decode(b)
+	var r wire.Request
+	if err == nil {
+		err = rec.Open(wire.KindRequest, &r)
+	}
+	if err == nil && !bytes.Equal(r.Agency, key) {
+		err = errors.New("request of another agency")
+	}
+	if err == nil {
+		err = rec.Verify(key)
+	}
+	return err
+}
+
+// findHeldRequests checks that every request this node holds from the agency is in the log at its index,
+// and marks the ones the agency closed; it returns how many it checked.
+func (n *Node) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) int {
+	closed := map[string]bool{}
+	for _, e := range rep.entries {
+		if e.Kind == wire.EntryClose {
+			closed[e.Request] = true
+		}
+	}
+	held := 0
+	var close []string
+	n.store.eachRequest(func(id string, st requestState) error {
+		if st.Agency != agency.String() {
+			return nil
+		}
+		held++
+		var nt wire.Notice
+		rec, err := wire.Decode(st.Notice)
+		if err == nil {
+			err = rec.Open(wire.KindNotice, &nt)
+		}
+		var inner wire.Signed
+		if err == nil {
+			inner, err = wire.Decode(nt.Request)
+		}
+		var entry []byte
+		if err == nil {
+			entry, err = requestEntry(inner)
+		}
+		if err != nil || nt.Index >= int64(len(raw)) || !bytes.Equal(raw[nt.Index], entry) {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("request %s is not in the log at index %d", id, nt.Index))
+		}
+		if closed[id] && st.Status != StatusClosed && st.Status != StatusDelivered {
+			close = append(close, id)
+		}
+		return nil
+	})
+	for _, id := range close { // after the read transaction: bbolt must not nest an update in it
+		n.store.updateRequest(id, func(s *requestState) error { s.Status = StatusClosed; return nil })
+	}
+	return held
+}
+
+// fetchCheckpoint returns an agency's latest signed checkpoint.
+func (n *Node) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, error) {
+	if agency == n.self {
+		l, err := n.agencyLog()
+		if err != nil {
+			return nil, err
+		}
+		return l.Checkpoint(), nil
+	}
+	resp, err := n.askLog(ctx, agency, logRequest{Op: "checkpoint"})
+	return resp.Checkpoint, err
+}
+
+// fetchEntries returns the first size entries of an agency's log.
+func (n *Node) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
+	var out [][]byte
+	for int64(len(out)) < size {
+		var got [][]byte
+		if agency == n.self {
+			l, err := n.agencyLog()
+			if err != nil {
+				return nil, err
+			}
+			e, err := l.Entry(int64(len(out)))
+			if err != nil {
+				return nil, err
+			}
+			got = [][]byte{e}
+		} else {
+			r, err := n.askLog(ctx, agency, logRequest{Op: "entries", From: int64(len(out)),
+				Count: min(size-int64(len(out)), maxLogEntries)})
+			if err != nil {
+				return nil, err
+			}
+			got = r.Entries
+		}
+		if len(got) == 0 {
+			break
+		}
+		out = append(out, got...)
+	}
+	return out[:min(int64(len(out)), size)], nil
+}

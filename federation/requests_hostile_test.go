@@ -1,0 +1,216 @@
+package federation
+
+import (
+	"context"
+	"crypto/rand"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// craftRequest signs a request by n from a draft, edited by the test, without any of PostRequest's checks.
+func craftRequest(t *testing.T, n *Node, hood string, d RequestDraft, edit func(*wire.Request)) wire.Signed {
+	t.Helper()
+	area := wire.Area{Center: microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}
+	now := time.Now()
+	r := wire.Request{Hood: hood, Agency: n.pub(), Case: d.Case, Reason: d.Reason, Area: area,
+		Start: d.Start.UnixMilli(), End: d.End.UnixMilli(), Expires: now.Add(time.Hour).UnixMilli(), Time: now.UnixMilli(),
+		Nonce: make([]byte, 8)}
+	rand.Read(r.Nonce)
+	if edit != nil {
+		edit(&r)
+	}
+	rec, err := wire.Sign(wire.KindRequest, &r, n.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// loggedNotice appends a crafted request to n's log, as an agency gone bad would, and wraps it.
+func loggedNotice(t *testing.T, n *Node, rec wire.Signed) wire.Signed {
+	t.Helper()
+	nt, err := n.logRequest(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nt
+}
+
+// Requests that break a guardrail are refused by every home, counted under their reason, and stored
+// nowhere; an honest request still gets through afterwards.
+func TestRequestGuardrails(t *testing.T) {
+	ah := startAgencyHood(t, camerasAt("porch", 0), nil)
+	home := ah.homes[0]
+	ag := ah.agency
+	disarm(t, ag, ah.hood)
+	now := time.Now()
+	unlogged := func(rec wire.Signed) wire.Signed { // a notice whose proof is against a checkpoint without it
+		l, err := ag.agencyLog()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nt, err := wire.Sign(wire.KindNotice, &wire.Notice{Request: rec.Marshal(), Index: l.Size(), Checkpoint: l.Checkpoint()}, ag.cfg.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nt
+	}
+	cases := []struct {
+		reason string
+		notice func() wire.Signed
+	}{
+		{"scope", func() wire.Signed { return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(5000, 100), nil)) }},
+		{"area-cap", func() wire.Signed { return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 700), nil)) }},
+		{"window-cap", func() wire.Signed {
+			return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), func(r *wire.Request) {
+				r.Start = now.Add(-14 * time.Hour).UnixMilli()
+			}))
+		}},
+		{"future-window", func() wire.Signed {
+			return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), func(r *wire.Request) {
+				r.End = now.Add(time.Hour).UnixMilli()
+			}))
+		}},
+		{"expired", func() wire.Signed {
+			return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), func(r *wire.Request) {
+				r.Time, r.Expires = now.Add(-5*time.Minute).UnixMilli(), now.Add(-time.Minute).UnixMilli()
+			}))
+		}},
+		{"not-logged", func() wire.Signed { return unlogged(craftRequest(t, ag, ah.hood, draft(0, 100), nil)) }},
+		{"bad-signature", func() wire.Signed {
+			rec := craftRequest(t, ag, ah.hood, draft(0, 100), nil)
+			rec.Sig[3] ^= 1
+			return loggedNotice(t, ag, rec)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.reason, func(t *testing.T) {
+			before := home.Rejected(c.reason)
+			nt := c.notice()
+			rawPublish(t, ag, ah.hood, nt.Marshal())
+			waitFor(t, 10*time.Second, "home rejects under "+c.reason, func() bool { return home.Rejected(c.reason) > before })
+			if all, _ := home.Requests(false); len(all) != 0 {
+				t.Fatalf("home stored %d requests", len(all))
+			}
+		})
+	}
+
+	t.Run("forged by a household", func(t *testing.T) {
+		x := ah.homes[1]
+		disarm(t, x, ah.hood)
+		before := home.Rejected("not-agency")
+		rawPublish(t, x, ah.hood, loggedNotice(t, x, craftRequest(t, x, ah.hood, draft(0, 100), nil)).Marshal())
+		waitFor(t, 10*time.Second, "home rejects a household's request", func() bool { return home.Rejected("not-agency") > before })
+	})
+
+	honest := loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil))
+	rawPublish(t, ag, ah.hood, honest.Marshal())
+	waitFor(t, 10*time.Second, "an honest request still arrives", func() bool {
+		in, _ := home.Requests(true)
+		return len(in) == 1
+	})
+
+	t.Run("replay after the gossip cache expired", func(t *testing.T) {
+		before := home.Rejected("replay")
+		time.Sleep(1500 * time.Millisecond) // SeenTTL is 1 s in this hood: gossipsub has forgotten the notice
+		rawPublish(t, ag, ah.hood, honest.Marshal())
+		waitFor(t, 10*time.Second, "home rejects the replay", func() bool { return home.Rejected("replay") > before })
+	})
+
+	t.Run("replay by sync", func(t *testing.T) {
+		// A notice the home holds, handed over again: the expected overlap of sync, not counted.
+		before := home.Rejected("replay")
+		home.takeSyncedRequests(ah.hood, ag.ID(), [][]byte{honest.Marshal()}, nil)
+		if got := home.Rejected("replay"); got != before {
+			t.Fatalf("a synced repeat was counted as a replay (%v → %v)", before, got)
+		}
+		if all, _ := home.Requests(false); len(all) != 1 {
+			t.Fatalf("home holds %d requests, want 1", len(all))
+		}
+	})
+
+	t.Run("revoked agency", func(t *testing.T) {
+		rec := loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil))
+		if err := ah.steward.Revoke(ah.hood, ag.ID().String()); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.isHoodMember(ah.hood, ag.ID()) })
+		before := home.Rejected("revoked")
+		home.takeSyncedRequests(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
+		if home.Rejected("revoked") <= before {
+			t.Fatal("a request of a revoked agency was not refused as revoked")
+		}
+	})
+}
+
+// A log that shows two homes two different trees is caught when the homes compare checkpoints in sync.
+func TestForkedLogDetected(t *testing.T) {
+	ah := startAgencyHood(t, camerasAt("porch", 0), camerasAt("gate", 500))
+	a, b := ah.homes[0], ah.homes[1]
+	ag := ah.agency
+	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ag.PostRequest(context.Background(), draft(10, 100)); err != nil {
+		t.Fatal(err)
+	}
+	origin := logOrigin(ag.ID())
+	for _, n := range []*Node{a, b} {
+		waitFor(t, 10*time.Second, n.cfg.Name+" accepts the checkpoint of size 2", func() bool {
+			cp, ok := n.witness.Latest(origin)
+			return ok && cp.Size == 2
+		})
+	}
+	// The agency's operator builds a second log with the same key: the first request, then another one in
+	// place of the second, and shows it to home B alone, with a valid consistency proof.
+	signer, err := tlog.NewSigner(origin, ag.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStore(t.TempDir() + "/fork.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	fork, err := tlog.Open(st.db, bAgencyLog, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e0, _ := ag.reqLog.Entry(0)
+	if _, _, err := fork.Append(e0, []byte("a request only home B is shown")); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := logVerifier(ag.ID(), ag.pub())
+	forked, err := tlog.ParseCheckpoint(fork.Checkpoint(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.witness.Observe(forked, nil); err == nil {
+		t.Fatal("home B took a same-size checkpoint with another tree without complaint")
+	}
+	// Home A saw only the honest log. A new home, B2, is shown only the forked one (before it ever syncs);
+	// when A and B2 compare checkpoints, A finds the fork.
+	b2 := testNode(t, "Home B2", nil)
+	if err := b2.witness.Observe(forked, nil); err != nil {
+		t.Fatal(err)
+	}
+	join(t, ah.steward, b2, "household")
+	waitMembers(t, ah.hood, 5, a, b2)
+	if err := a.host.Connect(context.Background(), peerInfo(b2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.syncHood(context.Background(), b2.ID(), ah.hood); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "home A records the fork from B2's checkpoint", func() bool {
+		fs, _ := a.witness.Forks()
+		return len(fs) > 0
+	})
+	reps, _ := a.VerifyLogs(context.Background())
+	if len(reps) != 1 || reps[0].OK() || reps[0].Forks == 0 {
+		t.Fatalf("A's audit %+v, want the fork reported", reps)
+	}
+}

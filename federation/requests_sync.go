@@ -1,0 +1,90 @@
+package federation
+
+import (
+	"context"
+	"strings"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Requests and log checkpoints in the sync protocol. A home that was offline gets the hood's open
+// requests from a neighbor, each checked like a gossiped one (its inclusion proof included); and every
+// sync carries the checkpoints each side accepted, so a log that showed one home one tree and another
+// home another is caught by the homes themselves.
+
+const syncMaxNotices = 512
+
+// syncRequests returns a hood's open request notices and the latest checkpoints this node accepted from
+// the hood's agencies.
+func (n *Node) syncRequests(hoodID string) (notices, checkpoints [][]byte) {
+	now := n.now().UnixMilli()
+	n.store.eachRequest(func(id string, st requestState) error {
+		if st.Hood == hoodID && len(notices) < syncMaxNotices && st.Time+MaxRequestLife.Milliseconds() > now {
+			notices = append(notices, st.Notice)
+		}
+		return nil
+	})
+	for _, a := range n.agencies() {
+		if a.id == n.self {
+			if l, err := n.agencyLog(); err == nil {
+				checkpoints = append(checkpoints, l.Checkpoint())
+			}
+		} else if cp, ok := n.witness.Latest(logOrigin(a.id)); ok {
+			checkpoints = append(checkpoints, cp.Signed)
+		}
+	}
+	return notices, checkpoints
+}
+
+// takeSyncedRequests checks and takes the requests and checkpoints a neighbor sent.
+func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
+	for _, b := range notices {
+		rec, err := wire.Decode(b)
+		if err != nil || rec.Kind != wire.KindNotice {
+			n.rejects.reject(from, "malformed", "synced notice")
+			continue
+		}
+		c, err := n.checkNotice(hoodID, rec, "", MaxRequestLife)
+		if err != nil {
+			if r, ok := err.(*rejection); !ok || r.reason != "replay" { // a repeat is the expected overlap
+				n.rejectErr(from, err)
+			}
+			continue
+		}
+		n.receiveRequest(c)
+	}
+	for _, b := range checkpoints {
+		agency, cp, ok := n.openCheckpoint(b)
+		if !ok {
+			n.rejects.reject(from, "checkpoint", "a checkpoint of no agency of ours, or badly signed")
+			continue
+		}
+		if agency != n.self {
+			n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, agency, cp) })
+		}
+	}
+}
+
+// openCheckpoint finds the agency whose log a checkpoint names and verifies its signature.
+func (n *Node) openCheckpoint(b []byte) (peer.ID, tlog.Checkpoint, bool) {
+	first, _, _ := strings.Cut(string(b), "\n")
+	id, err := peer.Decode(strings.TrimPrefix(first, logPrefix))
+	if err != nil || !strings.HasPrefix(first, logPrefix) {
+		return "", tlog.Checkpoint{}, false
+	}
+	for _, a := range n.agencies() {
+		if a.id != id {
+			continue
+		}
+		v, err := logVerifier(a.id, a.key)
+		if err != nil {
+			return "", tlog.Checkpoint{}, false
+		}
+		cp, err := tlog.ParseCheckpoint(b, v)
+		return a.id, cp, err == nil
+	}
+	return "", tlog.Checkpoint{}, false
+}
