@@ -88,10 +88,10 @@ func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 	all := append([]*Node{ah.steward, ah.agency}, ah.homes...)
 	waitMembers(t, h.ID, len(all), all...)
 	for _, n := range all {
-		waitFor(t, 20*time.Second, n.cfg.Name+" has topic peers", func() bool {
+		waitFor(t, 20*time.Second, n.cfg.Name+" shares the topic with every member", func() bool {
 			n.mu.RLock()
 			defer n.mu.RUnlock()
-			return len(n.hoods[h.ID].topic.ListPeers()) > 0
+			return len(n.hoods[h.ID].topic.ListPeers()) == len(all)-1
 		})
 	}
 	return ah

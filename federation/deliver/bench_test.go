@@ -137,3 +137,43 @@ func BenchmarkSend100MB_Libp2p(b *testing.B) {
 		return wait(b, served)
 	})
 }
+
+// BenchmarkRawLibp2p100MB copies the file over a libp2p stream into a file, with 1 MiB reads and writes and
+// no protocol, hashing or fsync: the ceiling for BenchmarkSend100MB_Libp2p on this machine.
+func BenchmarkRawLibp2p100MB(b *testing.B) {
+	c := sealClip(b, benchSize)
+	ctx := context.Background()
+	sender, receiver := newHost(b), newHost(b)
+	dir := b.TempDir()
+	copied := make(chan error, 1)
+	receiver.SetStreamHandler(benchProto, func(s network.Stream) {
+		f, err := os.Create(filepath.Join(dir, "raw"))
+		if err == nil {
+			_, err = io.CopyBuffer(struct{ io.Writer }{f}, s, make([]byte, copyBuf))
+			f.Close()
+		}
+		s.Close()
+		copied <- err
+	})
+	if err := sender.Connect(ctx, peer.AddrInfo{ID: receiver.ID(), Addrs: receiver.Addrs()}); err != nil {
+		b.Fatal(err)
+	}
+	body := c.open(b)
+	b.SetBytes(c.sums.CipherSize)
+	b.ResetTimer()
+	for range b.N {
+		s, err := sender.NewStream(ctx, receiver.ID(), benchProto)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = io.CopyBuffer(s, io.NewSectionReader(body, 0, c.sums.CipherSize), make([]byte, copyBuf))
+		s.CloseWrite()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := wait(b, copied); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 func TestSendServeTCP(t *testing.T) {
@@ -127,4 +130,40 @@ func TestSendCancel(t *testing.T) {
 	if err := wait(t, errc); !errors.Is(err, context.Canceled) {
 		t.Errorf("Send after cancel: got %v, want %v", err, context.Canceled)
 	}
+	// The I/O goroutine stops too, while the connection is still open: the deadline unblocked it.
+	waitGone(t, "deliver.send(")
+}
+
+func TestSendServeLibp2p(t *testing.T) {
+	checkNoLeaks(t)
+	c := sealClip(t, 2<<20+3)
+	r, _ := newReceiver(t)
+	ctx := context.Background()
+	sender, receiver := newHost(t), newHost(t)
+	served := make(chan error, 1)
+	receiver.SetStreamHandler(benchProto, func(s network.Stream) {
+		err := r.Serve(s)
+		s.Close()
+		served <- err
+	})
+	if err := sender.Connect(ctx, peer.AddrInfo{ID: receiver.ID(), Addrs: receiver.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sender.NewStream(ctx, receiver.ID(), benchProto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	offer := c.offer("m")
+	receipt, err := Send(ctx, s, offer, c.open(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, served); err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if string(receipt) != "receipt:"+offer.ID {
+		t.Errorf("receipt: got %q, want %q", receipt, "receipt:"+offer.ID)
+	}
+	sameFile(t, c.path, filepath.Join(r.Dir, offer.ID+".age"))
 }

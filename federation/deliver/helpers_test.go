@@ -157,23 +157,33 @@ func frameLen(t testing.TB, v any) int64 {
 	return int64(b.Len())
 }
 
-// checkNoLeaks fails the test if, at its end, goroutines of this package are still running after a
-// few seconds. Call it first in a test so its cleanup runs after the others (which close the conns).
+// checkNoLeaks fails the test if, at its end, goroutines running this package's code are still there after
+// a few seconds. Call it first in a test so its cleanup runs after the others (which close the conns).
 func checkNoLeaks(t *testing.T) {
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			var b bytes.Buffer
-			pprof.Lookup("goroutine").WriteTo(&b, 2)
-			n := strings.Count(b.String(), "deliver.Send.func") + strings.Count(b.String(), "deliver.(*Receiver).Serve")
-			if n == 0 {
-				return
+	t.Cleanup(func() { waitGone(t, "porchlight/federation/deliver.") })
+}
+
+// waitGone fails the test unless, within a few seconds, no goroutine but the caller's has code in its
+// stack whose name contains fn.
+func waitGone(t *testing.T, fn string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var b bytes.Buffer
+		pprof.Lookup("goroutine").WriteTo(&b, 2)
+		var left []string
+		for _, g := range strings.Split(b.String(), "\n\n")[1:] { // the first is this goroutine
+			if strings.Contains(g, fn) {
+				left = append(left, g)
 			}
-			if time.Now().After(deadline) {
-				t.Errorf("%d goroutines of this package still running:\n%s", n, b.String())
-				return
-			}
-			time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
 		}
-	})
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d goroutines running %s:\n%s", len(left), fn, strings.Join(left, "\n\n"))
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/libp2p/go-msgio"
 )
 
 // DefaultMaxSize is the largest ciphertext a Receiver with MaxSize 0 accepts.
@@ -17,7 +19,8 @@ const DefaultMaxSize = 4 << 30
 // In Dir it keeps <ID>.part while a delivery is incomplete (so a later attempt resumes it) and <ID>.age
 // once the ciphertext has the offered SHA-256 and is synced. It never removes an .age file: the caller
 // moves or deletes it when it has stored the submission elsewhere, after which a retry of the same ID
-// is received anew.
+// is received anew. Part files of deliveries that are never retried stay too; the caller sweeps them
+// (by modification time, say).
 type Receiver struct {
 	// Dir holds partial and completed ciphertexts. It must exist.
 	Dir string
@@ -42,7 +45,7 @@ type Receiver struct {
 func (r *Receiver) Serve(rw io.ReadWriter) error {
 	o, err := readOffer(rw)
 	if err != nil {
-		if errors.Is(err, ErrProtocol) {
+		if errors.Is(err, ErrProtocol) || errors.Is(err, msgio.ErrMsgTooLarge) {
 			writeRefuse(rw, "malformed offer")
 		}
 		return fmt.Errorf("deliver: read offer: %w", err)

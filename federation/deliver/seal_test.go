@@ -29,7 +29,7 @@ func TestSealUnsealRoundTrip(t *testing.T) {
 			if s.CipherSize != int64(sealed.Len()) || s.CipherSHA256 != sha256.Sum256(sealed.Bytes()) {
 				t.Errorf("cipher sums: got %d %x, want %d %x", s.CipherSize, s.CipherSHA256, sealed.Len(), sha256.Sum256(sealed.Bytes()))
 			}
-			if n > 0 && bytes.Contains(sealed.Bytes(), want[:min(n, 64)]) {
+			if n >= 64 && bytes.Contains(sealed.Bytes(), want[:64]) {
 				t.Error("ciphertext contains the plaintext")
 			}
 
