@@ -11,7 +11,7 @@ import (
 
 // Elm Street, for the agency tests: the scope is 2 km around it.
 const (
-	elmLat, elmLon = 40.71280, -74.00600
+	elmLat, elmLon  = 40.71280, -74.00600
 	metresPerDegLat = 111_320.0
 )
 

@@ -20,14 +20,14 @@ const (
 
 // checkedRequest is a notice that passed every guardrail.
 type checkedRequest struct {
-	notice  wire.Signed
-	rec     wire.Signed // the request record inside
-	req     wire.Request
-	agency  peer.ID
-	scope   wire.Scope
-	name    string // the agency's display name
-	index   int64
-	cp      tlog.Checkpoint
+	notice wire.Signed
+	rec    wire.Signed // the request record inside
+	req    wire.Request
+	agency peer.ID
+	scope  wire.Scope
+	name   string // the agency's display name
+	index  int64
+	cp     tlog.Checkpoint
 }
 
 // checkNotice validates a request notice for a hood: shape, the agency's membership, role and credential,
