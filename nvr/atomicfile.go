@@ -2,6 +2,7 @@ package nvr
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -75,4 +76,38 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return syncDir(dir)
+}
+
+// writeStreamAtomic writes path from fill: to a temp file beside it, fsynced and renamed into place only
+// when fill succeeds, so a failed download or export leaves no truncated file behind. It returns the
+// bytes written.
+func writeStreamAtomic(path string, fill func(w io.Writer) error) (int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name()) // after the rename this removes nothing
+	cw := &countWriter{w: f}
+	err = fill(cw)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	k, err := c.w.Write(p)
+	c.n += int64(k)
+	return k, err
 }

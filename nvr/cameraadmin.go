@@ -32,7 +32,8 @@ func (a *cameraAdmin) CameraSettings() []ui.CameraSettings {
 		out[i] = ui.CameraSettings{Name: c.Name, URL: c.URL, Transport: string(c.Transport), SubURL: c.SubURL,
 			Enabled: c.Enabled}
 		if c.Location != nil {
-			out[i].Location = &ui.Location{Lat: c.Location.Lat, Lon: c.Location.Lon}
+			l := ui.Location(*c.Location)
+			out[i].Location = &l
 		}
 	}
 	return out
@@ -58,7 +59,8 @@ func (a *cameraAdmin) EditCameras(edit func([]ui.CameraSettings) ([]ui.CameraSet
 		c.Name, c.URL, c.Transport, c.SubURL, c.Enabled = s.Name, s.URL, Transport(s.Transport), s.SubURL, s.Enabled
 		c.Location = nil
 		if s.Location != nil {
-			c.Location = &Location{Lat: s.Location.Lat, Lon: s.Location.Lon}
+			l := Location(*s.Location)
+			c.Location = &l
 		}
 		cams[i] = c
 	}

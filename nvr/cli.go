@@ -32,6 +32,11 @@ var commands = []command{
 		"neighborhoods: found one, invite and admit members, list or revoke them", runHoodCmd},
 	{"alert", "post|list|clip --config FILE ...", "post alerts to the neighborhood, list them, fetch attached clips",
 		runAlertCmd},
+	{"request", "post|list|approve|decline|close --config FILE ...",
+		"agency requests: post (agency); the inbox, approve or decline (home)", runRequestCmd},
+	{"submission", "list|get --config FILE ...", "agency: clips received, decrypted and verified", runSubmissionCmd},
+	{"log", "verify --config FILE", "audit every agency's public request log", runLogCmd},
+	{"transparency", "--config FILE [--json]", "the per-agency monthly report, from the audited logs", runTransparency},
 	{"version", "", "print the version, platform and Go version", runVersion},
 }
 
@@ -109,9 +114,9 @@ func runHelp(args []string, stdout io.Writer) error {
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, "Porchlight is a local-first home NVR.\n\nusage: porchlight <command> [flags]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this list, or a command's usage: porchlight help <command>")
+	fmt.Fprintf(w, "  %-12s %s\n", "help", "show this list, or a command's usage: porchlight help <command>")
 }
 
 // parseFlags parses args into fs without letting the flag package print; -h prints the command's usage to

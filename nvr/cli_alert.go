@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -111,21 +109,10 @@ func runAlertClip(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usageErrorf("alert clip: -o is required")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".porchlight-clip-*")
-	if err != nil {
-		return fmt.Errorf("alert clip: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	n, err := c.client.AlertClip(c.ctx, pos[0], tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *out)
-	}
+	n, err := writeStreamAtomic(*out, func(w io.Writer) error {
+		_, err := c.client.AlertClip(c.ctx, pos[0], w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("alert clip: %w", err)
 	}

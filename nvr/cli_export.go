@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -49,23 +47,11 @@ func runExportCmd(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	// Write to a temporary file beside the output and rename it once complete, so a failed export
-	// leaves no truncated MP4 behind.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".porchlight-export-*")
+	n, err := writeStreamAtomic(*out, func(w io.Writer) error {
+		_, err := c.Export(ctx, *camera, start, end, w)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	n, err := c.Export(ctx, *camera, start, end, tmp)
-	if err == nil {
-		err = tmp.Close()
-	} else {
-		tmp.Close()
-	}
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, n)

@@ -5,12 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 )
 
 const (
 	usageHoodCreate  = "--config F --name NAME"
-	usageHoodInvite  = "--config F [--hood ID] [--role household|agency] [--ttl 72h] [--via MULTIADDR,...]"
+	usageHoodInvite  = "--config F [--hood ID] [--role household|agency] [--ttl 72h] [--via MULTIADDR,...] " +
+		"[--scope-lat LAT --scope-lon LON --scope-radius METERS] [--max-area-sqmi 0.5] [--max-window 12h] " +
+		"[--per-day 10] [--valid 8760h]"
 	usageHoodJoin    = "--config F CODE"
 	usageHoodMembers = "--config F [--hood ID] [--json]"
 	usageHoodRevoke  = "--config F [--hood ID] MEMBER|INVITE"
@@ -56,12 +59,32 @@ func runHoodInvite(args []string, stdout io.Writer) error {
 	role := fs.String("role", "household", "household or agency")
 	ttl := fs.String("ttl", "72h", "how long the invite is valid")
 	via := fs.String("via", "", "comma-separated public nodes (multiaddrs with /p2p/) the joiner reaches us through")
+	scopeLat := fs.String("scope-lat", "", "agency: centre of the area it may ask about, degrees")
+	scopeLon := fs.String("scope-lon", "", "agency: centre longitude, degrees")
+	req := inviteRequest{}
+	fs.Float64Var(&req.ScopeRadius, "scope-radius", 0, "agency: radius of that area, metres")
+	fs.Float64Var(&req.MaxAreaSqMi, "max-area-sqmi", 0, "agency: largest area of one request, square miles (default 0.5)")
+	fs.StringVar(&req.MaxWindow, "max-window", "", "agency: longest time window of one request (default 12h)")
+	fs.IntVar(&req.PerDay, "per-day", 0, "agency: requests a day (default 10)")
+	fs.StringVar(&req.Valid, "valid", "", "agency: how long the credential lasts (default 8760h)")
 	c, _, done, err := parseNodeCmd(fs, usageHoodInvite, args, 0, stdout)
 	if err != nil {
 		return err
 	}
 	defer done()
-	inv, err := c.client.Invite(c.ctx, *hood, *role, *ttl, splitList(*via))
+	req.Role, req.TTL, req.Via = *role, *ttl, splitList(*via)
+	if *scopeLat != "" || *scopeLon != "" {
+		if req.Role != "agency" || *scopeLat == "" || *scopeLon == "" || req.ScopeRadius <= 0 {
+			return usageErrorf("hood invite: a scope is for --role agency and needs --scope-lat, --scope-lon and --scope-radius")
+		}
+		if req.ScopeLat, err = parseDegrees("scope-lat", *scopeLat); err != nil {
+			return err
+		}
+		if req.ScopeLon, err = parseDegrees("scope-lon", *scopeLon); err != nil {
+			return err
+		}
+	}
+	inv, err := c.client.Invite(c.ctx, *hood, req)
 	if err != nil {
 		return fmt.Errorf("hood invite: %w", err)
 	}
@@ -157,4 +180,13 @@ func runHoodID(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, a)
 	}
 	return nil
+}
+
+// parseDegrees reads a coordinate flag.
+func parseDegrees(name, v string) (*float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, usageErrorf("--%s: not a number: %q", name, v)
+	}
+	return &f, nil
 }

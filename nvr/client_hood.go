@@ -54,20 +54,37 @@ func (c *Client) P2P(ctx context.Context) (ui.P2PNode, error) {
 	return out, c.do(ctx, http.MethodGet, "/api/v1/p2p", nil, &out)
 }
 
+// Hoods lists the hoods the node is in.
+func (c *Client) Hoods(ctx context.Context) ([]ui.Hood, error) {
+	var out []ui.Hood
+	return out, c.do(ctx, http.MethodGet, "/api/v1/hoods", nil, &out)
+}
+
 // CreateHood founds a hood.
 func (c *Client) CreateHood(ctx context.Context, name string) (ui.Hood, error) {
 	var out ui.Hood
 	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods", map[string]string{"name": name}, &out)
 }
 
+// inviteRequest is the body of POST /api/v1/hoods/{id}/invites; the scope fields make an agency's
+// credential.
+type inviteRequest struct {
+	Role        string   `json:"role"`
+	TTL         string   `json:"ttl"`
+	Via         []string `json:"via"`
+	ScopeLat    *float64 `json:"scope_lat,omitempty"`
+	ScopeLon    *float64 `json:"scope_lon,omitempty"`
+	ScopeRadius float64  `json:"scope_radius,omitempty"`
+	MaxAreaSqMi float64  `json:"max_area_sq_mi,omitempty"`
+	MaxWindow   string   `json:"max_window,omitempty"`
+	PerDay      int      `json:"per_day,omitempty"`
+	Valid       string   `json:"valid,omitempty"`
+}
+
 // Invite issues an invite; hood "" means the node's only hood.
-func (c *Client) Invite(ctx context.Context, hood, role, ttl string, via []string) (ui.Invite, error) {
-	if hood == "" {
-		hood = "-"
-	}
+func (c *Client) Invite(ctx context.Context, hood string, req inviteRequest) (ui.Invite, error) {
 	var out ui.Invite
-	body := map[string]any{"role": role, "ttl": ttl, "via": via}
-	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/"+url.PathEscape(hood)+"/invites", body, &out)
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/"+url.PathEscape(orOnly(hood))+"/invites", req, &out)
 }
 
 // Join claims an invite code.

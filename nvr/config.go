@@ -98,10 +98,15 @@ type CameraConfig struct {
 	Retention CameraRetention `yaml:"retention,omitempty"`
 }
 
-// Location is where a camera is, in WGS 84 degrees.
+// Location is where a camera is, in WGS 84 degrees, and what it sees: agency requests are matched against
+// it on this node only. Radius (metres, 0: 30) is how far it usefully sees; Direction (degrees clockwise
+// from north) and FOV (degrees, 0: 90) narrow it to a sector; without Direction it sees all around.
 type Location struct {
-	Lat float64 `yaml:"lat"`
-	Lon float64 `yaml:"lon"`
+	Lat       float64  `yaml:"lat"`
+	Lon       float64  `yaml:"lon"`
+	Radius    float64  `yaml:"radius,omitempty"`
+	Direction *float64 `yaml:"direction,omitempty"`
+	FOV       float64  `yaml:"fov,omitempty"`
 }
 
 // Default returns the built-in configuration, which configs/porchlight.yml spells out.

@@ -56,7 +56,7 @@ func TestUpdateCameras(t *testing.T) {
 		c.SubURL, c.Transport = "rtsps://192.168.1.30/sub", TransportUDP
 		c.Retention = CameraRetention{MaxAge: Duration(168 * time.Hour), MaxBytes: 50e9}
 	})
-	front := cam("front", "rtsp://u:p@192.168.1.20/stream2", func(c *CameraConfig) { c.Location = &Location{40.7128, -74.006} })
+	front := cam("front", "rtsp://u:p@192.168.1.20/stream2", func(c *CameraConfig) { c.Location = &Location{Lat: 40.7128, Lon: -74.006} })
 	tests := []struct {
 		name       string
 		head, tail string // the file around the cameras list, which must come out byte for byte

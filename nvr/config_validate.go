@@ -11,11 +11,14 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/federation/geo"
 )
 
 // Limits of the values Validate accepts.
 const (
 	maxNameLen         = 64
+	maxViewRadius      = 2000 // metres: a camera that sees farther is not a porch camera
 	minPartDuration    = 100 * time.Millisecond
 	maxPartDuration    = time.Second
 	minSegmentDuration = time.Second
@@ -157,6 +160,15 @@ func (c *CameraConfig) validate(segment Duration) error {
 		}
 		if math.IsNaN(l.Lon) || l.Lon < -180 || l.Lon > 180 {
 			return fmt.Errorf("location.lon: must be between -180 and 180")
+		}
+		if math.IsNaN(l.Radius) || l.Radius < 0 || l.Radius > maxViewRadius {
+			return fmt.Errorf("location.radius: must be between 0 (default %d m) and %d metres", geo.DefaultViewRadius, maxViewRadius)
+		}
+		if d := l.Direction; d != nil && (math.IsNaN(*d) || *d < 0 || *d >= 360) {
+			return fmt.Errorf("location.direction: must be degrees from north, 0 up to 360")
+		}
+		if math.IsNaN(l.FOV) || l.FOV < 0 || l.FOV > 360 {
+			return fmt.Errorf("location.fov: must be between 0 (default %d°) and 360 degrees", geo.DefaultFOV)
 		}
 	}
 	return validateLimits("retention.", c.Retention.MaxAge, c.Retention.MaxBytes, segment)

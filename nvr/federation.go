@@ -14,7 +14,8 @@ import (
 )
 
 // newFederation builds the node's neighborhood presence from the config.
-func newFederation(cfg *Config, rec *recorder.Recorder, reg prometheus.Registerer, log *slog.Logger) (*federation.Node, error) {
+func newFederation(cfg *Config, rec *recorder.Recorder, cams federation.CameraSource, reg prometheus.Registerer,
+	log *slog.Logger) (*federation.Node, error) {
 	key, err := LoadIdentity(cfg.DataDir())
 	if err != nil {
 		return nil, err
@@ -33,7 +34,7 @@ func newFederation(cfg *Config, rec *recorder.Recorder, reg prometheus.Registere
 		Registerer:   reg,
 	}
 	if rec != nil {
-		fc.Clips = clipSource{rec}
+		fc.Clips, fc.Cameras = clipSource{rec}, cams
 	}
 	return federation.New(fc)
 }

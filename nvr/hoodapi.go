@@ -121,6 +121,7 @@ func hoodErr(err error) error {
 	for _, m := range []struct{ from, to error }{
 		{federation.ErrNotSteward, ui.ErrForbidden},
 		{federation.ErrRevoked, ui.ErrForbidden},
+		{federation.ErrNoCredential, ui.ErrForbidden},
 		{federation.ErrInviteUsed, ui.ErrConflict},
 		{federation.ErrInviteExpired, ui.ErrConflict},
 		{federation.ErrInviteRevoked, ui.ErrConflict},

@@ -39,14 +39,16 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		rec.Collector())
-	fed, err := newFederation(cfg, rec, reg, log)
+	n := &Node{cfg: cfg, log: log, rec: rec}
+	fed, err := newFederation(cfg, rec, cameraViews{n}, reg, log)
 	if err != nil {
 		return nil, errors.Join(err, rec.Close())
 	}
+	n.fed = fed
 	closeAll := func(err error) error { return errors.Join(err, fed.Close(), rec.Close()) }
-	n := &Node{cfg: cfg, log: log, rec: rec, fed: fed}
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
-		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed}}
+		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed},
+		Requests: requestAPI{fed}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {

@@ -102,6 +102,8 @@ func TestViewerCannotChangeSettings(t *testing.T) {
 			continue // logout and password have their own tests
 		case strings.HasPrefix(rt.path, "/api/v1/hoods") || rt.path == "/api/v1/p2p" || strings.HasPrefix(rt.path, "/api/v1/alerts"):
 			want = http.StatusServiceUnavailable // past the guard; this server has no Neighborhood
+		case requestRoute(rt.path):
+			want = http.StatusServiceUnavailable // past the guard; this server has no Requests
 		case strings.Contains(rt.path, "export.mp4"):
 			path += "?start=2026-01-01T00:00:00Z"
 		}
@@ -115,4 +117,15 @@ func TestViewerCannotChangeSettings(t *testing.T) {
 	if !strings.Contains(string(body), `"viewer"`) || !strings.Contains(string(body), `"admin"`) {
 		t.Errorf("got users %s, want admin and viewer unchanged", body)
 	}
+}
+
+// requestRoute reports whether a path belongs to the agency-request routes.
+func requestRoute(path string) bool {
+	for _, p := range []string{"/api/v1/requests", "/api/v1/deliveries", "/api/v1/submissions", "/api/v1/request-policy",
+		"/api/v1/agencies", "/api/v1/log/", "/api/v1/transparency"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }

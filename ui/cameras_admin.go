@@ -25,10 +25,14 @@ type CameraSettings struct {
 	Location  *Location `json:"location,omitempty"`
 }
 
-// Location is where a camera is, in WGS 84 degrees.
+// Location is where a camera is, in WGS 84 degrees, and what it sees (radius in metres, direction in
+// degrees from north, field of view in degrees; zero: the defaults, no direction: all around).
 type Location struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat       float64  `json:"lat"`
+	Lon       float64  `json:"lon"`
+	Radius    float64  `json:"radius,omitempty"`
+	Direction *float64 `json:"direction,omitempty"`
+	FOV       float64  `json:"fov,omitempty"`
 }
 
 // ProbeResult is what a camera stream offers, as the recorder would record it.

@@ -34,6 +34,14 @@ type newInviteRequest struct {
 	TTL  string `json:"ttl"`  // Go duration, default 72h
 	// Via lists public nodes (multiaddrs with /p2p/) the joiner can reach this node through.
 	Via []string `json:"via"`
+	// An agency invite with a scope admits the agency with a credential to post requests in it.
+	ScopeLat    *float64 `json:"scope_lat"`
+	ScopeLon    *float64 `json:"scope_lon"`
+	ScopeRadius float64  `json:"scope_radius"` // metres
+	MaxAreaSqMi float64  `json:"max_area_sq_mi"`
+	MaxWindow   string   `json:"max_window"` // Go duration, default 12h
+	PerDay      int      `json:"per_day"`
+	Valid       string   `json:"valid"` // how long the credential lasts, Go duration, default 8760h
 }
 
 // hoods returns the node's Neighborhood, or answers 503 and returns nil when it has none.
@@ -111,7 +119,21 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	inv, err := n.Invite(hoodParam(r), role, ttl, req.Via)
+	var inv Invite
+	if req.ScopeLat != nil || req.ScopeLon != nil {
+		scope, err := checkScope(req, role)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		q := s.requests(w)
+		if q == nil {
+			return
+		}
+		inv, err = q.InviteAgency(hoodParam(r), ttl, req.Via, scope)
+	} else {
+		inv, err = n.Invite(hoodParam(r), role, ttl, req.Via)
+	}
 	if err != nil {
 		s.writeHoodErr(w, err)
 		return
@@ -141,6 +163,29 @@ func checkInvite(req newInviteRequest) (string, time.Duration, error) {
 		ttl = d
 	}
 	return role, ttl, nil
+}
+
+// checkScope reads the scope of an agency invite.
+func checkScope(req newInviteRequest, role string) (AgencyScope, error) {
+	if role != "agency" || req.ScopeLat == nil || req.ScopeLon == nil || req.ScopeRadius <= 0 {
+		return AgencyScope{}, fmt.Errorf("scope: an agency invite's scope needs scope_lat, scope_lon and scope_radius")
+	}
+	sc := AgencyScope{Lat: *req.ScopeLat, Lon: *req.ScopeLon, Radius: req.ScopeRadius, MaxAreaSqMi: req.MaxAreaSqMi,
+		PerDay: req.PerDay}
+	for _, d := range []struct {
+		name, v string
+		to      *time.Duration
+	}{{"max_window", req.MaxWindow, &sc.MaxWindow}, {"valid", req.Valid, &sc.Valid}} {
+		if d.v == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.v)
+		if err != nil || v <= 0 {
+			return AgencyScope{}, fmt.Errorf("%s: %q is not a duration such as 12h", d.name, d.v)
+		}
+		*d.to = v
+	}
+	return sc, nil
 }
 
 func (s *Server) inviteQR(w http.ResponseWriter, r *http.Request) {

@@ -31,6 +31,8 @@ type Server struct {
 
 	// CameraAdmin manages the configured cameras; nil: none are listed, changes and probes answer 501.
 	CameraAdmin CameraAdmin
+	// Requests is the node's agency-request side (federation); nil: those routes answer 503.
+	Requests Requests
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
@@ -142,6 +144,21 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/alerts", adminOnly, s.postAlert},
 		{"GET", "/api/v1/alerts/stream", anyUser, s.streamAlerts},
 		{"GET", "/api/v1/alerts/{id}/clip.mp4", anyUser, s.alertClip},
+		{"GET", "/api/v1/requests", anyUser, s.listRequests},
+		{"POST", "/api/v1/requests", adminOnly, s.postRequest},
+		{"GET", "/api/v1/requests/{id}", anyUser, s.getRequest},
+		{"POST", "/api/v1/requests/{id}/approve", adminOnly, s.approveRequest},
+		{"POST", "/api/v1/requests/{id}/decline", adminOnly, s.declineRequest},
+		{"POST", "/api/v1/requests/{id}/close", adminOnly, s.closeRequest},
+		{"GET", "/api/v1/deliveries", anyUser, s.listDeliveries},
+		{"GET", "/api/v1/submissions", adminOnly, s.listSubmissions},
+		{"GET", "/api/v1/submissions/{id}/clip.mp4", adminOnly, s.submissionClip},
+		{"GET", "/api/v1/submissions/{id}/custody", adminOnly, s.submissionCustody},
+		{"GET", "/api/v1/request-policy", anyUser, s.getPolicy},
+		{"PUT", "/api/v1/request-policy", adminOnly, s.putPolicy},
+		{"GET", "/api/v1/agencies", anyUser, s.listAgencies},
+		{"GET", "/api/v1/log/verify", anyUser, s.verifyLogs},
+		{"GET", "/api/v1/transparency", anyUser, s.transparency},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // receive takes the body of offer o into <ID>.part, resuming what is there, and renames it to final once
@@ -29,10 +28,7 @@ func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
 	if err := writeFrame(rw, reply{Resume: &Resume{Have: have}}); err != nil {
 		return fmt.Errorf("deliver: %s: send resume: %w", o.ID, err)
 	}
-	t0 := time.Now()
 	got, err := receiveBody(rw, f, h, o.Size-have)
-	t1 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "DEBUG body", t1.Sub(t0), "sync+rename", time.Since(t1)) }()
 	var store *storageError
 	switch {
 	case errors.As(err, &store):

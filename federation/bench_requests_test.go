@@ -1,0 +1,254 @@
+//go:build linux
+
+package federation
+
+// A benchmark of an agency's footage request reaching a 100-home hood: post (log append, fsync,
+// signatures), gossip, every home's checks (credential, scope, signatures, inclusion proof), store and
+// match. Like the alert benchmarks, every node runs in this process on 127.0.0.1. Figures are in
+// BENCHMARKS.md.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+const (
+	benchRequests   = 10
+	benchReqSpace   = 200 * time.Millisecond // between measured requests
+	benchMatchEvery = 4                      // every 4th home has a camera on the requested area
+	benchReqRadius  = 200                    // metres around Elm Street; homes that do not match are 1.5 km north
+)
+
+// BenchmarkRequestFanout100 measures, for every (request, home) of 10 requests posted 200 ms apart by an
+// agency in a 100-home hood, the delay from PostRequest to the request being stored at the home. A home
+// that matches is timed by its SubscribeRequests notice (sent right after the store); for the others a
+// watcher on a second topic subscription sees gossipsub deliver the notice and then polls the home's store
+// every millisecond until it holds the request, so polling costs nothing between requests.
+func BenchmarkRequestFanout100(b *testing.B) {
+	start := time.Now()
+	nodes, hood, dialled := startBenchHood(b, benchNodes, func(c *Config) {
+		benchConfig(c)
+		var i int
+		if _, err := fmt.Sscanf(c.Name, "House %d", &i); err != nil {
+			b.Fatalf("node name %q: %v", c.Name, err)
+		}
+		d := 1500.0
+		if i%benchMatchEvery == 0 {
+			d = 0
+		}
+		c.Cameras = camerasAt(fmt.Sprintf("cam %03d", i), d)
+	})
+	agency := testNode(b, "Springfield PD", func(c *Config) { benchConfig(c); c.Role = "agency" })
+	agencyDialled, err := benchJoinWith(nodes[0], agency, func() (InviteInfo, error) {
+		return nodes[0].InviteAgency("", time.Hour, nil,
+			Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 100})
+	})
+	if err != nil {
+		b.Fatalf("agency joins: %v", err)
+	}
+	if agencyDialled {
+		dialled++
+	}
+
+	stored, gossip := newBenchArrivals(), newBenchArrivals()
+	for i, n := range nodes {
+		if i%benchMatchEvery == 0 {
+			stored.watchMatched(b, i, n)
+		}
+		watchNotices(b, i, n, hood, gossip, stored, i%benchMatchEvery != 0)
+	}
+	waitFor(b, time.Minute, "the agency has topic peers", func() bool {
+		agency.mu.RLock()
+		t := agency.hoods[hood].topic
+		agency.mu.RUnlock()
+		return len(t.ListPeers()) >= 6
+	})
+	backstop := 0 // stored requests the watchers missed: arrived by sync, not gossip
+	reachedAll := func(id string) func() bool {
+		return func() bool {
+			for i, n := range nodes {
+				if !stored.has(id, i) && n.store.seenRequest(id) && stored.addFirst(id, i, time.Now()) {
+					b.Logf("DEBUG backstop %s home %d gossip %v", id[:8], i, gossip.has(id, i))
+					backstop++
+				}
+			}
+			return stored.count(id) == benchNodes
+		}
+	}
+	warm, err := agency.PostRequest(context.Background(), draft(0, benchReqRadius))
+	if err != nil {
+		b.Fatal(err)
+	}
+	waitFor(b, 2*time.Minute, "the warm-up request reaches every home", reachedAll(warm.ID))
+	setup := time.Since(start)
+	backstop = 0
+
+	b.ResetTimer()
+	cpu0, t0 := benchCPU(), time.Now()
+	posted, author := map[string]time.Time{}, map[string]int{}
+	var postDur []time.Duration
+	tick := time.NewTicker(benchReqSpace)
+	defer tick.Stop()
+	for range benchRequests {
+		at := time.Now()
+		r, err := agency.PostRequest(context.Background(), draft(0, benchReqRadius))
+		if err != nil {
+			b.Fatalf("agency posts: %v", err)
+		}
+		postDur = append(postDur, time.Since(at))
+		posted[r.ID], author[r.ID] = at, -1 // the agency is none of the homes
+		<-tick.C
+	}
+	for id := range posted {
+		waitFor(b, 2*time.Minute, "request "+id+" reaches every home", reachedAll(id))
+	}
+	b.StopTimer()
+	util := (benchCPU() - cpu0).Seconds() / time.Since(t0).Seconds()
+
+	matched := 0
+	for id := range posted {
+		matched = 0
+		for _, n := range nodes {
+			r, err := n.Request(id)
+			if err != nil {
+				b.Fatalf("%s: request %s: %v", n.cfg.Name, id, err)
+			}
+			if len(r.Matches) > 0 {
+				matched++
+			}
+		}
+		if want := (benchNodes + benchMatchEvery - 1) / benchMatchEvery; matched != want {
+			b.Fatalf("request %s matched at %d homes, want %d", id, matched, want)
+		}
+	}
+
+	ds, gs := stored.delays(posted, author), gossip.delays(posted, author)
+	slices.Sort(postDur)
+	b.ReportMetric(benchMS(benchPct(ds, 50)), "p50-ms")
+	b.ReportMetric(benchMS(benchPct(ds, 99)), "p99-ms")
+	b.ReportMetric(benchMS(ds[len(ds)-1]), "max-ms")
+	b.ReportMetric(benchMS(benchPct(gs, 50)), "gossip-p50-ms")
+	b.ReportMetric(benchMS(benchPct(gs, 99)), "gossip-p99-ms")
+	b.ReportMetric(benchMS(benchPct(postDur, 50)), "post-ms")
+	b.ReportMetric(benchMS(postDur[len(postDur)-1]), "post-max-ms")
+	b.ReportMetric(util, "cpu-cores")
+	b.ReportMetric(float64(matched), "matched-homes")
+	b.ReportMetric(float64(backstop), "backstop")
+	b.ReportMetric(setup.Seconds(), "setup-s")
+	b.ReportMetric(float64(dialled), "steward-dialled")
+	b.Logf("%d deliveries (%d by gossip watcher), %d by the backstop poll; setup %s", len(ds), len(gs), backstop,
+		setup.Round(time.Second))
+}
+
+// benchJoinWith is benchJoin with the invite made by invite (an agency's, say).
+func benchJoinWith(s, j *Node, invite func() (InviteInfo, error)) (dialled bool, err error) {
+	for attempt := range 2 {
+		inv, err := invite()
+		if err != nil {
+			return dialled, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if attempt == 1 {
+			// The steward's inbound connections are full (see benchJoin): it dials the joiner.
+			dialled = true
+			until := time.Now().Add(time.Hour)
+			j.gater.allowDial(s.ID(), until)
+			s.gater.allowDial(j.ID(), until)
+			if err := s.host.Connect(ctx, peer.AddrInfo{ID: j.ID(), Addrs: j.host.Addrs()}); err != nil {
+				cancel()
+				return dialled, fmt.Errorf("steward dials the joiner: %w", err)
+			}
+		}
+		_, err = j.Join(ctx, inv.Code)
+		cancel()
+		if attempt == 1 || !errors.Is(err, ErrUnreachable) {
+			return dialled, err
+		}
+	}
+	panic("unreachable")
+}
+
+// has reports whether node's arrival of id is recorded.
+func (a *benchArrivals) has(id string, node int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.at[id][node]
+	return ok
+}
+
+// addFirst records an arrival unless one is recorded already, and reports whether it did.
+func (a *benchArrivals) addFirst(id string, node int, at time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.at[id][node]; ok {
+		return false
+	}
+	if a.at[id] == nil {
+		a.at[id] = map[int]time.Time{}
+	}
+	a.at[id][node] = at
+	return true
+}
+
+// watchMatched records requests as a matching home's subscribers hear of them: after the store.
+func (a *benchArrivals) watchMatched(b *testing.B, i int, n *Node) {
+	ch, cancel := n.SubscribeRequests()
+	b.Cleanup(cancel)
+	go func() {
+		for r := range ch {
+			a.addFirst(r.ID, i, time.Now())
+		}
+	}()
+}
+
+// watchNotices records in gossip when gossipsub delivers a request notice to home i after its validator,
+// on a second subscription to the hood's topic. With poll, it then polls the home's store until the request
+// is there and records that in stored.
+func watchNotices(b *testing.B, i int, n *Node, hood string, gossip, stored *benchArrivals, poll bool) {
+	n.mu.RLock()
+	t := n.hoods[hood].topic
+	n.mu.RUnlock()
+	sub, err := t.Subscribe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(sub.Cancel)
+	go func() {
+		for {
+			m, err := sub.Next(context.Background())
+			if err != nil {
+				return
+			}
+			c, ok := m.ValidatorData.(checkedRequest)
+			if !ok {
+				continue
+			}
+			id := c.rec.ID()
+			gossip.add(id, i, time.Now())
+			if poll {
+				go pollStored(n, id, func(at time.Time) { stored.addFirst(id, i, at) })
+			}
+		}
+	}()
+}
+
+// pollStored calls found with the time n's store first holds request id, checking every millisecond for
+// up to ten seconds (after that the benchmark's backstop finds it).
+func pollStored(n *Node, id string, found func(time.Time)) {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if n.store.seenRequest(id) {
+			found(time.Now())
+			return
+		}
+		<-tick.C
+	}
+}
