@@ -69,12 +69,14 @@ func BenchmarkRequestFanout100(b *testing.B) {
 		agency.mu.RUnlock()
 		return len(t.ListPeers()) >= 6
 	})
-	backstop := 0 // stored requests the watchers missed: arrived by sync, not gossip
+	// A matching home's subscription hears of every request it stores, by gossip or sync; a home that does
+	// not match is timed by the watcher only for what gossip brings, so the wait looks up the rest.
+	backstop := 0
 	reachedAll := func(id string) func() bool {
 		return func() bool {
 			for i, n := range nodes {
-				if !stored.has(id, i) && n.store.seenRequest(id) && stored.addFirst(id, i, time.Now()) {
-					b.Logf("DEBUG backstop %s home %d gossip %v", id[:8], i, gossip.has(id, i))
+				if i%benchMatchEvery != 0 && !gossip.has(id, i) && !stored.has(id, i) && n.store.seenRequest(id) &&
+					stored.addFirst(id, i, time.Now()) {
 					backstop++
 				}
 			}
@@ -85,7 +87,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	waitFor(b, 2*time.Minute, "the warm-up request reaches every home", reachedAll(warm.ID))
+	waitFor(b, 2*time.Minute, "the warm-up request stored at every home (and heard of by every matching one)", reachedAll(warm.ID))
 	setup := time.Since(start)
 	backstop = 0
 
@@ -106,7 +108,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 		<-tick.C
 	}
 	for id := range posted {
-		waitFor(b, 2*time.Minute, "request "+id+" reaches every home", reachedAll(id))
+		waitFor(b, 2*time.Minute, "request "+id+" stored at every home (and heard of by every matching one)", reachedAll(id))
 	}
 	b.StopTimer()
 	util := (benchCPU() - cpu0).Seconds() / time.Since(t0).Seconds()
@@ -140,10 +142,12 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	b.ReportMetric(util, "cpu-cores")
 	b.ReportMetric(float64(matched), "matched-homes")
 	b.ReportMetric(float64(backstop), "backstop")
+	// Each home asks the agency for a consistency proof of every new checkpoint, dialling it if need be.
+	b.ReportMetric(float64(len(agency.host.Network().Peers())), "agency-peers")
 	b.ReportMetric(setup.Seconds(), "setup-s")
 	b.ReportMetric(float64(dialled), "steward-dialled")
-	b.Logf("%d deliveries (%d by gossip watcher), %d by the backstop poll; setup %s", len(ds), len(gs), backstop,
-		setup.Round(time.Second))
+	b.Logf("%d deliveries, %d seen by the gossip watchers, %d found by the wait (not by gossip); setup %s",
+		len(ds), len(gs), backstop, setup.Round(time.Second))
 }
 
 // benchJoinWith is benchJoin with the invite made by invite (an agency's, say).
@@ -239,11 +243,11 @@ func watchNotices(b *testing.B, i int, n *Node, hood string, gossip, stored *ben
 }
 
 // pollStored calls found with the time n's store first holds request id, checking every millisecond for
-// up to ten seconds (after that the benchmark's backstop finds it).
+// as long as the benchmark waits.
 func pollStored(n *Node, id string, found func(time.Time)) {
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if n.store.seenRequest(id) {
 			found(time.Now())

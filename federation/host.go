@@ -47,6 +47,7 @@ func (n *Node) startHost() error {
 		libp2p.ListenAddrStrings(n.cfg.Listen...),
 		libp2p.ResourceManager(rm),
 		libp2p.ConnectionManager(cm),
+		libp2p.BandwidthReporter(n.bw),
 		libp2p.ConnectionGater(n.gater),
 		libp2p.EnableHolePunching(),
 		libp2p.EnableNATService(), // answer members' AutoNAT probes: how a node learns it is behind NAT

@@ -14,6 +14,7 @@ import (
 	"filippo.io/age"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/host"
+	lpmetrics "github.com/libp2p/go-libp2p/core/metrics"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,6 +89,7 @@ type Node struct {
 
 	stopPubsub    context.CancelFunc
 	writer        *alertWriter
+	bw            *lpmetrics.BandwidthCounter
 	ageMu         sync.Mutex
 	ageID         *age.X25519Identity // agency nodes: the key approved clips are encrypted to
 	logMu         sync.Mutex
@@ -125,6 +127,10 @@ func New(cfg Config) (*Node, error) {
 		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
 	n.bgCtx, n.bgCancel = context.WithCancel(context.Background())
+	n.bw = lpmetrics.NewBandwidthCounter()
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(bandwidthCollector{n.bw})
+	}
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)

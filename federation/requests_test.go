@@ -104,6 +104,18 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if ds, _ := b.Deliveries(); len(ds) != 0 {
 		t.Fatalf("home B, which declined, has deliveries %+v", ds)
 	}
+	// The egress rule, counted on the wire: A's clip went out on the delivery protocol; B, which holds the
+	// same matching request and declined, sent no byte on any footage protocol and only metadata in all.
+	// (libp2p's meters add up once a second.)
+	waitFor(t, 5*time.Second, "home A's clip is counted on "+protoDeliver, func() bool {
+		return a.SentBytes(protoDeliver) >= int64(len(want))
+	})
+	if got := b.SentBytes(protoDeliver) + b.SentBytes(protoClip); got != 0 {
+		t.Fatalf("home B sent %d bytes on footage protocols", got)
+	}
+	if got := b.SentBytes(""); got > int64(len(want))/8 {
+		t.Fatalf("home B sent %d bytes in all, more than metadata (the clip is %d)", got, len(want))
+	}
 	if _, err := b.Approve(context.Background(), r.ID, Approval{Camera: "gate"}); err == nil {
 		t.Fatal("a declined request could still be approved")
 	}
