@@ -140,6 +140,23 @@ func TestRequestGuardrails(t *testing.T) {
 		}
 	})
 
+	t.Run("rate", func(t *testing.T) {
+		// The credential allows 10 requests a day; the home holds 2. Eight more pass, the eleventh does not.
+		for range 8 {
+			rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+		}
+		waitFor(t, 10*time.Second, "home holds 10 requests", func() bool {
+			all, _ := home.Requests(false)
+			return len(all) == 10
+		})
+		before := home.Rejected("rate")
+		rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+		waitFor(t, 10*time.Second, "home rejects the eleventh request of the day", func() bool { return home.Rejected("rate") > before })
+		if all, _ := home.Requests(false); len(all) != 10 {
+			t.Fatalf("home holds %d requests, want 10", len(all))
+		}
+	})
+
 	t.Run("revoked agency", func(t *testing.T) {
 		rec := loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil))
 		if err := ah.steward.Revoke(ah.hood, ag.ID().String()); err != nil {

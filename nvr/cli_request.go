@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 const (
 	usageRequestPost = "--config F --case CASE --reason TEXT --lat LAT --lon LON --radius METERS --start T --end T " +
-		"[--category C] [--contact TEXT] [--expires-in 168h] [--hood ID]"
+		"[--polygon LAT,LON;LAT,LON;...] [--category C] [--contact TEXT] [--expires-in 168h] [--hood ID]"
 	usageRequestList    = "--config F [--all] [--json]"
 	usageRequestApprove = "--config F ID --camera NAME [--start T --end T] [--note TEXT]"
 	usageRequestID      = "--config F ID"
@@ -57,6 +58,7 @@ func runRequestPost(args []string, stdout io.Writer) error {
 	fs.StringVar(&d.Life, "expires-in", "", "how long homes are asked (default 168h)")
 	lat, lon := fs.String("lat", "", "centre latitude, degrees"), fs.String("lon", "", "centre longitude, degrees")
 	fs.Float64Var(&d.Radius, "radius", 0, "radius of the area, metres")
+	polygon := fs.String("polygon", "", "optional: narrow the area to a polygon inside the circle, LAT,LON;LAT,LON;...")
 	start, end := fs.String("start", "", "window start, RFC 3339"), fs.String("end", "", "window end, RFC 3339")
 	c, _, done, err := parseNodeCmd(fs, usageRequestPost, args, 0, stdout)
 	if err != nil {
@@ -75,6 +77,9 @@ func runRequestPost(args []string, stdout io.Writer) error {
 		return err
 	}
 	d.Lat, d.Lon = *la, *lo
+	if d.Polygon, err = parsePolygon(*polygon); err != nil {
+		return err
+	}
 	if d.Start, err = parseTimeFlag("start", *start); err != nil {
 		return err
 	}
@@ -258,4 +263,22 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 		return time.Time{}, usageErrorf("--%s: not an RFC 3339 time: %q", name, v)
 	}
 	return t, nil
+}
+
+// parsePolygon reads "lat,lon;lat,lon;..." ("" = none).
+func parsePolygon(v string) ([][2]float64, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	var out [][2]float64
+	for _, pt := range strings.Split(v, ";") {
+		la, lo, ok := strings.Cut(strings.TrimSpace(pt), ",")
+		lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
+		lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, usageErrorf("--polygon: %q is not LAT,LON", pt)
+		}
+		out = append(out, [2]float64{lat, lon})
+	}
+	return out, nil
 }
