@@ -43,12 +43,6 @@ func (c *Client) CloseRequest(ctx context.Context, id string) (ui.Request, error
 	return out, c.do(ctx, http.MethodPost, "/api/v1/requests/"+url.PathEscape(id)+"/close", nil, &out)
 }
 
-// Deliveries lists the home's approved clips.
-func (c *Client) Deliveries(ctx context.Context) ([]ui.Delivery, error) {
-	var out []ui.Delivery
-	return out, c.do(ctx, http.MethodGet, "/api/v1/deliveries", nil, &out)
-}
-
 // Submissions lists the clips an agency received.
 func (c *Client) Submissions(ctx context.Context) ([]ui.Submission, error) {
 	var out []ui.Submission
