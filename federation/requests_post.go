@@ -46,6 +46,10 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 			"for an agency invite with --scope-lat, --scope-lon and --scope-radius", ErrNoCredential)
 	}
 	now := n.now()
+	if now.UnixMilli() > scope.Expires {
+		return RequestInfo{}, fmt.Errorf("%w: the agency's credential expired at %s; ask the steward for a new invite",
+			ErrNoCredential, ms(scope.Expires).Format(time.RFC3339))
+	}
 	if d.Life == 0 {
 		d.Life = DefaultRequestLife
 	}
