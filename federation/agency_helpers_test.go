@@ -58,6 +58,12 @@ type agencyHood struct {
 
 func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 	t.Helper()
+	return startAgencyHoodScope(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000}, cams...)
+}
+
+// startAgencyHoodScope is startAgencyHood with the agency's scope given.
+func startAgencyHoodScope(t *testing.T, scope Scope, cams ...*fakeCameras) *agencyHood {
+	t.Helper()
 	short := func(c *Config) { c.SeenTTL = time.Second } // so replays past gossipsub's cache can be tested
 	ah := &agencyHood{steward: testNode(t, "Steward", short)}
 	h, err := ah.steward.CreateHood("Elm Street")
@@ -66,7 +72,7 @@ func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 	}
 	ah.hood = h.ID
 	ah.agency = testNode(t, "Springfield PD", func(c *Config) { c.Role = "agency"; short(c) })
-	inv, err := ah.steward.InviteAgency("", time.Hour, nil, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000})
+	inv, err := ah.steward.InviteAgency("", time.Hour, nil, scope)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"testing"
 	"time"
@@ -238,4 +239,24 @@ func TestForkedLogDetected(t *testing.T) {
 	if len(reps) != 1 || reps[0].OK() || reps[0].Forks == 0 {
 		t.Fatalf("A's audit %+v, want the fork reported", reps)
 	}
+}
+
+// A credential that expired is refused by homes (and by the agency's own node before it posts).
+func TestExpiredCredential(t *testing.T) {
+	ah := startAgencyHoodScope(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, Valid: 3 * time.Second}, camerasAt("porch", 0))
+	home, ag := ah.homes[0], ah.agency
+	dir := ag.Directory()
+	if len(dir) != 1 {
+		t.Fatalf("directory %+v", dir)
+	}
+	waitFor(t, 10*time.Second, "the credential expires", func() bool { return time.Now().After(dir[0].Expires) })
+	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, ErrNoCredential) {
+		t.Fatalf("the agency posted with an expired credential: %v", err)
+	}
+	disarm(t, ag, ah.hood)
+	before := home.Rejected("credential-expired")
+	rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+	waitFor(t, 10*time.Second, "home refuses the expired credential", func() bool {
+		return home.Rejected("credential-expired") > before
+	})
 }
