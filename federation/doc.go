@@ -25,10 +25,25 @@
 // node's subscribers at once; one writer commits received alerts in batches, at most a second late.
 // Gossip keeps no history, so a node that comes back asks a peer for what it missed (sync protocol).
 //
+// # Agency requests
+//
+// A steward admits an agency with a scoped credential: the agency's certificate carries a wire.Scope
+// (area, largest request area, longest window, requests a day, expiry, and the age key clips are
+// encrypted to). The agency posts a request by appending it to its public log (tlog: a Merkle log whose
+// checkpoints it signs) and gossiping a notice with the inclusion proof. Every home checks the notice on
+// its own (reqcheck.go: scope, caps, expiry, rate, signatures, inclusion), stores it, and matches it
+// against its own cameras and recordings (match.go); only a match reaches the owner. Homes keep the
+// checkpoints they accepted, require consistency proofs between successive ones, and compare them with
+// neighbors in every sync, so a log that showed two homes two trees is caught (requests_sync.go). Any
+// member audits a log and computes the monthly report from it (logaudit.go, transparency.go).
+//
 // # Footage
 //
-// The only footage this package sends is a clip the author attached to an alert (ClipSource), served to
-// members over a direct or relayed stream. Everything else it sends is metadata.
+// Footage leaves a node through one function, sendFootage (egress.go), and only against a grant its owner
+// signed: an alert with an attached clip (for the hood's members, over the clip protocol) or an approval
+// (for the one agency it names: the clip sealed with age, sent over the delivery protocol, resumable,
+// answered by a signed receipt). A decline or no answer sends nothing. Everything else this package sends
+// is metadata; bytes sent per protocol are counted (bandwidth.go).
 //
 // federation does not import recorder, ui or nvr; nvr wires it.
 package federation
