@@ -10,8 +10,8 @@ import (
 )
 
 const (
-	usageHoodCreate  = "--config F --name NAME"
-	usageHoodInvite  = "--config F [--hood ID] [--role household|agency] [--ttl 72h] [--via MULTIADDR,...] " +
+	usageHoodCreate = "--config F --name NAME"
+	usageHoodInvite = "--config F [--hood ID] [--role household|agency] [--ttl 72h] [--via MULTIADDR,...] " +
 		"[--scope-lat LAT --scope-lon LON --scope-radius METERS] [--max-area-sqmi 0.5] [--max-window 12h] " +
 		"[--per-day 10] [--valid 8760h]"
 	usageHoodJoin    = "--config F CODE"
