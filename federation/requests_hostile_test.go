@@ -2,8 +2,8 @@ package federation
 
 import (
 	"context"
-	"errors"
 	"crypto/rand"
+	"errors"
 	"testing"
 	"time"
 
