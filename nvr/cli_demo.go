@@ -71,7 +71,7 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	hoodDone := make(chan struct{})
 	go func() {
 		defer close(hoodDone)
-		if err := runDemoHood(hoodCtx, n, *dir); err != nil {
+		if err := runDemoTown(hoodCtx, n, *dir, stdout, nil); err != nil {
 			n.log.Warn("demo: no simulated neighborhood", "err", err)
 		}
 	}()

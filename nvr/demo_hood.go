@@ -2,25 +2,28 @@ package nvr
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/recorder/democam"
 )
 
-// The demo's simulated neighborhood: two neighbors run in-process so that the Neighborhood page has
-// members, alerts and a map to show without a second machine. They are real federation nodes with their
-// own keys and stores, talking to the demo node over 127.0.0.1.
+// The demo's simulated neighborhood on 127.0.0.1: the demo node (household 1, with the embedded camera),
+// two more households that record an embedded camera of their own, and an agency node admitted with a
+// scope around them. Each simulated member is a full Node with its own keys, stores, config file and HTTP
+// API, so the walk-through the demo prints drives them with the shipped CLI.
+//
+// Cost: three extra Nodes (libp2p host, recorder, HTTP server) and one more embedded camera server that
+// the two homes share, each recording a 500 kbit/s stream. On a Raspberry Pi 4 this is well within reach;
+// the first run also hashes three admin passwords (64 MiB and about a second each, one after the other).
 
-// demoNeighbors are the neighbors' display names; the first one posts the sample alerts.
+// demoNeighbors are the simulated homes' display names; the first one posts the sample alerts.
 var demoNeighbors = []string{"Elm Street 14", "Elm Street 16"}
 
 // The neighbor posts its first sample alert demoFirstAlert after joining (gossipsub needs a moment to
@@ -31,7 +34,8 @@ const (
 	demoAlertEvery = 3 * time.Minute
 )
 
-// demoPlace is where the sample alerts happen (lower Manhattan), offset a little for each alert.
+// demoPlace is where the demo node's camera is and the sample alerts happen (lower Manhattan), offset a
+// little for each alert.
 var demoPlace = [2]float64{40.7128, -74.0060}
 
 var demoAlerts = []struct {
@@ -44,31 +48,40 @@ var demoAlerts = []struct {
 	{"theft", "A parcel was taken from our porch around noon.", -0.0013, -0.0004},
 }
 
-// runDemoHood gives the demo node a hood (when it has none) and two simulated neighbors kept in sub-dirs
-// of dir, who join with invites from the demo node on the first run; one of them posts a sample alert
-// soon after and every demoAlertEvery. It returns when ctx is done and the neighbors have stopped, or earlier
-// with an error when the neighborhood cannot be set up.
-func runDemoHood(ctx context.Context, n *Node, dir string) error {
+// demoTown is the running demo neighborhood.
+type demoTown struct {
+	Hood   federation.HoodInfo
+	Self   *demoMember   // the demo node: household 1
+	Homes  []*demoMember // the simulated households, in the order of demoNeighbors
+	Agency *demoMember
+}
+
+// runDemoTown gives the demo node a hood (when it has none) and starts the simulated members kept in
+// sub-dirs of dir, who join with invites from the demo node on the first run; then it prints the
+// walk-through to out and calls started (when not nil) with the members. One home posts a sample alert
+// soon after and every demoAlertEvery. It returns when ctx is done and the members have stopped, or
+// earlier with an error when the neighborhood cannot be set up.
+func runDemoTown(ctx context.Context, n *Node, dir string, out io.Writer, started func(*demoTown)) error {
+	// The homes share one embedded camera server: one pacer and two RTSP sessions are cheaper than two.
+	// It closes after the homes have stopped, so that their recorders do not log a lost camera.
+	cam := &democam.Server{Addr: "127.0.0.1:0"}
+	if err := cam.Start(); err != nil {
+		return fmt.Errorf("demo camera: %w", err)
+	}
+	defer cam.Close()
 	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel below: the neighbors stop on every return
+	defer wg.Wait() // after cancel below: the members stop on every return
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if len(n.fed.Hoods()) == 0 {
-		if _, err := n.fed.CreateHood("Elm Street"); err != nil {
-			return fmt.Errorf("demo hood: %w", err)
-		}
+	town, err := startDemoTown(ctx, &wg, n, dir, cam.URL())
+	if err != nil {
+		return err
 	}
-	var poster *federation.Node
-	for _, name := range demoNeighbors {
-		slug := strings.ToLower(strings.ReplaceAll(name, " ", "-"))
-		f, err := startNeighbor(ctx, &wg, n, filepath.Join(dir, "neighbors", slug), name)
-		if err != nil {
-			return fmt.Errorf("demo neighbor %s: %w", name, err)
-		}
-		if poster == nil {
-			poster = f
-		}
+	printDemoWalkthrough(out, town)
+	if started != nil {
+		started(town)
 	}
+	poster := town.Homes[0].Node.fed
 	next := time.NewTimer(demoFirstAlert)
 	defer next.Stop()
 	sent, _ := poster.Alerts("", time.Time{})
@@ -88,46 +101,38 @@ func runDemoHood(ctx context.Context, n *Node, dir string) error {
 	}
 }
 
-// startNeighbor runs a federation node in dir until ctx is done (wg tracks it) and makes it a member of
-// the demo node's hood.
-func startNeighbor(ctx context.Context, wg *sync.WaitGroup, demo *Node, dir, name string) (*federation.Node, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	if _, err := CreateIdentity(dir); err != nil && !errors.Is(err, fs.ErrExist) {
-		return nil, err
-	}
-	key, err := LoadIdentity(dir)
-	if err != nil {
-		return nil, err
-	}
-	log := demo.log.With("component", "demo-neighbor", "neighbor", name)
-	f, err := federation.New(federation.Config{DataDir: dir, Key: key, Name: name,
-		Listen: []string{"/ip4/127.0.0.1/tcp/0"}, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		_ = f.Run(ctx)
-		if err := f.Close(); err != nil {
-			log.Warn("close", "err", err)
-		}
-	}()
-	jctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if len(f.Hoods()) > 0 {
-		// A member from an earlier run: the demo node listens on new ports now, so tell it where.
-		err = f.Host().Connect(jctx, peer.AddrInfo{ID: demo.fed.ID(), Addrs: demo.fed.Host().Addrs()})
-	} else {
-		var inv federation.InviteInfo
-		if inv, err = demo.fed.Invite(demo.fed.Hoods()[0].ID, "household", time.Hour, nil); err == nil {
-			_, err = f.Join(jctx, inv.Code)
+// startDemoTown sets up the hood and starts its simulated members until ctx is done (wg tracks them);
+// the homes record the embedded camera at camURL.
+func startDemoTown(ctx context.Context, wg *sync.WaitGroup, n *Node, dir, camURL string) (*demoTown, error) {
+	if len(n.fed.Hoods()) == 0 {
+		if _, err := n.fed.CreateHood("Elm Street"); err != nil {
+			return nil, fmt.Errorf("demo hood: %w", err)
 		}
 	}
+	pw, err := os.ReadFile(filepath.Join(dir, demoPasswordFile))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("demo: %w", err)
 	}
-	return f, nil
+	t := &demoTown{Hood: n.fed.Hoods()[0],
+		Self: &demoMember{Name: n.cfg.Name, Config: n.cfg.Path, Password: strings.TrimSpace(string(pw)), Node: n}}
+	placeDemoCameras(n)
+	if n.cfg.Path != "" {
+		if err := setHTTPListen(n.cfg.Path, n.HTTPAddr()); err != nil { // for the CLI, as for the others
+			n.log.Warn("demo: the CLI will not find this node", "err", err)
+		}
+	}
+	for i, name := range demoNeighbors {
+		h, err := startDemoHome(ctx, wg, n, dir, t.Hood.ID, camURL, i)
+		if err != nil {
+			return nil, fmt.Errorf("demo home %s: %w", name, err)
+		}
+		t.Homes = append(t.Homes, h)
+	}
+	if t.Agency, err = startDemoAgency(ctx, wg, n, dir, t.Hood.ID); err != nil {
+		return nil, fmt.Errorf("demo agency: %w", err)
+	}
+	return t, nil
 }
+
+// slug turns a display name into a directory name: "Elm Street 14" is elm-street-14.
+func slug(name string) string { return strings.ToLower(strings.ReplaceAll(name, " ", "-")) }
