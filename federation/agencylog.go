@@ -52,6 +52,7 @@ func (n *Node) agencyLog() (*tlog.Log, error) {
 		return nil, fmt.Errorf("open request log: %w", err)
 	}
 	n.reqLog = l
+	n.lastNotice = l.Size()
 	return l, nil
 }
 

@@ -100,6 +100,7 @@ type Node struct {
 	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
 	receiving     map[string]bool // ciphertext IDs being received, under subMu
 	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use
+	lastNotice    int64           // the log size the last notice's checkpoint carried, under logMu
 	witness       *tlog.Witness   // checkpoints of agencies' logs seen, and fork evidence
 	discoverKick  chan struct{}
 	deliverKick   chan struct{}

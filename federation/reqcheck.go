@@ -28,6 +28,8 @@ type checkedRequest struct {
 	name   string // the agency's display name
 	index  int64
 	cp     tlog.Checkpoint
+	prev   int64  // the notice's previous checkpoint size, and
+	cons   []byte // the proof that cp extends it (may be empty)
 }
 
 // checkNotice validates a request notice for a hood: shape, the agency's membership, role and credential,
@@ -47,7 +49,7 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 	if err != nil {
 		return c, reject("malformed", "request: %w", err)
 	}
-	c.notice, c.rec, c.index = rec, inner, nt.Index
+	c.notice, c.rec, c.index, c.prev, c.cons = rec, inner, nt.Index, nt.Prev, nt.Consistency
 	r := &c.req
 	if r.Hood != hoodID {
 		return c, reject("malformed", "request for hood %s on hood %s", r.Hood, hoodID)

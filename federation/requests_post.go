@@ -104,6 +104,8 @@ func (n *Node) logRequest(rec wire.Signed) (wire.Signed, error) {
 	if err != nil {
 		return wire.Signed{}, err
 	}
+	n.logMu.Lock() // notices leave in log order, each proving it extends the one before
+	defer n.logMu.Unlock()
 	index, cp, err := l.Append(entry)
 	if err != nil {
 		return wire.Signed{}, fmt.Errorf("request log: %w", err)
@@ -112,8 +114,14 @@ func (n *Node) logRequest(rec wire.Signed) (wire.Signed, error) {
 	if err != nil {
 		return wire.Signed{}, fmt.Errorf("request log: %w", err)
 	}
-	return wire.Sign(wire.KindNotice, &wire.Notice{Request: rec.Marshal(), Index: index, Checkpoint: cp,
-		Proof: tlog.EncodeProof(proof)}, n.cfg.Key)
+	nt := wire.Notice{Request: rec.Marshal(), Index: index, Checkpoint: cp, Proof: tlog.EncodeProof(proof)}
+	if prev := n.lastNotice; prev > 0 {
+		if cons, err := l.ConsistencyProof(prev, index+1); err == nil {
+			nt.Prev, nt.Consistency = prev, tlog.EncodeProof(cons)
+		}
+	}
+	n.lastNotice = index + 1
+	return wire.Sign(wire.KindNotice, &nt, n.cfg.Key)
 }
 
 // draftArea turns a draft's circle (and polygon) into the wire form, checking ranges.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	stlog "golang.org/x/mod/sumdb/tlog"
 
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
@@ -49,7 +50,7 @@ func (n *Node) receiveRequest(c checkedRequest) {
 		return
 	}
 	n.metrics.requestsReceived.Inc()
-	n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, c.agency, c.cp) })
+	n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, c.agency, c.cp, c.prev, c.cons) })
 	if st.Status == StatusNew {
 		if info, err := n.requestInfo(id, st); err == nil {
 			n.notifyRequest(info)
@@ -59,10 +60,18 @@ func (n *Node) receiveRequest(c checkedRequest) {
 
 // observeCheckpoint checks an agency's checkpoint against the last one this node accepted (a consistency
 // proof from the agency) and records a fork when they cannot both be true.
-func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint) {
+// A notice carries the proof from the agency's previous notice, which is what a home usually holds; other
+// proofs are asked of the agency.
+func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint, prev int64, cons []byte) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
-	err := n.witness.Observe(cp, n.consistencyFrom(ctx, agency))
+	fetch := n.consistencyFrom(ctx, agency)
+	err := n.witness.Observe(cp, func(oldSize, newSize int64) (stlog.TreeProof, error) {
+		if oldSize == prev && newSize == cp.Size && prev > 0 {
+			return tlog.DecodeProof(cons)
+		}
+		return fetch(oldSize, newSize)
+	})
 	var fork *tlog.ForkError
 	switch {
 	case errors.As(err, &fork):

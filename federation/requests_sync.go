@@ -63,7 +63,7 @@ func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoi
 			continue
 		}
 		if agency != n.self {
-			n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, agency, cp) })
+			n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, agency, cp, 0, nil) })
 		}
 	}
 }

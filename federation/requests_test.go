@@ -3,6 +3,7 @@ package federation
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -142,5 +143,24 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	}
 	if months, _ := b.Transparency(context.Background()); months[0].Closed != 1 || months[0].RequestsOpen != 0 {
 		t.Fatalf("transparency after close: %+v", months[0])
+	}
+}
+
+// A home follows the agency's log from the notices alone: each carries the proof that its checkpoint
+// extends the previous notice's, so the home need not reach the agency's log protocol.
+func TestNoticesCarryConsistency(t *testing.T) {
+	ah := startAgencyHood(t, camerasAt("porch", 0))
+	home := ah.homes[0]
+	ah.agency.host.RemoveStreamHandler(protoLog) // the agency answers no log questions
+	origin := logOrigin(ah.agency.ID())
+	for i := range 3 {
+		if _, err := ah.agency.PostRequest(context.Background(), draft(float64(i), 100)); err != nil {
+			t.Fatal(err)
+		}
+		want := int64(i + 1)
+		waitFor(t, 10*time.Second, fmt.Sprintf("home accepts checkpoint %d", want), func() bool {
+			cp, ok := home.witness.Latest(origin)
+			return ok && cp.Size == want
+		})
 	}
 }

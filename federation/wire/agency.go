@@ -63,6 +63,11 @@ type Notice struct {
 	Index      int64  `cbor:"2,keyasint"`
 	Checkpoint []byte `cbor:"3,keyasint"`
 	Proof      []byte `cbor:"4,keyasint"`
+	// Prev is the size of the checkpoint the agency's previous notice carried, and Consistency the proof
+	// that this checkpoint extends it: a home that saw that notice checks the log's history without asking
+	// the agency.
+	Prev        int64  `cbor:"5,keyasint,omitempty"`
+	Consistency []byte `cbor:"6,keyasint,omitempty"`
 }
 
 // Approval is a homeowner's consent to send one clip to one agency for one request; it is also the
@@ -158,7 +163,8 @@ func (r *Request) check() error {
 }
 
 func (n *Notice) check() error {
-	if len(n.Request) == 0 || len(n.Checkpoint) == 0 || n.Index < 0 || len(n.Proof)%32 != 0 || len(n.Proof) > 64*32 {
+	if len(n.Request) == 0 || len(n.Checkpoint) == 0 || n.Index < 0 || len(n.Proof)%32 != 0 || len(n.Proof) > 64*32 ||
+		n.Prev < 0 || len(n.Consistency)%32 != 0 || len(n.Consistency) > 64*32 {
 		return fmt.Errorf("%w: notice", errField)
 	}
 	return nil
