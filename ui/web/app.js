@@ -8,6 +8,9 @@ const state = { user: null, role: "", csrf: "", players: [] };
 // file (timeline.js, cameras.js) registers itself here: { section: "#id", show(params), hide() }.
 const views = {};
 
+// onSession holds functions to call when someone logs in (requests.js starts its badge there).
+const onSession = [];
+
 // api performs a JSON request with the session cookie (and the CSRF token on state changes).
 async function api(method, path, body) {
   const headers = {};
@@ -64,6 +67,7 @@ function startSession(s) {
   $("#login").hidden = true;
   $("#top").hidden = false;
   route();
+  onSession.forEach(f => f());
 }
 
 async function onLogout() {

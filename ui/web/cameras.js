@@ -81,6 +81,9 @@ function openCameraForm(cam) {
   f.enabled.checked = cam ? cam.enabled : true;
   f.lat.value = cam?.location ? cam.location.lat : "";
   f.lon.value = cam?.location ? cam.location.lon : "";
+  f.radius.value = cam?.location?.radius || "";
+  f.direction.value = cam?.location?.direction ?? "";
+  f.fov.value = cam?.location?.fov || "";
   $("#cam-delete").hidden = !cam;
   say("#cam-probe", "");
   say("#cam-error", "");
@@ -101,12 +104,21 @@ function say(sel, text, cls) {
 }
 
 // cameraFromForm returns the camera the form describes, or throws when the location is half filled in.
+// The view (radius, direction, field of view) is what agency requests are matched against; empty fields
+// take the server's defaults.
 function cameraFromForm(f) {
   const cam = { name: f.name.value.trim(), url: f.url.value.trim(), transport: f.transport.value,
     sub_url: f.sub_url.value.trim(), enabled: f.enabled.checked };
   const lat = f.lat.value.trim(), lon = f.lon.value.trim();
   if ((lat === "") !== (lon === "")) throw new Error("location: enter both latitude and longitude, or neither");
-  if (lat !== "") cam.location = { lat: Number(lat), lon: Number(lon) };
+  const view = [f.radius.value, f.direction.value, f.fov.value].map(v => v.trim());
+  if (lat === "" && view.some(v => v !== "")) throw new Error("location: a camera's view needs its latitude and longitude");
+  if (lat !== "") {
+    cam.location = { lat: Number(lat), lon: Number(lon) };
+    if (view[0] !== "") cam.location.radius = Number(view[0]);
+    if (view[1] !== "") cam.location.direction = Number(view[1]);
+    if (view[2] !== "") cam.location.fov = Number(view[2]);
+  }
   return cam;
 }
 

@@ -1,6 +1,6 @@
 // Neighborhood map: the alerts that carry a place (and the cameras' locations) drawn as our own SVG, an
 // equirectangular projection fitted to their bounding box with a degree grid; no tiles, nothing fetched
-// from outside. hood.js calls hoodMap.draw; uses $ from app.js.
+// from outside. hood.js calls hoodMap.draw; requests-map.js reuses its projection. Uses $ from app.js.
 "use strict";
 
 const hoodMap = (() => {
@@ -96,5 +96,6 @@ const hoodMap = (() => {
     svg.replaceChildren(...kids);
   }
 
-  return { draw };
+  // fit, grid and el serve requests-map.js, which draws areas on the same kind of map.
+  return { draw, fit, grid, el, W, H };
 })();

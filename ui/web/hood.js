@@ -174,7 +174,7 @@ async function onCreateInvite(ev) {
   say("#invite-error", "");
   try {
     const id = encodeURIComponent(hv.hood.id);
-    const inv = await api("POST", `/api/v1/hoods/${id}/invites`, { role: $("#invite-role").value, ttl: $("#invite-ttl").value });
+    const inv = await api("POST", `/api/v1/hoods/${id}/invites`, { role: $("#invite-role").value, ttl: $("#invite-ttl").value, ...inviteScope() });
     $("#invite-code").value = inv.code;
     $("#invite-qr").src = `/api/v1/hoods/${id}/invites/qr.svg?code=${encodeURIComponent(inv.code)}`;
     $("#invite-expires").textContent = `One use, for a ${inv.role}, until ${new Date(inv.expires).toLocaleString()}.`;
@@ -184,6 +184,16 @@ async function onCreateInvite(ev) {
   } catch (e) {
     say("#invite-error", `No invite: ${e.message}`);
   }
+}
+
+// inviteScope is an agency invite's scope: the circle it may ask in and its caps (empty caps take the
+// node's defaults). Without a place the agency joins but cannot post requests.
+function inviteScope() {
+  if ($("#invite-role").value !== "agency" || $("#scope-lat").value === "" || $("#scope-lon").value === "") return {};
+  const num = sel => ($(sel).value === "" ? undefined : Number($(sel).value));
+  const text = sel => $(sel).value.trim() || undefined;
+  return { scope_lat: num("#scope-lat"), scope_lon: num("#scope-lon"), scope_radius: num("#scope-radius"),
+    max_area_sq_mi: num("#scope-area"), max_window: text("#scope-window"), per_day: num("#scope-day"), valid: text("#scope-valid") };
 }
 
 async function onCopyInvite() {
@@ -360,6 +370,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#hood-select").addEventListener("change", onSelectHood);
   $("#invite-form").addEventListener("submit", onCreateInvite);
   $("#invite-copy").addEventListener("click", onCopyInvite);
+  $("#invite-role").addEventListener("change", () => {
+    $("#invite-scope").hidden = $("#invite-role").value !== "agency";
+    const home = hv.homes[0];
+    if (home && $("#scope-lat").value === "") { $("#scope-lat").value = home.lat; $("#scope-lon").value = home.lon; }
+  });
   $("#alert-form").addEventListener("submit", onPostAlert);
   $("#alert-camera").addEventListener("change", () => { if ($("#alert-camera").value) lastSeconds(); });
 });
