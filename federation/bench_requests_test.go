@@ -9,13 +9,10 @@ package federation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 const (
@@ -149,34 +146,6 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	b.ReportMetric(float64(dialled), "steward-dialled")
 	b.Logf("%d deliveries, %d seen by the gossip watchers, %d found by the wait (not by gossip); setup %s",
 		len(ds), len(gs), backstop, setup.Round(time.Second))
-}
-
-// benchJoinWith is benchJoin with the invite made by invite (an agency's, say).
-func benchJoinWith(s, j *Node, invite func() (InviteInfo, error)) (dialled bool, err error) {
-	for attempt := range 2 {
-		inv, err := invite()
-		if err != nil {
-			return dialled, err
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		if attempt == 1 {
-			// The steward's inbound connections are full (see benchJoin): it dials the joiner.
-			dialled = true
-			until := time.Now().Add(time.Hour)
-			j.gater.allowDial(s.ID(), until)
-			s.gater.allowDial(j.ID(), until)
-			if err := s.host.Connect(ctx, peer.AddrInfo{ID: j.ID(), Addrs: j.host.Addrs()}); err != nil {
-				cancel()
-				return dialled, fmt.Errorf("steward dials the joiner: %w", err)
-			}
-		}
-		_, err = j.Join(ctx, inv.Code)
-		cancel()
-		if attempt == 1 || !errors.Is(err, ErrUnreachable) {
-			return dialled, err
-		}
-	}
-	panic("unreachable")
 }
 
 // has reports whether node's arrival of id is recorded.

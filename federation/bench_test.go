@@ -103,8 +103,13 @@ func startBenchHood(b *testing.B, n int, edit func(*Config)) (nodes []*Node, hoo
 // inbound connections per host, so a steward with 64 connected members refuses every further joiner.
 // An outbound connection from the steward does not count against that limit.
 func benchJoin(s, j *Node) (dialled bool, err error) {
+	return benchJoinWith(s, j, func() (InviteInfo, error) { return s.Invite("", "household", time.Hour, nil) })
+}
+
+// benchJoinWith is benchJoin with the invite made by invite (an agency's, say).
+func benchJoinWith(s, j *Node, invite func() (InviteInfo, error)) (dialled bool, err error) {
 	for attempt := range 2 {
-		inv, err := s.Invite("", "household", time.Hour, nil)
+		inv, err := invite()
 		if err != nil {
 			return dialled, err
 		}
