@@ -105,18 +105,23 @@ func TestBrowserAgency(t *testing.T) {
 	}
 	const local = "2006-01-02T15:04:05" // a datetime-local value; the browser and the test share a zone
 	winStart, winEnd := spanStart.Truncate(time.Second), spanEnd.Truncate(time.Second)
-	err = chromedp.Do(agency,
-		chromedp.SetValue("#ar-case", "24-1187"),
-		chromedp.SetValue("#ar-category", "burglary"),
-		chromedp.SetValue("#ar-reason", "Break-in at number 12; looking for people on foot"),
-		chromedp.SetValue("#ar-contact", "Det. Ruiz, 555-0100"),
-		chromedp.SetValue("#ar-lat", fmt.Sprint(lat)),
-		chromedp.SetValue("#ar-lon", fmt.Sprint(lon)),
-		chromedp.SetValue("#ar-radius", "100"),
-		chromedp.SetValue("#ar-start", winStart.In(time.Local).Format(local)),
-		chromedp.SetValue("#ar-end", winEnd.In(time.Local).Format(local)),
-		chromedp.Click("#ar-post"),
-	)
+	// The fields are filled in one script (as a person would, before posting), not one DevTools call each:
+	// under load a node handle could go stale between the calls.
+	fill := map[string]string{"#ar-case": "24-1187", "#ar-category": "burglary",
+		"#ar-reason": "Break-in at number 12; looking for people on foot", "#ar-contact": "Det. Ruiz, 555-0100",
+		"#ar-lat": fmt.Sprint(lat), "#ar-lon": fmt.Sprint(lon), "#ar-radius": "100",
+		"#ar-start": winStart.In(time.Local).Format(local), "#ar-end": winEnd.In(time.Local).Format(local)}
+	filled := evalJS[bool](t, agency, `(f => Object.entries(f).every(([sel, v]) => {
+		const el = document.querySelector(sel);
+		if (!el) return false;
+		el.value = v;
+		el.dispatchEvent(new Event("input", {bubbles: true}));
+		return el.value === v;
+	}))(`+jsonOf(t, fill)+`)`)
+	if !filled {
+		t.Fatal("a field of the request form did not take its value")
+	}
+	err = chromedp.Do(agency, chromedp.Click("#ar-post"))
 	if err != nil {
 		t.Fatalf("post the request: %v", err)
 	}
@@ -288,7 +293,7 @@ func agencyBrowserLogin(t *testing.T, base, password string) context.Context {
 	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil { // starts the browser: no timeout here
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 6*time.Minute) // make test runs packages side by side
 	t.Cleanup(cancel)
 	err := chromedp.Do(ctx,
 		chromedp.WaitVisible("#login-form"),
@@ -300,4 +305,14 @@ func agencyBrowserLogin(t *testing.T, base, password string) context.Context {
 		t.Fatalf("logging in at %s: %v", base, err)
 	}
 	return ctx
+}
+
+// jsonOf is v as a JavaScript literal.
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
