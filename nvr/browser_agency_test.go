@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -265,24 +264,7 @@ func startAgencyNode(t *testing.T, name string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(res.ConfigPath)
-	b = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(b, []byte("listen: 127.0.0.1:0"))
-	if err := os.WriteFile(res.ConfigPath, nvr.LocalP2P(b), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := nvr.Load(res.ConfigPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := nvr.NewNode(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return "http://" + n.HTTPAddr(), res.AdminPassword
+	return runInitNode(t, res, nil)
 }
 
 // agencyBrowserLogin is browserLogin with room for the whole exchange: 3 minutes, where the polled

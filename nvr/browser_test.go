@@ -37,11 +37,22 @@ func startNamedNode(t testing.TB, name string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runInitNode(t, res, func(b []byte) []byte {
+		return regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(b, []byte(fmt.Sprintf("cameras:\n  - name: front\n    url: %s\n", cam.URL())))
+	})
+}
+
+// runInitNode runs the node `porchlight init` made in-process until the test ends, its config edited (when
+// edit is not nil), HTTP on a free port and libp2p on 127.0.0.1; it returns the UI's base URL and the admin
+// password.
+func runInitNode(t testing.TB, res *nvr.InitResult, edit func([]byte) []byte) (string, string) {
+	t.Helper()
 	b, _ := os.ReadFile(res.ConfigPath)
-	b = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(b, []byte(fmt.Sprintf("cameras:\n  - name: front\n    url: %s\n", cam.URL())))
+	if edit != nil {
+		b = edit(b)
+	}
 	b = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(b, []byte("listen: 127.0.0.1:0"))
-	b = nvr.LocalP2P(b)
-	if err := os.WriteFile(res.ConfigPath, b, 0o600); err != nil {
+	if err := os.WriteFile(res.ConfigPath, nvr.LocalP2P(b), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := nvr.Load(res.ConfigPath)
