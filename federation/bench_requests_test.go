@@ -185,31 +185,17 @@ func (a *benchArrivals) watchMatched(b *testing.B, i int, n *Node) {
 // on a second subscription to the hood's topic. With poll, it then polls the home's store until the request
 // is there and records that in stored.
 func watchNotices(b *testing.B, i int, n *Node, hood string, gossip, stored *benchArrivals, poll bool) {
-	n.mu.RLock()
-	t := n.hoods[hood].topic
-	n.mu.RUnlock()
-	sub, err := t.Subscribe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(sub.Cancel)
-	go func() {
-		for {
-			m, err := sub.Next(context.Background())
-			if err != nil {
-				return
-			}
-			c, ok := m.ValidatorData.(checkedRequest)
-			if !ok {
-				continue
-			}
-			id := c.rec.ID()
-			gossip.add(id, i, time.Now())
-			if poll {
-				go pollStored(n, id, func(at time.Time) { stored.addFirst(id, i, at) })
-			}
+	watchTopic(b, n, hood, func(v any) {
+		c, ok := v.(checkedRequest)
+		if !ok {
+			return
 		}
-	}()
+		id := c.rec.ID()
+		gossip.add(id, i, time.Now())
+		if poll {
+			go pollStored(n, id, func(at time.Time) { stored.addFirst(id, i, at) })
+		}
+	})
 }
 
 // pollStored calls found with the time n's store first holds request id, checking every millisecond for

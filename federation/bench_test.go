@@ -184,9 +184,18 @@ func (a *benchArrivals) watchStored(b *testing.B, i int, n *Node) {
 	}()
 }
 
-// watchGossip records alerts as gossipsub delivers them after the validator, before the node takes them: a
-// second subscription on the node's topic.
+// watchGossip records alerts as gossipsub delivers them after the validator, before the node takes them.
 func (a *benchArrivals) watchGossip(b *testing.B, i int, n *Node, hood string) {
+	watchTopic(b, n, hood, func(v any) {
+		if rec, ok := v.(wire.Signed); ok && rec.Kind == wire.KindAlert {
+			a.add(rec.ID(), i, time.Now())
+		}
+	})
+}
+
+// watchTopic calls fn with the validator's data of every message gossipsub delivers to n on the hood's
+// topic, through a second subscription of its own.
+func watchTopic(b *testing.B, n *Node, hood string, fn func(validated any)) {
 	n.mu.RLock()
 	t := n.hoods[hood].topic
 	n.mu.RUnlock()
@@ -201,9 +210,7 @@ func (a *benchArrivals) watchGossip(b *testing.B, i int, n *Node, hood string) {
 			if err != nil {
 				return
 			}
-			if rec, ok := m.ValidatorData.(wire.Signed); ok && rec.Kind == wire.KindAlert {
-				a.add(rec.ID(), i, time.Now())
-			}
+			fn(m.ValidatorData)
 		}
 	}()
 }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/libp2p/go-msgio"
+
+	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // Limits of the wire protocol.
@@ -80,31 +81,9 @@ type reply struct {
 	Done   *Done   `cbor:"3,keyasint,omitempty"`
 }
 
-var (
-	encMode cbor.EncMode
-	decMode cbor.DecMode
-)
-
-func init() {
-	var err error
-	if encMode, err = cbor.CoreDetEncOptions().EncMode(); err != nil {
-		panic(err)
-	}
-	// Strict: a peer's frame decodes one way only or not at all.
-	decMode, err = cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-		MaxNestedLevels:   4,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-}
-
 // writeFrame writes v as one varint-prefixed CBOR frame, in one Write.
 func writeFrame(w io.Writer, v any) error {
-	b, err := encMode.Marshal(v)
+	b, err := wire.Marshal(v) // the strict, deterministic encoding of every record and frame
 	if err != nil {
 		return err
 	}
@@ -123,7 +102,7 @@ func readFrame(r io.Reader, v any) error {
 		return err
 	}
 	defer mr.ReleaseMsg(b)
-	if err := decMode.Unmarshal(b, v); err != nil {
+	if err := wire.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
 	return nil
