@@ -12,10 +12,14 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// Request guardrails every home enforces on its own, whatever the agency's node claims.
+// Request guardrails every home enforces on its own, whatever the agency's node claims or its steward
+// signed: the credential's caps apply, and never more than these.
 const (
-	MaxRequestLife = 30 * 24 * time.Hour // a request expires at most this long after it is posted
-	requestWindow  = 10 * time.Minute    // gossip: older requests arrive only by sync
+	MaxRequestLife  = 30 * 24 * time.Hour // a request expires at most this long after it is posted
+	MaxFootageAge   = 90 * 24 * time.Hour // a window starts at most this long before the request
+	MaxWindowHard   = 7 * 24 * time.Hour  // the longest window any credential allows
+	maxAreaHardSqMi = 100.0               // the largest area any credential allows
+	requestWindow   = 10 * time.Minute    // gossip: older requests arrive only by sync
 )
 
 // checkedRequest is a notice that passed every guardrail.
@@ -78,7 +82,7 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 		return c, reject("stale", "request time %s is older than %s", posted.UTC().Format(time.RFC3339), window)
 	case now.UnixMilli() > r.Expires:
 		return c, reject("expired", "request expired at %s", time.UnixMilli(r.Expires).UTC().Format(time.RFC3339))
-	case r.Time > c.scope.Expires:
+	case r.Time > c.scope.Expires || now.UnixMilli() > c.scope.Expires:
 		return c, reject("credential-expired", "the agency's credential expired at %s",
 			time.UnixMilli(c.scope.Expires).UTC().Format(time.RFC3339))
 	}
@@ -127,13 +131,18 @@ func checkGuardrails(r *wire.Request, s wire.Scope) error {
 	if !area.Within(geoCircle(s.Area)) {
 		return reject("scope", "area outside the agency's scope")
 	}
-	if sq := area.AreaSqMi() * squareMetresPerSqMi; sq > float64(s.MaxArea) {
-		return reject("area-cap", "area %.2f sq mi over the cap of %.2f", sq/squareMetresPerSqMi,
-			float64(s.MaxArea)/squareMetresPerSqMi)
+	maxArea := min(float64(s.MaxArea), maxAreaHardSqMi*squareMetresPerSqMi)
+	if sq := area.AreaSqMi() * squareMetresPerSqMi; sq > maxArea {
+		return reject("area-cap", "area %.2f sq mi over the cap of %.2f", sq/squareMetresPerSqMi, maxArea/squareMetresPerSqMi)
 	}
-	if w := r.End - r.Start; w > s.MaxWindow {
+	// The window's start is bounded first, so End-Start cannot overflow.
+	if r.Start < r.Time-MaxFootageAge.Milliseconds() {
+		return reject("window-cap", "the window starts more than %s before the request", MaxFootageAge)
+	}
+	maxWindow := min(s.MaxWindow, MaxWindowHard.Milliseconds())
+	if w := r.End - r.Start; w > maxWindow {
 		return reject("window-cap", "window %s over the cap of %s", time.Duration(w)*time.Millisecond,
-			time.Duration(s.MaxWindow)*time.Millisecond)
+			time.Duration(maxWindow)*time.Millisecond)
 	}
 	if r.End > r.Time+maxSkew.Milliseconds() {
 		return reject("future-window", "the window ends after the request was posted: footage is asked of the past only")

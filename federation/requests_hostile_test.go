@@ -78,6 +78,11 @@ func TestRequestGuardrails(t *testing.T) {
 				r.Start = now.Add(-14 * time.Hour).UnixMilli()
 			}))
 		}},
+		{"window-cap", func() wire.Signed { // a window from long before: End-Start must not wrap past the cap
+			return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), func(r *wire.Request) {
+				r.Start = 1
+			}))
+		}},
 		{"future-window", func() wire.Signed {
 			return loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), func(r *wire.Request) {
 				r.End = now.Add(time.Hour).UnixMilli()

@@ -154,7 +154,7 @@ func (r *Request) check() error {
 	if r.Case == "" || r.Reason == "" {
 		return fmt.Errorf("%w: a request needs a case number and a reason", errField)
 	}
-	if r.End <= r.Start || r.Expires <= r.Time {
+	if r.Start <= 0 || r.Time <= 0 || r.End <= r.Start || r.Expires <= r.Time {
 		return fmt.Errorf("%w: window or expiry", errField)
 	}
 	return errors.Join(checkHood(r.Hood), checkKey("agency", r.Agency), r.Area.check(),
