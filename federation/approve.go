@@ -80,6 +80,9 @@ func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (Deliv
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
+	if err := n.checkLogged(ctx, st); err != nil {
+		return DeliveryInfo{}, err
+	}
 	n.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
 	path, sums, err := n.sealClip(ctx, a, recipient)
 	if err != nil {
@@ -95,16 +98,23 @@ func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (Deliv
 		return DeliveryInfo{}, err
 	}
 	ds := deliveryState{Approval: rec.Marshal(), Path: path, Status: StatusApproved}
-	if err := n.store.putDelivery(rec.ID(), ds); err != nil {
-		os.Remove(path)
-		return DeliveryInfo{}, fmt.Errorf("store approval: %w", err)
-	}
-	n.store.updateRequest(requestID, func(s *requestState) error {
+	// The status moves to approved only now, after the export; a decline meanwhile wins, and nothing leaves.
+	if err := n.store.updateRequest(requestID, func(s *requestState) error {
+		if s.Status == StatusDeclined {
+			return fmt.Errorf("%w: you declined this request while the clip was prepared", ErrInvalid)
+		}
 		if s.Status != StatusDelivered {
 			s.Status = StatusApproved
 		}
 		return nil
-	})
+	}); err != nil {
+		os.Remove(path)
+		return DeliveryInfo{}, err
+	}
+	if err := n.store.putDelivery(rec.ID(), ds); err != nil {
+		os.Remove(path)
+		return DeliveryInfo{}, fmt.Errorf("store approval: %w", err)
+	}
 	n.kickDelivery()
 	return deliveryInfo(rec.ID(), ds)
 }

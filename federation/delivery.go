@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/porchlight/porchlight/federation/deliver"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -132,6 +133,9 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) error
 	if err != nil {
 		return err
 	}
+	if !n.isHoodMember(a.Hood, agency) { // revoked since the approval: it gets nothing
+		return n.endDelivery(id, d, StatusCancelled, "the agency was removed from the hood")
+	}
 	ctx, cancel := context.WithTimeout(ctx, deliverWindow)
 	defer cancel()
 	s, err := n.openTo(ctx, agency, protoDeliver)
@@ -140,6 +144,10 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) error
 	}
 	defer s.Close()
 	receipt, err := n.sendFootage(ctx, s, grant{hood: a.Hood, approval: &a, rec: rec, sealed: d.Path})
+	if errors.Is(err, deliver.ErrRefused) { // the agency said no (a closed request, say): no retries
+		s.Reset()
+		return n.endDelivery(id, d, StatusRefused, err.Error())
+	}
 	if err != nil {
 		s.Reset()
 		return err
@@ -179,4 +187,12 @@ func checkReceipt(b []byte, approvalID string, a wire.Approval) error {
 		return fmt.Errorf("%w: agency receipt: %w", ErrInvalid, err)
 	}
 	return nil
+}
+
+// endDelivery gives up on an approved clip for good: the sealed copy is removed and the reason kept.
+func (n *Node) endDelivery(id string, d deliveryState, status, reason string) error {
+	d.Status, d.LastError = status, reason
+	os.Remove(d.Path)
+	n.log.Info("delivery ended", "approval", id, "status", status, "reason", reason)
+	return n.store.putDelivery(id, d)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -32,13 +33,40 @@ type LogReport struct {
 // OK reports whether the log checked out.
 func (r LogReport) OK() bool { return len(r.Problems) == 0 && r.Forks == 0 }
 
-// VerifyLogs audits the log of every agency in this node's hoods (this node's own log included).
+// Bounds of one audit: a log the agency says is larger is reported, not fetched.
+const (
+	maxAuditEntries = 200_000
+	maxAuditBytes   = 256 << 20
+	auditReuse      = 30 * time.Second // an audit this recent is answered again, not redone
+)
+
+// VerifyLogs audits the log of every agency in this node's hoods (this node's own log included). Audits
+// run one at a time.
 func (n *Node) VerifyLogs(ctx context.Context) ([]LogReport, error) {
+	n.auditMu.Lock()
+	defer n.auditMu.Unlock()
+	return n.audit(ctx), nil
+}
+
+// recentAudit is VerifyLogs, or the last audit if it finished less than auditReuse ago: what pages that
+// only show figures use, so that opening them does not fetch every log each time.
+func (n *Node) recentAudit(ctx context.Context) []LogReport {
+	n.auditMu.Lock()
+	defer n.auditMu.Unlock()
+	if n.auditReps != nil && time.Since(n.auditAt) < auditReuse {
+		return n.auditReps
+	}
+	return n.audit(ctx)
+}
+
+// audit runs one audit and keeps its reports. Call with auditMu held.
+func (n *Node) audit(ctx context.Context) []LogReport {
 	var out []LogReport
 	for _, a := range n.agencies() {
 		out = append(out, n.verifyLog(ctx, a.id, a.key, a.name))
 	}
-	return out, nil
+	n.auditReps, n.auditAt = out, time.Now()
+	return out
 }
 
 type agencyRef struct {
@@ -82,6 +110,9 @@ func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name s
 	cp, err := tlog.ParseCheckpoint(signed, v)
 	if err != nil {
 		return fail("checkpoint: %v", err)
+	}
+	if cp.Size > maxAuditEntries {
+		return fail("the log claims %d entries, more than the %d an audit here fetches", cp.Size, maxAuditEntries)
 	}
 	raw, err := n.fetchEntries(ctx, agency, cp.Size)
 	if err != nil {
@@ -202,6 +233,7 @@ func (n *Node) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, err
 // fetchEntries returns the first size entries of an agency's log.
 func (n *Node) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
 	var out [][]byte
+	total := 0
 	for int64(len(out)) < size {
 		var got [][]byte
 		if agency == n.self {
@@ -224,6 +256,11 @@ func (n *Node) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([]
 		}
 		if len(got) == 0 {
 			break
+		}
+		for _, e := range got {
+			if total += len(e); total > maxAuditBytes {
+				return nil, fmt.Errorf("the log's entries exceed the %d MiB an audit here fetches", maxAuditBytes>>20)
+			}
 		}
 		out = append(out, got...)
 	}

@@ -97,6 +97,9 @@ type Node struct {
 	bg            sync.WaitGroup // spawned background work
 	bgCtx         context.Context
 	bgCancel      context.CancelFunc
+	auditMu       sync.Mutex // one log audit at a time; the last one's reports are reused for a while
+	auditAt       time.Time
+	auditReps     []LogReport
 	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
 	receiving     map[string]bool // ciphertext IDs being received, under subMu
 	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use

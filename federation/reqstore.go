@@ -30,6 +30,8 @@ const (
 	StatusNew       = "new"       // matches this home; the owner has not answered
 	StatusApproved  = "approved"  // approved; the clip is on its way
 	StatusDelivered = "delivered" // the agency's receipt is in
+	StatusCancelled = "cancelled" // a delivery given up: the agency was removed from the hood
+	StatusRefused   = "refused"   // a delivery the agency refused (a closed request, say)
 	StatusDeclined  = "declined"  // the owner said no: nothing is sent, ever
 	StatusNoMatch   = "no-match"  // no camera of this home sees the area with footage of the window
 	StatusOpen      = "open"      // the agency's view of its own request

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,6 +244,15 @@ func TestForkedLogDetected(t *testing.T) {
 	reps, _ := a.VerifyLogs(context.Background())
 	if len(reps) != 1 || reps[0].OK() || reps[0].Forks == 0 {
 		t.Fatalf("A's audit %+v, want the fork reported", reps)
+	}
+	// A forked log gets no footage: home A's owner cannot approve the agency's request.
+	in, _ := a.Requests(true)
+	if len(in) == 0 {
+		t.Fatal("home A has no request in its inbox")
+	}
+	if _, err := a.Approve(context.Background(), in[0].ID, Approval{Camera: "porch"}); err == nil ||
+		!strings.Contains(err.Error(), "forked") {
+		t.Fatalf("approving a request of a forked log: %v, want refused", err)
 	}
 }
 

@@ -3,6 +3,8 @@ package federation
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -80,6 +82,47 @@ func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Ch
 	case err != nil:
 		n.log.Info("agency log checkpoint not verified yet", "agency", agency, "err", err)
 	}
+}
+
+// checkLogged makes sure the request's log checkpoint is one this home accepted as consistent with what it
+// saw before (asking again now if it was not checked yet) and that no fork of the agency's log is on record:
+// footage goes only to an agency whose log holds together.
+func (n *Node) checkLogged(ctx context.Context, st requestState) error {
+	rec, err := wire.Decode(st.Notice)
+	var nt wire.Notice
+	if err == nil {
+		err = rec.Open(wire.KindNotice, &nt)
+	}
+	if err != nil {
+		return err
+	}
+	agency, err := peer.Decode(st.Agency)
+	if err != nil {
+		return err
+	}
+	key, err := keyOf(agency)
+	if err != nil {
+		return err
+	}
+	v, err := logVerifier(agency, key)
+	if err != nil {
+		return err
+	}
+	cp, err := tlog.ParseCheckpoint(nt.Checkpoint, v)
+	if err != nil {
+		return err
+	}
+	if latest, ok := n.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
+		n.observeCheckpoint(ctx, agency, cp, nt.Prev, nt.Consistency)
+	}
+	if forks, _ := n.witness.Forks(); slices.ContainsFunc(forks, func(f tlog.ForkError) bool { return f.Origin == cp.Origin }) {
+		return fmt.Errorf("%w: the agency's log is forked (it showed homes different histories): nothing is sent", ErrInvalid)
+	}
+	if latest, ok := n.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
+		return fmt.Errorf("%w: the agency's log could not be checked against what this home saw before; try again "+
+			"when the agency is reachable", ErrUnreachable)
+	}
+	return nil
 }
 
 // Requests lists the requests this node holds, newest first: for a home every request of its hoods (the

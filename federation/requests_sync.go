@@ -39,8 +39,14 @@ func (n *Node) syncRequests(hoodID string) (notices, checkpoints [][]byte) {
 	return notices, checkpoints
 }
 
-// takeSyncedRequests checks and takes the requests and checkpoints a neighbor sent.
+// takeSyncedRequests checks and takes the requests and checkpoints a neighbor sent: at most syncMaxNotices
+// notices and one checkpoint per agency per frame, and only checkpoints this node has not accepted yet
+// cost a check.
 func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
+	if len(notices) > syncMaxNotices {
+		n.rejects.reject(from, "sync-flood", "too many notices in one frame")
+		notices = notices[:syncMaxNotices]
+	}
 	for _, b := range notices {
 		rec, err := wire.Decode(b)
 		if err != nil || rec.Kind != wire.KindNotice {
@@ -56,11 +62,16 @@ func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoi
 		}
 		n.receiveRequest(c)
 	}
+	seen := map[peer.ID]bool{}
 	for _, b := range checkpoints {
 		agency, cp, ok := n.openCheckpoint(b)
-		if !ok {
-			n.rejects.reject(from, "checkpoint", "a checkpoint of no agency of ours, or badly signed")
+		if !ok || seen[agency] {
+			n.rejects.reject(from, "checkpoint", "a checkpoint of no agency of ours, a second one, or badly signed")
 			continue
+		}
+		seen[agency] = true
+		if latest, ok := n.witness.Latest(cp.Origin); ok && latest.Size == cp.Size && latest.Hash == cp.Hash {
+			continue // the one we hold
 		}
 		if agency != n.self {
 			n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, agency, cp, 0, nil) })
