@@ -184,6 +184,9 @@ func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (stri
 	if err == nil {
 		err = os.Rename(sealed.Name(), path)
 	}
+	if err == nil {
+		err = syncDir(dir) // the new name survives a power cut before the approval is stored
+	}
 	if err != nil {
 		os.Remove(sealed.Name())
 		return "", deliver.Sums{}, fmt.Errorf("seal clip: %w", err)

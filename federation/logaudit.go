@@ -141,21 +141,65 @@ func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name s
 	if h, err := tlog.TreeHash(raw); err != nil || h != cp.Hash {
 		return fail("the entries do not hash to the signed checkpoint")
 	}
+	logged, counts := map[string]bool{}, map[string]int64{}
 	for i, b := range raw {
 		e, err := wire.DecodeLogEntry(b)
 		if err != nil {
 			fail("entry %d: %v", i, err)
 			continue
 		}
-		if e.Kind == wire.EntryRequest {
+		switch e.Kind {
+		case wire.EntryRequest:
 			if err := checkLoggedRequest(e.Record, key); err != nil {
 				fail("entry %d: %v", i, err)
+			} else if rec, err := wire.Decode(e.Record); err == nil {
+				logged[rec.ID()] = true
+			}
+		case wire.EntrySubmission, wire.EntryClose:
+			if !logged[e.Request] {
+				fail("entry %d: a %s for request %s, which the log does not hold before it", i, e.Kind, e.Request)
+			}
+			if e.Kind == wire.EntrySubmission {
+				if counts[e.Request]++; e.Count != counts[e.Request] {
+					fail("entry %d: submission %d of request %s, want %d", i, e.Count, e.Request, counts[e.Request])
+				}
 			}
 		}
 		rep.entries = append(rep.entries, e)
 	}
 	rep.Requests = n.findHeldRequests(agency, raw, &rep)
+	n.findOwnSubmissions(agency, rep.entries, &rep)
 	return rep
+}
+
+// findOwnSubmissions checks that every clip this home delivered to the agency is counted in its log where
+// the agency's receipt says.
+func (n *Node) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *LogReport) {
+	ds, err := n.store.deliveries()
+	if err != nil {
+		return
+	}
+	for id, d := range ds {
+		if d.Status != StatusDelivered {
+			continue
+		}
+		var r wire.Receipt
+		rec, err := wire.Decode(d.Receipt)
+		if err == nil {
+			err = rec.Open(wire.KindReceipt, &r)
+		}
+		if err != nil {
+			continue
+		}
+		if to, err := peerOf(r.Agency); err != nil || to != agency {
+			continue
+		}
+		if r.LogIndex < 0 || r.LogIndex >= int64(len(entries)) || entries[r.LogIndex].Kind != wire.EntrySubmission ||
+			entries[r.LogIndex].Request != r.Request {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("the clip this home delivered (approval %s) is not counted "+
+				"in the log at index %d, where the agency's receipt says", id, r.LogIndex))
+		}
+	}
 }
 
 // checkLoggedRequest checks a logged request is a well-formed request signed by the log's agency.

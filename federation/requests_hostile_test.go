@@ -105,8 +105,20 @@ func TestRequestGuardrails(t *testing.T) {
 		t.Run(c.reason, func(t *testing.T) {
 			before := home.Rejected(c.reason)
 			nt := c.notice()
-			rawPublish(t, ag, ah.hood, nt.Marshal())
-			waitFor(t, 10*time.Second, "home rejects under "+c.reason, func() bool { return home.Rejected(c.reason) > before })
+			// Published again (a new gossip message with the same notice) if the home has not judged it
+			// within 5 s: rarely, under load, the first publish after disarm did not reach the home in
+			// time (not understood; gossip loss is what sync covers for honest notices).
+			rejected := func() bool { return home.Rejected(c.reason) > before }
+			for try := 0; try < 3 && !rejected(); try++ {
+				rawPublish(t, ag, ah.hood, nt.Marshal())
+				deadline := time.Now().Add(5 * time.Second)
+				for !rejected() && time.Now().Before(deadline) {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			if !rejected() {
+				t.Fatalf("home did not reject the notice under %s", c.reason)
+			}
 			if all, _ := home.Requests(false); len(all) != 1 {
 				t.Fatalf("home stored %d requests, want only the honest one", len(all))
 			}

@@ -108,20 +108,3 @@ func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
 	n.ageID = id
 	return id, nil
 }
-
-// writeFileSync writes a new file and fsyncs it, so a key is never half on disk.
-func writeFileSync(path string, b []byte, mode os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}

@@ -134,9 +134,7 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 	if err := os.Rename(path, final); err != nil {
 		return nil, err
 	}
-	receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request, SHA256: a.CipherSHA256,
-		Time: n.now().UnixMilli(), Agency: n.pub()}, n.cfg.Key)
-	if err != nil {
+	if err := syncDir(filepath.Dir(final)); err != nil { // stored for good before the receipt says so
 		return nil, err
 	}
 	req, err := n.store.request(a.Request)
@@ -146,6 +144,11 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 	count := req.Submissions + 1
 	index, err := n.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count,
 		Time: day(n.now())})
+	if err != nil {
+		return nil, err
+	}
+	receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request, SHA256: a.CipherSHA256,
+		Time: n.now().UnixMilli(), Agency: n.pub(), LogIndex: index}, n.cfg.Key)
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,7 @@ type Receipt struct {
 	SHA256   []byte `cbor:"3,keyasint"` // ciphertext hash it stored
 	Time     int64  `cbor:"4,keyasint"`
 	Agency   []byte `cbor:"5,keyasint"`
+	LogIndex int64  `cbor:"6,keyasint"` // of the submission's count in the agency's log: the home checks it there
 }
 
 // Log entry kinds: what an agency's public log holds.
