@@ -97,7 +97,9 @@ type Node struct {
 	bg            sync.WaitGroup // spawned background work
 	bgCtx         context.Context
 	bgCancel      context.CancelFunc
-	auditMu       sync.Mutex // one log audit at a time; the last one's reports are reused for a while
+	rateMu        sync.Mutex
+	reqPending    map[peer.ID]map[string]int64 // requests accepted, not stored yet, by agency (under rateMu)
+	auditMu       sync.Mutex                   // one log audit at a time; the last one's reports are reused for a while
 	auditAt       time.Time
 	auditReps     []LogReport
 	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
@@ -127,7 +129,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.New("federation: no node key")
 	}
 	cfg.setDefaults()
-	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{},
+	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{}, reqPending: map[peer.ID]map[string]int64{},
 		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
 	n.bgCtx, n.bgCancel = context.WithCancel(context.Background())

@@ -89,13 +89,46 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 	if err := checkGuardrails(r, c.scope); err != nil {
 		return c, err
 	}
-	if n.store.requestsSince(hoodID, c.agency, r.Time-24*time.Hour.Milliseconds()) >= int(c.scope.PerDay) {
-		return c, reject("rate", "agency %s is over its %d requests a day", c.agency, c.scope.PerDay)
-	}
 	if c.cp, err = verifyLogged(c.agency, r.Agency, inner, nt); err != nil {
 		return c, reject("not-logged", "%w", err)
 	}
+	if !n.reserveRequest(hoodID, c.agency, inner.ID(), r.Time, int(c.scope.PerDay)) {
+		return c, reject("rate", "agency %s is over its %d requests a day", c.agency, c.scope.PerDay)
+	}
 	return c, nil
+}
+
+// reserveRequest counts a request against its agency's daily rate, last of all the checks: the requests
+// held and the ones accepted but not stored yet (validations run concurrently; without the reservation a
+// burst would pass before any was stored). It reports false when the day is full.
+func (n *Node) reserveRequest(hood string, agency peer.ID, id string, t int64, perDay int) bool {
+	n.rateMu.Lock()
+	defer n.rateMu.Unlock()
+	since := t - 24*time.Hour.Milliseconds()
+	ids := map[string]bool{}
+	n.store.eachRequest(func(rid string, st requestState) error {
+		if st.Hood == hood && st.Agency == agency.String() && st.Time >= since {
+			ids[rid] = true
+		}
+		return nil
+	})
+	pending := n.reqPending[agency]
+	for rid, pt := range pending {
+		if n.store.seenRequest(rid) || pt < n.now().Add(-24*time.Hour).UnixMilli() {
+			delete(pending, rid) // stored (counted above) or out of every window
+		} else if pt >= since {
+			ids[rid] = true
+		}
+	}
+	if len(ids) >= perDay && !ids[id] {
+		return false
+	}
+	if pending == nil {
+		pending = map[string]int64{}
+		n.reqPending[agency] = pending
+	}
+	pending[id] = t
+	return true
 }
 
 // agencyCredential finds the agency's certificate in the hood and its scope.

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -286,4 +288,27 @@ func TestExpiredCredential(t *testing.T) {
 	waitFor(t, 10*time.Second, "home refuses the expired credential", func() bool {
 		return home.Rejected("credential-expired") > before
 	})
+}
+
+// A burst of requests validated at once cannot pass the agency's daily rate before any of them is stored.
+func TestRateHoldsUnderBurst(t *testing.T) {
+	ah := startAgencyHoodScope(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 3}, camerasAt("porch", 0))
+	home, ag := ah.homes[0], ah.agency
+	var notices []wire.Signed
+	for range 6 {
+		notices = append(notices, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)))
+	}
+	var accepted atomic.Int32
+	var wg sync.WaitGroup
+	for _, nt := range notices {
+		wg.Go(func() {
+			if _, err := home.checkNotice(ah.hood, nt, "", requestWindow); err == nil {
+				accepted.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if got := accepted.Load(); got != 3 {
+		t.Fatalf("%d of 6 requests validated at once were accepted, want the day's 3", got)
+	}
 }
