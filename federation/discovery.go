@@ -226,6 +226,7 @@ func (n *Node) pruneLoop(ctx context.Context) {
 				n.log.Warn("prune alerts", "hood", id, "err", err)
 			}
 		}
+		n.sweepPartials()
 		select {
 		case <-ctx.Done():
 			return

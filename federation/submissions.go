@@ -115,7 +115,46 @@ func (n *Node) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Appro
 	if st.Status == StatusClosed {
 		return "", a, fmt.Errorf("%w: request %s is closed", ErrInvalid, a.Request)
 	}
+	if n.submissionsFrom(a.Request, a.Owner) >= maxClipsPerHome {
+		return "", a, fmt.Errorf("%w: %d clips from this home for request %s already", ErrRateLimited, maxClipsPerHome, a.Request)
+	}
 	return rec.ID(), a, nil
+}
+
+// Bounds on what one member can make an agency store: clips per request, and how long an unfinished
+// delivery is kept for a resume.
+const (
+	maxClipsPerHome = 16
+	partialLife     = 7 * 24 * time.Hour
+)
+
+// submissionsFrom counts the clips a home delivered for a request.
+func (n *Node) submissionsFrom(request string, owner []byte) int {
+	count := 0
+	n.store.eachCBOR(bSubmissions, func(_, v []byte) error {
+		var st submissionState
+		var a wire.Approval
+		if wire.Unmarshal(v, &st) != nil {
+			return nil
+		}
+		if rec, err := wire.Decode(st.Approval); err == nil && rec.Open(wire.KindApproval, &a) == nil &&
+			a.Request == request && string(a.Owner) == string(owner) {
+			count++
+		}
+		return nil
+	})
+	return count
+}
+
+// sweepPartials removes deliveries that stopped more than partialLife ago and never resumed.
+func (n *Node) sweepPartials() {
+	parts, _ := filepath.Glob(filepath.Join(n.cfg.DataDir, submissionsDir, "*.part"))
+	for _, p := range parts {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > partialLife {
+			os.Remove(p)
+			n.log.Info("unfinished delivery removed", "file", filepath.Base(p))
+		}
+	}
 }
 
 // completeSubmission stores a verified ciphertext, logs the count and signs the receipt. A retry of a
