@@ -3,6 +3,7 @@ package federation
 import (
 	"encoding/hex"
 	"errors"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	bolt "go.etcd.io/bbolt"
@@ -137,4 +138,53 @@ func (s *store) requestsSince(hood string, agency peer.ID, since int64) int {
 		return nil
 	})
 	return n
+}
+
+// RequestRetention is how long a request is kept after it expired: the owner's answer and the public list
+// stay readable for a while; the agency's log keeps the request for good.
+const RequestRetention = 30 * 24 * time.Hour
+
+// pruneRequests deletes requests whose expiry is older than before (unix ms), except an agency's own and
+// those with a delivery on its way.
+func (s *store) pruneRequests(before int64, self peer.ID) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bRequests)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var st requestState
+			if wire.Unmarshal(v, &st) != nil || st.Agency == self.String() || st.Status == StatusApproved {
+				return nil
+			}
+			if exp, ok := noticeExpiry(st.Notice); ok && exp < before {
+				old = append(old, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range old {
+			if err == nil {
+				err = b.Delete(k)
+			}
+		}
+		n = len(old)
+		return err
+	})
+	return n, err
+}
+
+// noticeExpiry reads a stored notice's request expiry.
+func noticeExpiry(b []byte) (int64, bool) {
+	var nt wire.Notice
+	var r wire.Request
+	rec, err := wire.Decode(b)
+	if err == nil {
+		err = rec.Open(wire.KindNotice, &nt)
+	}
+	if err == nil {
+		var inner wire.Signed
+		if inner, err = wire.Decode(nt.Request); err == nil {
+			err = inner.Open(wire.KindRequest, &r)
+		}
+	}
+	return r.Expires, err == nil
 }
