@@ -88,7 +88,8 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 		return joinResponse{}, err
 	}
 	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: inv.Hood, Member: claim.Member, Role: inv.Role,
-		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub(), Scope: scope}, n.cfg.Key)
+		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub(), Scope: scope,
+		Claim: agencyClaim(scope, req.Claim)}, n.cfg.Key)
 	if err != nil {
 		return joinResponse{}, err
 	}
@@ -108,4 +109,12 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	n.mu.RUnlock()
 	n.log.Info("member admitted", "hood", inv.Hood, "member", claimant, "name", claim.Name, "role", inv.Role)
 	return resp, nil
+}
+
+// agencyClaim is the claim a credential carries: the agency's, when the invite gave a scope.
+func agencyClaim(scope *wire.Scope, claim []byte) []byte {
+	if scope == nil {
+		return nil
+	}
+	return claim
 }

@@ -312,3 +312,31 @@ func TestRateHoldsUnderBurst(t *testing.T) {
 		t.Fatalf("%d of 6 requests validated at once were accepted, want the day's 3", got)
 	}
 }
+
+// An agency credential counts only cosigned: a steward-signed scope whose claim is not the agency's own
+// claim of that invite and key is refused.
+func TestCredentialCosigned(t *testing.T) {
+	ah := startAgencyHood(t)
+	ah.steward.mu.RLock()
+	m := ah.steward.hoods[ah.hood].r.members[ah.agency.ID()]
+	cert := m.cert
+	ah.steward.mu.RUnlock()
+	if cert.Scope == nil || len(cert.Claim) == 0 {
+		t.Fatalf("the agency's certificate has no cosigned scope: %+v", cert)
+	}
+	forged := cert
+	forged.Scope = &wire.Scope{}
+	*forged.Scope = *cert.Scope
+	forged.Scope.Recipient = "age1" + strings.Repeat("q", 58) // a key the agency never named
+	forged.Invite = append([]byte(nil), cert.Invite...)
+	rec, err := wire.Sign(wire.KindCert, &forged, ah.steward.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ah.steward.mu.RLock()
+	_, _, err = ah.steward.hoods[ah.hood].r.checkCert(rec)
+	ah.steward.mu.RUnlock()
+	if err == nil || !strings.Contains(err.Error(), "cosigned") {
+		t.Fatalf("a scope with another key than the agency claimed: %v, want refused", err)
+	}
+}

@@ -115,8 +115,34 @@ func (r *roster) checkCert(rec wire.Signed) (wire.Cert, peer.ID, error) {
 	if err := rec.Verify(c.Issuer); err != nil {
 		return c, "", err
 	}
+	if c.Scope != nil {
+		if err := checkCosigned(c); err != nil {
+			return c, "", err
+		}
+	}
 	id, err := peerOf(c.Member)
 	return c, id, err
+}
+
+// checkCosigned verifies an agency credential's second signature: the agency's claim of the same invite,
+// naming the encryption key the scope carries.
+func checkCosigned(c wire.Cert) error {
+	rec, err := wire.Decode(c.Claim)
+	var cl wire.Claim
+	if err == nil {
+		err = rec.Open(wire.KindClaim, &cl)
+	}
+	if err == nil {
+		err = rec.Verify(c.Member)
+	}
+	if err == nil && (cl.Hood != c.Hood || !bytes.Equal(cl.Invite, c.Invite) || !bytes.Equal(cl.Member, c.Member) ||
+		cl.Recipient != c.Scope.Recipient) {
+		err = errors.New("the claim is for another invite, member or key")
+	}
+	if err != nil {
+		return fmt.Errorf("%w: agency credential not cosigned by the agency: %w", ErrInvalid, err)
+	}
+	return nil
 }
 
 // addCert adds a verified certificate; it reports whether the roster changed. Each invite admits one

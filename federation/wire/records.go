@@ -41,6 +41,9 @@ type Cert struct {
 	Invite []byte `cbor:"6,keyasint"` // the invite it was claimed with; each invite admits one member
 	Issuer []byte `cbor:"7,keyasint"`
 	Scope  *Scope `cbor:"8,keyasint,omitempty"` // an agency's credential; nil: it may not post requests
+	// Claim is, with a Scope, the agency's own signed claim of the invite that carried the scope: the
+	// credential is signed by the steward and, through its claim, by the agency that accepted it.
+	Claim []byte `cbor:"9,keyasint,omitempty"`
 }
 
 // Revocation removes a member (or cancels an unused invite, when Invite is set) from a hood. Signed by a
@@ -158,8 +161,8 @@ func (c *Cert) check() error {
 	if len(c.Invite) != 16 && !(c.Invite == nil && string(c.Issuer) == string(c.Member)) {
 		return fmt.Errorf("%w: cert invite id", errField)
 	}
-	if c.Scope != nil && (c.Role != RoleAgency || c.Scope.Recipient == "") {
-		return fmt.Errorf("%w: a scope belongs to an agency's cert with a recipient", errField)
+	if c.Scope != nil && (c.Role != RoleAgency || c.Scope.Recipient == "" || len(c.Claim) == 0) {
+		return fmt.Errorf("%w: a scope belongs to an agency's cert with a recipient and its claim", errField)
 	}
 	return errors.Join(checkHood(c.Hood), checkKey("member", c.Member), checkKey("issuer", c.Issuer),
 		checkRole(c.Role), checkText("name", c.Name, MaxName), checkScope(c.Scope))

@@ -50,7 +50,7 @@ func samples(pub ed25519.PublicKey) []sample {
 			Clip:  &wire.ClipRef{Camera: "porch", Start: 1, End: 2, Size: 3, SHA256: make([]byte, 32)}, Nonce: bytes.Repeat([]byte{9}, 8)},
 			opener(wire.KindAlert, func(s wire.Signed, v *wire.Alert) error { return s.Open(wire.KindAlert, v) })},
 		{wire.KindCert, &wire.Cert{Hood: hood, Member: pub, Role: wire.RoleAgency, Name: "Springfield PD", Issued: 2,
-			Invite: id, Issuer: pub, Scope: &scope},
+			Invite: id, Issuer: pub, Scope: &scope, Claim: []byte{1}},
 			opener(wire.KindCert, func(s wire.Signed, v *wire.Cert) error { return s.Open(wire.KindCert, v) })},
 		{wire.KindRequest, &wire.Request{Hood: hood, Agency: pub, Case: "2026-1142", Category: "theft",
 			Reason: "package theft on Elm", Area: wire.Area{Center: wire.Place{Lat: 40_712_800, Lon: -74_006_000},
