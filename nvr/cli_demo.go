@@ -63,7 +63,7 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  data:      %s\n", cfg.DataDir())
 	fmt.Fprintf(stdout, "  try:       curl -H 'Authorization: Bearer %s' http://%s/api/v1/cameras\n",
 		strings.TrimSpace(string(token)), n.HTTPAddr())
-	fmt.Fprintf(stdout, "  neighbors: %s (simulated, on the Neighborhood page)\n", strings.Join(demoNeighbors, ", "))
+	fmt.Fprintf(stdout, "  neighbors: %s and an agency (simulated; addresses and a walk-through follow)\n", strings.Join(demoNeighbors, ", "))
 	fmt.Fprintf(stdout, "Ctrl-C stops.\n")
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
