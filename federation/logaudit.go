@@ -234,15 +234,7 @@ func (n *Node) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) in
 			return nil
 		}
 		held++
-		var nt wire.Notice
-		rec, err := wire.Decode(st.Notice)
-		if err == nil {
-			err = rec.Open(wire.KindNotice, &nt)
-		}
-		var inner wire.Signed
-		if err == nil {
-			inner, err = wire.Decode(nt.Request)
-		}
+		nt, inner, _, err := openNotice(st.Notice)
 		var entry []byte
 		if err == nil {
 			entry, err = requestEntry(inner)

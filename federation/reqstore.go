@@ -156,7 +156,7 @@ func (s *store) pruneRequests(before int64, self peer.ID) (int, error) {
 			if wire.Unmarshal(v, &st) != nil || st.Agency == self.String() || st.Status == StatusApproved {
 				return nil
 			}
-			if exp, ok := noticeExpiry(st.Notice); ok && exp < before {
+			if _, _, r, err := openNotice(st.Notice); err == nil && r.Expires < before {
 				old = append(old, append([]byte(nil), k...))
 			}
 			return nil
@@ -172,19 +172,20 @@ func (s *store) pruneRequests(before int64, self peer.ID) (int, error) {
 	return n, err
 }
 
-// noticeExpiry reads a stored notice's request expiry.
-func noticeExpiry(b []byte) (int64, bool) {
+// openNotice opens a stored notice and the request record inside it.
+func openNotice(b []byte) (wire.Notice, wire.Signed, wire.Request, error) {
 	var nt wire.Notice
 	var r wire.Request
+	var inner wire.Signed
 	rec, err := wire.Decode(b)
 	if err == nil {
 		err = rec.Open(wire.KindNotice, &nt)
 	}
 	if err == nil {
-		var inner wire.Signed
-		if inner, err = wire.Decode(nt.Request); err == nil {
-			err = inner.Open(wire.KindRequest, &r)
-		}
+		inner, err = wire.Decode(nt.Request)
 	}
-	return r.Expires, err == nil
+	if err == nil {
+		err = inner.Open(wire.KindRequest, &r)
+	}
+	return nt, inner, r, err
 }

@@ -12,7 +12,6 @@ import (
 	stlog "golang.org/x/mod/sumdb/tlog"
 
 	"github.com/porchlight/porchlight/federation/tlog"
-	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // RequestInfo is a request as this node holds it.
@@ -88,11 +87,7 @@ func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Ch
 // saw before (asking again now if it was not checked yet) and that no fork of the agency's log is on record:
 // footage goes only to an agency whose log holds together.
 func (n *Node) checkLogged(ctx context.Context, st requestState) error {
-	rec, err := wire.Decode(st.Notice)
-	var nt wire.Notice
-	if err == nil {
-		err = rec.Open(wire.KindNotice, &nt)
-	}
+	nt, _, _, err := openNotice(st.Notice)
 	if err != nil {
 		return err
 	}
@@ -154,18 +149,7 @@ func (n *Node) Request(id string) (RequestInfo, error) {
 
 // requestInfo opens a stored request for the API.
 func (n *Node) requestInfo(id string, st requestState) (RequestInfo, error) {
-	var nt wire.Notice
-	var r wire.Request
-	rec, err := wire.Decode(st.Notice)
-	if err == nil {
-		err = rec.Open(wire.KindNotice, &nt)
-	}
-	if err == nil {
-		var inner wire.Signed
-		if inner, err = wire.Decode(nt.Request); err == nil {
-			err = inner.Open(wire.KindRequest, &r)
-		}
-	}
+	nt, _, r, err := openNotice(st.Notice)
 	if err != nil {
 		return RequestInfo{}, err
 	}

@@ -111,20 +111,28 @@ func newHost(tb testing.TB) host.Host {
 	return h
 }
 
-func BenchmarkSend100MB_Libp2p(b *testing.B) {
-	c := sealClip(b, benchSize)
-	r, _ := newReceiver(b)
+// libp2pPair is a sender host connected to a receiver host whose handler of benchProto serves r; each
+// delivery's result arrives on served.
+func libp2pPair(tb testing.TB, r *Receiver) (sender, receiver host.Host, served chan error) {
 	ctx := context.Background()
-	sender, receiver := newHost(b), newHost(b)
-	served := make(chan error, 1)
+	sender, receiver = newHost(tb), newHost(tb)
+	served = make(chan error, 1)
 	receiver.SetStreamHandler(benchProto, func(s network.Stream) {
 		err := r.Serve(s)
 		s.Close()
 		served <- err
 	})
 	if err := sender.Connect(ctx, peer.AddrInfo{ID: receiver.ID(), Addrs: receiver.Addrs()}); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return sender, receiver, served
+}
+
+func BenchmarkSend100MB_Libp2p(b *testing.B) {
+	c := sealClip(b, benchSize)
+	r, _ := newReceiver(b)
+	ctx := context.Background()
+	sender, receiver, served := libp2pPair(b, r)
 	benchSend(b, c, r, func(o Offer, body io.ReaderAt) error {
 		s, err := sender.NewStream(ctx, receiver.ID(), benchProto)
 		if err != nil {

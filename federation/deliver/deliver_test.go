@@ -8,9 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/libp2p/go-libp2p/core/network"
-	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 func TestSendServeTCP(t *testing.T) {
@@ -139,16 +136,7 @@ func TestSendServeLibp2p(t *testing.T) {
 	c := sealClip(t, 2<<20+3)
 	r, _ := newReceiver(t)
 	ctx := context.Background()
-	sender, receiver := newHost(t), newHost(t)
-	served := make(chan error, 1)
-	receiver.SetStreamHandler(benchProto, func(s network.Stream) {
-		err := r.Serve(s)
-		s.Close()
-		served <- err
-	})
-	if err := sender.Connect(ctx, peer.AddrInfo{ID: receiver.ID(), Addrs: receiver.Addrs()}); err != nil {
-		t.Fatal(err)
-	}
+	sender, receiver, served := libp2pPair(t, r)
 	s, err := sender.NewStream(ctx, receiver.ID(), benchProto)
 	if err != nil {
 		t.Fatal(err)
