@@ -22,14 +22,18 @@ import (
 const benchSize = 100 << 20
 
 // rawCopy copies the clip's file over a fresh TCP connection into a file in dir with io.Copy at both
-// ends (which is sendfile and splice on Linux), as the baseline for Send.
-func rawCopy(tb testing.TB, c clip, dir string) {
+// ends (which is sendfile and splice on Linux), as the baseline for Send. With durable set, the receiver
+// fsyncs the file before it is done, as a delivery must before its receipt.
+func rawCopy(tb testing.TB, c clip, dir string, durable bool) {
 	client, server := tcpPair(tb)
 	done := make(chan error, 1)
 	go func() {
 		f, err := os.Create(filepath.Join(dir, "raw"))
 		if err == nil {
 			_, err = io.Copy(f, server)
+			if err == nil && durable {
+				err = f.Sync()
+			}
 			f.Close()
 		}
 		done <- err
@@ -52,19 +56,19 @@ func BenchmarkRawTCP100MB(b *testing.B) {
 	b.SetBytes(c.sums.CipherSize)
 	b.ResetTimer()
 	for range b.N {
-		rawCopy(b, c, dir)
+		rawCopy(b, c, dir, false)
 	}
 }
 
 // benchSend runs b.N deliveries of a 100 MB clip through send, which opens a stream to a Receiver and
-// calls Send on it. After each one, with the timer stopped, it times a rawCopy of the same file, and it
-// reports x_rawTCP, the raw copies' total time over the deliveries': interleaving the two keeps the ratio
-// fair when the machine's load changes during the run.
+// calls Send on it. After each one, with the timer stopped, it times a rawCopy of the same file, plain and
+// durable, and it reports x_rawTCP and x_rawTCPsync, the raw copies' total time over the deliveries':
+// interleaving them keeps the ratios fair when the machine's load changes during the run.
 func benchSend(b *testing.B, c clip, r *Receiver, send func(Offer, io.ReaderAt) error) {
 	offer := c.offer("m")
 	body := c.open(b)
 	rawDir := b.TempDir()
-	var raw time.Duration
+	var raw, rawSync time.Duration
 	b.SetBytes(c.sums.CipherSize)
 	b.ResetTimer()
 	for range b.N {
@@ -76,12 +80,16 @@ func benchSend(b *testing.B, c clip, r *Receiver, send func(Offer, io.ReaderAt) 
 			b.Fatal(err)
 		}
 		start := time.Now()
-		rawCopy(b, c, rawDir)
+		rawCopy(b, c, rawDir, false)
 		raw += time.Since(start)
+		start = time.Now()
+		rawCopy(b, c, rawDir, true)
+		rawSync += time.Since(start)
 		b.StartTimer()
 	}
 	b.StopTimer()
 	b.ReportMetric(raw.Seconds()/b.Elapsed().Seconds(), "x_rawTCP")
+	b.ReportMetric(rawSync.Seconds()/b.Elapsed().Seconds(), "x_rawTCPsync")
 }
 
 func BenchmarkSend100MB_TCP(b *testing.B) {

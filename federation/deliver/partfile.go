@@ -97,9 +97,6 @@ func openPart(path string, size int64) (*os.File, int64, hash.Hash, error) {
 	return f, have, h, nil
 }
 
-// writebackStep is how much a receiver writes before it asks the kernel to start writing it to disk.
-const writebackStep = 8 << 20
-
 // storageError marks a failure to write the part file, as opposed to a failure of the stream.
 type storageError struct{ err error }
 
@@ -111,10 +108,6 @@ func (e *storageError) Error() string { return e.err.Error() }
 // resumes after it. After a storage error it reads and drops the rest of the body, so the sender is not
 // blocked and hears the refusal.
 func receiveBody(r io.Reader, f *os.File, h hash.Hash, n int64) (int64, error) {
-	start, err := f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return 0, &storageError{err}
-	}
 	type chunk struct {
 		buf []byte
 		n   int
@@ -144,6 +137,7 @@ func receiveBody(r io.Reader, f *os.File, h hash.Hash, n int64) (int64, error) {
 			hashed <- c
 		}
 	}()
+	durable := newSyncBehind(f)
 	var written int64
 	var storeErr, streamErr error
 	// Drain to the end so the other two never block; h is only used after hashed is closed.
@@ -152,15 +146,15 @@ func receiveBody(r io.Reader, f *os.File, h hash.Hash, n int64) (int64, error) {
 			if _, err := f.Write(c.buf[:c.n]); err != nil {
 				storeErr = err
 			} else {
-				// Flush behind in steps, so the final fsync waits for the last step only.
-				if next := written + int64(c.n); next/writebackStep > written/writebackStep {
-					startWriteback(f, start+written/writebackStep*writebackStep, writebackStep)
-				}
 				written += int64(c.n)
+				durable.wrote(int64(c.n))
 			}
 		}
 		free <- c.buf
 		streamErr = c.err
+	}
+	if err := durable.stop(); storeErr == nil {
+		storeErr = err
 	}
 	if storeErr != nil {
 		return written, &storageError{storeErr}
