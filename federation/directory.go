@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -65,10 +66,12 @@ func (n *Node) CloseRequest(id string) (RequestInfo, error) {
 	if st.Status == StatusClosed {
 		return n.requestInfo(id, st)
 	}
-	if _, err := n.logEntry(wire.LogEntry{Kind: wire.EntryClose, Request: id, Time: n.now().UnixMilli()}); err != nil {
-		return RequestInfo{}, err
-	}
-	if err := n.store.updateRequest(id, func(s *requestState) error { s.Status = StatusClosed; return nil }); err != nil {
+	// The close and the status commit together, so a retry after a crash cannot log a second close.
+	_, err = n.logEntry(wire.LogEntry{Kind: wire.EntryClose, Request: id, Time: n.now().UnixMilli()},
+		func(tx *bolt.Tx, _ int64) error {
+			return updateRequestTx(tx, id, func(s *requestState) error { s.Status = StatusClosed; return nil })
+		})
+	if err != nil {
 		return RequestInfo{}, err
 	}
 	return n.Request(id)

@@ -14,7 +14,9 @@ import (
 // Top-level buckets of the agency feature (created on open):
 //
 //	requests     request ID (16 bytes) → requestState: every request this node holds (both roles)
-//	deliveries   approval ID → deliveryState: a home's approved clips, until and after delivery
+//	deliveries   approval ID → deliveryState: a home's approved clips, until and after delivery; kept for
+//	             good as the owner's record of what it shared (a few hundred bytes each: the sealed copy
+//	             in the outbox is removed once the delivery ends)
 //	submissions  approval ID → submissionState: clips an agency received
 //	agencylog    the agency's public log (federation/tlog)
 //	witness      checkpoints of agencies' logs this node saw (federation/tlog), and fork evidence
@@ -76,25 +78,28 @@ func (s *store) putRequest(id string, st requestState) (bool, error) {
 
 // updateRequest changes a stored request in place.
 func (s *store) updateRequest(id string, fn func(*requestState) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bRequests)
-		v := bk.Get(requestKey(id))
-		if v == nil {
-			return ErrNotFound
-		}
-		var st requestState
-		if err := wire.Unmarshal(v, &st); err != nil {
-			return err
-		}
-		if err := fn(&st); err != nil {
-			return err
-		}
-		b, err := wire.Marshal(&st)
-		if err != nil {
-			return err
-		}
-		return bk.Put(requestKey(id), b)
-	})
+	return s.db.Update(func(tx *bolt.Tx) error { return updateRequestTx(tx, id, fn) })
+}
+
+// updateRequestTx is updateRequest inside the caller's transaction.
+func updateRequestTx(tx *bolt.Tx, id string, fn func(*requestState) error) error {
+	bk := tx.Bucket(bRequests)
+	v := bk.Get(requestKey(id))
+	if v == nil {
+		return ErrNotFound
+	}
+	var st requestState
+	if err := wire.Unmarshal(v, &st); err != nil {
+		return err
+	}
+	if err := fn(&st); err != nil {
+		return err
+	}
+	b, err := wire.Marshal(&st)
+	if err != nil {
+		return err
+	}
+	return bk.Put(requestKey(id), b)
 }
 
 // request returns a stored request.

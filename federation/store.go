@@ -331,11 +331,16 @@ func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 
 // putCBOR stores v under key in a top-level bucket.
 func (s *store) putCBOR(bucket, key []byte, v any) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return putCBORTx(tx, bucket, key, v) })
+}
+
+// putCBORTx is putCBOR inside the caller's transaction.
+func putCBORTx(tx *bolt.Tx, bucket, key []byte, v any) error {
 	b, err := wire.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put(key, b) })
+	return tx.Bucket(bucket).Put(key, b)
 }
 
 // eachCBOR calls fn for every entry of a top-level bucket (values valid only during fn).

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -180,26 +182,26 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 	if err != nil {
 		return nil, err
 	}
+	// The log's count, the submission and the request's tally commit in one transaction: a crash cannot
+	// leave the log counting a clip the agency would count again when the home retries.
 	count := req.Submissions + 1
-	index, err := n.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count,
-		Time: day(n.now())})
-	if err != nil {
-		return nil, err
-	}
-	receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request, SHA256: a.CipherSHA256,
-		Time: n.now().UnixMilli(), Agency: n.pub(), LogIndex: index}, n.cfg.Key)
-	if err != nil {
-		return nil, err
-	}
-	st = submissionState{Approval: manifest, Path: final, Received: n.now().UnixMilli(), Receipt: receipt.Marshal(),
-		Count: count, LogIndex: index}
-	err = n.store.putCBOR(bSubmissions, requestKey(id), &st)
-	if err == nil {
-		err = n.store.updateRequest(a.Request, func(s *requestState) error {
-			s.Submissions = count
-			return nil
+	st = submissionState{Approval: manifest, Path: final, Received: n.now().UnixMilli(), Count: count}
+	_, err = n.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count, Time: day(n.now())},
+		func(tx *bolt.Tx, index int64) error {
+			receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request,
+				SHA256: a.CipherSHA256, Time: n.now().UnixMilli(), Agency: n.pub(), LogIndex: index}, n.cfg.Key)
+			if err != nil {
+				return err
+			}
+			st.Receipt, st.LogIndex = receipt.Marshal(), index
+			if err := putCBORTx(tx, bSubmissions, requestKey(id), &st); err != nil {
+				return err
+			}
+			return updateRequestTx(tx, a.Request, func(s *requestState) error {
+				s.Submissions = count
+				return nil
+			})
 		})
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -214,8 +216,9 @@ func day(t time.Time) int64 {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).UnixMilli()
 }
 
-// logEntry appends one entry to this agency's log and returns its index.
-func (n *Node) logEntry(e wire.LogEntry) (int64, error) {
+// logEntry appends one entry to this agency's log and returns its index; with, if not nil, records what
+// the entry stands for in the same transaction (see tlog.Log.AppendWith).
+func (n *Node) logEntry(e wire.LogEntry, with func(tx *bolt.Tx, index int64) error) (int64, error) {
 	l, err := n.agencyLog()
 	if err != nil {
 		return 0, err
@@ -224,7 +227,7 @@ func (n *Node) logEntry(e wire.LogEntry) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	index, _, err := l.Append(b)
+	index, _, err := l.AppendWith(with, b)
 	return index, err
 }
 

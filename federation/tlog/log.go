@@ -117,6 +117,13 @@ func (l *Log) sign(b logBuckets, size int64) ([]byte, error) {
 // Append adds entries to the log and signs a new checkpoint, all in one bbolt transaction: on error
 // nothing was added. It returns the index of the first new entry and the new signed checkpoint.
 func (l *Log) Append(entries ...[]byte) (first int64, checkpoint []byte, err error) {
+	return l.AppendWith(nil, entries...)
+}
+
+// AppendWith is Append that also runs with, if not nil, in the same transaction, given the index of the
+// first new entry: the caller's own records of what it appended commit with the entries or not at all.
+// An error from with aborts the append. with must use only tx to reach the database.
+func (l *Log) AppendWith(with func(tx *bolt.Tx, first int64) error, entries ...[]byte) (first int64, checkpoint []byte, err error) {
 	if len(entries) == 0 {
 		return 0, nil, errors.New("tlog: Append with no entries")
 	}
@@ -141,8 +148,10 @@ func (l *Log) Append(entries ...[]byte) (first int64, checkpoint []byte, err err
 			}
 			n++
 		}
-		checkpoint, err = l.sign(b, n)
-		return err
+		if checkpoint, err = l.sign(b, n); err != nil || with == nil {
+			return err
+		}
+		return with(tx, first)
 	})
 	if err != nil {
 		return 0, nil, err

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/porchlight/porchlight/federation/tlog"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -234,6 +236,44 @@ func TestAppendIsAtomic(t *testing.T) {
 	p, _ := l.InclusionProof(10, cp.Size)
 	if err := tlog.VerifyInclusion(cp, 10, e, p); err != nil || string(e) != "req-10" {
 		t.Errorf("entry 10 after recovery: got %q, %v, want req-10 verified", e, err)
+	}
+}
+
+// AppendWith commits the caller's records with the entries, or neither: the agency's submission count
+// must not be in the log without the submission, or the other way round.
+func TestAppendWith(t *testing.T) {
+	s, v := testKeys(t, testOrigin, "agency")
+	db := tempDB(t)
+	l := openLog(t, db, s)
+	appendN(t, l, v, "req", 3)
+	side := []byte("side")
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(side); return err }); err != nil {
+		t.Fatal(err)
+	}
+	record := func(fail bool) func(tx *bolt.Tx, first int64) error {
+		return func(tx *bolt.Tx, first int64) error {
+			if err := tx.Bucket(side).Put([]byte("count"), []byte{byte(first)}); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("caller's record refused")
+			}
+			return nil
+		}
+	}
+	if _, _, err := l.AppendWith(record(true), []byte("sub-1")); err == nil {
+		t.Fatal("AppendWith with a failing record: got nil error")
+	}
+	var got []byte
+	stored := func() {
+		db.View(func(tx *bolt.Tx) error { got = bytes.Clone(tx.Bucket(side).Get([]byte("count"))); return nil })
+	}
+	if stored(); l.Size() != 3 || got != nil {
+		t.Fatalf("after the failed AppendWith: size %d, record %v, want 3 and none", l.Size(), got)
+	}
+	first, _, err := l.AppendWith(record(false), []byte("sub-1"))
+	if stored(); err != nil || first != 3 || l.Size() != 4 || !bytes.Equal(got, []byte{3}) {
+		t.Fatalf("AppendWith: first %d, size %d, record %v, err %v; want 3, 4, [3], nil", first, l.Size(), got, err)
 	}
 }
 

@@ -133,7 +133,12 @@ func (w *Witness) replace(origin string, was, signed []byte) error {
 	})
 }
 
-// record keeps fork evidence once, however often the same pair is seen.
+// MaxForksPerOrigin bounds the fork evidence kept for one log: one pair of signed checkpoints already
+// proves the log forked, and a log that signs conflicting trees without end must not fill the disk.
+const MaxForksPerOrigin = 8
+
+// record keeps fork evidence once, however often the same pair is seen, and at most MaxForksPerOrigin
+// pairs per log.
 func (w *Witness) record(fork *ForkError) error {
 	enc, err := json.Marshal(fork)
 	if err != nil {
@@ -141,16 +146,19 @@ func (w *Witness) record(fork *ForkError) error {
 	}
 	return w.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(w.bucket).Bucket(forksBucket)
-		dup := false
+		dup, same := false, 0
 		err := b.ForEach(func(_, v []byte) error {
 			var f ForkError
-			if json.Unmarshal(v, &f) == nil && f.Origin == fork.Origin &&
-				bytes.Equal(f.Held, fork.Held) && bytes.Equal(f.Seen, fork.Seen) {
+			if json.Unmarshal(v, &f) != nil || f.Origin != fork.Origin {
+				return nil
+			}
+			same++
+			if bytes.Equal(f.Held, fork.Held) && bytes.Equal(f.Seen, fork.Seen) {
 				dup = true
 			}
 			return nil
 		})
-		if err != nil || dup {
+		if err != nil || dup || same >= MaxForksPerOrigin {
 			return err
 		}
 		seq, err := b.NextSequence()

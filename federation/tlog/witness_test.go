@@ -215,3 +215,25 @@ func TestWitnessConcurrent(t *testing.T) {
 		t.Errorf("Latest: size %d, want 60", got.Size)
 	}
 }
+
+// A log that keeps signing conflicting trees is reported every time, but its evidence is kept only up to
+// MaxForksPerOrigin pairs.
+func TestWitnessBoundsForkEvidence(t *testing.T) {
+	a, b, v := forkedLogs(t)
+	cpA := appendN(t, a, v, "shown-to-A", 5)
+	w := newWitness(t, openDB(t, filepath.Join(t.TempDir(), "home.db")))
+	if err := w.Observe(cpA, noFetch(t)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 * tlog.MaxForksPerOrigin {
+		cpB := appendN(t, b, v, "shown-to-B", 6)
+		var fork *tlog.ForkError
+		if err := w.Observe(cpB, b.ConsistencyProof); !errors.As(err, &fork) {
+			t.Fatalf("Observe of conflicting tree %d: got %v, want *ForkError", i, err)
+		}
+	}
+	forks, err := w.Forks()
+	if err != nil || len(forks) != tlog.MaxForksPerOrigin {
+		t.Fatalf("Forks: got %d, %v, want %d", len(forks), err, tlog.MaxForksPerOrigin)
+	}
+}
