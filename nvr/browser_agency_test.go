@@ -83,6 +83,14 @@ func TestBrowserAgency(t *testing.T) {
 		t.Errorf("camera config after the editor: got %s, want front's location with radius 40, direction 90, fov 120", body)
 	}
 	spanStart, spanEnd := latestSpan(t, apiH, "front", 8*time.Second)
+	// Headless Chromium shows no notifications, so the page's Notification is a recorder that reports
+	// permission granted: what is checked is that the page raises one for a matching request, with what.
+	evalJS[bool](t, home, `window.notified = [];
+		window.Notification = class {
+			constructor(title, opts) { window.notified.push({title, body: opts.body, tag: opts.tag}); }
+			static get permission() { return "granted"; }
+		};
+		true`)
 
 	// The agency posts a request from its console.
 	agency := agencyBrowserLogin(t, baseA, passwordA)
@@ -133,6 +141,11 @@ func TestBrowserAgency(t *testing.T) {
 
 	// The home: the badge counts it, the inbox shows it with the matching camera; approve 4 s of it.
 	pollText(t, home, "#req-badge", "1")
+	type shown struct{ Title, Body, Tag string }
+	if got := evalJS[[]shown](t, home, `window.notified`); len(got) != 1 || got[0].Tag != reqID ||
+		!strings.Contains(got[0].Title, "Metro PD") || !strings.Contains(got[0].Body, "24-1187") {
+		t.Errorf("notifications raised by the home's page: got %+v, want one for %s from Metro PD, case 24-1187", got, reqID)
+	}
 	if err := chromedp.Do(home, chromedp.Click("#nav-requests")); err != nil {
 		t.Fatal(err)
 	}
