@@ -64,6 +64,12 @@ func startAgencyHood(t *testing.T, cams ...*fakeCameras) *agencyHood {
 // startAgencyHoodScope is startAgencyHood with the agency's scope given.
 func startAgencyHoodScope(t *testing.T, scope Scope, cams ...*fakeCameras) *agencyHood {
 	t.Helper()
+	return startAgencyHoodWith(t, scope, nil, cams...)
+}
+
+// startAgencyHoodWith is startAgencyHoodScope with homeOpt, if not nil, applied to each home's config.
+func startAgencyHoodWith(t *testing.T, scope Scope, homeOpt func(*Config), cams ...*fakeCameras) *agencyHood {
+	t.Helper()
 	short := func(c *Config) { c.SeenTTL = time.Second } // so replays past gossipsub's cache can be tested
 	ah := &agencyHood{steward: testNode(t, "Steward", short)}
 	h, err := ah.steward.CreateHood("Elm Street")
@@ -86,6 +92,9 @@ func startAgencyHoodScope(t *testing.T, scope Scope, cams ...*fakeCameras) *agen
 			short(cfg)
 			if c != nil {
 				cfg.Cameras, cfg.Clips = c, &fakeClips{size: 1 << 20}
+			}
+			if homeOpt != nil {
+				homeOpt(cfg)
 			}
 		})
 		join(t, ah.steward, home, "household")

@@ -177,23 +177,19 @@ func (n *Node) clipRef(alertID string) (*wire.ClipRef, peer.ID, string, error) {
 	return nil, "", "", fmt.Errorf("%w: alert %s", ErrNotFound, alertID)
 }
 
-// openTo opens a stream to a member, preferring a direct connection: when only a relayed one exists it
-// gives hole punching a moment before using the relay.
+// openTo opens a stream to a member, preferring a direct connection: when it connects and finds only a
+// relayed one it gives hole punching a moment before using the relay, once per punchRetry for each peer
+// (a relay that cuts connections at its data limit must not cost that moment on every reconnection).
 func (n *Node) openTo(ctx context.Context, p peer.ID, proto string) (network.Stream, error) {
 	if n.host.Network().Connectedness(p) != network.Connected {
 		if err := n.host.Connect(network.WithAllowLimitedConn(ctx, "fetch"), n.host.Peerstore().PeerInfo(p)); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, p, err)
 		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if online, relayed := n.connState(p); online && !relayed {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		if last, ok := n.punchWaits.Load(p); !ok || time.Since(last.(time.Time)) > punchRetry {
+			n.punchWaits.Store(p, time.Now())
+			if err := n.awaitDirect(ctx, p); err != nil {
+				return nil, err
+			}
 		}
 	}
 	s, err := n.host.NewStream(network.WithAllowLimitedConn(ctx, "fetch"), p, protocol.ID(proto))
@@ -201,4 +197,23 @@ func (n *Node) openTo(ctx context.Context, p peer.ID, proto string) (network.Str
 		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, p, err)
 	}
 	return s, nil
+}
+
+// punchRetry is how often openTo waits for hole punching to the same peer.
+const punchRetry = 10 * time.Minute
+
+// awaitDirect waits up to 5 s for a direct connection to p to appear next to a relayed one.
+func (n *Node) awaitDirect(ctx context.Context, p peer.ID) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if online, relayed := n.connState(p); online && !relayed {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return nil
 }

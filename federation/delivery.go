@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/porchlight/porchlight/federation/deliver"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -17,8 +19,14 @@ import (
 
 const (
 	protoDeliver  = "/porchlight/deliver/1.0.0"
-	deliverRetry  = 15 * time.Second
 	deliverWindow = 2 * time.Hour // one attempt may take this long (a long clip over a slow relay)
+	// deliverProgress is what a failed attempt must have sent to be retried at once rather than after
+	// DeliverRetry: a relay with a data limit (128 KiB per connection by libp2p's defaults) cuts every
+	// connection after that much, and the delivery goes on in steps of it.
+	deliverProgress = 64 << 10
+	// deliverBusyRetry is when a delivery the agency answered "later" (it is still receiving the clip on
+	// a stream that died, or had a storage error) is offered again.
+	deliverBusyRetry = 2 * time.Second
 )
 
 // deliveryState is what a home keeps of an approved clip.
@@ -88,7 +96,7 @@ func (n *Node) kickDelivery() {
 
 // deliverLoop sends pending approved clips until ctx is done.
 func (n *Node) deliverLoop(ctx context.Context) {
-	t := time.NewTicker(deliverRetry)
+	t := time.NewTicker(n.cfg.DeliverRetry)
 	defer t.Stop()
 	for {
 		n.deliverPending(ctx)
@@ -110,54 +118,64 @@ func (n *Node) deliverPending(ctx context.Context) {
 		if d.Status != StatusApproved || ctx.Err() != nil {
 			continue
 		}
-		err := n.deliverOne(ctx, id, d)
+		moved, err := n.deliverOne(ctx, id, d)
 		if err != nil && ctx.Err() == nil {
-			n.log.Info("delivery not done yet, will retry", "approval", id, "err", err)
+			n.log.Info("delivery not done yet, will retry", "approval", id, "sent", moved, "err", err)
 			d.LastError = err.Error()
 			n.store.putDelivery(id, d)
+			var re *deliver.RefusedError
+			switch {
+			case moved >= deliverProgress:
+				n.kickDelivery()
+			case errors.As(err, &re) && re.Later: // busy: the agency is still on a stream it lost
+				time.AfterFunc(deliverBusyRetry, n.kickDelivery)
+			}
 		}
 	}
 }
 
-// deliverOne sends one approved clip and records the agency's receipt.
-func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) error {
+// deliverOne sends one approved clip and records the agency's receipt. It returns what it wrote to the
+// agency, whatever the outcome.
+func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) (int64, error) {
 	rec, err := wire.Decode(d.Approval)
 	var a wire.Approval
 	if err == nil {
 		err = rec.Open(wire.KindApproval, &a)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	agency, err := peerOf(a.Recipient)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !n.isHoodMember(a.Hood, agency) { // revoked since the approval: it gets nothing
-		return n.endDelivery(id, d, StatusCancelled, "the agency was removed from the hood")
+		return 0, n.endDelivery(id, d, StatusCancelled, "the agency was removed from the hood")
 	}
 	ctx, cancel := context.WithTimeout(ctx, deliverWindow)
 	defer cancel()
-	s, err := n.openTo(ctx, agency, protoDeliver)
+	st, err := n.openTo(ctx, agency, protoDeliver)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	defer s.Close()
+	defer st.Close()
+	s := &countingStream{Stream: st}
 	receipt, err := n.sendFootage(ctx, s, grant{hood: a.Hood, approval: &a, rec: rec, sealed: d.Path})
-	if errors.Is(err, deliver.ErrRefused) { // the agency said no (a closed request, say): no retries
+	var re *deliver.RefusedError
+	if errors.As(err, &re) && !re.Later { // the agency said no (a closed request, say): no retries
 		s.Reset()
-		return n.endDelivery(id, d, StatusRefused, err.Error())
+		return s.n.Load(), n.endDelivery(id, d, StatusRefused, err.Error())
 	}
 	if err != nil {
 		s.Reset()
-		return err
+		return s.n.Load(), err
 	}
 	if err := checkReceipt(receipt, id, a); err != nil {
-		return err
+		return s.n.Load(), err
 	}
 	d.Status, d.Receipt, d.Delivered, d.LastError = StatusDelivered, receipt, n.now().UnixMilli(), ""
 	if err := n.store.putDelivery(id, d); err != nil {
-		return err
+		return s.n.Load(), err
 	}
 	os.Remove(d.Path)
 	n.store.updateRequest(a.Request, func(s *requestState) error {
@@ -166,7 +184,19 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) error
 	})
 	n.metrics.delivered.Inc()
 	n.log.Info("clip delivered", "approval", id, "request", a.Request, "camera", a.Camera)
-	return nil
+	return s.n.Load(), nil
+}
+
+// countingStream counts what is written to a stream (the bandwidth meters catch up only every second).
+type countingStream struct {
+	network.Stream
+	n atomic.Int64
+}
+
+func (s *countingStream) Write(p []byte) (int, error) {
+	n, err := s.Stream.Write(p)
+	s.n.Add(int64(n))
+	return n, err
 }
 
 // checkReceipt verifies the agency's receipt names this approval and ciphertext and is signed by it.

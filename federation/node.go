@@ -64,6 +64,7 @@ type Config struct {
 	GuestPeriod       time.Duration // how long a non-member may stay connected to join (60 s)
 	SyncInterval      time.Duration // periodic catch-up with a random member (5 min)
 	DiscoverInterval  time.Duration // how often known members are redialled (30 s)
+	DeliverRetry      time.Duration // how long a home waits to retry a delivery that moved nothing (15 s)
 	LocationPrecision float64       // metres an alert's place is coarsened to (150)
 }
 
@@ -109,6 +110,7 @@ type Node struct {
 	witness       *tlog.Witness   // checkpoints of agencies' logs seen, and fork evidence
 	discoverKick  chan struct{}
 	deliverKick   chan struct{}
+	punchWaits    sync.Map // peer.ID → time.Time: when openTo last waited for hole punching to it
 	syncKick      chan peer.ID
 	syncMu        sync.Mutex
 	syncing       map[peer.ID]bool // peers being synced with → whether to sync once more after
@@ -188,6 +190,7 @@ func (c *Config) setDefaults() {
 	def(&c.GuestPeriod, time.Minute)
 	def(&c.SyncInterval, 5*time.Minute)
 	def(&c.DiscoverInterval, 30*time.Second)
+	def(&c.DeliverRetry, 15*time.Second)
 	if c.AlertRate == 0 {
 		c.AlertRate = 0.2
 	}

@@ -53,7 +53,7 @@ func (n *Node) serveDeliver(s network.Stream) {
 		Accept: func(o deliver.Offer) error {
 			id, a, err := n.acceptManifest(remote, o)
 			if err == nil && !n.claimDelivery(o.ID) {
-				err = fmt.Errorf("%w: this clip is being received on another stream", ErrInvalid)
+				err = fmt.Errorf("%w: this clip is being received on another stream", deliver.ErrBusy)
 			}
 			if err != nil {
 				n.rejects.reject(remote, "deliver", err.Error())

@@ -22,6 +22,7 @@ var (
 // RefusedError is a refusal from the receiver, with its reason. It matches ErrRefused with errors.Is.
 type RefusedError struct {
 	Reason string
+	Later  bool // the receiver asks to be offered the clip again later: busy, or a storage error
 }
 
 func (e *RefusedError) Error() string { return "deliver: refused: " + e.Reason }

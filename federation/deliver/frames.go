@@ -67,6 +67,9 @@ type Resume struct {
 // Refuse ends a delivery: the receiver will not take the offer (step 2) or did not keep the body (step 4).
 type Refuse struct {
 	Reason string `cbor:"1,keyasint"`
+	// Later says the refusal is for now (the ID is being received on another stream, a storage error):
+	// the sender should try again.
+	Later bool `cbor:"2,keyasint,omitempty"`
 }
 
 // Done ends a delivery that the receiver kept, with its caller's receipt.
@@ -123,7 +126,7 @@ func readResume(r io.Reader, size int64) (have int64, err error) {
 	}
 	switch {
 	case rep.Refuse != nil && rep.Resume == nil && rep.Done == nil:
-		return 0, &RefusedError{Reason: rep.Refuse.Reason}
+		return 0, &RefusedError{Reason: rep.Refuse.Reason, Later: rep.Refuse.Later}
 	case rep.Resume != nil && rep.Refuse == nil && rep.Done == nil:
 		if h := rep.Resume.Have; h < 0 || h > size {
 			return 0, fmt.Errorf("%w: resume at %d of %d bytes", ErrProtocol, h, size)
@@ -141,7 +144,7 @@ func readDone(r io.Reader) (receipt []byte, err error) {
 	}
 	switch {
 	case rep.Refuse != nil && rep.Resume == nil && rep.Done == nil:
-		return nil, &RefusedError{Reason: rep.Refuse.Reason}
+		return nil, &RefusedError{Reason: rep.Refuse.Reason, Later: rep.Refuse.Later}
 	case rep.Done != nil && rep.Refuse == nil && rep.Resume == nil:
 		return rep.Done.Receipt, nil
 	}
@@ -149,9 +152,9 @@ func readDone(r io.Reader) (receipt []byte, err error) {
 }
 
 // writeRefuse sends a refusal, cutting the reason to MaxReason bytes.
-func writeRefuse(w io.Writer, reason string) error {
+func writeRefuse(w io.Writer, reason string, later bool) error {
 	if len(reason) > MaxReason {
 		reason = reason[:MaxReason]
 	}
-	return writeFrame(w, reply{Refuse: &Refuse{Reason: reason}})
+	return writeFrame(w, reply{Refuse: &Refuse{Reason: reason, Later: later}})
 }

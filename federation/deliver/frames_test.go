@@ -63,7 +63,7 @@ func TestReadDone(t *testing.T) {
 
 func TestRefuseReasonIsCut(t *testing.T) {
 	var b bytes.Buffer
-	if err := writeRefuse(&b, string(make([]byte, 3*MaxReason))); err != nil {
+	if err := writeRefuse(&b, string(make([]byte, 3*MaxReason)), false); err != nil {
 		t.Fatal(err)
 	}
 	_, err := readDone(&b)

@@ -18,7 +18,7 @@ func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
 	part := strings.TrimSuffix(final, ".age") + ".part"
 	f, have, h, err := openPart(part, o.Size)
 	if err != nil {
-		return refuse(rw, "storage error", fmt.Errorf("deliver: %w", err))
+		return refuseLater(rw, "storage error", fmt.Errorf("deliver: %w", err))
 	}
 	defer func() {
 		if f != nil {
@@ -35,7 +35,7 @@ func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
 		f.Close()
 		f = nil
 		os.Remove(part)
-		return refuse(rw, "storage error", fmt.Errorf("deliver: %s: %w", part, store.err))
+		return refuseLater(rw, "storage error", fmt.Errorf("deliver: %s: %w", part, store.err))
 	case err != nil:
 		return fmt.Errorf("deliver: %s: stream cut after %d of %d bytes: %w", o.ID, have+got, o.Size, err)
 	}
@@ -59,7 +59,7 @@ func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
 	}
 	if err != nil {
 		os.Remove(part)
-		return refuse(rw, "storage error", fmt.Errorf("deliver: store %s: %w", final, err))
+		return refuseLater(rw, "storage error", fmt.Errorf("deliver: store %s: %w", final, err))
 	}
 	return nil
 }

@@ -27,7 +27,8 @@ type Receiver struct {
 	// MaxSize is the largest ciphertext accepted, in bytes; 0 means DefaultMaxSize.
 	MaxSize int64
 	// Accept decides whether to take a well-formed offer: the caller checks the manifest's signature and
-	// that it binds the offered ID and hash. Its error's text is sent to the sender as the refusal reason.
+	// that it binds the offered ID and hash. Its error's text is sent to the sender as the refusal reason;
+	// an error that wraps ErrBusy asks the sender to try again later.
 	// A nil Accept refuses every offer.
 	Accept func(Offer) error
 	// Complete is called with the path of a verified, synced <ID>.age file; its receipt is sent back. It
@@ -46,7 +47,7 @@ func (r *Receiver) Serve(rw io.ReadWriter) error {
 	o, err := readOffer(rw)
 	if err != nil {
 		if errors.Is(err, ErrProtocol) || errors.Is(err, msgio.ErrMsgTooLarge) {
-			writeRefuse(rw, "malformed offer")
+			writeRefuse(rw, "malformed offer", false)
 		}
 		return fmt.Errorf("deliver: read offer: %w", err)
 	}
@@ -56,11 +57,13 @@ func (r *Receiver) Serve(rw io.ReadWriter) error {
 	if r.Accept == nil {
 		return refuse(rw, "not accepting deliveries", fmt.Errorf("%w: %s: receiver has no Accept", ErrRefused, o.ID))
 	}
-	if err := r.Accept(o); err != nil {
+	if err := r.Accept(o); errors.Is(err, ErrBusy) {
+		return refuseLater(rw, err.Error(), fmt.Errorf("%w: %s: %w", ErrRefused, o.ID, err))
+	} else if err != nil {
 		return refuse(rw, err.Error(), fmt.Errorf("%w: %s not accepted: %w", ErrRefused, o.ID, err))
 	}
 	if !r.claim(o.ID) {
-		return refuse(rw, "busy: "+o.ID+" is being received on another stream", fmt.Errorf("%w: %s", ErrBusy, o.ID))
+		return refuseLater(rw, "busy: "+o.ID+" is being received on another stream", fmt.Errorf("%w: %s", ErrBusy, o.ID))
 	}
 	defer r.release(o.ID)
 
@@ -79,7 +82,7 @@ func (r *Receiver) serveStored(rw io.ReadWriter, o Offer, path string) error {
 	// IDs are 128-bit prefixes; the full hash decides whether the stored file is the one offered.
 	n, sum, err := hashFile(path)
 	if err != nil {
-		return refuse(rw, "storage error", fmt.Errorf("deliver: %s: %w", o.ID, err))
+		return refuseLater(rw, "storage error", fmt.Errorf("deliver: %s: %w", o.ID, err))
 	}
 	if n != o.Size || string(sum[:]) != string(o.SHA256) {
 		return refuse(rw, "id conflict: a different file is stored under "+o.ID,
@@ -97,7 +100,7 @@ func (r *Receiver) complete(rw io.ReadWriter, o Offer, path string) error {
 	if r.Complete != nil {
 		var err error
 		if receipt, err = r.Complete(o, path); err != nil {
-			return refuse(rw, err.Error(), fmt.Errorf("deliver: complete %s: %w", o.ID, err))
+			return refuseLater(rw, err.Error(), fmt.Errorf("deliver: complete %s: %w", o.ID, err))
 		}
 	}
 	if err := writeFrame(rw, reply{Done: &Done{Receipt: receipt}}); err != nil {
@@ -135,6 +138,12 @@ func (r *Receiver) release(id string) {
 
 // refuse sends reason to the sender and returns err.
 func refuse(w io.Writer, reason string, err error) error {
-	writeRefuse(w, reason)
+	writeRefuse(w, reason, false)
+	return err
+}
+
+// refuseLater is refuse for a refusal that holds for now only: the sender is asked to try again.
+func refuseLater(w io.Writer, reason string, err error) error {
+	writeRefuse(w, reason, true)
 	return err
 }

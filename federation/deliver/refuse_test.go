@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,8 @@ import (
 )
 
 // refusal fails the test unless err is a refusal whose reason contains want, and returns the reason.
-func refusal(t *testing.T, err error, want string) {
+// refusal checks err is a refusal with a reason containing want that asks to try again later, or not.
+func refusal(t *testing.T, err error, want string, later bool) {
 	t.Helper()
 	var re *RefusedError
 	if !errors.As(err, &re) || !errors.Is(err, ErrRefused) {
@@ -18,6 +20,9 @@ func refusal(t *testing.T, err error, want string) {
 	}
 	if !strings.Contains(re.Reason, want) {
 		t.Errorf("refusal reason: got %q, want it to contain %q", re.Reason, want)
+	}
+	if re.Later != later {
+		t.Errorf("refusal %q: Later %v, want %v", re.Reason, re.Later, later)
 	}
 }
 
@@ -30,7 +35,7 @@ func TestTamperedBodyRefused(t *testing.T) {
 	done := serve(r, server)
 
 	_, err := Send(context.Background(), &flipConn{Conn: client, at: frameLen(t, offer) + 1<<20}, offer, c.open(t))
-	refusal(t, err, "sha256 mismatch")
+	refusal(t, err, "sha256 mismatch", false)
 	if err := wait(t, done); !errors.Is(err, ErrMismatch) {
 		t.Errorf("Serve: got %v, want %v", err, ErrMismatch)
 	}
@@ -64,15 +69,19 @@ func TestOfferRefused(t *testing.T) {
 		edit       func(*Offer, *Receiver)
 		wantReason string
 		wantErr    error
+		later      bool
 	}{
 		{"accept error", func(o *Offer, r *Receiver) {
 			r.Accept = func(Offer) error { return errors.New("manifest not signed by the home") }
-		}, "manifest not signed by the home", ErrRefused},
-		{"nil accept", func(o *Offer, r *Receiver) { r.Accept = nil }, "not accepting", ErrRefused},
-		{"oversize", func(o *Offer, r *Receiver) { r.MaxSize = o.Size - 1 }, "over the limit", ErrTooLarge},
+		}, "manifest not signed by the home", ErrRefused, false},
+		{"accept busy", func(o *Offer, r *Receiver) {
+			r.Accept = func(Offer) error { return fmt.Errorf("%w: received on another stream", ErrBusy) }
+		}, "received on another stream", ErrBusy, true},
+		{"nil accept", func(o *Offer, r *Receiver) { r.Accept = nil }, "not accepting", ErrRefused, false},
+		{"oversize", func(o *Offer, r *Receiver) { r.MaxSize = o.Size - 1 }, "over the limit", ErrTooLarge, false},
 		{"complete error", func(o *Offer, r *Receiver) {
 			r.Complete = func(Offer, string) ([]byte, error) { return nil, errors.New("disk full") }
-		}, "disk full", nil},
+		}, "disk full", nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +91,7 @@ func TestOfferRefused(t *testing.T) {
 			client, server := tcpPair(t)
 			done := serve(r, server)
 			_, err := Send(context.Background(), client, o, c.open(t))
-			refusal(t, err, tt.wantReason)
+			refusal(t, err, tt.wantReason, tt.later)
 			err = wait(t, done)
 			if err == nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 				t.Errorf("Serve: got %v, want %v", err, tt.wantErr)
@@ -153,7 +162,7 @@ func TestConcurrentSameIDRefused(t *testing.T) {
 	client2, server2 := tcpPair(t)
 	done2 := serve(r, server2)
 	_, err := Send(context.Background(), client2, offer, c.open(t))
-	refusal(t, err, "busy")
+	refusal(t, err, "busy", true)
 	if err := wait(t, done2); !errors.Is(err, ErrBusy) {
 		t.Errorf("second Serve: got %v, want %v", err, ErrBusy)
 	}
@@ -206,7 +215,7 @@ func TestCompletedIDAnswersAgain(t *testing.T) {
 	client, server := tcpPair(t)
 	done := serve(r, server)
 	_, err := Send(context.Background(), client, offer, c.open(t))
-	refusal(t, err, "id conflict")
+	refusal(t, err, "id conflict", false)
 	if err := wait(t, done); !errors.Is(err, ErrMismatch) {
 		t.Errorf("Serve: got %v, want %v", err, ErrMismatch)
 	}
