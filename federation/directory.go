@@ -26,6 +26,9 @@ type AgencyEntry struct {
 	Expires     time.Time
 	Revoked     bool
 	Requests    int
+	// SignedBy names the stewards whose signatures on the credential count (its issuer first, then the
+	// valid endorsements): their display names, or peer IDs for stewards not in the roster yet.
+	SignedBy []string
 }
 
 // Directory lists the agencies of this node's hoods.
@@ -49,10 +52,28 @@ func (n *Node) Directory() []AgencyEntry {
 				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / squareMetresPerSqMi,
 				MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond, PerDay: int(s.PerDay),
 				Since: ms(m.cert.Issued), Expires: ms(s.Expires), Revoked: !h.r.active(id),
-				Requests: counts[hid+"/"+id.String()]})
+				Requests: counts[hid+"/"+id.String()], SignedBy: h.r.signerNames(m.cert)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// signerNames names the stewards that signed an agency's certificate. Call with n.mu held.
+func (r *roster) signerNames(c wire.Cert) []string {
+	signers, _ := r.cosigned(c)
+	out := make([]string, 0, len(signers))
+	for _, k := range signers {
+		p, err := peerOf(k)
+		if err != nil {
+			continue
+		}
+		if m, ok := r.members[p]; ok && m.cert.Name != "" {
+			out = append(out, m.cert.Name)
+		} else {
+			out = append(out, p.String())
+		}
+	}
 	return out
 }
 

@@ -110,15 +110,35 @@ func (n *Node) Hoods() []HoodInfo {
 	return out
 }
 
-// CreateHood founds a hood with this node as its steward and first member.
-func (n *Node) CreateHood(name string) (HoodInfo, error) {
+// CreateHood founds a hood with this node as its only steward and first member.
+func (n *Node) CreateHood(name string) (HoodInfo, error) { return n.FoundHood(name, Founding{}) }
+
+// Founding is how a hood is founded beyond its name.
+type Founding struct {
+	// CoStewards are the other stewards, by the peer IDs they print with `porchlight hood id`. They join
+	// by an ordinary invite; being stewards follows from the genesis.
+	CoStewards []peer.ID
+	// AgencyQuorum is how many distinct stewards must sign an agency's credential: 1 to the number of
+	// stewards; 0 means 2 with co-stewards, else 1.
+	AgencyQuorum int
+}
+
+// FoundHood founds a hood with this node as its first steward and first member.
+func (n *Node) FoundHood(name string, f Founding) (HoodInfo, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > wire.MaxName {
 		return HoodInfo{}, fmt.Errorf("%w: hood name must be 1 to %d bytes", ErrInvalid, wire.MaxName)
 	}
+	stewards, quorum, err := n.founders(f)
+	if err != nil {
+		return HoodInfo{}, err
+	}
 	nonce := make([]byte, 16)
 	rand.Read(nonce)
-	g := wire.Genesis{Name: name, Stewards: [][]byte{n.pub()}, Created: n.now().UnixMilli(), Nonce: nonce}
+	g := wire.Genesis{Name: name, Stewards: stewards, Created: n.now().UnixMilli(), Nonce: nonce}
+	if quorum > 1 { // 1 is the default: a hood of one steward keeps the genesis it always had
+		g.AgencyQuorum = uint8(quorum)
+	}
 	grec, err := wire.Sign(wire.KindGenesis, &g, n.cfg.Key)
 	if err != nil {
 		return HoodInfo{}, err
@@ -139,6 +159,37 @@ func (n *Node) CreateHood(name string) (HoodInfo, error) {
 	defer n.mu.RUnlock()
 	return n.info(n.hoods[r.id]), nil
 }
+
+// founders returns a genesis's stewards (this node first: it signs the genesis) and its agency quorum.
+func (n *Node) founders(f Founding) ([][]byte, int, error) {
+	stewards := [][]byte{n.pub()}
+	seen := map[peer.ID]bool{n.self: true}
+	for _, p := range f.CoStewards {
+		if seen[p] {
+			return nil, 0, fmt.Errorf("%w: co-steward %s listed twice or is this node", ErrInvalid, p)
+		}
+		seen[p] = true
+		k, err := keyOf(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		stewards = append(stewards, k)
+	}
+	if len(stewards) > maxStewards {
+		return nil, 0, fmt.Errorf("%w: a hood has at most %d stewards", ErrInvalid, maxStewards)
+	}
+	q := f.AgencyQuorum
+	if q == 0 {
+		q = min(2, len(stewards))
+	}
+	if q < 1 || q > len(stewards) {
+		return nil, 0, fmt.Errorf("%w: agency quorum must be 1 to %d (the stewards), not %d", ErrInvalid, len(stewards), q)
+	}
+	return stewards, q, nil
+}
+
+// maxStewards is what a genesis may list.
+const maxStewards = 16
 
 // Members lists a hood's members (revoked ones included, marked).
 func (n *Node) Members(hoodID string) ([]MemberInfo, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -17,24 +18,27 @@ import (
 type joinRequest struct {
 	Invite []byte `cbor:"1,keyasint"`
 	Claim  []byte `cbor:"2,keyasint"`
+	// Endorsements are other stewards' endorsements of an agency invite, from its code.
+	Endorsements [][]byte `cbor:"3,keyasint,omitempty"`
 }
 
 type joinResponse struct {
 	Error   string   `cbor:"1,keyasint,omitempty"`
-	Code    string   `cbor:"2,keyasint,omitempty"` // expired | used | revoked | invalid
+	Code    string   `cbor:"2,keyasint,omitempty"` // expired | used | revoked | cosign | invalid
 	Genesis []byte   `cbor:"3,keyasint,omitempty"`
 	Cert    []byte   `cbor:"4,keyasint,omitempty"`
 	Roster  [][]byte `cbor:"5,keyasint,omitempty"`
 }
 
-var joinCodes = map[string]error{"expired": ErrInviteExpired, "used": ErrInviteUsed, "revoked": ErrInviteRevoked}
+var joinCodes = map[string]error{"expired": ErrInviteExpired, "used": ErrInviteUsed, "revoked": ErrInviteRevoked,
+	"cosign": ErrNotCosigned}
 
 const joinTimeout = 45 * time.Second
 
 // Join claims an invite: it reaches the issuing steward (directly, or through a relay the invite names),
 // proves possession of this node's key, and stores the hood, its roster and our certificate.
 func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
-	invRec, inv, err := wire.ParseInviteCode(code)
+	invRec, inv, ends, err := wire.ParseInviteBundle(code)
 	if err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
@@ -74,7 +78,11 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	}
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(joinTimeout))
-	if err := writeFrame(s, &joinRequest{Invite: invRec.Marshal(), Claim: claim.Marshal()}); err != nil {
+	req := joinRequest{Invite: invRec.Marshal(), Claim: claim.Marshal()}
+	for _, e := range ends {
+		req.Endorsements = append(req.Endorsements, e.Marshal())
+	}
+	if err := writeFrame(s, &req); err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	var resp joinResponse
@@ -82,8 +90,8 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	if resp.Error != "" {
-		if e, ok := joinCodes[resp.Code]; ok {
-			return HoodInfo{}, fmt.Errorf("%w: %s", e, resp.Error)
+		if e, ok := joinCodes[resp.Code]; ok { // the steward's message starts with the sentinel's, maybe
+			return HoodInfo{}, fmt.Errorf("%w: %s", e, strings.TrimPrefix(resp.Error, e.Error()+": "))
 		}
 		return HoodInfo{}, fmt.Errorf("%w: steward refused: %s", ErrInvalid, resp.Error)
 	}

@@ -84,12 +84,18 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 		sc.Recipient = claim.Recipient
 		scope = &sc
 	}
+	var endorsements [][]byte
+	if scope != nil {
+		if endorsements, err = n.checkEndorsed(inv, req.Endorsements); err != nil {
+			return joinResponse{}, err
+		}
+	}
 	if err := n.claimInvite(inv.Hood, inv, claim.Member); err != nil {
 		return joinResponse{}, err
 	}
 	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: inv.Hood, Member: claim.Member, Role: inv.Role,
 		Name: claim.Name, Issued: n.now().UnixMilli(), Invite: inv.ID, Issuer: n.pub(), Scope: scope,
-		Claim: agencyClaim(scope, req.Claim)}, n.cfg.Key)
+		Claim: agencyClaim(scope, req.Claim), Endorsements: endorsements}, n.cfg.Key)
 	if err != nil {
 		return joinResponse{}, err
 	}

@@ -150,6 +150,12 @@ func (n *Node) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest
 	case m.cert.Scope == nil:
 		return reject("no-credential", "agency %s was admitted without a scope", agency)
 	}
+	// The issuer's signature was checked when the certificate joined the roster; the cosigners are
+	// counted here, so a credential short of them admits the agency as a member but no request of it.
+	if signers, short := h.r.cosigned(m.cert); short > 0 {
+		return reject("not-cosigned", "agency %s's credential is signed by %d steward(s), the hood needs %d",
+			agency, len(signers), h.r.genesis.Quorum())
+	}
 	c.scope, c.name = *m.cert.Scope, m.cert.Name
 	return nil
 }

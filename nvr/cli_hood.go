@@ -5,26 +5,33 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 const (
-	usageHoodCreate = "--config F --name NAME"
+	usageHoodCreate = "--config F --name NAME [--co-steward PEERID]... [--agency-quorum N]"
 	usageHoodInvite = "--config F [--hood ID] [--role household|agency] [--ttl 72h] [--via MULTIADDR,...] " +
 		"[--scope-lat LAT --scope-lon LON --scope-radius METERS] [--max-area-sqmi 0.5] [--max-window 12h] " +
 		"[--per-day 10] [--valid 8760h]"
 	usageHoodJoin    = "--config F CODE"
+	usageHoodCosign  = "--config F CODE"
 	usageHoodMembers = "--config F [--hood ID] [--json]"
 	usageHoodRevoke  = "--config F [--hood ID] MEMBER|INVITE"
 	usageHoodId      = "--config F [--json]"
 )
 
 var hoodVerbs = []subcommand{
-	{"create", usageHoodCreate, "found a neighborhood with this node as its steward; prints the hood ID", runHoodCreate},
+	{"create", usageHoodCreate, "found a neighborhood with this node as its steward (and co-stewards by the " +
+		"peer IDs `hood id` prints on their nodes); prints the hood ID", runHoodCreate},
 	{"invite", usageHoodInvite,
 		"print a single-use invite code (stewards)", runHoodInvite},
 	{"join", usageHoodJoin, "join the hood an invite code is for", runHoodJoin},
+	{"cosign", usageHoodCosign, "cosign another steward's agency invite: prints its scope to stderr for review " +
+		"and the code with this steward's signature added (stewards)", runHoodCosign},
 	{"members", usageHoodMembers, "list a hood's members", runHoodMembers},
 	{"revoke", usageHoodRevoke, "remove a member or cancel an invite (stewards)", runHoodRevoke},
 	{"id", usageHoodId, "print this node's peer ID and addresses (for --via and bootstrap)", runHoodID},
@@ -37,6 +44,9 @@ func runHoodCmd(args []string, stdout io.Writer) error {
 func runHoodCreate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("hood create", flag.ContinueOnError)
 	name := fs.String("name", "", "the neighborhood's name (required)")
+	var co listFlag
+	fs.Var(&co, "co-steward", "peer ID of another steward (repeatable; `porchlight hood id` on its node prints it)")
+	quorum := fs.Int("agency-quorum", 0, "stewards that must sign an agency's credential (default 2 with co-stewards, else 1)")
 	c, _, done, err := parseNodeCmd(fs, usageHoodCreate, args, 0, stdout)
 	if err != nil {
 		return err
@@ -45,7 +55,10 @@ func runHoodCreate(args []string, stdout io.Writer) error {
 	if *name == "" {
 		return usageErrorf("hood create: --name is required")
 	}
-	h, err := c.client.CreateHood(c.ctx, *name)
+	if *quorum < 0 || *quorum > len(co)+1 {
+		return usageErrorf("hood create: --agency-quorum must be 1 to %d (the stewards)", len(co)+1)
+	}
+	h, err := c.client.CreateHood(c.ctx, newHoodRequest{Name: *name, CoStewards: co, AgencyQuorum: *quorum})
 	if err != nil {
 		return fmt.Errorf("hood create: %w", err)
 	}
@@ -104,6 +117,39 @@ func runHoodJoin(args []string, stdout io.Writer) error {
 		return fmt.Errorf("hood join: %w", err)
 	}
 	fmt.Fprintf(stdout, "joined %q (%s) as %s\n", h.Name, h.ID, h.Role)
+	return nil
+}
+
+func runHoodCosign(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("hood cosign", flag.ContinueOnError)
+	c, pos, done, err := parseNodeCmd(fs, usageHoodCosign, args, 1, stdout)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ci, err := c.client.Cosign(c.ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("hood cosign: %w", err)
+	}
+	// The review goes to stderr, so stdout is the code alone, ready for the next steward or the agency.
+	fmt.Fprintf(os.Stderr, "Agency invite to %q (%s), issued by %s\n", ci.HoodName, ci.Hood, ci.Issuer)
+	fmt.Fprintf(os.Stderr, "  scope: %.6f, %.6f, radius %.0f m; at most %.2f sq mi and %s a request, %d a day\n",
+		ci.Lat, ci.Lon, ci.Radius, ci.MaxAreaSqMi, ci.MaxWindow, ci.PerDay)
+	fmt.Fprintf(os.Stderr, "  credential until %s; invite until %s\n", ci.CredentialExpires.Format(time.RFC3339),
+		ci.InviteExpires.Format(time.RFC3339))
+	fmt.Fprintf(os.Stderr, "  signed by %d of the %d stewards it needs: %s\n", len(ci.Signers), ci.Quorum,
+		strings.Join(ci.Signers, ", "))
+	fmt.Fprintln(stdout, ci.Code)
+	return nil
+}
+
+// listFlag is a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, strings.TrimSpace(v))
 	return nil
 }
 

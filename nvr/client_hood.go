@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/porchlight/porchlight/ui"
 )
@@ -60,10 +61,43 @@ func (c *Client) Hoods(ctx context.Context) ([]ui.Hood, error) {
 	return out, c.do(ctx, http.MethodGet, "/api/v1/hoods", nil, &out)
 }
 
+// newHoodRequest is the body of POST /api/v1/hoods; the co-stewards and quorum are sent only when set, so
+// a plain create reads as it always did.
+type newHoodRequest struct {
+	Name         string   `json:"name"`
+	CoStewards   []string `json:"co_stewards,omitempty"`   // peer IDs of the other stewards
+	AgencyQuorum int      `json:"agency_quorum,omitempty"` // stewards that must sign an agency's credential
+}
+
 // CreateHood founds a hood.
-func (c *Client) CreateHood(ctx context.Context, name string) (ui.Hood, error) {
+func (c *Client) CreateHood(ctx context.Context, req newHoodRequest) (ui.Hood, error) {
 	var out ui.Hood
-	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods", map[string]string{"name": name}, &out)
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods", req, &out)
+}
+
+// cosignedInvite is the answer of POST /api/v1/hoods/cosign: the code with this steward's endorsement and
+// what the invite allows, for the steward to review.
+type cosignedInvite struct {
+	Code              string    `json:"code"`
+	Hood              string    `json:"hood"`
+	HoodName          string    `json:"hood_name"`
+	Issuer            string    `json:"issuer"`
+	Signers           []string  `json:"signers"`
+	Quorum            int       `json:"quorum"`
+	Lat               float64   `json:"lat"`
+	Lon               float64   `json:"lon"`
+	Radius            float64   `json:"radius"`
+	MaxAreaSqMi       float64   `json:"max_area_sq_mi"`
+	MaxWindow         string    `json:"max_window"`
+	PerDay            int       `json:"per_day"`
+	CredentialExpires time.Time `json:"credential_expires"`
+	InviteExpires     time.Time `json:"invite_expires"`
+}
+
+// Cosign adds the node's endorsement, as a steward, to another steward's agency invite code.
+func (c *Client) Cosign(ctx context.Context, code string) (cosignedInvite, error) {
+	var out cosignedInvite
+	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/cosign", map[string]string{"code": code}, &out)
 }
 
 // inviteRequest is the body of POST /api/v1/hoods/{id}/invites; the scope fields make an agency's

@@ -3,8 +3,11 @@ package nvr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/ui"
@@ -36,6 +39,38 @@ func (a hoodAPI) Hoods() []ui.Hood {
 func (a hoodAPI) CreateHood(name string) (ui.Hood, error) {
 	h, err := a.f.CreateHood(name)
 	return a.hood(h), hoodErr(err)
+}
+
+var _ ui.Stewardship = hoodAPI{} // the API finds these by a type assertion: keep them from drifting
+
+// FoundHood founds a hood with co-stewards (peer IDs) and an agency quorum (ui.Stewardship).
+func (a hoodAPI) FoundHood(name string, coStewards []string, agencyQuorum int) (ui.Hood, error) {
+	f := federation.Founding{AgencyQuorum: agencyQuorum}
+	for _, s := range coStewards {
+		p, err := peer.Decode(s)
+		if err != nil {
+			return ui.Hood{}, errors.Join(ui.ErrBadRequest, fmt.Errorf("co-steward %q is not a peer ID: %w", s, err))
+		}
+		f.CoStewards = append(f.CoStewards, p)
+	}
+	h, err := a.f.FoundHood(name, f)
+	return a.hood(h), hoodErr(err)
+}
+
+// CosignInvite adds this steward's endorsement to an agency invite code (ui.Stewardship).
+func (a hoodAPI) CosignInvite(code string) (ui.Cosigned, error) {
+	c, err := a.f.Cosign(code)
+	if err != nil {
+		return ui.Cosigned{}, hoodErr(err)
+	}
+	signers := []string{}
+	for _, p := range c.Signers {
+		signers = append(signers, p.String())
+	}
+	return ui.Cosigned{Code: c.Code, Hood: c.Hood, HoodName: c.HoodName, Issuer: c.Issuer.String(), Signers: signers,
+		Quorum: c.Quorum, Lat: c.Lat, Lon: c.Lon, Radius: c.Radius, MaxAreaSqMi: c.MaxAreaSqMi,
+		MaxWindow: c.MaxWindow.String(), PerDay: c.PerDay, CredentialExpires: c.Credential.UTC(),
+		InviteExpires: c.InviteExpires.UTC()}, nil
 }
 
 func (a hoodAPI) Invite(hood, role string, ttl time.Duration, via []string) (ui.Invite, error) {
@@ -122,6 +157,7 @@ func hoodErr(err error) error {
 		{federation.ErrNotSteward, ui.ErrForbidden},
 		{federation.ErrRevoked, ui.ErrForbidden},
 		{federation.ErrNoCredential, ui.ErrForbidden},
+		{federation.ErrNotCosigned, ui.ErrForbidden},
 		{federation.ErrInviteUsed, ui.ErrConflict},
 		{federation.ErrInviteExpired, ui.ErrConflict},
 		{federation.ErrInviteRevoked, ui.ErrConflict},

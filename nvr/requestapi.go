@@ -117,7 +117,8 @@ func (a requestAPI) Directory() []ui.AgencyEntry {
 	for _, e := range a.f.Directory() {
 		out = append(out, ui.AgencyEntry{Hood: e.Hood, Agency: e.Agency.String(), Name: e.Name, Lat: e.Lat, Lon: e.Lon,
 			Radius: e.Radius, MaxAreaSqMi: e.MaxAreaSqMi, MaxWindow: e.MaxWindow.String(), PerDay: e.PerDay,
-			Since: e.Since, Expires: e.Expires, Revoked: e.Revoked, Requests: e.Requests})
+			Since: e.Since, Expires: e.Expires, Revoked: e.Revoked, Requests: e.Requests,
+			SignedBy: append([]string{}, e.SignedBy...)})
 	}
 	return out
 }

@@ -34,6 +34,33 @@ type Neighborhood interface {
 	Node() P2PNode
 }
 
+// Stewardship is what a Neighborhood also offers when a hood has several stewards: founding one with
+// co-stewards (their peer IDs) and an agency quorum (0: the default), and cosigning another steward's
+// agency invite code. Without it those routes answer 503.
+type Stewardship interface {
+	FoundHood(name string, coStewards []string, agencyQuorum int) (Hood, error)
+	CosignInvite(code string) (Cosigned, error)
+}
+
+// Cosigned is an agency invite code with this steward's endorsement added, and what the invite allows,
+// for the steward to review before passing the code on.
+type Cosigned struct {
+	Code              string    `json:"code"`
+	Hood              string    `json:"hood"`
+	HoodName          string    `json:"hood_name"`
+	Issuer            string    `json:"issuer"`  // peer ID of the steward that issued the invite
+	Signers           []string  `json:"signers"` // peer IDs of the stewards that signed it, this one last
+	Quorum            int       `json:"quorum"`  // stewards the hood needs on an agency's credential
+	Lat               float64   `json:"lat"`
+	Lon               float64   `json:"lon"`
+	Radius            float64   `json:"radius"` // metres
+	MaxAreaSqMi       float64   `json:"max_area_sq_mi"`
+	MaxWindow         string    `json:"max_window"`
+	PerDay            int       `json:"per_day"`
+	CredentialExpires time.Time `json:"credential_expires"`
+	InviteExpires     time.Time `json:"invite_expires"`
+}
+
 // P2PNode is this node's identity and addresses on the peer-to-peer network.
 type P2PNode struct {
 	ID    string   `json:"id"`    // libp2p peer ID, also the member ID in hoods

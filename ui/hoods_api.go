@@ -22,7 +22,9 @@ const (
 const onlyHood = "-"
 
 type newHoodRequest struct {
-	Name string `json:"name"`
+	Name         string   `json:"name"`
+	CoStewards   []string `json:"co_stewards"`   // peer IDs of the other stewards
+	AgencyQuorum int      `json:"agency_quorum"` // 0: 2 with co-stewards, else 1
 }
 
 type joinRequest struct {
@@ -75,7 +77,18 @@ func (s *Server) createHood(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("name: want 1 to %d characters", maxHoodName))
 		return
 	}
-	h, err := n.CreateHood(name)
+	var h Hood
+	var err error
+	if len(req.CoStewards) > 0 || req.AgencyQuorum != 0 {
+		st, ok := n.(Stewardship)
+		if !ok {
+			writeError(w, http.StatusServiceUnavailable, "co-stewards are not supported on this node")
+			return
+		}
+		h, err = st.FoundHood(name, req.CoStewards, req.AgencyQuorum)
+	} else {
+		h, err = n.CreateHood(name)
+	}
 	if err != nil {
 		s.writeHoodErr(w, err)
 		return
@@ -100,6 +113,30 @@ func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, h)
+}
+
+func (s *Server) cosignInvite(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	var req joinRequest // {"code": ...}
+	if n == nil || !readJSON(w, r, &req) {
+		return
+	}
+	code := strings.TrimSpace(req.Code)
+	if code == "" || len(code) > maxInviteCode {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+		return
+	}
+	st, ok := n.(Stewardship)
+	if !ok {
+		writeError(w, http.StatusServiceUnavailable, "cosigning is not supported on this node")
+		return
+	}
+	c, err := st.CosignInvite(code)
+	if err != nil {
+		s.writeHoodErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) p2pNode(w http.ResponseWriter, r *http.Request) {

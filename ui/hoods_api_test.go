@@ -108,8 +108,8 @@ func TestHoodRoutesDisabled(t *testing.T) {
 			t.Errorf("%s %s: got body %s, want the reason", rt.method, rt.path, body)
 		}
 	}
-	if n != 11 {
-		t.Errorf("got %d hood and alert routes, want 11", n)
+	if n != 12 {
+		t.Errorf("got %d hood and alert routes, want 12", n)
 	}
 }
 

@@ -127,6 +127,7 @@ type AgencyEntry struct {
 	Expires     time.Time `json:"expires"`
 	Revoked     bool      `json:"revoked"`
 	Requests    int       `json:"requests"`
+	SignedBy    []string  `json:"signed_by"` // the stewards whose signatures on its credential count
 }
 
 // LogReport is the audit of one agency's public log.

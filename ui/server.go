@@ -136,6 +136,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/hoods", anyUser, s.listHoods},
 		{"POST", "/api/v1/hoods", adminOnly, s.createHood},
 		{"POST", "/api/v1/hoods/join", adminOnly, s.joinHood},
+		{"POST", "/api/v1/hoods/cosign", adminOnly, s.cosignInvite},
 		{"POST", "/api/v1/hoods/{id}/invites", adminOnly, s.createInvite},
 		{"GET", "/api/v1/hoods/{id}/invites/qr.svg", adminOnly, s.inviteQR},
 		{"GET", "/api/v1/hoods/{id}/members", anyUser, s.listMembers},

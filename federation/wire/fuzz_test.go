@@ -55,7 +55,8 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzParseInviteCode feeds text a person pasted or scanned: nothing may panic, and an accepted code is a
-// correctly signed invite that renders back to an equivalent code.
+// correctly signed invite, with endorsements of that invite each signed by its distinct steward, that
+// renders back to an equivalent code.
 func FuzzParseInviteCode(f *testing.F) {
 	pub, priv := newKey(f)
 	code := wire.InviteCode(sign(f, wire.KindInvite, samples(pub)[3].body, priv))
@@ -64,8 +65,24 @@ func FuzzParseInviteCode(f *testing.F) {
 	f.Add(code[:20] + "\n " + code[20:])
 	f.Add(wire.InvitePrefix)
 	f.Add("PL1-AAAA")
+	// An agency invite with two endorsements, and one with the same endorsement twice.
+	inv := *samples(pub)[3].body.(*wire.Invite)
+	sc := inviteScope(*samples(pub)[6].body.(*wire.Cert).Scope)
+	inv.Scope = &sc
+	rec := sign(f, wire.KindInvite, &inv, priv)
+	var ends []wire.Signed
+	for range 2 {
+		epub, epriv := newKey(f)
+		e, err := wire.Endorse(inv, epub)
+		if err != nil {
+			f.Fatal(err)
+		}
+		ends = append(ends, sign(f, wire.KindEndorsement, &e, epriv))
+	}
+	f.Add(wire.InviteCode(rec, ends...))
+	f.Add(wire.InviteCode(rec, ends[0], ends[0]))
 	f.Fuzz(func(t *testing.T, in string) {
-		s, inv, err := wire.ParseInviteCode(in)
+		s, inv, ends, err := wire.ParseInviteBundle(in)
 		if err != nil {
 			return
 		}
@@ -75,12 +92,25 @@ func FuzzParseInviteCode(f *testing.F) {
 		if err := s.Verify(inv.Issuer); err != nil {
 			t.Fatalf("accepted an invite whose issuer did not sign it: %v", err)
 		}
-		s2, _, err := wire.ParseInviteCode(wire.InviteCode(s))
+		signers := map[string]bool{string(inv.Issuer): true}
+		for i, e := range ends {
+			_, body, err := wire.OpenEndorsement(e.Marshal())
+			if err != nil || !body.Endorses(inv.Hood, inv.ID, inv.Scope, inv.Expires) || signers[string(body.Steward)] {
+				t.Fatalf("accepted endorsement %d that is bad, of another invite or a repeat (%v)", i, err)
+			}
+			signers[string(body.Steward)] = true
+		}
+		s2, _, ends2, err := wire.ParseInviteBundle(wire.InviteCode(s, ends...))
 		if err != nil {
 			t.Fatalf("re-rendered code does not parse: %v", err)
 		}
-		if s2.ID() != s.ID() || !bytes.Equal(s2.Sig, s.Sig) {
-			t.Fatalf("re-rendered code parses to %+v, want %+v", s2, s)
+		if s2.ID() != s.ID() || !bytes.Equal(s2.Sig, s.Sig) || len(ends2) != len(ends) {
+			t.Fatalf("re-rendered code parses to %+v with %d endorsements, want %+v with %d", s2, len(ends2), s, len(ends))
+		}
+		for i := range ends {
+			if ends2[i].ID() != ends[i].ID() {
+				t.Fatalf("endorsement %d changed on re-render", i)
+			}
 		}
 	})
 }

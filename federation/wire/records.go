@@ -29,7 +29,13 @@ type Genesis struct {
 	Stewards [][]byte `cbor:"2,keyasint"` // Ed25519 public keys that may admit and revoke members
 	Created  int64    `cbor:"3,keyasint"` // unix ms
 	Nonce    []byte   `cbor:"4,keyasint"`
+	// AgencyQuorum is how many distinct stewards must sign an agency's credential: the issuer and the
+	// stewards whose endorsements it carries. 0 (hoods founded before it existed) means 1.
+	AgencyQuorum uint8 `cbor:"5,keyasint,omitempty"`
 }
+
+// Quorum is the number of distinct stewards an agency's credential needs (AgencyQuorum, at least 1).
+func (g *Genesis) Quorum() int { return max(1, int(g.AgencyQuorum)) }
 
 // Cert admits a member to a hood. Signed by a steward (Issuer).
 type Cert struct {
@@ -44,6 +50,9 @@ type Cert struct {
 	// Claim is, with a Scope, the agency's own signed claim of the invite that carried the scope: the
 	// credential is signed by the steward and, through its claim, by the agency that accepted it.
 	Claim []byte `cbor:"9,keyasint,omitempty"`
+	// Endorsements are, with a Scope, the signed endorsements of the invite by other stewards (encoded
+	// KindEndorsement records) that made the credential reach the hood's agency quorum.
+	Endorsements [][]byte `cbor:"10,keyasint,omitempty"`
 }
 
 // Revocation removes a member (or cancels an unused invite, when Invite is set) from a hood. Signed by a
@@ -150,6 +159,9 @@ func (g *Genesis) check() error {
 			}
 		}
 	}
+	if int(g.AgencyQuorum) > len(g.Stewards) {
+		return fmt.Errorf("%w: agency quorum %d of %d stewards", errField, g.AgencyQuorum, len(g.Stewards))
+	}
 	if g.Name == "" {
 		return fmt.Errorf("%w: empty hood name", errField)
 	}
@@ -163,6 +175,9 @@ func (c *Cert) check() error {
 	}
 	if c.Scope != nil && (c.Role != RoleAgency || c.Scope.Recipient == "" || len(c.Claim) == 0) {
 		return fmt.Errorf("%w: a scope belongs to an agency's cert with a recipient and its claim", errField)
+	}
+	if len(c.Endorsements) > MaxEndorsements || (len(c.Endorsements) > 0 && c.Scope == nil) {
+		return fmt.Errorf("%w: %d endorsements (at most %d, with a scope)", errField, len(c.Endorsements), MaxEndorsements)
 	}
 	return errors.Join(checkHood(c.Hood), checkKey("member", c.Member), checkKey("issuer", c.Issuer),
 		checkRole(c.Role), checkText("name", c.Name, MaxName), checkScope(c.Scope))

@@ -35,6 +35,7 @@ func TestOpenCheckRules(t *testing.T) {
 		{"genesis short steward", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Stewards = [][]byte{pub[:31]} }},
 		{"genesis long name", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Name = long(wire.MaxName) }},
 		{"genesis duplicate steward", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Stewards = [][]byte{pub, other, pub} }},
+		{"genesis quorum over stewards", wire.KindGenesis, func(v any) { v.(*wire.Genesis).AgencyQuorum = 2 }},
 		{"genesis empty name", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Name = "" }},
 		{"genesis name not utf8", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Name = badUTF8 }},
 
@@ -48,6 +49,20 @@ func TestOpenCheckRules(t *testing.T) {
 		{"cert long invite", wire.KindCert, func(v any) { v.(*wire.Cert).Invite = make([]byte, 17) }},
 		{"steward cert short invite", wire.KindCert, func(v any) { v.(*wire.Cert).Invite = make([]byte, 8) }}, // issuer = member
 		{"cert long name", wire.KindCert, func(v any) { v.(*wire.Cert).Name = long(wire.MaxName) }},
+		{"cert 17 endorsements", wire.KindCert, func(v any) {
+			v.(*wire.Cert).Endorsements = make([][]byte, wire.MaxEndorsements+1)
+		}},
+		{"household cert endorsements", wire.KindCert, func(v any) {
+			c := v.(*wire.Cert)
+			c.Role, c.Scope, c.Claim, c.Endorsements = wire.RoleHousehold, nil, nil, [][]byte{{1}}
+		}},
+
+		{"endorsement invite", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Invite = make([]byte, 15) }},
+		{"endorsement hood", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Hood = "x" }},
+		{"endorsement steward", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Steward = pub[:31] }},
+		{"endorsement expires", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Expires = 0 }},
+		{"endorsement recipient", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Scope.Recipient = "age1qqqq" }},
+		{"endorsement scope caps", wire.KindEndorsement, func(v any) { v.(*wire.Endorsement).Scope.PerDay = 0 }},
 
 		{"revocation neither", wire.KindRevocation, func(v any) { v.(*wire.Revocation).Member = nil }},
 		{"revocation both", wire.KindRevocation, func(v any) { v.(*wire.Revocation).Invite = make([]byte, 16) }},
@@ -132,6 +147,13 @@ func TestOpenAcceptsEdges(t *testing.T) {
 			for i := range 15 {
 				g.Stewards = append(g.Stewards, bytes.Repeat([]byte{byte(i)}, ed25519.PublicKeySize))
 			}
+		}},
+		{"genesis quorum of all stewards", wire.KindGenesis, func(v any) {
+			g := v.(*wire.Genesis)
+			g.Stewards, g.AgencyQuorum = [][]byte{pub, other}, 2
+		}},
+		{"agency cert 16 endorsements", wire.KindCert, func(v any) {
+			v.(*wire.Cert).Endorsements = make([][]byte, wire.MaxEndorsements)
 		}},
 		{"genesis one-byte name", wire.KindGenesis, func(v any) { v.(*wire.Genesis).Name = "x" }},
 		// A steward admits itself when founding a hood: no invite was ever issued for that.

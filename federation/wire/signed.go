@@ -21,16 +21,17 @@ type Kind uint8
 
 // Record kinds. Values are on the wire: never renumber.
 const (
-	KindGenesis    Kind = 1
-	KindCert       Kind = 2
-	KindRevocation Kind = 3
-	KindInvite     Kind = 4
-	KindClaim      Kind = 5
-	KindAlert      Kind = 6
-	KindRequest    Kind = 7
-	KindNotice     Kind = 8
-	KindApproval   Kind = 9
-	KindReceipt    Kind = 10
+	KindGenesis     Kind = 1
+	KindCert        Kind = 2
+	KindRevocation  Kind = 3
+	KindInvite      Kind = 4
+	KindClaim       Kind = 5
+	KindAlert       Kind = 6
+	KindRequest     Kind = 7
+	KindNotice      Kind = 8
+	KindApproval    Kind = 9
+	KindReceipt     Kind = 10
+	KindEndorsement Kind = 11
 )
 
 func (k Kind) String() string {
@@ -55,6 +56,8 @@ func (k Kind) String() string {
 		return "approval"
 	case KindReceipt:
 		return "receipt"
+	case KindEndorsement:
+		return "endorsement"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -131,7 +134,7 @@ func Decode(b []byte) (Signed, error) {
 	if s.V != Version {
 		return s, fmt.Errorf("%w: %d", ErrVersion, s.V)
 	}
-	if s.Kind < KindGenesis || s.Kind > KindReceipt || len(s.Body) == 0 {
+	if s.Kind < KindGenesis || s.Kind > KindEndorsement || len(s.Body) == 0 {
 		return s, fmt.Errorf("%w: kind %d", ErrMalformed, s.Kind)
 	}
 	return s, nil

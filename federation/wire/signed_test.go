@@ -66,7 +66,15 @@ func samples(pub ed25519.PublicKey) []sample {
 		{wire.KindReceipt, &wire.Receipt{Approval: strings.Repeat("a", 32), Request: strings.Repeat("r", 32),
 			SHA256: make([]byte, 32), Time: 6, Agency: pub},
 			opener(wire.KindReceipt, func(s wire.Signed, v *wire.Receipt) error { return s.Open(wire.KindReceipt, v) })},
+		{wire.KindEndorsement, &wire.Endorsement{Hood: hood, Invite: id, Scope: inviteScope(scope), Expires: 4, Steward: pub},
+			opener(wire.KindEndorsement, func(s wire.Signed, v *wire.Endorsement) error { return s.Open(wire.KindEndorsement, v) })},
 	}
+}
+
+// inviteScope is s as an invite carries it: without the agency's recipient.
+func inviteScope(s wire.Scope) wire.Scope {
+	s.Recipient = ""
+	return s
 }
 
 func newKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
@@ -194,7 +202,7 @@ func TestDecodeRejects(t *testing.T) {
 		// {1:1, 2:1, 3:(_ h'a0'), 4:h''}
 		{"indefinite body", []byte{0xa4, 0x01, 0x01, 0x02, 0x01, 0x03, 0x5f, 0x41, 0xa0, 0xff, 0x04, 0x40}, wire.ErrMalformed},
 		{"kind 0", mustCBOR(t, map[int]any{1: 1, 2: 0, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
-		{"kind 11", mustCBOR(t, map[int]any{1: 1, 2: 11, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
+		{"kind 12", mustCBOR(t, map[int]any{1: 1, 2: 12, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
 		{"kind 256", mustCBOR(t, map[int]any{1: 1, 2: 256, 3: []byte{0xa0}, 4: sig}), wire.ErrMalformed},
 		{"empty body", mustCBOR(t, map[int]any{1: 1, 2: 1, 3: []byte{}, 4: sig}), wire.ErrMalformed},
 		{"body as text", mustCBOR(t, map[int]any{1: 1, 2: 1, 3: "a0", 4: sig}), wire.ErrMalformed},

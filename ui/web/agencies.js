@@ -32,7 +32,8 @@ function renderDirectory(dir) {
     if (a.revoked) h.append(" ", node("span", "badge bad", "revoked"));
     const dl = node("dl", "req-facts");
     for (const [k, v] of [["Member since", when(a.since)], ["Credential until", when(a.expires)], ["Scope", area(a)],
-      ["Caps", `${a.max_area_sq_mi.toFixed(2)} sq mi, ${dur(a.max_window)} window, ${a.per_day} a day`], ["Requests seen", String(a.requests)]]) {
+      ["Caps", `${a.max_area_sq_mi.toFixed(2)} sq mi, ${dur(a.max_window)} window, ${a.per_day} a day`], ["Requests seen", String(a.requests)],
+      ["Credential", `signed by ${(a.signed_by || []).join(", ") || "—"}`]]) {
       dl.append(node("dt", "", k), node("dd", "", v));
     }
     li.append(h, dl);

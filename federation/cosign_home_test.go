@@ -1,0 +1,115 @@
+package federation
+
+import (
+	"crypto/rand"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/federation/wire"
+)
+
+// Certificates built by hand, past the issuing steward's count, with endorsements that do not count: the
+// agency is a member, but the home rejects its requests as not cosigned. The control case carries B's
+// valid endorsement, and the home takes its request.
+func TestHomeRejectsNotCosigned(t *testing.T) {
+	ch := startCosignHood(t)
+	cases := []struct {
+		name   string
+		by     *Node
+		edit   func(*wire.Endorsement)
+		accept bool
+	}{
+		{"valid", ch.b, nil, true}, // first: no late rejection of another case can be counted against it
+		{"forged by a member", ch.m, nil, false},
+		{"the issuer's own", ch.a, nil, false},
+		{"another scope", ch.b, func(e *wire.Endorsement) { e.Scope.PerDay = 1000 }, false},
+		{"expired before issue", ch.b, func(e *wire.Endorsement) { e.Expires = time.Now().Add(-time.Hour).UnixMilli() }, false},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			agency := newAgency(t, "Agency "+string(rune('A'+i)))
+			certByHand(t, ch, agency, c.by, c.edit)
+			// The agency's own node refuses to publish what homes refuse: disarmed, it publishes anyway
+			// (the control case the same way, so only the certificate differs).
+			disarm(t, agency, ch.hood)
+			rec := craftRequest(t, agency, ch.hood, draft(20, 100), nil)
+			nt := loggedNotice(t, agency, rec)
+			before := ch.home.Rejected("not-cosigned")
+			judged := func() bool {
+				_, err := ch.home.Request(rec.ID())
+				return err == nil || ch.home.Rejected("not-cosigned") > before
+			}
+			for try := 0; try < 3 && !judged(); try++ { // gossip may drop one; see TestRequestGuardrails
+				rawPublish(t, agency, ch.hood, nt.Marshal())
+				deadline := time.Now().Add(5 * time.Second)
+				for !judged() && time.Now().Before(deadline) {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			_, err := ch.home.Request(rec.ID())
+			held, rejected := err == nil, ch.home.Rejected("not-cosigned") > before
+			if held != c.accept || rejected == c.accept {
+				t.Errorf("the home holds the request: %v, counts it not cosigned: %v; want %v, %v", held, rejected,
+					c.accept, !c.accept)
+			}
+		})
+	}
+}
+
+// certByHand has steward A sign agency's certificate carrying by's endorsement, without A's count of
+// them, gossips it, and puts agency in the hood as a join would.
+func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.Endorsement)) {
+	t.Helper()
+	ws, err := ch.elm.wire(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := make([]byte, 16)
+	rand.Read(id)
+	inv := wire.Invite{Hood: ch.hood, ID: id, Role: wire.RoleAgency, Expires: time.Now().Add(time.Hour).UnixMilli(),
+		Issuer: ch.a.pub(), Scope: &ws}
+	age, err := agency.agencyIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: ch.hood, Invite: id, Member: agency.pub(),
+		Name: agency.cfg.Name, Time: time.Now().UnixMilli(), Recipient: age.Recipient().String()}, agency.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := ws
+	sc.Recipient = age.Recipient().String()
+	cert, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: ch.hood, Member: agency.pub(), Role: wire.RoleAgency,
+		Name: agency.cfg.Name, Issued: time.Now().UnixMilli(), Invite: id, Issuer: ch.a.pub(), Scope: &sc,
+		Claim: claim.Marshal(), Endorsements: [][]byte{endorsement(t, by, inv, edit).Marshal()}}, ch.a.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.a.applyRecord(ch.hood, cert); err != nil {
+		t.Fatalf("steward A takes the certificate: %v", err)
+	}
+	ch.a.publish(ch.hood, cert)
+	ch.a.mu.RLock()
+	g, recs := ch.a.hoods[ch.hood].r.genesisRec, ch.a.hoods[ch.hood].r.records()
+	ch.a.mu.RUnlock()
+	if err := agency.addHood(g, cert, recs); err != nil {
+		t.Fatal(err)
+	}
+	agency.gater.allowDial(ch.a.ID(), time.Now().Add(time.Hour))
+	ctx := joinCtx(t)
+	if err := agency.Host().Connect(ctx, peerInfo(ch.a)); err != nil {
+		t.Fatal(err)
+	}
+	agency.kickSync(ch.a.ID())
+	waitFor(t, 20*time.Second, "the home knows the agency", func() bool {
+		ch.home.mu.RLock()
+		defer ch.home.mu.RUnlock()
+		return ch.home.hoods[ch.hood].r.active(agency.ID())
+	})
+	waitFor(t, 20*time.Second, "the agency shares the topic with the home", func() bool {
+		agency.mu.RLock()
+		defer agency.mu.RUnlock()
+		return slices.Contains(agency.hoods[ch.hood].topic.ListPeers(), ch.home.ID())
+	})
+}
