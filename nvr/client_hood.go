@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/porchlight/porchlight/ui"
 )
@@ -75,28 +74,9 @@ func (c *Client) CreateHood(ctx context.Context, req newHoodRequest) (ui.Hood, e
 	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods", req, &out)
 }
 
-// cosignedInvite is the answer of POST /api/v1/hoods/cosign: the code with this steward's endorsement and
-// what the invite allows, for the steward to review.
-type cosignedInvite struct {
-	Code              string    `json:"code"`
-	Hood              string    `json:"hood"`
-	HoodName          string    `json:"hood_name"`
-	Issuer            string    `json:"issuer"`
-	Signers           []string  `json:"signers"`
-	Quorum            int       `json:"quorum"`
-	Lat               float64   `json:"lat"`
-	Lon               float64   `json:"lon"`
-	Radius            float64   `json:"radius"`
-	MaxAreaSqMi       float64   `json:"max_area_sq_mi"`
-	MaxWindow         string    `json:"max_window"`
-	PerDay            int       `json:"per_day"`
-	CredentialExpires time.Time `json:"credential_expires"`
-	InviteExpires     time.Time `json:"invite_expires"`
-}
-
 // Cosign adds the node's endorsement, as a steward, to another steward's agency invite code.
-func (c *Client) Cosign(ctx context.Context, code string) (cosignedInvite, error) {
-	var out cosignedInvite
+func (c *Client) Cosign(ctx context.Context, code string) (ui.Cosigned, error) {
+	var out ui.Cosigned
 	return out, c.do(ctx, http.MethodPost, "/api/v1/hoods/cosign", map[string]string{"code": code}, &out)
 }
 

@@ -98,13 +98,11 @@ func (s *Server) createHood(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
 	n := s.neighborhood(w)
-	var req joinRequest
-	if n == nil || !readJSON(w, r, &req) {
+	if n == nil {
 		return
 	}
-	code := strings.TrimSpace(req.Code)
-	if code == "" || len(code) > maxInviteCode {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+	code, ok := readCode(w, r)
+	if !ok {
 		return
 	}
 	h, err := n.Join(r.Context(), code)
@@ -115,15 +113,27 @@ func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, h)
 }
 
-func (s *Server) cosignInvite(w http.ResponseWriter, r *http.Request) {
-	n := s.neighborhood(w)
-	var req joinRequest // {"code": ...}
-	if n == nil || !readJSON(w, r, &req) {
-		return
+// readCode reads a {"code": ...} body with an invite code, answering 400 when it is missing or too long.
+func readCode(w http.ResponseWriter, r *http.Request) (string, bool) {
+	var req joinRequest
+	if !readJSON(w, r, &req) {
+		return "", false
 	}
 	code := strings.TrimSpace(req.Code)
 	if code == "" || len(code) > maxInviteCode {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("code: want 1 to %d characters", maxInviteCode))
+		return "", false
+	}
+	return code, true
+}
+
+func (s *Server) cosignInvite(w http.ResponseWriter, r *http.Request) {
+	n := s.neighborhood(w)
+	if n == nil {
+		return
+	}
+	code, ok := readCode(w, r)
+	if !ok {
 		return
 	}
 	st, ok := n.(Stewardship)
