@@ -20,12 +20,12 @@ import (
 const (
 	protoDeliver  = "/porchlight/deliver/1.0.0"
 	deliverWindow = 2 * time.Hour // one attempt may take this long (a long clip over a slow relay)
-	// deliverProgress is what a failed attempt must have sent to be retried at once rather than after
-	// DeliverRetry: a relay with a data limit (128 KiB per connection by libp2p's defaults) cuts every
-	// connection after that much, and the delivery goes on in steps of it.
+	// deliverProgress is what an attempt cut short must have sent to be retried at once: a relay with a
+	// data limit (128 KiB per connection by libp2p's defaults) cuts every connection after that much, and
+	// the delivery goes on in steps of it.
 	deliverProgress = 64 << 10
-	// deliverBusyRetry is when a delivery the agency answered "later" (it is still receiving the clip on
-	// a stream that died, or had a storage error) is offered again.
+	// deliverBusyRetry is when a delivery the agency answered "later" before taking any of it (it is
+	// still receiving the clip on a stream that died) is first offered again.
 	deliverBusyRetry = 2 * time.Second
 )
 
@@ -37,6 +37,8 @@ type deliveryState struct {
 	Receipt   []byte `cbor:"4,keyasint,omitempty"`
 	Delivered int64  `cbor:"5,keyasint,omitempty"`
 	LastError string `cbor:"6,keyasint,omitempty"`
+	Tries     int    `cbor:"7,keyasint,omitempty"` // failed attempts in a row that moved nothing
+	NextTry   int64  `cbor:"8,keyasint,omitempty"` // unix ms: not before then
 }
 
 func (s *store) putDelivery(id string, d deliveryState) error {
@@ -115,23 +117,40 @@ func (n *Node) deliverPending(ctx context.Context) {
 		return
 	}
 	for id, d := range all {
-		if d.Status != StatusApproved || ctx.Err() != nil {
+		if d.Status != StatusApproved || ctx.Err() != nil || d.NextTry > time.Now().UnixMilli() {
 			continue
 		}
 		moved, err := n.deliverOne(ctx, id, d)
 		if err != nil && ctx.Err() == nil {
 			n.log.Info("delivery not done yet, will retry", "approval", id, "sent", moved, "err", err)
 			d.LastError = err.Error()
+			n.scheduleRetry(&d, moved, err)
 			n.store.putDelivery(id, d)
-			var re *deliver.RefusedError
-			switch {
-			case moved >= deliverProgress:
-				n.kickDelivery()
-			case errors.As(err, &re) && re.Later: // busy: the agency is still on a stream it lost
-				time.AfterFunc(deliverBusyRetry, n.kickDelivery)
-			}
 		}
 	}
+}
+
+// scheduleRetry decides when a failed attempt is made again. A connection cut while the clip was moving
+// (a relay's data limit, say) is resumed at once. Anything else backs off, doubling from DeliverRetry (or
+// from deliverBusyRetry for an agency that said "later" before any of the clip was sent: it is still on a
+// stream it lost) up to an hour, so that an agency that keeps failing after taking the whole clip (a full
+// disk) is not sent it again and again.
+func (n *Node) scheduleRetry(d *deliveryState, moved int64, err error) {
+	var re *deliver.RefusedError
+	refused := errors.As(err, &re)
+	if !refused && moved >= deliverProgress {
+		d.Tries, d.NextTry = 0, 0
+		n.kickDelivery()
+		return
+	}
+	base := n.cfg.DeliverRetry
+	if refused && moved < deliverProgress {
+		base = deliverBusyRetry
+	}
+	d.Tries++
+	wait := min(base<<min(d.Tries-1, 16), time.Hour)
+	d.NextTry = time.Now().Add(wait).UnixMilli() // the wall clock: a local timer, not a protocol time
+	time.AfterFunc(wait, n.kickDelivery)
 }
 
 // deliverOne sends one approved clip and records the agency's receipt. It returns what it wrote to the
