@@ -142,8 +142,8 @@ func (r *roster) cosigned(c wire.Cert) (signers [][]byte, short int) {
 
 // needsCosign is the error for a credential short of stewards, in words the agency can act on.
 func needsCosign(short int) error {
-	return fmt.Errorf("%w: needs %d more steward cosignatures: run `porchlight hood cosign` on another steward",
-		ErrNotCosigned, short)
+	return fmt.Errorf("%w: needs %d more steward cosignatures: another steward cosigns the code "+
+		"(Neighborhood page, or `porchlight hood cosign`)", ErrNotCosigned, short)
 }
 
 // checkEndorsed counts the endorsements an agency sent with its claim of one of our invites against the

@@ -84,7 +84,7 @@ func TestAgencyInviteNeedsCosign(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = agency.Join(joinCtx(t), inv.Code)
-	const want = "needs 1 more steward cosignatures: run `porchlight hood cosign` on another steward"
+	const want = "needs 1 more steward cosignatures: another steward cosigns the code (Neighborhood page, or `porchlight hood cosign`)"
 	if !errors.Is(err, ErrNotCosigned) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("join without cosign: got %v, want ErrNotCosigned saying %q on one line", err, want)
 	}
@@ -310,5 +310,29 @@ func TestFoundHood(t *testing.T) {
 					g.AgencyQuorum, h.Steward, tc.stewards, tc.wantQuorum)
 			}
 		})
+	}
+}
+
+// Stewards are named in the genesis: no steward revokes another (one could otherwise undo the quorum), and
+// a revocation of one, made by hand and handed around, is refused by every member.
+func TestStewardNotRevoked(t *testing.T) {
+	ch := startCosignHood(t)
+	if err := ch.b.Revoke(ch.hood, ch.a.ID().String()); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("co-steward B revokes steward A: got %v, want ErrInvalid", err)
+	}
+	rec, err := wire.Sign(wire.KindRevocation, &wire.Revocation{Hood: ch.hood, Member: ch.a.pub(),
+		Time: time.Now().UnixMilli(), Issuer: ch.b.pub()}, ch.b.cfg.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.m.applyRecord(ch.hood, rec); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("member M applies a revocation of steward A: got %v, want ErrInvalid", err)
+	}
+	if !ch.m.isHoodMember(ch.hood, ch.a.ID()) {
+		t.Fatal("steward A is no longer a member at M")
+	}
+	// A household is revoked as before.
+	if err := ch.b.Revoke(ch.hood, ch.m.ID().String()); err != nil {
+		t.Fatalf("co-steward B revokes member M: %v", err)
 	}
 }

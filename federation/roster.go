@@ -197,6 +197,9 @@ func (r *roster) addRevocation(rec wire.Signed) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if r.isSteward(v.Member) { // or one steward could undo the others' quorum
+		return false, fmt.Errorf("%w: %s is a steward named in the hood's genesis and cannot be revoked", ErrInvalid, id)
+	}
 	if _, ok := r.revMembers[id]; ok {
 		return false, nil
 	}

@@ -27,7 +27,7 @@ func TestCosignCLI(t *testing.T) {
 	b.cli(t, "hood join", a.line(t, "hood invite"))
 	code := a.line(t, "hood invite", "--role", "agency", "--scope-lat", ftoa(latA), "--scope-lon", ftoa(lonA),
 		"--scope-radius", "2000")
-	wantRefused(t, agency, code, "needs 1 more steward cosignatures: run `porchlight hood cosign` on another steward")
+	wantRefused(t, agency, code, "needs 1 more steward cosignatures: another steward cosigns the code (Neighborhood page, or `porchlight hood cosign`)")
 
 	// B reviews the scope on stderr; stdout is the new code alone.
 	out, review, err := b.try(t, "hood cosign", code)

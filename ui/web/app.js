@@ -34,6 +34,18 @@ async function api(method, path, body) {
 
 function $(sel) { return document.querySelector(sel); }
 
+// copyText puts text on the clipboard and says so on button; over plain HTTP on a LAN address there is no
+// clipboard, so select selects the text instead, for Ctrl+C.
+async function copyText(text, button, select) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch (e) {
+    select();
+    button.textContent = "Selected: press Ctrl+C";
+  }
+}
+
 function showLogin() {
   hideViews();
   state.user = null;

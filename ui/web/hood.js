@@ -2,7 +2,7 @@
 // Server-Sent Events, else refetched every 10 s) with clips to play, the map of alerts (hood-map.js), the
 // form to post an alert with an optional clip, and for stewards invites with a QR code. The page can be
 // opened prefilled: #/hood?camera=front&start=<RFC 3339>&end=<RFC 3339>. Uses api, $, state, views from
-// app.js and hoodMap from hood-map.js.
+// app.js, hoodMap from hood-map.js and hoodCosign (co-stewards' cosigning, the peer ID) from hood-cosign.js.
 "use strict";
 
 {
@@ -64,6 +64,7 @@ async function showHood(params) {
   $("#hood-main").hidden = !hv.hoods.length;
   $("#hood-setup").hidden = !admin();
   $("#hood-setup-viewer").hidden = admin();
+  hoodCosign.showPeer();
   if (!hv.hoods.length) return;
   const sel = $("#hood-select");
   const keep = hv.hood && hv.hoods.find(h => h.id === hv.hood.id);
@@ -100,12 +101,21 @@ async function onCreateHood(ev) {
   ev.preventDefault();
   say("#hood-setup-error", "");
   try {
-    hv.hood = await api("POST", "/api/v1/hoods", { name: $("#hood-create-name").value.trim() });
+    const body = { name: $("#hood-create-name").value.trim() };
+    const co = coStewards();
+    if (co.length) Object.assign(body, { co_stewards: co, agency_quorum: Number($("#hood-create-quorum").value) || undefined });
+    hv.hood = await api("POST", "/api/v1/hoods", body);
     ev.target.reset();
+    $("#hood-create-quorum-label").hidden = true;
     await showHood(new URLSearchParams());
   } catch (e) {
     say("#hood-setup-error", `Not created: ${e.message}`);
   }
+}
+
+// coStewards are the peer IDs typed in the create form, one a line or comma separated.
+function coStewards() {
+  return $("#hood-create-costewards").value.split(/[\s,]+/).filter(Boolean);
 }
 
 async function onJoinHood(ev) {
@@ -141,6 +151,7 @@ async function refreshMembers() {
     hv.inviteAt = null;
   }
   const mayRevoke = admin() && hv.hood.steward;
+  hoodCosign.show(mayRevoke && ms.filter(m => m.steward && !m.revoked).length > 1);
   $("#member-list").replaceChildren(...ms.map(m => {
     const li = document.createElement("li");
     li.dataset.id = m.id;
@@ -151,7 +162,8 @@ async function refreshMembers() {
     if (m.steward) li.append(span("badge", "steward"));
     if (m.self) li.append(span("badge you", "this node"));
     if (m.revoked) li.append(span("badge bad", "revoked"));
-    if (mayRevoke && !m.self && !m.revoked) li.append(actionButton("Revoke", "danger member-revoke", () => onRevoke(m)));
+    // Stewards are named in the hood's genesis and cannot be revoked.
+    if (mayRevoke && !m.self && !m.revoked && !m.steward) li.append(actionButton("Revoke", "danger member-revoke", () => onRevoke(m)));
     return li;
   }));
 }
@@ -196,15 +208,9 @@ function inviteScope() {
     max_area_sq_mi: num("#scope-area"), max_window: text("#scope-window"), per_day: num("#scope-day"), valid: text("#scope-valid") };
 }
 
-async function onCopyInvite() {
-  const code = $("#invite-code"), b = $("#invite-copy");
-  try {
-    await navigator.clipboard.writeText(code.value);
-    b.textContent = "Copied";
-  } catch (e) {
-    code.select(); // no clipboard over plain HTTP on a LAN address: select it for Ctrl+C
-    b.textContent = "Selected: press Ctrl+C";
-  }
+function onCopyInvite() {
+  const code = $("#invite-code");
+  return copyText(code.value, $("#invite-copy"), () => code.select());
 }
 
 // ---- alerts ----
@@ -367,6 +373,7 @@ async function onPostAlert(ev) {
 document.addEventListener("DOMContentLoaded", () => {
   $("#hood-create-form").addEventListener("submit", onCreateHood);
   $("#hood-join-form").addEventListener("submit", onJoinHood);
+  $("#hood-create-costewards").addEventListener("input", () => { $("#hood-create-quorum-label").hidden = !coStewards().length; });
   $("#hood-select").addEventListener("change", onSelectHood);
   $("#invite-form").addEventListener("submit", onCreateInvite);
   $("#invite-copy").addEventListener("click", onCopyInvite);

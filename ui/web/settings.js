@@ -131,16 +131,8 @@ async function onCreateToken(ev) {
   }
 }
 
-async function onCopyToken() {
-  const b = $("#token-copy");
-  try {
-    await navigator.clipboard.writeText($("#token-secret").textContent);
-    b.textContent = "Copied";
-  } catch (e) {
-    // No clipboard (plain HTTP on a LAN address): select the text so it can be copied by hand.
-    getSelection().selectAllChildren($("#token-secret"));
-    b.textContent = "Selected: press Ctrl+C";
-  }
+function onCopyToken() {
+  return copyText($("#token-secret").textContent, $("#token-copy"), () => getSelection().selectAllChildren($("#token-secret")));
 }
 
 async function onRevokeToken(t) {
