@@ -47,6 +47,7 @@ type HoodInfo struct {
 	Role     string // this node's role in it
 	Steward  bool
 	Members  int // active members
+	Quorum   int // stewards whose signatures an agency's credential needs
 }
 
 // MemberInfo describes a member of a hood.
@@ -95,7 +96,8 @@ func (n *Node) info(h *hood) HoodInfo {
 	}
 	var c wire.Cert
 	h.self.Open(wire.KindCert, &c)
-	return HoodInfo{ID: h.r.id, Name: h.r.genesis.Name, Role: c.Role, Steward: h.r.isSteward(n.pub()), Members: active}
+	return HoodInfo{ID: h.r.id, Name: h.r.genesis.Name, Role: c.Role, Steward: h.r.isSteward(n.pub()), Members: active,
+		Quorum: h.r.genesis.Quorum()}
 }
 
 // Hoods lists the hoods this node is in, by name.

@@ -2,6 +2,7 @@ package nvr_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -75,9 +76,23 @@ func TestBrowserCosign(t *testing.T) {
 		t.Fatalf("S2's hoods: got %s, want one where S2 is a steward (named so by S1's page)", body)
 	}
 
-	// S1's agency invite alone is refused.
-	agencyCode := inviteCode(t, apiS1, map[string]any{"role": "agency", "scope_lat": lat, "scope_lon": lon,
-		"scope_radius": 2000, "max_window": "6h", "per_day": 5})
+	// S1 invites the agency on its page, which says the code needs another steward; alone it is refused.
+	err = chromedp.Do(s1,
+		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "agency"; s.dispatchEvent(new Event("change")); })(document.querySelector("#invite-role"))`),
+		chromedp.WaitVisible("#invite-scope"),
+		chromedp.SetValue("#scope-lat", fmt.Sprint(lat)),
+		chromedp.SetValue("#scope-lon", fmt.Sprint(lon)),
+		chromedp.SetValue("#scope-radius", "2000"),
+		chromedp.SetValue("#scope-window", "6h"),
+		chromedp.SetValue("#scope-day", "5"),
+		chromedp.Click("#invite-create"),
+		chromedp.WaitVisible("#invite-code"),
+	)
+	if err != nil {
+		t.Fatalf("S1: an agency invite on the page: %v", err)
+	}
+	agencyCode := evalJS[string](t, s1, `document.querySelector("#invite-code").value`)
+	pollText(t, s1, "#invite-expires", "1 more steward cosigns this code")
 	status, body, _ := apiA.do("POST", "/api/v1/hoods/join", map[string]string{"code": agencyCode})
 	if status != http.StatusForbidden || !strings.Contains(string(body), "cosign") {
 		t.Fatalf("the agency joins with S1's signature alone: got status %d (%s), want 403 asking for a cosignature", status, body)

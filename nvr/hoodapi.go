@@ -25,7 +25,8 @@ func (a hoodAPI) Node() ui.P2PNode {
 }
 
 func (a hoodAPI) hood(h federation.HoodInfo) ui.Hood {
-	return ui.Hood{ID: h.ID, Name: h.Name, Role: h.Role, Steward: h.Steward, Self: a.f.ID().String(), Members: h.Members}
+	return ui.Hood{ID: h.ID, Name: h.Name, Role: h.Role, Steward: h.Steward, Self: a.f.ID().String(), Members: h.Members,
+		AgencyQuorum: h.Quorum}
 }
 
 func (a hoodAPI) Hoods() []ui.Hood {

@@ -75,6 +75,9 @@ type Hood struct {
 	Steward bool   `json:"steward"` // this node may invite and revoke
 	Self    string `json:"self"`    // this node's member ID
 	Members int    `json:"members"`
+	// AgencyQuorum is how many stewards must sign an agency's credential: over 1, an agency invite is
+	// cosigned by other stewards before the agency can join with it.
+	AgencyQuorum int `json:"agency_quorum"`
 }
 
 // Invite is a one-time code that lets a node join a hood until Expires.

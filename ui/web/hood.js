@@ -189,7 +189,9 @@ async function onCreateInvite(ev) {
     const inv = await api("POST", `/api/v1/hoods/${id}/invites`, { role: $("#invite-role").value, ttl: $("#invite-ttl").value, ...inviteScope() });
     $("#invite-code").value = inv.code;
     $("#invite-qr").src = `/api/v1/hoods/${id}/invites/qr.svg?code=${encodeURIComponent(inv.code)}`;
-    $("#invite-expires").textContent = `One use, for a ${inv.role}, until ${new Date(inv.expires).toLocaleString()}.`;
+    const more = inv.role === "agency" ? hv.hood.agency_quorum - 1 : 0; // this steward signed it
+    $("#invite-expires").textContent = `One use, for a ${inv.role}, until ${new Date(inv.expires).toLocaleString()}.` +
+      (more > 0 ? ` Before the agency can join, ${more} more ${more === 1 ? "steward cosigns" : "stewards cosign"} this code (Cosign card).` : "");
     $("#invite-copy").textContent = "Copy";
     $("#invite-new").hidden = false;
     hv.inviteAt = $("#member-list").querySelectorAll("li:not(.revoked)").length;
