@@ -190,7 +190,8 @@ async function onCreateInvite(ev) {
     $("#invite-code").value = inv.code;
     $("#invite-qr").src = `/api/v1/hoods/${id}/invites/qr.svg?code=${encodeURIComponent(inv.code)}`;
     const more = inv.role === "agency" ? hv.hood.agency_quorum - 1 : 0; // this steward signed it
-    $("#invite-expires").textContent = `One use, for a ${inv.role}, until ${new Date(inv.expires).toLocaleString()}.` +
+    const whom = inv.role === "agency" ? "an agency" : `a ${inv.role}`;
+    $("#invite-expires").textContent = `One use, for ${whom}, until ${new Date(inv.expires).toLocaleString()}.` +
       (more > 0 ? ` Before the agency can join, ${more} more ${more === 1 ? "steward cosigns" : "stewards cosign"} this code (Cosign card).` : "");
     $("#invite-copy").textContent = "Copy";
     $("#invite-new").hidden = false;
