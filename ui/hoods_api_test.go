@@ -36,7 +36,7 @@ func TestHoodRoutes(t *testing.T) {
 	admin := e.login("admin", e.adminPW)
 	runHoodSteps(t, e, admin, []hoodStep{
 		{"no hoods yet", "GET", "/api/v1/hoods", nil, 200, "[]"},
-		{"create", "POST", "/api/v1/hoods", map[string]any{"name": " Elm Street "}, 201, `{"id":"h1","name":"Elm Street","role":"household","steward":true,"self":"self","members":1}`},
+		{"create", "POST", "/api/v1/hoods", map[string]any{"name": " Elm Street "}, 201, `{"id":"h1","name":"Elm Street","role":"household","steward":true,"self":"self","members":1,"agency_quorum":1}`},
 		{"create a taken name", "POST", "/api/v1/hoods", map[string]any{"name": "Elm Street"}, 409, `{"error":"a hood named \"Elm Street\" exists"}`},
 		{"create without a name", "POST", "/api/v1/hoods", map[string]any{"name": "  "}, 400, "name: want 1 to 64 characters"},
 		{"create with a long name", "POST", "/api/v1/hoods", map[string]any{"name": strings.Repeat("x", 65)}, 400, "name: want 1 to 64 characters"},

@@ -39,7 +39,7 @@ func (f *fakeHoods) Hoods() []Hood {
 
 // addHood adds a hood of which this node ("self") is a member; f.mu must be held.
 func (f *fakeHoods) addHood(id, name string, steward bool) Hood {
-	h := Hood{ID: id, Name: name, Role: "household", Steward: steward, Self: "self", Members: 1}
+	h := Hood{ID: id, Name: name, Role: "household", Steward: steward, Self: "self", Members: 1, AgencyQuorum: 1}
 	f.hoods = append(f.hoods, h)
 	f.members[id] = []Member{{ID: "self", Name: "Elm Street 12", Role: "household", Steward: steward,
 		Online: true, Self: true, Joined: f.now}}
