@@ -36,19 +36,12 @@ func TestBrowserAgency(t *testing.T) {
 		chromedp.SetValue("#hood-create-name", "Elm Street"),
 		chromedp.Click("#hood-create"),
 		chromedp.WaitVisible("#invite-create"),
-		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "agency"; s.dispatchEvent(new Event("change")); })(document.querySelector("#invite-role"))`),
-		chromedp.WaitVisible("#invite-scope"),
-		chromedp.SetValue("#scope-lat", fmt.Sprint(lat)),
-		chromedp.SetValue("#scope-lon", fmt.Sprint(lon)),
-		chromedp.SetValue("#scope-radius", "2000"),
-		chromedp.SetValue("#scope-window", "6h"),
-		chromedp.Click("#invite-create"),
-		chromedp.WaitVisible("#invite-code"),
 	)
 	if err != nil {
-		t.Fatalf("create a hood and an agency invite: %v", err)
+		t.Fatalf("create a hood: %v", err)
 	}
-	code := evalJS[string](t, home, `document.querySelector("#invite-code").value`)
+	code := agencyInviteOnPage(t, home, map[string]string{"#scope-lat": fmt.Sprint(lat), "#scope-lon": fmt.Sprint(lon),
+		"#scope-radius": "2000", "#scope-window": "6h"})
 	if status, body, _ := apiA.do("POST", "/api/v1/hoods/join", map[string]string{"code": code}); status != http.StatusOK {
 		t.Fatalf("the agency joins with the code from the page: got status %d (%s), want 200", status, body)
 	}
@@ -310,4 +303,22 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// agencyInviteOnPage makes an agency invite with the Neighborhood page's form, its scope fields (by
+// selector) set to scope, and returns the code the page shows.
+func agencyInviteOnPage(t *testing.T, ctx context.Context, scope map[string]string) string {
+	t.Helper()
+	actions := []chromedp.Action[chromedp.Void]{
+		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "agency"; s.dispatchEvent(new Event("change")); })(document.querySelector("#invite-role"))`),
+		chromedp.WaitVisible("#invite-scope"),
+	}
+	for sel, v := range scope {
+		actions = append(actions, chromedp.SetValue(sel, v))
+	}
+	actions = append(actions, chromedp.Click("#invite-create"), chromedp.WaitVisible("#invite-code"))
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("an agency invite on the page: %v", err)
+	}
+	return evalJS[string](t, ctx, `document.querySelector("#invite-code").value`)
 }

@@ -77,21 +77,8 @@ func TestBrowserCosign(t *testing.T) {
 	}
 
 	// S1 invites the agency on its page, which says the code needs another steward; alone it is refused.
-	err = chromedp.Do(s1,
-		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "agency"; s.dispatchEvent(new Event("change")); })(document.querySelector("#invite-role"))`),
-		chromedp.WaitVisible("#invite-scope"),
-		chromedp.SetValue("#scope-lat", fmt.Sprint(lat)),
-		chromedp.SetValue("#scope-lon", fmt.Sprint(lon)),
-		chromedp.SetValue("#scope-radius", "2000"),
-		chromedp.SetValue("#scope-window", "6h"),
-		chromedp.SetValue("#scope-day", "5"),
-		chromedp.Click("#invite-create"),
-		chromedp.WaitVisible("#invite-code"),
-	)
-	if err != nil {
-		t.Fatalf("S1: an agency invite on the page: %v", err)
-	}
-	agencyCode := evalJS[string](t, s1, `document.querySelector("#invite-code").value`)
+	agencyCode := agencyInviteOnPage(t, s1, map[string]string{"#scope-lat": fmt.Sprint(lat), "#scope-lon": fmt.Sprint(lon),
+		"#scope-radius": "2000", "#scope-window": "6h", "#scope-day": "5"})
 	pollText(t, s1, "#invite-expires", "1 more steward cosigns this code")
 	status, body, _ := apiA.do("POST", "/api/v1/hoods/join", map[string]string{"code": agencyCode})
 	if status != http.StatusForbidden || !strings.Contains(string(body), "cosign") {
