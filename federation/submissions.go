@@ -52,12 +52,12 @@ func (n *Node) serveDeliver(s network.Stream) {
 	r := &deliver.Receiver{Dir: dir,
 		Accept: func(o deliver.Offer) error {
 			id, a, err := n.acceptManifest(remote, o)
-			if err == nil && !n.claimDelivery(o.ID) {
-				err = fmt.Errorf("%w: this clip is being received on another stream", deliver.ErrBusy)
-			}
 			if err != nil {
 				n.rejects.reject(remote, "deliver", err.Error())
 				return err
+			}
+			if !n.claimDelivery(o.ID) { // a retry that came before we saw its last stream die: no offence
+				return fmt.Errorf("%w: this clip is being received on another stream", deliver.ErrBusy)
 			}
 			claimed, approvalID, approval = o.ID, id, a
 			return nil
