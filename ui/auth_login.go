@@ -1,11 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // loginRequest is the body of POST /api/v1/login.
@@ -29,15 +29,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &req) {
 		return
 	}
-	userKey := "user:" + req.User
-	keys := []string{"ip:" + clientIP(r), userKey}
-	at, ok := s.beginAttempt(w, keys...)
+	at, ok := s.beginAttempt(w, r, req.User)
 	if !ok {
 		return
 	}
 	u, ok, err := s.auth.verify(r.Context(), req.User, req.Password)
 	if err != nil {
-		s.auth.limiter.undo(at, keys...)
+		s.auth.limiter.undo(at, false)
 		s.writeErr(w, err)
 		return
 	}
@@ -45,20 +43,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, msgBadLogin) // the attempt stays counted as a failure
 		return
 	}
-	s.auth.limiter.undo(at, keys...)
-	s.auth.limiter.reset(userKey)
+	s.auth.limiter.undo(at, true)
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.auth.sessions.delete(c.Value) // a login replaces the browser's previous session
+		s.auth.endSession(c.Value, nil) // a login replaces the browser's previous session
 	}
-	sess := s.auth.sessions.create(u.Name, u.Role)
+	sess, err := s.auth.startSession(u)
+	if errors.Is(err, errUserChanged) { // removed, or a new password, while the old one was checked
+		writeError(w, http.StatusUnauthorized, msgBadLogin)
+		return
+	} else if err != nil {
+		s.writeErr(w, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/", HttpOnly: true,
 		Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: int(absoluteTimeout.Seconds())})
 	writeJSON(w, http.StatusOK, sessionInfo{User: u.Name, Role: u.Role, CSRF: sess.csrf})
 }
 
+// logout ends the caller's session and every request running under it, streams included.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if p := principalFrom(r.Context()); p.session != nil {
-		s.auth.sessions.delete(p.session.id)
+		s.auth.endSession(p.session.id, p.scope)
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 			Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	}
@@ -74,16 +79,16 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-// beginAttempt admits a password attempt for keys (see loginLimiter.begin), or answers 429 with
-// Retry-After and returns false when keys have failed too often.
-func (s *Server) beginAttempt(w http.ResponseWriter, keys ...string) (time.Time, bool) {
-	at, wait := s.auth.limiter.begin(keys...)
+// beginAttempt admits a password attempt for user from r's address (see loginLimiter.begin), or answers
+// 429 with Retry-After and returns false while that pair, or that address, must wait.
+func (s *Server) beginAttempt(w http.ResponseWriter, r *http.Request, user string) (attempt, bool) {
+	at, wait := s.auth.limiter.begin(clientIP(r), user)
 	if wait <= 0 {
 		return at, true
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	writeError(w, http.StatusTooManyRequests, "too many failed logins; try again later")
-	return time.Time{}, false
+	return attempt{}, false
 }
 
 // clientIP is the peer address of r; proxies' forwarding headers are not trusted.

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -77,31 +81,100 @@ func TestLoginCookieSecureUnderTLS(t *testing.T) {
 	}
 }
 
+// TestLoginRateLimit: wrong passwords slow down the address that sends them, for that user name only;
+// the right password from another address works at once, so nobody can lock the owner out.
 func TestLoginRateLimit(t *testing.T) {
 	e := newAuthEnv(t)
+	const attacker, owner = "127.0.0.2", "127.0.0.3"
 	bad := loginRequest{User: "admin", Password: "wrong-password"}
-	for i := range loginMaxFailures {
-		code, _, body := e.do(creds{}, "POST", "/api/v1/login", bad)
-		wantStatus(t, "failure "+string(rune('1'+i)), code, 401, body)
+	for i := range 5 {
+		if i >= pairFreeFailures { // 1 s after the 3rd failure, 2 s after the 4th
+			e.clock.Advance(pairBaseDelay << (i - pairFreeFailures))
+		}
+		code, _, body := e.doFrom(attacker, creds{}, "POST", "/api/v1/login", bad)
+		wantStatus(t, fmt.Sprint("failure ", i+1), code, 401, body)
 	}
-	// Now even the right password is refused: the limit is checked before the password.
-	code, hdr, body := e.do(creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
-	wantStatus(t, "login after the limit", code, 429, body)
-	if got, want := hdr.Get("Retry-After"), "300"; got != want {
+	// The attacker's address must now wait before its next try at admin, even with the right password.
+	code, hdr, body := e.doFrom(attacker, creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
+	wantStatus(t, "the right password from the guessing address", code, 429, body)
+	if got, want := hdr.Get("Retry-After"), "4"; got != want {
 		t.Errorf("got Retry-After %q, want %q", got, want)
 	}
-	// The client's address is limited too: another user is refused from the same address.
-	code, _, body = e.do(creds{}, "POST", "/api/v1/login", loginRequest{User: "viewer", Password: viewerPW})
-	wantStatus(t, "other user from the same address", code, 429, body)
+	// The owner, from another address, logs in at once; so does another user from the attacker's address.
+	code, _, body = e.doFrom(owner, creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
+	wantStatus(t, "the right password from another address", code, 200, body)
+	code, _, body = e.doFrom(attacker, creds{}, "POST", "/api/v1/login", loginRequest{User: "viewer", Password: viewerPW})
+	wantStatus(t, "another user from the guessing address", code, 200, body)
 
-	e.clock.Advance(loginWindow - time.Second)
-	code, hdr, body = e.do(creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
-	wantStatus(t, "login just before the window ends", code, 429, body)
-	if got, want := hdr.Get("Retry-After"), "1"; got != want {
+	e.clock.Advance(4 * pairBaseDelay)
+	code, _, body = e.doFrom(attacker, creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
+	wantStatus(t, "the right password after the delay", code, 200, body)
+}
+
+// TestLoginSprayLimit: an address trying many names runs out of its budget, and no one else does.
+func TestLoginSprayLimit(t *testing.T) {
+	e := newAuthEnv(t)
+	const sprayer, owner = "127.0.0.2", "127.0.0.3"
+	for i := range addrBurst {
+		code, _, body := e.doFrom(sprayer, creds{}, "POST", "/api/v1/login", loginRequest{User: fmt.Sprint("user", i), Password: "password1"})
+		wantStatus(t, fmt.Sprint("guess ", i+1), code, 401, body)
+	}
+	code, hdr, body := e.doFrom(sprayer, creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
+	wantStatus(t, "the sprayer's next login", code, 429, body)
+	if got, want := hdr.Get("Retry-After"), "30"; got != want {
 		t.Errorf("got Retry-After %q, want %q", got, want)
 	}
-	e.clock.Advance(time.Second)
-	e.login("admin", e.adminPW)
+	code, _, body = e.doFrom(owner, creds{}, "POST", "/api/v1/login", loginRequest{User: "admin", Password: e.adminPW})
+	wantStatus(t, "the owner's login from another address", code, 200, body)
+}
+
+// doFrom is e.do over a connection from the local address addr (any of 127.0.0.0/8).
+func (e *authEnv) doFrom(addr string, c creds, method, path string, body any) (int, http.Header, []byte) {
+	e.t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}}
+	tr := &http.Transport{DialContext: d.DialContext}
+	defer tr.CloseIdleConnections()
+	b, err := json.Marshal(body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(b))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+		req.Header.Set(csrfHeader, c.csrf)
+	}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rb, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, rb
+}
+
+// TestSessionsPerUserCapped: a login beyond maxUserSessions ends the user's oldest session.
+func TestSessionsPerUserCapped(t *testing.T) {
+	e := newAuthEnv(t)
+	var cs []creds
+	for range maxUserSessions + 1 {
+		cs = append(cs, e.login("viewer", viewerPW))
+		e.clock.Advance(time.Second)
+	}
+	code, _, body := e.do(cs[0], "GET", "/api/v1/session", nil)
+	wantStatus(t, "the oldest session", code, 401, body)
+	for i, c := range cs[1:] {
+		code, _, body := e.do(c, "GET", "/api/v1/session", nil)
+		wantStatus(t, fmt.Sprint("session ", i+2), code, 200, body)
+	}
+	code, _, body = e.do(e.login("admin", e.adminPW), "GET", "/api/v1/session", nil)
+	wantStatus(t, "another user's session", code, 200, body)
 }
 
 func TestLogoutEndsSession(t *testing.T) {

@@ -17,9 +17,11 @@ const (
 
 // principal is the authenticated caller of a request.
 type principal struct {
-	user    string   // user name; "token:<id>" for API tokens
-	role    UserRole // API tokens act as admin
-	session *session // nil for bearer-token requests
+	user    string         // user name; "token:<id>" for API tokens
+	role    UserRole       // API tokens act as admin
+	session *session       // nil for bearer-token requests
+	token   string         // the API token's id; "" for sessions
+	scope   *scopedRequest // this request in its credential's scope (see auth_scope.go)
 }
 
 // HTTP names of the credentials.
@@ -32,7 +34,9 @@ const (
 //
 // A request is authenticated by `Authorization: Bearer <token>` or by the session cookie; a request that
 // offers a bearer token is judged by it alone. Cookie requests with a state-changing method must echo the
-// session's CSRF token in X-CSRF-Token; bearer requests carry no ambient credential and are exempt.
+// session's CSRF token in X-CSRF-Token; bearer requests carry no ambient credential and are exempt. The
+// handler runs in its credential's scope: its context ends, and its connection's writes fail, when the
+// credential ends (see auth_scope.go), so a stream ends with it.
 func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 	if acc == public {
 		return h
@@ -40,8 +44,7 @@ func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, ok := s.authenticate(r)
 		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="porchlight"`)
-			writeError(w, http.StatusUnauthorized, "authentication required")
+			unauthorized(w)
 			return
 		}
 		if p.session != nil && stateChanging(r.Method) &&
@@ -53,8 +56,19 @@ func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusForbidden, "this needs an admin")
 			return
 		}
-		h(w, r.WithContext(withPrincipal(r.Context(), p)))
+		ctx, done, ok := s.auth.admit(r.Context(), w, &p)
+		if !ok { // ended since authenticate
+			unauthorized(w)
+			return
+		}
+		defer done()
+		h(w, r.WithContext(withPrincipal(ctx, p)))
 	}
+}
+
+func unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="porchlight"`)
+	writeError(w, http.StatusUnauthorized, "authentication required")
 }
 
 // authenticate finds the caller of r from its bearer token or session cookie.
@@ -68,7 +82,7 @@ func (s *Server) authenticate(r *http.Request) (principal, bool) {
 		if !ok {
 			return principal{}, false
 		}
-		return principal{user: "token:" + id, role: UserAdmin}, true
+		return principal{user: "token:" + id, role: UserAdmin, token: id}, true
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {

@@ -12,7 +12,8 @@ type passwordRequest struct {
 }
 
 // changePassword sets the caller's password. The old password is checked under the login rate limit,
-// and every other session of the user ends.
+// and every other session of the user ends with its requests; the caller's session and its streams go
+// on, since it has just proved the old password.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	if p.session == nil {
@@ -27,15 +28,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	userKey := "user:" + p.user
-	keys := []string{"ip:" + clientIP(r), userKey}
-	at, ok := s.beginAttempt(w, keys...)
+	at, ok := s.beginAttempt(w, r, p.user)
 	if !ok {
 		return
 	}
 	_, ok, err := s.auth.verify(r.Context(), p.user, req.Old)
 	if err != nil {
-		s.auth.limiter.undo(at, keys...)
+		s.auth.limiter.undo(at, false)
 		s.writeErr(w, err)
 		return
 	}
@@ -43,7 +42,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "wrong old password") // the attempt stays counted
 		return
 	}
-	s.auth.limiter.undo(at, keys...)
+	s.auth.limiter.undo(at, true)
 	s.auth.usersMu.Lock()
 	err = setPassword(s.auth.dataDir, p.user, req.New)
 	s.auth.usersMu.Unlock()
@@ -54,6 +53,6 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	s.auth.sessions.endUser(p.user, p.session.id)
+	s.auth.endUser(p.user, p.session.id, p.scope)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -11,13 +11,15 @@ import (
 	"time"
 )
 
-// authState is the server's authentication state: sessions and login failures in memory, users and
-// tokens on disk in dataDir.
+// authState is the server's authentication state: sessions, login failures and the requests in flight
+// under each credential in memory, users and tokens on disk in dataDir.
 type authState struct {
 	dataDir  string
+	now      func() time.Time
 	sessions *sessionStore
 	limiter  *loginLimiter
 	tokens   *tokenStore
+	scopes   *scopes
 
 	usersMu sync.Mutex    // serialises changes to users.json (the store has one writer)
 	hashSem chan struct{} // bounds concurrent argon2id computations, 64 MiB each
@@ -37,8 +39,8 @@ func newAuthState(dataDir string, now func() time.Time, log *slog.Logger) (*auth
 	if err != nil {
 		return nil, err
 	}
-	return &authState{dataDir: dataDir, sessions: newSessionStore(now), limiter: newLoginLimiter(now),
-		tokens: tokens, hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
+	return &authState{dataDir: dataDir, now: now, sessions: newSessionStore(now), limiter: newLoginLimiter(now),
+		tokens: tokens, scopes: newScopes(), hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
 }
 
 // verify checks name's password, returning the user when it matches. Unknown users and wrong passwords

@@ -4,8 +4,10 @@
 // Authentication: users with roles (admin, viewer) and argon2id hashes in <data_dir>/users.json; browser
 // sessions in memory behind an HttpOnly, SameSite=Strict cookie with a per-session CSRF token; API tokens
 // (the CLI's api.token and tokens issued through the API, stored as SHA-256 hashes in tokens.json) that
-// act as admin; login rate limiting per client address and user name. The route table marks what each
-// route needs (public, any user, admin).
+// act as admin; login slow-down per (client address, user name) with a budget per address, never a lock
+// on a user name (ratelimit.go). The route table marks what each route needs (public, any user, admin).
+// Every authenticated request runs in its credential's scope (auth_scope.go): ending a session, a user's
+// sessions or a token ends the requests made with it, streams included, and closes their connections.
 //
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
 // what it serves (Cameras, CameraAdmin, Neighborhood) and nvr passes the implementations. It must not

@@ -1,132 +1,185 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"sync"
 	"time"
 )
 
-// Login rate limiting: a key (client IP or user name) that failed loginMaxFailures times within
-// loginWindow is refused until the oldest of those failures leaves the window.
+// Password guessing is slowed, never locked out by user name: wrong passwords from one address must not
+// keep the owner out from another.
+//
+//   - Per (client address, user name): the first pairFreeFailures failures cost nothing; after that each
+//     attempt waits pairBaseDelay after the pair's last failure, doubling with every further failure up
+//     to pairMaxDelay. A pair forgets its failures pairForget after its last one, or on a success.
+//   - Per client address, whatever the names: a budget of addrBurst failures, refilled by one every
+//     addrRefill, against trying a few passwords on many names.
+//
+// Guessing one name from many addresses is bounded by each address's budget and by the cost of the
+// password hash (maxConcurrentHashes at a time). Behind a reverse proxy every client has the proxy's
+// address (forwarding headers are not trusted), so they share its budget.
 const (
-	loginMaxFailures = 5
-	loginWindow      = 5 * time.Minute
-	limiterMaxKeys   = 10000 // bound on tracked keys; beyond it the stalest are evicted
+	pairFreeFailures = 3
+	pairBaseDelay    = time.Second
+	pairMaxDelay     = 5 * time.Minute
+	pairForget       = time.Hour
+	addrBurst        = 20
+	addrRefill       = 30 * time.Second
+	limiterMaxKeys   = 10000 // bound on tracked pairs and on tracked addresses; beyond it the stalest go
 )
 
-// loginLimiter counts failed logins per key in a sliding window.
+// pairFailures are the recent failures of one (address, user name) pair.
+type pairFailures struct {
+	n    int
+	last time.Time
+}
+
+// addrBudget is a token bucket of failures an address may still make.
+type addrBudget struct {
+	tokens float64
+	at     time.Time // when tokens was last brought up to date
+}
+
+// loginLimiter slows password attempts per (address, user name) and bounds them per address.
 type loginLimiter struct {
 	now func() time.Time
 
-	mu       sync.Mutex
-	failures map[string][]time.Time // at most loginMaxFailures entries each, oldest first
+	mu    sync.Mutex
+	pairs map[pairKey]*pairFailures
+	addrs map[string]*addrBudget
 }
+
+type pairKey struct{ addr, user string }
+
+// attempt is an admitted password attempt, counted as a failure until undo.
+type attempt struct{ pair pairKey }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string][]time.Time{}}
+	return &loginLimiter{now: now, pairs: map[pairKey]*pairFailures{}, addrs: map[string]*addrBudget{}}
 }
 
-// waitLocked returns how long the caller with keys must wait; 0 means it may try now. l.mu is held.
-func (l *loginLimiter) waitLocked(now time.Time, keys []string) time.Duration {
-	var wait time.Duration
-	for _, k := range keys {
-		if f := l.recent(k, now); len(f) >= loginMaxFailures {
-			wait = max(wait, f[0].Add(loginWindow).Sub(now))
-		}
+// begin admits a password attempt for user from addr, or returns how long the caller must wait. An
+// admitted attempt counts as a failure at once (under the same lock as the check), so that parallel
+// guesses cannot all pass the check before any of them has failed; undo takes it back.
+func (l *loginLimiter) begin(addr, user string) (attempt, time.Duration) {
+	now := l.now()
+	k := pairKey{addr, user}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, b := l.pairs[k], l.budget(addr, now)
+	if p != nil && p.stale(now) {
+		delete(l.pairs, k)
+		p = nil
 	}
-	return wait
+	if wait := max(p.wait(now), b.wait()); wait > 0 {
+		return attempt{}, wait
+	}
+	if p == nil {
+		p = &pairFailures{}
+		l.pairs[k] = p
+	}
+	p.n++
+	p.last = now
+	b.tokens--
+	if len(l.pairs) > limiterMaxKeys || len(l.addrs) > limiterMaxKeys {
+		l.evict(now)
+	}
+	return attempt{k}, 0
 }
 
-// begin admits an attempt for keys, or returns how long the caller must wait. An admitted attempt counts
-// as a failure at once (under the same lock as the check), so that parallel guesses cannot all pass the
-// check before any of them has failed; a successful attempt takes its entry back with undo.
-func (l *loginLimiter) begin(keys ...string) (at time.Time, wait time.Duration) {
+// undo takes back an attempt that was not a wrong password. After a success (ok) the pair starts
+// afresh; after an error that decided nothing only this attempt is taken back.
+func (l *loginLimiter) undo(a attempt, ok bool) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if wait = l.waitLocked(now, keys); wait > 0 {
-		return time.Time{}, wait
-	}
-	l.failLocked(now, keys)
-	return now, 0
-}
-
-// undo removes the failure begin recorded at at for every key.
-func (l *loginLimiter) undo(at time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		f := l.failures[k]
-		for i := len(f) - 1; i >= 0; i-- {
-			if f[i].Equal(at) {
-				f = append(f[:i:i], f[i+1:]...)
-				break
-			}
-		}
-		if len(f) == 0 {
-			delete(l.failures, k)
-		} else {
-			l.failures[k] = f
+	if p := l.pairs[a.pair]; p != nil {
+		p.n--
+		if ok || p.n <= 0 {
+			delete(l.pairs, a.pair)
 		}
 	}
-}
-
-func (l *loginLimiter) failLocked(now time.Time, keys []string) {
-	for _, k := range keys {
-		f := append(l.recent(k, now), now)
-		if len(f) > loginMaxFailures {
-			f = f[len(f)-loginMaxFailures:]
-		}
-		l.failures[k] = f
-	}
-	if len(l.failures) > limiterMaxKeys {
-		l.evict(now)
+	if b := l.addrs[a.pair.addr]; b != nil {
+		l.refill(b, now)
+		b.tokens = min(addrBurst, b.tokens+1)
 	}
 }
 
-// reset forgets the failures of key (a successful login).
-func (l *loginLimiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, key)
+func (p *pairFailures) stale(now time.Time) bool { return !now.Before(p.last.Add(pairForget)) }
+
+// wait is how long after now the pair's next attempt may come; a nil pair has no failures.
+func (p *pairFailures) wait(now time.Time) time.Duration {
+	if p == nil || p.n < pairFreeFailures {
+		return 0
+	}
+	delay := pairMaxDelay
+	if shift := p.n - pairFreeFailures; shift < 30 {
+		delay = min(pairMaxDelay, pairBaseDelay<<shift)
+	}
+	return p.last.Add(delay).Sub(now)
 }
 
-// recent returns the failures of key inside the window, dropping older ones.
-func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
-	f := l.failures[key]
-	i := 0
-	for i < len(f) && !now.Before(f[i].Add(loginWindow)) {
-		i++
+// budget returns addr's budget, brought up to date; l.mu is held.
+func (l *loginLimiter) budget(addr string, now time.Time) *addrBudget {
+	b := l.addrs[addr]
+	if b == nil {
+		b = &addrBudget{tokens: addrBurst, at: now}
+		l.addrs[addr] = b
 	}
-	if i == len(f) {
-		delete(l.failures, key)
-		return nil
-	}
-	return f[i:]
+	l.refill(b, now)
+	return b
 }
 
-// evict drops keys without recent failures, then, if that is not enough, the keys whose last failure is
-// oldest until three quarters of the bound remain. It runs only when the bound is exceeded, so its cost
-// is spread over many failures.
+func (l *loginLimiter) refill(b *addrBudget, now time.Time) {
+	if d := now.Sub(b.at); d > 0 {
+		b.tokens = min(addrBurst, b.tokens+float64(d)/float64(addrRefill))
+		b.at = now
+	}
+}
+
+// wait is how long until the budget holds a whole failure.
+func (b *addrBudget) wait() time.Duration {
+	if b.tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - b.tokens) * float64(addrRefill))
+}
+
+// evict drops what no longer limits anyone (forgotten pairs, full budgets), then, if that is not enough,
+// the stalest entries until three quarters of the bound remain. It runs only when the bound is exceeded,
+// so its cost is spread over many attempts.
 func (l *loginLimiter) evict(now time.Time) {
-	for k := range l.failures {
-		l.recent(k, now)
-	}
-	excess := len(l.failures) - limiterMaxKeys*3/4
-	// Drop keys whose last failure is older than a cut-off that moves forward through the window.
-	for step := time.Duration(1); step <= 8 && excess > 0; step++ {
-		cut := now.Add(-loginWindow + step*loginWindow/8)
-		for k, f := range l.failures {
-			if excess > 0 && f[len(f)-1].Before(cut) {
-				delete(l.failures, k)
-				excess--
-			}
+	for k, p := range l.pairs {
+		if p.stale(now) {
+			delete(l.pairs, k)
 		}
 	}
-	for k := range l.failures { // failures at or after now (a clock set back): drop any
-		if excess <= 0 {
-			break
+	for a, b := range l.addrs {
+		if l.refill(b, now); b.tokens >= addrBurst {
+			delete(l.addrs, a)
 		}
-		delete(l.failures, k)
-		excess--
+	}
+	keep := limiterMaxKeys * 3 / 4
+	if len(l.pairs) > keep {
+		ks := make([]pairKey, 0, len(l.pairs))
+		for k := range l.pairs {
+			ks = append(ks, k)
+		}
+		slices.SortFunc(ks, func(a, b pairKey) int { return l.pairs[a].last.Compare(l.pairs[b].last) })
+		for _, k := range ks[:len(ks)-keep] {
+			delete(l.pairs, k)
+		}
+	}
+	if len(l.addrs) > keep {
+		as := make([]string, 0, len(l.addrs))
+		for a := range l.addrs {
+			as = append(as, a)
+		}
+		// The fullest budgets limit least.
+		slices.SortFunc(as, func(a, b string) int { return cmp.Compare(l.addrs[b].tokens, l.addrs[a].tokens) })
+		for _, a := range as[:len(as)-keep] {
+			delete(l.addrs, a)
+		}
 	}
 }

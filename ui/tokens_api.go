@@ -31,7 +31,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.tokens.revoke(r.PathValue("id")); err != nil {
+	if err := s.auth.revokeToken(r.PathValue("id"), principalFrom(r.Context()).scope); err != nil {
 		s.writeErr(w, err)
 		return
 	}

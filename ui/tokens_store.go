@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -124,6 +125,16 @@ func (st *tokenStore) check(tok string) (string, bool) {
 		}
 	}
 	return id, true
+}
+
+// live reports whether the token with id is still accepted.
+func (st *tokenStore) live(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if id == cliTokenID {
+		return st.cli != nil
+	}
+	return slices.ContainsFunc(st.doc.Tokens, func(t storedToken) bool { return t.ID == id })
 }
 
 // list returns every token, the CLI's first.

@@ -48,7 +48,8 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, userInfo{Name: u.Name, Role: u.Role, Created: u.Created})
 }
 
-// deleteUser removes a user and ends their sessions; the last admin stays.
+// deleteUser removes a user and ends their sessions and every request under them (an admin removing
+// themself still gets the answer); the last admin stays.
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	s.auth.usersMu.Lock()
@@ -58,7 +59,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		s.writeUserErr(w, err)
 		return
 	}
-	s.auth.sessions.endUser(name, "")
+	s.auth.endUser(name, "", principalFrom(r.Context()).scope)
 	w.WriteHeader(http.StatusNoContent)
 }
 
