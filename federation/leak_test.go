@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // hoodCycle starts three nodes, forms a hood, posts an alert that all receive, and closes them all.
@@ -59,7 +60,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 		t.Skip("starts and stops nine nodes")
 	}
 	hoodCycle(t) // libp2p and friends start a few process-wide goroutines once
-	waitFor(t, 10*time.Second, "goroutines to settle after the warm-up", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "goroutines to settle after the warm-up", func() bool {
 		a := runtime.NumGoroutine()
 		time.Sleep(200 * time.Millisecond)
 		return runtime.NumGoroutine() == a
