@@ -1,7 +1,6 @@
 package democam
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -230,7 +229,7 @@ func TestServerErrors(t *testing.T) {
 
 // TestServerGoroutines is not parallel: it counts the process's goroutines.
 func TestServerGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := testutil.Goroutines()
 	s := &Server{Addr: "127.0.0.1:0"}
 	for i := range 2 {
 		t.Run("cycle", func(t *testing.T) {
@@ -243,15 +242,7 @@ func TestServerGoroutines(t *testing.T) {
 			})
 		})
 	}
-	var now int
-	deadline := time.Now().Add(5 * time.Second)
-	for now = runtime.NumGoroutine(); now > before && time.Now().Before(deadline); now = runtime.NumGoroutine() {
-		runtime.Gosched()
-	}
-	if now > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("got %d goroutines after Close, want at most %d\n%s", now, before, buf[:runtime.Stack(buf, true)])
-	}
+	before.CheckEnded(t, 5*time.Second)
 }
 
 // waitForClientEnd waits until the server has closed the client's session.
