@@ -3,6 +3,7 @@ package recorder_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -123,9 +124,8 @@ func TestSetCamerasRemove(t *testing.T) {
 	}
 	for range parts { // closed when the camera's hub closes
 	}
-	before.CheckEnded(t, 10*time.Second, "github.com/porchlight/porchlight/recorder.(*Recorder).Run",
-		"github.com/porchlight/porchlight/recorder.(*Recorder).retentionLoop",
-		"github.com/porchlight/porchlight/recorder.(*Recorder).usageLoop")
+	pkg := reflect.TypeFor[recorder.Recorder]().PkgPath()
+	before.CheckEnded(t, 10*time.Second, pkg+".(*Recorder).Run", pkg+".(*Recorder).retentionLoop", pkg+".(*Recorder).usageLoop")
 
 	// Adding it back finds the footage recorded before the removal, and records on.
 	if err := r.SetCameras([]recorder.CameraConfig{{Name: "front", URL: cam.URL()}}); err != nil {
