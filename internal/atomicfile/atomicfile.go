@@ -1,7 +1,6 @@
 // Package atomicfile writes files that are whole or absent, never half written, even across a power cut:
 // the data goes to a temporary file in the target's directory, is fsynced, is renamed (or linked) over the
-// target, and the directory is fsynced so that the new name is on disk too (the way Tailscale's atomicfile
-// and most databases do it).
+// target, and the directory is fsynced so that the new name is on disk too.
 //
 // [WriteFile] replaces a file (readers see the old content or the new, never a mix); [WriteNew] creates one
 // and refuses to replace it; [WriteFrom] replaces a file with what a function writes, for streams too big to
