@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/federation/geo"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Elm Street, for the agency tests: the scope is 2 km around it.
@@ -103,7 +104,7 @@ func startAgencyHoodWith(t *testing.T, scope Scope, homeOpt func(*Config), cams 
 	all := append([]*Node{ah.steward, ah.agency}, ah.homes...)
 	waitMembers(t, h.ID, len(all), all...)
 	for _, n := range all {
-		waitFor(t, 20*time.Second, n.cfg.Name+" shares the topic with every member", func() bool {
+		testutil.WaitFor(t, 20*time.Second, n.cfg.Name+" shares the topic with every member", func() bool {
 			n.mu.RLock()
 			defer n.mu.RUnlock()
 			return len(n.hoods[h.ID].topic.ListPeers()) == len(all)-1

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // A received alert is listed as soon as subscribers have it (c), and a node that stops right after it
@@ -27,7 +29,7 @@ func TestReceivedAlertsListedAndKept(t *testing.T) {
 	defer cancelB()
 	chC, cancelC := c.SubscribeAlerts()
 	defer cancelC()
-	waitFor(t, 10*time.Second, "a shares the topic with b and c", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "a shares the topic with b and c", func() bool {
 		a.mu.RLock()
 		defer a.mu.RUnlock()
 		return len(a.hoods[h.ID].topic.ListPeers()) == 2

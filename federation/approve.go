@@ -14,6 +14,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation/deliver"
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // outboxDir holds sealed clips until their agency has them.
@@ -182,10 +183,7 @@ func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (stri
 	}
 	path := filepath.Join(dir, sums.ID()+".age")
 	if err == nil {
-		err = os.Rename(sealed.Name(), path)
-	}
-	if err == nil {
-		err = syncDir(dir) // the new name survives a power cut before the approval is stored
+		err = atomicfile.Rename(sealed.Name(), path) // the new name survives a power cut before the approval is stored
 	}
 	if err != nil {
 		os.Remove(sealed.Name())

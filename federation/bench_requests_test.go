@@ -13,6 +13,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 const (
@@ -60,7 +62,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 		}
 		watchNotices(b, i, n, hood, gossip, stored, i%benchMatchEvery != 0)
 	}
-	waitFor(b, time.Minute, "the agency has topic peers", func() bool {
+	testutil.WaitFor(b, time.Minute, "the agency has topic peers", func() bool {
 		agency.mu.RLock()
 		t := agency.hoods[hood].topic
 		agency.mu.RUnlock()
@@ -84,7 +86,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	waitFor(b, 2*time.Minute, "the warm-up request stored at every home (and heard of by every matching one)",
+	testutil.WaitFor(b, 2*time.Minute, "the warm-up request stored at every home (and heard of by every matching one)",
 		reachedAll(warm.ID))
 	setup := time.Since(start)
 	backstop = 0
@@ -106,7 +108,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 		<-tick.C
 	}
 	for id := range posted {
-		waitFor(b, 2*time.Minute, "request "+id+" stored at every home (and heard of by every matching one)", reachedAll(id))
+		testutil.WaitFor(b, 2*time.Minute, "request "+id+" stored at every home (and heard of by every matching one)", reachedAll(id))
 	}
 	b.StopTimer()
 	util := (benchCPU() - cpu0).Seconds() / time.Since(t0).Seconds()

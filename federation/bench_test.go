@@ -33,6 +33,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // benchNetemEnv tells a re-executed test binary that it runs inside the netem namespace.
@@ -87,7 +88,7 @@ func startBenchHood(b *testing.B, n int, edit func(*Config)) (nodes []*Node, hoo
 		b.Fatal(err)
 	}
 	for _, nd := range nodes {
-		waitFor(b, 3*time.Minute, nd.cfg.Name+" lists every member", func() bool {
+		testutil.WaitFor(b, 3*time.Minute, nd.cfg.Name+" lists every member", func() bool {
 			ms, _ := nd.Members(h.ID)
 			return len(ms) == n
 		})
@@ -231,7 +232,7 @@ func BenchmarkAlertPropagation100(b *testing.B) {
 	}
 	// The mesh has formed when every node has gossip peers and an alert from the steward reaches all.
 	for _, n := range nodes {
-		waitFor(b, time.Minute, n.cfg.Name+" has topic peers", func() bool {
+		testutil.WaitFor(b, time.Minute, n.cfg.Name+" has topic peers", func() bool {
 			n.mu.RLock()
 			t := n.hoods[hood].topic
 			n.mu.RUnlock()
@@ -242,7 +243,7 @@ func BenchmarkAlertPropagation100(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	waitFor(b, time.Minute, "the warm-up alert reaches every node", func() bool { return stored.count(warm.ID) == benchNodes })
+	testutil.WaitFor(b, time.Minute, "the warm-up alert reaches every node", func() bool { return stored.count(warm.ID) == benchNodes })
 	setup := time.Since(start)
 	heap, grs := benchHeap()-heap0, runtime.NumGoroutine()-gr0
 	conns := 0
@@ -266,7 +267,7 @@ func BenchmarkAlertPropagation100(b *testing.B) {
 		<-tick.C
 	}
 	for id := range posted {
-		waitFor(b, 2*time.Minute, "alert "+id+" reaches every node", func() bool { return stored.count(id) == benchNodes })
+		testutil.WaitFor(b, 2*time.Minute, "alert "+id+" reaches every node", func() bool { return stored.count(id) == benchNodes })
 	}
 	b.StopTimer()
 	util := (benchCPU() - cpu0).Seconds() / time.Since(t0).Seconds()
@@ -458,7 +459,7 @@ const (
 func BenchmarkCatchUp1000(b *testing.B) {
 	nodes, hood, _ := startBenchHood(b, 10, benchConfig)
 	x, others := nodes[len(nodes)-1], nodes[:len(nodes)-1]
-	waitFor(b, time.Minute, "the member to stop is connected to the others", func() bool {
+	testutil.WaitFor(b, time.Minute, "the member to stop is connected to the others", func() bool {
 		return len(x.host.Network().Peers()) >= len(others)
 	})
 	cfg := x.cfg
@@ -489,14 +490,14 @@ func BenchmarkCatchUp1000(b *testing.B) {
 	}
 	post := time.Since(t0)
 	for _, n := range others {
-		waitFor(b, time.Minute, n.cfg.Name+" holds every alert", func() bool { return benchCount(n, hood) == benchCatchUp })
+		testutil.WaitFor(b, time.Minute, n.cfg.Name+" holds every alert", func() bool { return benchCount(n, hood) == benchCatchUp })
 	}
 	spread := time.Since(t0)
 
 	restart := time.Now()
 	x = startNode(b, cfg)
 	var first time.Duration
-	waitFor(b, 3*time.Minute, "the restarted member holds every alert", func() bool {
+	testutil.WaitFor(b, 3*time.Minute, "the restarted member holds every alert", func() bool {
 		c := benchCount(x, hood)
 		if c > 0 && first == 0 {
 			first = time.Since(restart)

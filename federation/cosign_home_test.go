@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Certificates built by hand, past the issuing steward's count, with endorsements that do not count: the
@@ -42,10 +43,7 @@ func TestHomeRejectsNotCosigned(t *testing.T) {
 			}
 			for try := 0; try < 3 && !judged(); try++ { // gossip may drop one; see TestRequestGuardrails
 				rawPublish(t, agency, ch.hood, nt.Marshal())
-				deadline := time.Now().Add(5 * time.Second)
-				for !judged() && time.Now().Before(deadline) {
-					time.Sleep(20 * time.Millisecond)
-				}
+				testutil.Poll(5*time.Second, judged)
 			}
 			_, err := ch.home.Request(rec.ID())
 			held, rejected := err == nil, ch.home.Rejected("not-cosigned") > before
@@ -102,12 +100,12 @@ func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.
 		t.Fatal(err)
 	}
 	agency.kickSync(ch.a.ID())
-	waitFor(t, 20*time.Second, "the home knows the agency", func() bool {
+	testutil.WaitFor(t, 20*time.Second, "the home knows the agency", func() bool {
 		ch.home.mu.RLock()
 		defer ch.home.mu.RUnlock()
 		return ch.home.hoods[ch.hood].r.active(agency.ID())
 	})
-	waitFor(t, 20*time.Second, "the agency shares the topic with the home", func() bool {
+	testutil.WaitFor(t, 20*time.Second, "the agency shares the topic with the home", func() bool {
 		agency.mu.RLock()
 		defer agency.mu.RUnlock()
 		return slices.Contains(agency.hoods[ch.hood].topic.ListPeers(), ch.home.ID())

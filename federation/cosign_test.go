@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // cosignHood is a hood founded by steward A with co-steward B (agency quorum 2, the default), a household
@@ -60,7 +61,7 @@ func waitHood(t *testing.T, hood string, all ...*Node) {
 	t.Helper()
 	waitMembers(t, hood, len(all), all...)
 	for _, n := range all {
-		waitFor(t, 20*time.Second, n.cfg.Name+" shares the topic with every member", func() bool {
+		testutil.WaitFor(t, 20*time.Second, n.cfg.Name+" shares the topic with every member", func() bool {
 			n.mu.RLock()
 			defer n.mu.RUnlock()
 			return len(n.hoods[hood].topic.ListPeers()) == len(all)-1
@@ -123,7 +124,7 @@ func TestAgencyInviteNeedsCosign(t *testing.T) {
 		t.Fatal(err)
 	}
 	// By gossip, or by the next sync if gossip dropped it (see TestRequestGuardrails).
-	waitFor(t, 3*testSyncInterval, "the home has the cosigned agency's request in its inbox", func() bool {
+	testutil.WaitFor(t, 3*testSyncInterval, "the home has the cosigned agency's request in its inbox", func() bool {
 		in, _ := ch.home.Requests(true)
 		return len(in) == 1 && in[0].ID == r.ID
 	})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // A 100 MB approved clip whose connection is cut mid-transfer is resumed at once, where the agency's copy
@@ -29,7 +31,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "the request reaches home A", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "the request reaches home A", func() bool {
 		in, _ := a.Requests(true)
 		return len(in) == 1
 	})
@@ -46,12 +48,12 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 		}
 		return 0
 	}
-	waitFor(t, time.Minute, "the agency holds 40 MB of the clip", func() bool { return partSize() >= 40<<20 })
+	testutil.WaitFor(t, time.Minute, "the agency holds 40 MB of the clip", func() bool { return partSize() >= 40<<20 })
 	if err := a.host.Network().ClosePeer(ah.agency.ID()); err != nil {
 		t.Fatal(err)
 	}
 	cut := partSize()
-	waitFor(t, 2*time.Minute, "the delivery completes after the cut", func() bool {
+	testutil.WaitFor(t, 2*time.Minute, "the delivery completes after the cut", func() bool {
 		got, _ := a.Request(r.ID)
 		return got.Status == StatusDelivered
 	})
@@ -72,7 +74,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	}
 	// Resumed, not restarted: what home A sent in all is the clip once plus what was in flight at the cut.
 	var sent int64
-	waitFor(t, 5*time.Second, "home A's meters catch up", func() bool {
+	testutil.WaitFor(t, 5*time.Second, "home A's meters catch up", func() bool {
 		sent = a.SentBytes(protoDeliver)
 		return sent >= size
 	})

@@ -13,6 +13,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // testNode starts a node on 127.0.0.1 with a fresh key and data dir, running until the test ends.
@@ -84,18 +86,6 @@ func join(t testing.TB, s, j *Node, role string) HoodInfo {
 	return h
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // hasAlert reports whether n holds the alert.
 func hasAlert(n *Node, id string) bool {
 	as, _ := n.Alerts("", time.Time{})
@@ -119,7 +109,7 @@ func names(n int, prefix string) []string {
 func waitMembers(t *testing.T, hood string, want int, nodes ...*Node) {
 	t.Helper()
 	for _, n := range nodes {
-		waitFor(t, 30*time.Second, fmt.Sprintf("%s to list %d members", n.cfg.Name, want), func() bool {
+		testutil.WaitFor(t, 30*time.Second, fmt.Sprintf("%s to list %d members", n.cfg.Name, want), func() bool {
 			ms, _ := n.Members(hood)
 			return len(ms) == want
 		})
@@ -130,7 +120,7 @@ func waitMembers(t *testing.T, hood string, want int, nodes ...*Node) {
 func waitOnline(t *testing.T, n *Node, peers ...*Node) {
 	t.Helper()
 	for _, p := range peers {
-		waitFor(t, 30*time.Second, n.cfg.Name+" connected to "+p.cfg.Name, func() bool {
+		testutil.WaitFor(t, 30*time.Second, n.cfg.Name+" connected to "+p.cfg.Name, func() bool {
 			return len(n.Host().Network().ConnsToPeer(p.ID())) > 0
 		})
 	}
@@ -141,7 +131,7 @@ func waitAlerts(t *testing.T, d time.Duration, ids []string, nodes ...*Node) {
 	t.Helper()
 	for _, n := range nodes {
 		for _, id := range ids {
-			waitFor(t, d, n.cfg.Name+" to hold alert "+id, func() bool { return hasAlert(n, id) })
+			testutil.WaitFor(t, d, n.cfg.Name+" to hold alert "+id, func() bool { return hasAlert(n, id) })
 		}
 	}
 }
@@ -175,7 +165,7 @@ func assertRefused(t *testing.T, from host.Host, n *Node) {
 			t.Fatalf("%s opened a stream to %s, want its connection refused", from.ID(), n.cfg.Name)
 		}
 	}
-	waitFor(t, 5*time.Second, n.cfg.Name+" to count the refused connection", func() bool {
+	testutil.WaitFor(t, 5*time.Second, n.cfg.Name+" to count the refused connection", func() bool {
 		return n.Rejected("connect") > before
 	})
 	if got := len(n.Host().Network().ConnsToPeer(from.ID())); got != 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 func TestCreateInviteJoinPost(t *testing.T) {
@@ -22,7 +24,7 @@ func TestCreateInviteJoinPost(t *testing.T) {
 	}
 	join(t, a, c, "household")
 	for _, n := range []*Node{a, b, c} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" sees 3 members", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" sees 3 members", func() bool {
 			ms, _ := n.Members(h.ID)
 			return len(ms) == 3
 		})
@@ -32,7 +34,7 @@ func TestCreateInviteJoinPost(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []*Node{a, c} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" receives the alert", func() bool { return hasAlert(n, al.ID) })
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" receives the alert", func() bool { return hasAlert(n, al.ID) })
 	}
 	as, _ := c.Alerts(h.ID, time.Time{})
 	if as[0].AuthorName != "Elm 14" || as[0].Text != "package taken from porch" || as[0].Author != b.ID() {

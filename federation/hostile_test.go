@@ -16,6 +16,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Hostile peers: each case must be refused, counted under its reason, and harmless (honest alerts keep
@@ -144,7 +145,7 @@ func TestHostile(t *testing.T) {
 			data, id := tc.msg()
 			before := rejected(tc.reason)
 			rawPublish(t, x, h.ID, data)
-			waitFor(t, 10*time.Second, "honest nodes to count a rejection for "+tc.reason, func() bool {
+			testutil.WaitFor(t, 10*time.Second, "honest nodes to count a rejection for "+tc.reason, func() bool {
 				return rejected(tc.reason) > before
 			})
 			stillWorks(t)
@@ -167,7 +168,7 @@ func TestHostile(t *testing.T) {
 		<-time.After(x.cfg.SeenTTL + 500*time.Millisecond)
 		before := rejected("replay")
 		rawPublish(t, x, h.ID, raw)
-		waitFor(t, 10*time.Second, "honest nodes to count the replay", func() bool { return rejected("replay") > before })
+		testutil.WaitFor(t, 10*time.Second, "honest nodes to count the replay", func() bool { return rejected("replay") > before })
 		stillWorks(t)
 		for _, n := range honest {
 			as, _ := n.Alerts(h.ID, time.Time{})
@@ -191,7 +192,7 @@ func TestHostile(t *testing.T) {
 			rawPublish(t, x, h.ID, rec.Marshal())
 			ids = append(ids, rec.ID())
 		}
-		waitFor(t, 10*time.Second, "honest nodes to count the flood", func() bool { return rejected("rate") > before })
+		testutil.WaitFor(t, 10*time.Second, "honest nodes to count the flood", func() bool { return rejected("rate") > before })
 		stillWorks(t)
 		for _, n := range honest {
 			held := 0
@@ -246,10 +247,10 @@ func TestHostile(t *testing.T) {
 		if err := o.Connect(ctx, peerInfo(a)); err != nil {
 			t.Fatalf("guest connects to a steward with an open invite: %v", err)
 		}
-		waitFor(t, 10*time.Second, "the steward to count the guest's subscription", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "the steward to count the guest's subscription", func() bool {
 			return a.Rejected("subscribe") > before
 		})
-		waitFor(t, 10*time.Second, "guest and steward to have exchanged subscriptions", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "guest and steward to have exchanged subscriptions", func() bool {
 			return slices.Contains(ps.ListPeers(topicName(h.ID)), a.ID()) &&
 				slices.Contains(a.ps.ListPeers(topicName(h.ID)), o.ID())
 		})
@@ -263,7 +264,7 @@ func TestHostile(t *testing.T) {
 		var injected []string
 		before = a.Rejected("not-member")
 		var last time.Time
-		waitFor(t, 10*time.Second, "the steward to refuse the guest's alerts", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "the steward to refuse the guest's alerts", func() bool {
 			if a.Rejected("not-member") > before {
 				return true
 			}
@@ -290,7 +291,7 @@ func TestHostile(t *testing.T) {
 			}
 		}
 		assertNever(t, 3*time.Second, "the guest to receive a hood message", func() bool { return got.Load() > 0 })
-		waitFor(t, 10*time.Second, "the steward to drop the guest", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "the steward to drop the guest", func() bool {
 			return o.Network().Connectedness(a.ID()) != network.Connected
 		})
 		stillWorks(t)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // TestSeveralHoods: a node in two hoods gets both hoods' alerts, each only in its hood, and members of one
@@ -41,14 +43,14 @@ func TestSeveralHoods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 15*time.Second, "Elm members get the Elm alert", func() bool { return hasAlert(a, ae.ID) && hasAlert(elmOnly, ae.ID) })
-	waitFor(t, 15*time.Second, "Oak members get the Oak alert", func() bool { return hasAlert(b, ao.ID) && hasAlert(both, ao.ID) })
+	testutil.WaitFor(t, 15*time.Second, "Elm members get the Elm alert", func() bool { return hasAlert(a, ae.ID) && hasAlert(elmOnly, ae.ID) })
+	testutil.WaitFor(t, 15*time.Second, "Oak members get the Oak alert", func() bool { return hasAlert(b, ao.ID) && hasAlert(both, ao.ID) })
 	// A later alert in each hood has arrived, so the earlier ones had every chance to leak.
 	last, err := a.PostAlert(context.Background(), AlertDraft{Text: "all clear on Elm"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 15*time.Second, "the corner node gets the last Elm alert", func() bool { return hasAlert(both, last.ID) })
+	testutil.WaitFor(t, 15*time.Second, "the corner node gets the last Elm alert", func() bool { return hasAlert(both, last.ID) })
 	for _, c := range []struct {
 		n  *Node
 		id string

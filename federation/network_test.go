@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Whole-hood tests on loopback: many members, a member that was offline, invites that must fail.
@@ -91,7 +92,7 @@ func TestCatchUpAfterOffline(t *testing.T) {
 	if d.ID() != id {
 		t.Fatalf("restarted node has ID %s, want %s", d.ID(), id)
 	}
-	waitFor(t, 30*time.Second, fmt.Sprintf("the restarted node to hold all %d alerts", missed), func() bool {
+	testutil.WaitFor(t, 30*time.Second, fmt.Sprintf("the restarted node to hold all %d alerts", missed), func() bool {
 		as, _ := d.Alerts(h.ID, time.Time{})
 		return len(as) >= missed
 	})
@@ -126,7 +127,7 @@ func TestRevokeMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []*Node{a, b, c} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" to mark the member revoked", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" to mark the member revoked", func() bool {
 			ms, _ := n.Members(h.ID)
 			for _, mi := range ms {
 				if mi.ID == m.ID() {
@@ -140,7 +141,7 @@ func TestRevokeMember(t *testing.T) {
 		}
 	}
 	for _, n := range []*Node{b, c} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" to close its connections to the revoked member", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" to close its connections to the revoked member", func() bool {
 			return len(n.Host().Network().ConnsToPeer(m.ID())) == 0
 		})
 	}
@@ -148,7 +149,7 @@ func TestRevokeMember(t *testing.T) {
 	t.Run("steward drops it", func(t *testing.T) {
 		// The steward may take the revoked node back as a guest (it has unexpired invites), but the
 		// member connection it had must go, and with it the place in the steward's gossip mesh.
-		waitFor(t, 10*time.Second, "the steward to close its member connection to the revoked node", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "the steward to close its member connection to the revoked node", func() bool {
 			for _, cn := range a.Host().Network().ConnsToPeer(m.ID()) {
 				if cn.Stat().Opened.Before(revoked) {
 					return false
@@ -173,7 +174,7 @@ func TestRevokeMember(t *testing.T) {
 		rec := signAlert(t, m, h.ID, time.Now(), "relayed for a revoked member")
 		before := a.Rejected("not-member") + b.Rejected("not-member")
 		rawPublish(t, c, h.ID, rec.Marshal())
-		waitFor(t, 10*time.Second, "the relayed alert to be rejected as not-member", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "the relayed alert to be rejected as not-member", func() bool {
 			return a.Rejected("not-member")+b.Rejected("not-member") > before
 		})
 		if hasAlert(a, rec.ID()) || hasAlert(b, rec.ID()) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // craftRequest signs a request by n from a draft, edited by the test, without any of PostRequest's checks.
@@ -53,7 +54,7 @@ func TestRequestGuardrails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, "the home gets an honest request", func() bool {
+	testutil.WaitFor(t, 20*time.Second, "the home gets an honest request", func() bool {
 		_, err := home.Request(warm.ID)
 		return err == nil
 	})
@@ -113,10 +114,7 @@ func TestRequestGuardrails(t *testing.T) {
 			rejected := func() bool { return home.Rejected(c.reason) > before }
 			for try := 0; try < 3 && !rejected(); try++ {
 				rawPublish(t, ag, ah.hood, nt.Marshal())
-				deadline := time.Now().Add(5 * time.Second)
-				for !rejected() && time.Now().Before(deadline) {
-					time.Sleep(20 * time.Millisecond)
-				}
+				testutil.Poll(5*time.Second, rejected)
 			}
 			if !rejected() {
 				t.Fatalf("home did not reject the notice under %s", c.reason)
@@ -132,12 +130,12 @@ func TestRequestGuardrails(t *testing.T) {
 		disarm(t, x, ah.hood)
 		before := home.Rejected("not-agency")
 		rawPublish(t, x, ah.hood, loggedNotice(t, x, craftRequest(t, x, ah.hood, draft(0, 100), nil)).Marshal())
-		waitFor(t, 10*time.Second, "home rejects a household's request", func() bool { return home.Rejected("not-agency") > before })
+		testutil.WaitFor(t, 10*time.Second, "home rejects a household's request", func() bool { return home.Rejected("not-agency") > before })
 	})
 
 	honest := loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil))
 	rawPublish(t, ag, ah.hood, honest.Marshal())
-	waitFor(t, 10*time.Second, "an honest request still arrives", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "an honest request still arrives", func() bool {
 		in, _ := home.Requests(true)
 		return len(in) == 2
 	})
@@ -146,7 +144,7 @@ func TestRequestGuardrails(t *testing.T) {
 		before := home.Rejected("replay")
 		time.Sleep(1500 * time.Millisecond) // SeenTTL is 1 s in this hood: gossipsub has forgotten the notice
 		rawPublish(t, ag, ah.hood, honest.Marshal())
-		waitFor(t, 10*time.Second, "home rejects the replay", func() bool { return home.Rejected("replay") > before })
+		testutil.WaitFor(t, 10*time.Second, "home rejects the replay", func() bool { return home.Rejected("replay") > before })
 	})
 
 	t.Run("replay by sync", func(t *testing.T) {
@@ -166,13 +164,13 @@ func TestRequestGuardrails(t *testing.T) {
 		for range 8 {
 			rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
 		}
-		waitFor(t, 10*time.Second, "home holds 10 requests", func() bool {
+		testutil.WaitFor(t, 10*time.Second, "home holds 10 requests", func() bool {
 			all, _ := home.Requests(false)
 			return len(all) == 10
 		})
 		before := home.Rejected("rate")
 		rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
-		waitFor(t, 10*time.Second, "home rejects the eleventh request of the day", func() bool { return home.Rejected("rate") > before })
+		testutil.WaitFor(t, 10*time.Second, "home rejects the eleventh request of the day", func() bool { return home.Rejected("rate") > before })
 		if all, _ := home.Requests(false); len(all) != 10 {
 			t.Fatalf("home holds %d requests, want 10", len(all))
 		}
@@ -183,7 +181,7 @@ func TestRequestGuardrails(t *testing.T) {
 		if err := ah.steward.Revoke(ah.hood, ag.ID().String()); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.isHoodMember(ah.hood, ag.ID()) })
+		testutil.WaitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.isHoodMember(ah.hood, ag.ID()) })
 		before := home.Rejected("revoked")
 		home.takeSyncedRequests(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
 		if home.Rejected("revoked") <= before {
@@ -205,7 +203,7 @@ func TestForkedLogDetected(t *testing.T) {
 	}
 	origin := logOrigin(ag.ID())
 	for _, n := range []*Node{a, b} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" accepts the checkpoint of size 2", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" accepts the checkpoint of size 2", func() bool {
 			cp, ok := n.witness.Latest(origin)
 			return ok && cp.Size == 2
 		})
@@ -251,7 +249,7 @@ func TestForkedLogDetected(t *testing.T) {
 	if err := a.syncHood(context.Background(), b2.ID(), ah.hood); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "home A records the fork from B2's checkpoint", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "home A records the fork from B2's checkpoint", func() bool {
 		fs, _ := a.witness.Forks()
 		return len(fs) > 0
 	})
@@ -278,14 +276,14 @@ func TestExpiredCredential(t *testing.T) {
 	if len(dir) != 1 {
 		t.Fatalf("directory %+v", dir)
 	}
-	waitFor(t, 10*time.Second, "the credential expires", func() bool { return time.Now().After(dir[0].Expires) })
+	testutil.WaitFor(t, 10*time.Second, "the credential expires", func() bool { return time.Now().After(dir[0].Expires) })
 	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, ErrNoCredential) {
 		t.Fatalf("the agency posted with an expired credential: %v", err)
 	}
 	disarm(t, ag, ah.hood)
 	before := home.Rejected("credential-expired")
 	rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
-	waitFor(t, 10*time.Second, "home refuses the expired credential", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "home refuses the expired credential", func() bool {
 		return home.Rejected("credential-expired") > before
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // A request reaches every home; only the home whose camera sees the area with footage of the window has it
@@ -33,7 +35,7 @@ func TestRequestMatchesInTheHome(t *testing.T) {
 		t.Fatal("home A was not told of the request")
 	}
 	for _, n := range []*Node{a, b, c, ah.steward} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" lists the request", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" lists the request", func() bool {
 			_, err := n.Request(r.ID)
 			return err == nil
 		})
@@ -62,7 +64,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []*Node{a, b} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" has the request in its inbox", func() bool {
+		testutil.WaitFor(t, 10*time.Second, n.cfg.Name+" has the request in its inbox", func() bool {
 			in, _ := n.Requests(true)
 			return len(in) == 1
 		})
@@ -75,7 +77,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "the delivery is receipted", func() bool {
+	testutil.WaitFor(t, 30*time.Second, "the delivery is receipted", func() bool {
 		got, _ := a.Request(r.ID)
 		return got.Status == StatusDelivered
 	})
@@ -108,7 +110,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	// The egress rule, counted on the wire: A's clip went out on the delivery protocol; B, which holds the
 	// same matching request and declined, sent no byte on any footage protocol and only metadata in all.
 	// (libp2p's meters add up once a second.)
-	waitFor(t, 5*time.Second, "home A's clip is counted on "+protoDeliver, func() bool {
+	testutil.WaitFor(t, 5*time.Second, "home A's clip is counted on "+protoDeliver, func() bool {
 		return a.SentBytes(protoDeliver) >= int64(len(want))
 	})
 	if got := b.SentBytes(protoDeliver) + b.SentBytes(protoClip); got != 0 {
@@ -158,7 +160,7 @@ func TestNoticesCarryConsistency(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := int64(i + 1)
-		waitFor(t, 10*time.Second, fmt.Sprintf("home accepts checkpoint %d", want), func() bool {
+		testutil.WaitFor(t, 10*time.Second, fmt.Sprintf("home accepts checkpoint %d", want), func() bool {
 			cp, ok := home.witness.Latest(origin)
 			return ok && cp.Size == want
 		})

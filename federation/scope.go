@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // Defaults and bounds of an agency's credential.
@@ -92,7 +93,7 @@ func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := writeFileSync(path, []byte(id.String()+"\n"), 0o600); err != nil {
+		if err := atomicfile.WriteNew(path, []byte(id.String()+"\n"), 0o600); err != nil {
 			return nil, fmt.Errorf("agency key: %w", err)
 		}
 		n.ageID = id

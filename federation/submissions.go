@@ -14,6 +14,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation/deliver"
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // An agency's node receives approved clips: it checks the manifest (an approval signed by the home that
@@ -172,10 +173,7 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 		return st.Receipt, nil
 	}
 	final := filepath.Join(filepath.Dir(path), id+".sub.age")
-	if err := os.Rename(path, final); err != nil {
-		return nil, err
-	}
-	if err := syncDir(filepath.Dir(final)); err != nil { // stored for good before the receipt says so
+	if err := atomicfile.Rename(path, final); err != nil { // stored for good before the receipt says so
 		return nil, err
 	}
 	req, err := n.store.request(a.Request)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -53,7 +54,7 @@ func TestAgencyRequestCLI(t *testing.T) {
 	agency.cli(t, "hood join", a.line(t, "hood invite", "--role", "agency", "--scope-lat", ftoa(latA),
 		"--scope-lon", ftoa(lonA), "--scope-radius", "2000"))
 	for _, n := range nodes {
-		eventually(t, 20*time.Second, n.name+" to list all 4 members", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, n.name+" to list all 4 members", func() (bool, string) {
 			m := n.members(t)
 			return len(m) == 4, fmt.Sprintf("%d members: %+v", len(m), m)
 		})
@@ -84,12 +85,12 @@ func TestAgencyRequestCLI(t *testing.T) {
 	logFrom := fileSize(t, agency.log)
 
 	for _, n := range []*hoodNode{a, b} {
-		eventually(t, 20*time.Second, n.name+" to have the request in its inbox", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, n.name+" to have the request in its inbox", func() (bool, string) {
 			rs := requestList(t, n)
 			return hasRequest(rs, id), fmt.Sprintf("%+v", rs)
 		})
 	}
-	eventually(t, 20*time.Second, "C to hold the request", func() (bool, string) {
+	testutil.WaitForState(t, 20*time.Second, "C to hold the request", func() (bool, string) {
 		rs := requestList(t, c, "--all")
 		return hasRequest(rs, id), fmt.Sprintf("%+v", rs)
 	})
@@ -105,7 +106,7 @@ func TestAgencyRequestCLI(t *testing.T) {
 		ID   string `json:"id"`
 		Size int64  `json:"size"`
 	}
-	eventually(t, 30*time.Second, "the agency to receive a submission", func() (bool, string) {
+	testutil.WaitForState(t, 30*time.Second, "the agency to receive a submission", func() (bool, string) {
 		out := agency.cli(t, "submission list", "--json")
 		subs = nil
 		err := json.Unmarshal([]byte(out), &subs)
@@ -126,11 +127,11 @@ func TestAgencyRequestCLI(t *testing.T) {
 		"--lat", "40.80", "--lon", ftoa(lonA), "--radius", "100",
 		"--start", start.Format(time.RFC3339), "--end", end.Format(time.RFC3339))
 
-	eventually(t, 10*time.Second, "the agency to list its request with 1 submission", func() (bool, string) {
+	testutil.WaitForState(t, 10*time.Second, "the agency to list its request with 1 submission", func() (bool, string) {
 		rs := requestList(t, agency)
 		return len(rs) == 1 && rs[0].ID == id && rs[0].Submissions == 1, fmt.Sprintf("%+v", rs)
 	})
-	eventually(t, 20*time.Second, "C's transparency report: 1 request, 1 submission", func() (bool, string) {
+	testutil.WaitForState(t, 20*time.Second, "C's transparency report: 1 request, 1 submission", func() (bool, string) {
 		out := c.cli(t, "transparency", "--json")
 		var ms []struct {
 			Agency      string `json:"agency"`
@@ -189,7 +190,7 @@ func withCamera(t *testing.T, lat, lon float64) func(cfg map[string]any) {
 // recordedSpan waits until the latest recorded span of n's camera "front" holds at least d.
 func recordedSpan(t *testing.T, n *hoodNode, d time.Duration) (start, end time.Time) {
 	t.Helper()
-	eventually(t, 40*time.Second, fmt.Sprintf("%s of %s's camera recorded", d, n.name), func() (bool, string) {
+	testutil.WaitForState(t, 40*time.Second, fmt.Sprintf("%s of %s's camera recorded", d, n.name), func() (bool, string) {
 		var spans []struct{ Start, End time.Time }
 		b := n.get(t, "/api/v1/cameras/front/recordings")
 		if json.Unmarshal(b, &spans) != nil || len(spans) == 0 {

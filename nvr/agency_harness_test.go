@@ -17,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -54,7 +55,7 @@ func checkClip(t *testing.T, clip, manifest string) {
 // declined) nothing there and little at all.
 func checkEgress(t *testing.T, a, b *hoodNode, clipSize int64) {
 	t.Helper()
-	eventually(t, 10*time.Second, "A's deliver bytes to reach the clip's size", func() (bool, string) {
+	testutil.WaitForState(t, 10*time.Second, "A's deliver bytes to reach the clip's size", func() (bool, string) {
 		sent := sentBytes(t, a)
 		return sent[deliverProto] >= float64(clipSize), fmt.Sprintf("%v (clip %d bytes)", sent, clipSize)
 	})

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/index"
@@ -129,16 +130,12 @@ func BenchmarkLive(b *testing.B) {
 	base, token := benchNode(b, fmt.Sprintf("cameras:\n  - name: front\n    url: %s\n", cam.URL()), nil)
 	url := base + "/api/v1/cameras/front/live.mp4"
 	// Wait until the camera records, then measure a new viewer's first bytes.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testutil.Poll(20*time.Second, func() bool {
 		resp := get(b, base+"/api/v1/cameras", token)
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if strings.Contains(string(body), `"state":"recording"`) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return strings.Contains(string(body), `"state":"recording"`)
+	})
 	// Time to the first bytes of video for a new viewer: the first viewer of an unwatched camera waits for
 	// the next keyframe; later ones start at once from the GOP the hub then keeps. Runs once whatever b.N.
 	var sum, cold time.Duration

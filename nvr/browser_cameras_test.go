@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder/democam"
 )
 
@@ -216,8 +217,7 @@ func TestBrowserCameras(t *testing.T) {
 // after 20 s.
 func waitState(t *testing.T, s *apiSession, camera, state string) {
 	t.Helper()
-	got := "(not listed)"
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	testutil.WaitForState(t, 20*time.Second, "camera "+camera+" "+state, func() (bool, string) {
 		_, body, _ := s.do("GET", "/api/v1/cameras", nil)
 		var cams []struct {
 			Name, Stream, State string
@@ -228,12 +228,9 @@ func waitState(t *testing.T, s *apiSession, camera, state string) {
 		}
 		for _, c := range cams {
 			if c.Name == camera && c.Stream == "main" {
-				if c.State == state {
-					return
-				}
-				got = c.State + " (" + c.LastError + ")"
+				return c.State == state, c.State + " (" + c.LastError + ")"
 			}
 		}
-	}
-	t.Fatalf("camera %s: got state %s, want %s", camera, got, state)
+		return false, "(not listed)"
+	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr"
 )
 
@@ -132,7 +133,7 @@ func TestBrowserCosign(t *testing.T) {
 		Name     string   `json:"name"`
 		SignedBy []string `json:"signed_by"`
 	}
-	eventually(t, 20*time.Second, "S1's agency directory to name both stewards", func() (bool, string) {
+	testutil.WaitForState(t, 20*time.Second, "S1's agency directory to name both stewards", func() (bool, string) {
 		dir = nil
 		_, body, _ := apiS1.do("GET", "/api/v1/agencies", nil)
 		err := json.Unmarshal(body, &dir)

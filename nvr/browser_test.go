@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
@@ -161,13 +162,13 @@ func TestBrowserLoginAndLive(t *testing.T) {
 	}
 	// Playing: currentTime advances past 1 s, without an error message on the tile.
 	var played float64
-	deadline := time.Now().Add(20 * time.Second)
-	for played < 1 && time.Now().Before(deadline) {
+	playing := func() bool {
 		if played, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#grid video").currentTime`)); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		return played >= 1
 	}
+	testutil.Poll(20*time.Second, playing)
 	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(m => m.hidden ? "" : m.textContent)(document.querySelector("#grid .message"))`))
 	if err != nil {
 		t.Fatal(err)
@@ -184,14 +185,7 @@ func TestBrowserLoginAndLive(t *testing.T) {
 	if hash, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); hash != "#/live?camera=front" {
 		t.Errorf("single-camera URL: got %q, want #/live?camera=front", hash)
 	}
-	played = 0
-	for deadline := time.Now().Add(20 * time.Second); played < 1 && time.Now().Before(deadline); {
-		if played, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#grid video").currentTime`)); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	if played < 1 {
+	if !testutil.Poll(20*time.Second, playing) {
 		t.Fatalf("single-camera view: currentTime %.2f, want it playing", played)
 	}
 	screenshot(t, ctx, "live-single")

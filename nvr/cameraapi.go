@@ -63,9 +63,9 @@ func (a cameraAPI) Live(camera, stream string) (ui.LiveFeed, error) {
 func apiErr(err error) error {
 	switch {
 	case errors.Is(err, recorder.ErrUnknownCamera):
-		return errors.Join(ui.ErrNotFound, err)
+		return ui.WrapError(ui.ErrNotFound, err)
 	case errors.Is(err, recorder.ErrNoRecording):
-		return errors.Join(ui.ErrNoRecording, err)
+		return ui.WrapError(ui.ErrNoRecording, err)
 	}
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 const (
@@ -109,7 +111,7 @@ func runAlertClip(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usageErrorf("alert clip: -o is required")
 	}
-	n, err := writeStreamAtomic(*out, func(w io.Writer) error {
+	n, err := atomicfile.WriteFrom(*out, 0o600, func(w io.Writer) error {
 		_, err := c.client.AlertClip(c.ctx, pos[0], w)
 		return err
 	})

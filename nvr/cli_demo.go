@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/porchlight/porchlight/internal/atomicfile"
 	"github.com/porchlight/porchlight/recorder/democam"
 )
 
@@ -89,7 +90,7 @@ func demoConfig(dir string) (*Config, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("demo: %w", err)
 		}
-		if err := writeFileExclusive(filepath.Join(dir, demoPasswordFile), []byte(res.AdminPassword+"\n"), 0o600); err != nil {
+		if err := atomicfile.WriteNew(filepath.Join(dir, demoPasswordFile), []byte(res.AdminPassword+"\n"), 0o600); err != nil {
 			return nil, "", fmt.Errorf("demo: %w", err)
 		}
 		debug.FreeOSMemory() // hashing the password took 64 MiB that the demo never needs again

@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 func runExportCmd(args []string, stdout io.Writer) error {
@@ -47,7 +49,7 @@ func runExportCmd(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	n, err := writeStreamAtomic(*out, func(w io.Writer) error {
+	n, err := atomicfile.WriteFrom(*out, 0o600, func(w io.Writer) error {
 		_, err := c.Export(ctx, *camera, start, end, w)
 		return err
 	})

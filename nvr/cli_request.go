@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/atomicfile"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -239,7 +240,7 @@ func runSubmissionGet(args []string, stdout io.Writer) error {
 		return fmt.Errorf("submission get: %w", err)
 	}
 	mp4 := filepath.Join(*dir, id+".mp4")
-	if _, err := writeStreamAtomic(mp4, func(w io.Writer) error {
+	if _, err := atomicfile.WriteFrom(mp4, 0o600, func(w io.Writer) error {
 		_, err := c.client.SubmissionClip(c.ctx, id, w)
 		return err
 	}); err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // UpdateCameras replaces the cameras list of the config file at path with cams, keeping the rest of the
@@ -38,7 +40,7 @@ func updateCameras(path string, cams []CameraConfig) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, out, fi.Mode().Perm()); err != nil {
+	if err := atomicfile.WriteFile(path, out, fi.Mode().Perm()); err != nil {
 		return nil, fmt.Errorf("update cameras: %w", err)
 	}
 	if c.Path, err = filepath.Abs(path); err != nil {

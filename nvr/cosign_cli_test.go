@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // TestCosignCLI runs a hood of two stewards (separate processes, CLI only): founded with a co-steward, its
@@ -51,7 +53,7 @@ func TestCosignCLI(t *testing.T) {
 			Steward: n != agency}
 	}
 	for _, n := range nodes {
-		eventually(t, 20*time.Second, n.name+" to list all 3 members, A and B stewards", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, n.name+" to list all 3 members, A and B stewards", func() (bool, string) {
 			got := n.members(t)
 			err := checkRoster(got, want, n.id(t))
 			return err == nil, fmt.Sprintf("%v (%+v)", err, got)
@@ -61,7 +63,7 @@ func TestCosignCLI(t *testing.T) {
 		Name     string   `json:"name"`
 		SignedBy []string `json:"signed_by"`
 	}
-	eventually(t, 10*time.Second, "B's agency directory to name both stewards", func() (bool, string) {
+	testutil.WaitForState(t, 10*time.Second, "B's agency directory to name both stewards", func() (bool, string) {
 		dir = nil
 		err := json.Unmarshal(b.get(t, "/api/v1/agencies"), &dir)
 		return err == nil && len(dir) == 1 && strings.Join(dir[0].SignedBy, ",") == "Steward A,Steward B",

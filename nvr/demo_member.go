@@ -16,6 +16,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // demoMember is a simulated member of the demo's neighborhood: a full Node (recorder, federation, HTTP
@@ -53,7 +55,7 @@ func startDemoMember(ctx context.Context, wg *sync.WaitGroup, demo *Node, spec d
 			return nil, err
 		}
 		pw := []byte(res.AdminPassword + "\n")
-		if err := writeFileExclusive(filepath.Join(spec.dir, demoPasswordFile), pw, 0o600); err != nil {
+		if err := atomicfile.WriteNew(filepath.Join(spec.dir, demoPasswordFile), pw, 0o600); err != nil {
 			return nil, err
 		}
 		debug.FreeOSMemory() // as in demoConfig: the password hash's 64 MiB are not needed again
@@ -162,5 +164,5 @@ func setHTTPListen(path, addr string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, out, fi.Mode().Perm())
+	return atomicfile.WriteFile(path, out, fi.Mode().Perm())
 }

@@ -37,10 +37,15 @@ func isStd(importPath string) bool {
 	return !strings.Contains(first, ".")
 }
 
+// leafRoom holds the leaves every room may import (internal/atomicfile, internal/testutil): they import no
+// other package of the module, so importing them joins no two rooms.
+const leafRoom = "internal"
+
 // importViolations checks the guide's package table against go list output:
 //   - cmd/... imports only nvr among our packages, and nothing outside the standard library;
 //   - recorder, federation and ui (and any other room but nvr) depend on none of recorder, federation, ui,
 //     nvr and cmd, except their own room;
+//   - internal/... depends on no package of the module outside internal;
 //   - no package that ships depends on a test helper package or imports "testing".
 func importViolations(pkgs []goPackage) []string {
 	var out []string
@@ -60,6 +65,13 @@ func importViolations(pkgs []goPackage) []string {
 			for _, dep := range p.Deps {
 				if dr, ours := room(dep); ours && dr != r && slices.Contains(wiredRooms, dr) {
 					out = append(out, fmt.Sprintf("%s depends on %s: only nvr may import %s", p.ImportPath, dep, dr))
+				}
+			}
+		}
+		if r == leafRoom {
+			for _, dep := range p.Deps {
+				if dr, ours := room(dep); ours && dr != leafRoom && !slices.Contains(wiredRooms, dr) {
+					out = append(out, fmt.Sprintf("%s depends on %s: %s/ is a leaf and imports no other package of the module", p.ImportPath, dep, leafRoom))
 				}
 			}
 		}
@@ -114,6 +126,15 @@ func TestImportViolations(t *testing.T) {
 		{"shipped package imports testing", goPackage{ImportPath: m("ui"), Imports: []string{"testing"}},
 			[]string{"imports testing outside _test.go files"}},
 		{"helper may import testing", goPackage{ImportPath: m("recorder/rtsptest"), Imports: []string{"testing"}}, nil},
+		{"every room may import internal", goPackage{ImportPath: m("federation/deliver"), Deps: []string{m("internal/atomicfile")}}, nil},
+		{"internal imports internal", goPackage{ImportPath: m("internal/testutil"), Imports: []string{"testing"},
+			Deps: []string{m("internal/atomicfile"), "go.uber.org/goleak"}}, nil},
+		{"internal imports a room", goPackage{ImportPath: m("internal/atomicfile"), Deps: []string{m("ui")}},
+			[]string{"only nvr may import ui"}},
+		{"internal imports configs", goPackage{ImportPath: m("internal/atomicfile"), Deps: []string{m("configs")}},
+			[]string{"internal/ is a leaf"}},
+		{"shipped package uses internal/testutil", goPackage{ImportPath: m("ui"), Deps: []string{m("internal/testutil")}},
+			[]string{"depends on test helper"}},
 		{"outside packages are ignored", goPackage{ImportPath: "example.com/x", Deps: []string{m("nvr")}}, nil},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // TestHoodCLI runs a neighborhood of separate processes on 127.0.0.1, driven through the CLI only: a
@@ -41,7 +43,7 @@ func TestHoodCLI(t *testing.T) {
 		want[n.id(t)] = hoodMember{Name: n.name, Role: role, Steward: n == h1}
 	}
 	for _, n := range nodes {
-		eventually(t, 20*time.Second, n.name+" to list all 4 members", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, n.name+" to list all 4 members", func() (bool, string) {
 			got := n.members(t)
 			err := checkRoster(got, want, n.id(t))
 			return err == nil, fmt.Sprintf("%v (%+v)", err, got)
@@ -51,7 +53,7 @@ func TestHoodCLI(t *testing.T) {
 	h2ID := h2.id(t)
 	posted := h2.line(t, "alert post", "--text", "Package taken from a porch", "--category", "theft",
 		"--lat", "40.7128", "--lon", "-74.006")
-	eventually(t, 10*time.Second, "every node to list h2's alert", func() (bool, string) {
+	testutil.WaitForState(t, 10*time.Second, "every node to list h2's alert", func() (bool, string) {
 		for _, n := range nodes {
 			if _, ok := n.alert(t, posted); !ok {
 				return false, n.name + " lacks it"
@@ -71,7 +73,7 @@ func TestHoodCLI(t *testing.T) {
 	h1.cli(t, "hood revoke", h3ID)
 	rest := []*hoodNode{fed, h1, h2}
 	for _, n := range rest {
-		eventually(t, 20*time.Second, n.name+" to drop or mark revoked h3", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, n.name+" to drop or mark revoked h3", func() (bool, string) {
 			for _, m := range n.members(t) {
 				if m.ID == h3ID && !m.Revoked {
 					return false, fmt.Sprintf("%+v", m)
@@ -85,7 +87,7 @@ func TestHoodCLI(t *testing.T) {
 	t.Logf("h3 posting after its revocation: exit %v, stdout %q, stderr %q", err, out, errOut)
 	// An alert the steward posts later is the marker: once it has arrived, h3's would have too.
 	later := h1.line(t, "alert post", "--text", "posted by h1 after the revocation")
-	eventually(t, 10*time.Second, "fed and h2 to list h1's later alert", func() (bool, string) {
+	testutil.WaitForState(t, 10*time.Second, "fed and h2 to list h1's later alert", func() (bool, string) {
 		for _, n := range rest {
 			if _, ok := n.alert(t, later); !ok {
 				return false, n.name + " lacks it"

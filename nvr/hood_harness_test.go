@@ -274,20 +274,3 @@ func (n *hoodNode) get(t *testing.T, path string) []byte {
 	}
 	return b
 }
-
-// eventually polls cond every 100 ms until it holds or d passes, then fails the test with what and the
-// last state cond described (mediatest.WaitFor, plus what was seen).
-func eventually(t *testing.T, d time.Duration, what string, cond func() (ok bool, state string)) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s; last seen: %s", d, what, state)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}

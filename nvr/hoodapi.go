@@ -3,7 +3,6 @@ package nvr
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -50,7 +49,7 @@ func (a hoodAPI) FoundHood(name string, coStewards []string, agencyQuorum int) (
 	for _, s := range coStewards {
 		p, err := peer.Decode(s)
 		if err != nil {
-			return ui.Hood{}, errors.Join(ui.ErrBadRequest, fmt.Errorf("co-steward %q is not a peer ID: %w", s, err))
+			return ui.Hood{}, ui.Errorf(ui.ErrBadRequest, "co-steward %q is not a peer ID: %w", s, err)
 		}
 		f.CoStewards = append(f.CoStewards, p)
 	}
@@ -172,7 +171,7 @@ func hoodErr(err error) error {
 		{federation.ErrInvalid, ui.ErrBadRequest},
 	} {
 		if errors.Is(err, m.from) {
-			return errors.Join(m.to, err)
+			return ui.WrapError(m.to, err)
 		}
 	}
 	return err

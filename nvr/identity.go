@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // IdentityFile is the name of the node identity in the data dir: an Ed25519 private key, PKCS#8 in PEM,
@@ -31,7 +33,7 @@ func CreateIdentity(dataDir string) (ed25519.PublicKey, error) {
 		return nil, fmt.Errorf("create identity: %w", err)
 	}
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := writeFileExclusive(filepath.Join(dataDir, IdentityFile), pemBytes, 0o600); err != nil {
+	if err := atomicfile.WriteNew(filepath.Join(dataDir, IdentityFile), pemBytes, 0o600); err != nil {
 		return nil, fmt.Errorf("create identity: %w", err)
 	}
 	return pub, nil

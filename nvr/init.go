@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/porchlight/porchlight/configs"
+	"github.com/porchlight/porchlight/internal/atomicfile"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -92,7 +93,7 @@ func Init(dir string, role Role, name string) (res *InitResult, err error) {
 	if _, err := ui.CreateToken(dataDir); err != nil {
 		return nil, fmt.Errorf("init: %w", err)
 	}
-	if err := writeFileExclusive(cfgPath, src, 0o600); err != nil {
+	if err := atomicfile.WriteNew(cfgPath, src, 0o600); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			err = fmt.Errorf("%s: %w; refusing to overwrite", cfgPath, ErrConfigExists)
 		}

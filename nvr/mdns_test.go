@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // TestMDNSFindsMember: two homes on one LAN (network namespaces joined by a veth pair, where mDNS's
@@ -36,7 +38,7 @@ func TestMDNSFindsMember(t *testing.T) {
 			return false, strings.TrimSpace(n.cli(t, "hood members"))
 		}
 	}
-	eventually(t, 20*time.Second, "lan-b to see lan-a online after joining", online(b, "lan-a"))
+	testutil.WaitForState(t, 20*time.Second, "lan-b to see lan-a online after joining", online(b, "lan-a"))
 	before := map[string]string{"a": a.cli(t, "hood id"), "b": b.cli(t, "hood id")}
 
 	a.stop(t)
@@ -49,10 +51,10 @@ func TestMDNSFindsMember(t *testing.T) {
 	if after := b.cli(t, "hood id"); after == before["b"] {
 		t.Fatalf("lan-b listens where it did before the restart (%q): the test needs new addresses", after)
 	}
-	eventually(t, 60*time.Second, "lan-b to find lan-a again by mDNS", online(b, "lan-a"))
-	eventually(t, 60*time.Second, "lan-a to find lan-b again by mDNS", online(a, "lan-b"))
+	testutil.WaitForState(t, 60*time.Second, "lan-b to find lan-a again by mDNS", online(b, "lan-a"))
+	testutil.WaitForState(t, 60*time.Second, "lan-a to find lan-b again by mDNS", online(a, "lan-b"))
 	posted := a.line(t, "alert post", "--text", "garage door left open at number 3")
-	eventually(t, 20*time.Second, "lan-b to get lan-a's alert", func() (bool, string) {
+	testutil.WaitForState(t, 20*time.Second, "lan-b to get lan-a's alert", func() (bool, string) {
 		_, ok := b.alert(t, posted)
 		return ok, ""
 	})

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -255,7 +256,7 @@ func TestNATNeighborhood(t *testing.T) {
 	// With the federation node a member, A reserves a slot on its relay, and from then on A's invites carry
 	// the circuit address B needs to reach A.
 	began := time.Now()
-	eventually(t, 60*time.Second, "home-a to hold a relay reservation on the federation node", func() (bool, string) {
+	testutil.WaitForState(t, 60*time.Second, "home-a to hold a relay reservation on the federation node", func() (bool, string) {
 		out := a.cli(t, "hood id", "--json")
 		return strings.Contains(out, "/p2p/"+id.ID+"/p2p-circuit/"), out
 	})
@@ -268,7 +269,7 @@ func TestNATNeighborhood(t *testing.T) {
 		b.id(t):   {Name: "home-b", Role: "household"},
 	}
 	for _, n := range nodes {
-		eventually(t, 30*time.Second, n.name+" to list all 3 members", func() (bool, string) {
+		testutil.WaitForState(t, 30*time.Second, n.name+" to list all 3 members", func() (bool, string) {
 			got := n.members(t)
 			err := checkRoster(got, want, n.id(t))
 			return err == nil, fmt.Sprintf("%v (%+v)", err, got)
@@ -278,7 +279,7 @@ func TestNATNeighborhood(t *testing.T) {
 	for _, s := range []struct{ from, to *hoodNode }{{a, b}, {b, a}} {
 		text := "an alert from " + s.from.name
 		posted := s.from.line(t, "alert post", "--text", text)
-		eventually(t, 20*time.Second, s.to.name+" to list "+s.from.name+"'s alert", func() (bool, string) {
+		testutil.WaitForState(t, 20*time.Second, s.to.name+" to list "+s.from.name+"'s alert", func() (bool, string) {
 			got, ok := s.to.alert(t, posted)
 			return ok && got.Text == text, fmt.Sprintf("%+v", got)
 		})
@@ -287,7 +288,7 @@ func TestNATNeighborhood(t *testing.T) {
 	start, end := recordedRange(t, a, 4*time.Second)
 	posted := a.line(t, "alert post", "--text", "someone tried the car doors", "--camera", "front",
 		"--start", start.Format(time.RFC3339Nano), "--end", end.Format(time.RFC3339Nano))
-	eventually(t, 20*time.Second, "home-b to list the alert with its clip", func() (bool, string) {
+	testutil.WaitForState(t, 20*time.Second, "home-b to list the alert with its clip", func() (bool, string) {
 		got, ok := b.alert(t, posted)
 		return ok && got.Clip != nil, fmt.Sprintf("%+v", got)
 	})
@@ -334,7 +335,7 @@ func TestNATNeighborhood(t *testing.T) {
 // ending a second ago.
 func recordedRange(t *testing.T, n *hoodNode, d time.Duration) (start, end time.Time) {
 	t.Helper()
-	eventually(t, 30*time.Second, n.name+"'s camera to record", func() (bool, string) {
+	testutil.WaitForState(t, 30*time.Second, n.name+"'s camera to record", func() (bool, string) {
 		var cams []struct{ Name, State string }
 		b := n.get(t, "/api/v1/cameras")
 		_ = json.Unmarshal(b, &cams)
@@ -342,7 +343,7 @@ func recordedRange(t *testing.T, n *hoodNode, d time.Duration) (start, end time.
 	})
 	end = time.Now().Add(-time.Second)
 	start = end.Add(-d)
-	eventually(t, 30*time.Second, fmt.Sprintf("%s to have %s..%s on disk", n.name, start, end), func() (bool, string) {
+	testutil.WaitForState(t, 30*time.Second, fmt.Sprintf("%s to have %s..%s on disk", n.name, start, end), func() (bool, string) {
 		var spans []struct{ Start, End time.Time }
 		b := n.get(t, "/api/v1/cameras/front/recordings")
 		_ = json.Unmarshal(b, &spans)

@@ -86,9 +86,17 @@ func (a requestAPI) OpenSubmission(id string, w io.Writer) (int64, error) {
 	return n, hoodErr(err)
 }
 
-func (a requestAPI) Custody(id string) (any, error) {
+func uiCustody(c federation.Custody) ui.Custody {
+	return ui.Custody{Submission: c.Submission, Request: c.Request, Case: c.Case, Camera: c.Camera, Start: c.Start,
+		End: c.End, Note: c.Note, Size: c.Size, SHA256: c.SHA256, CipherSize: c.CipherSize, CipherSHA256: c.CipherSHA256,
+		Owner: c.Owner, Approved: c.Approved, Received: c.Received, Manifest: c.Manifest, Receipt: c.Receipt,
+		Checkpoint: c.Checkpoint, RequestIndex: c.RequestIndex, RequestProof: c.RequestProof, SubmissionNo: c.SubmissionNo,
+		SubmissionIdx: c.SubmissionIdx, SubmissionPath: c.SubmissionPath}
+}
+
+func (a requestAPI) Custody(id string) (ui.Custody, error) {
 	c, err := a.f.SubmissionCustody(id)
-	return c, hoodErr(err)
+	return uiCustody(c), hoodErr(err)
 }
 
 func (a requestAPI) Policy() ui.RequestPolicy {
@@ -105,7 +113,7 @@ func (a requestAPI) SetPolicy(p ui.RequestPolicy) error {
 	for _, m := range p.Muted {
 		id, err := peer.Decode(m)
 		if err != nil {
-			return hoodErr(federation.ErrInvalid)
+			return ui.Errorf(ui.ErrBadRequest, "muted: %q is not a member ID", m)
 		}
 		fp.Muted = append(fp.Muted, id)
 	}
@@ -131,12 +139,16 @@ func (a requestAPI) VerifyLogs(ctx context.Context) ([]ui.LogReport, error) {
 	})
 }
 
-func (a requestAPI) Transparency(ctx context.Context) (any, error) {
+func uiMonth(m federation.MonthReport) ui.MonthReport {
+	return ui.MonthReport{Agency: m.Agency.String(), AgencyName: m.AgencyName, Month: m.Month, Requests: m.Requests,
+		Closed: m.Closed, Submissions: m.Submissions, AreaSqMi: m.AreaSqMi, MaxAreaSqMi: m.MaxAreaSqMi,
+		WindowHours: m.WindowHours, MaxWindowH: m.MaxWindowH, Categories: m.Categories, LogVerified: m.LogVerified,
+		LogSize: m.LogSize, LogProblems: m.LogProblems, RequestsOpen: m.RequestsOpen}
+}
+
+func (a requestAPI) Transparency(ctx context.Context) ([]ui.MonthReport, error) {
 	ms, err := a.f.Transparency(ctx)
-	if ms == nil {
-		ms = []federation.MonthReport{}
-	}
-	return ms, hoodErr(err)
+	return each(ms, err, uiMonth)
 }
 
 func (a requestAPI) InviteAgency(hood string, ttl time.Duration, via []string, s ui.AgencyScope) (ui.Invite, error) {

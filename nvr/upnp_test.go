@@ -15,6 +15,8 @@ import (
 	"time"
 
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // upnpRouterRules is a home router whose forward and NAT chains jump to the (empty) chains miniupnpd fills
@@ -131,7 +133,7 @@ func TestUPnPPortMapping(t *testing.T) {
 	n.start(t)
 
 	var mapped string // host:port on the router's WAN address
-	eventually(t, 60*time.Second, "upnp-home to list an address on the router's WAN IP", func() (bool, string) {
+	testutil.WaitForState(t, 60*time.Second, "upnp-home to list an address on the router's WAN IP", func() (bool, string) {
 		out := n.cli(t, "hood id", "--json")
 		var id struct{ Addrs []string }
 		if err := json.Unmarshal([]byte(out), &id); err != nil {

@@ -3,11 +3,12 @@ package recorder_test
 import (
 	"context"
 	"errors"
-	"runtime"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -83,7 +84,7 @@ func TestSetCamerasRemove(t *testing.T) {
 	}
 	// Once the camera is gone, only Run, its retention loop and its usage sampler may remain of what the
 	// recorder started.
-	before := runtime.NumGoroutine() + 3
+	before := testutil.Goroutines()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = r.Run(ctx) })
@@ -123,9 +124,8 @@ func TestSetCamerasRemove(t *testing.T) {
 	}
 	for range parts { // closed when the camera's hub closes
 	}
-	mediatest.WaitFor(t, 10*time.Second, "the camera's goroutines to end", func() bool {
-		return runtime.NumGoroutine() <= before
-	})
+	pkg := reflect.TypeFor[recorder.Recorder]().PkgPath()
+	before.CheckEnded(t, 10*time.Second, pkg+".(*Recorder).Run", pkg+".(*Recorder).retentionLoop", pkg+".(*Recorder).usageLoop")
 
 	// Adding it back finds the footage recorded before the removal, and records on.
 	if err := r.SetCameras([]recorder.CameraConfig{{Name: "front", URL: cam.URL()}}); err != nil {

@@ -2,20 +2,19 @@ package recorder_test
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder"
-	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // TestRunLeavesNoGoroutines: Run returns only when every session, writer and loop it started has
 // stopped, and a live subscriber's channel is closed.
 func TestRunLeavesNoGoroutines(t *testing.T) {
 	cam := startCamera(t, nil, nil)
-	before := runtime.NumGoroutine()
+	before := testutil.Goroutines()
 	r, err := recorder.New(recorder.Config{DataDir: t.TempDir(),
 		Cameras: []recorder.CameraConfig{{Name: "front", URL: cam.URL(), SubURL: cam.URL()}}})
 	if err != nil {
@@ -42,5 +41,5 @@ func TestRunLeavesNoGoroutines(t *testing.T) {
 	}
 	for range parts { // closed by Run's end
 	}
-	mediatest.WaitFor(t, 5*time.Second, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	before.CheckEnded(t, 5*time.Second)
 }

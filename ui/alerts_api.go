@@ -51,7 +51,7 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 	}
 	as, err := n.Alerts(r.URL.Query().Get("hood"), since)
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	if as == nil {
@@ -74,7 +74,7 @@ func (s *Server) postAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := n.PostAlert(r.Context(), d)
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a)
@@ -186,7 +186,7 @@ func (s *Server) alertClip(w http.ResponseWriter, r *http.Request) {
 	}
 	body, size, err := n.FetchClip(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	defer body.Close()

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // TestPostAlertValidation: each rule of an alert refuses with 400 naming the key, and nothing is posted.
@@ -147,13 +150,10 @@ func TestAlertStream(t *testing.T) {
 		t.Errorf("got event %q, want %q", got, want)
 	}
 	cancel()
-	deadline := time.Now().Add(5 * time.Second)
-	for f.subscribers() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("got %d subscribers 5 s after the client left, want 0", f.subscribers())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testutil.WaitForState(t, 5*time.Second, "no subscriber after the client left", func() (bool, string) {
+		n := f.subscribers()
+		return n == 0, fmt.Sprintf("%d subscribers", n)
+	})
 }
 
 // TestAlertStreamKeepalive: an idle stream carries comment lines.

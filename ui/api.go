@@ -1,16 +1,8 @@
 package ui
 
 import (
-	"errors"
 	"io"
 	"time"
-)
-
-// Errors the Cameras implementation returns for the API to map to status codes.
-var (
-	ErrNotFound    = errors.New("not found")    // unknown camera or stream: 404
-	ErrNoRecording = errors.New("no recording") // nothing recorded in range: 404
-	ErrBadRequest  = errors.New("bad request")  // invalid parameters: 400
 )
 
 // Camera is one camera stream as the API lists it.

@@ -1,9 +1,6 @@
 package ui
 
-import (
-	"errors"
-	"net/http"
-)
+import "net/http"
 
 // passwordRequest is the body of POST /api/v1/password.
 type passwordRequest struct {
@@ -46,10 +43,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	s.auth.usersMu.Lock()
 	err = setPassword(s.auth.dataDir, p.user, req.New)
 	s.auth.usersMu.Unlock()
-	if errors.Is(err, ErrNoSuchUser) { // removed since login
-		writeError(w, http.StatusNotFound, err.Error())
-		return
-	} else if err != nil {
+	if err != nil { // ErrNoSuchUser (404) if removed since login
 		s.writeErr(w, err)
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // testClock is a clock the test moves by hand.
@@ -50,7 +52,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 	if _, err := addUser(dir, "viewer", UserViewer, viewerPW, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(dir+"/"+TokenFile, []byte(testToken)); err != nil {
+	if err := atomicfile.WriteFile(dir+"/"+TokenFile, []byte(testToken), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	e := &authEnv{t: t, dir: dir, clock: &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, adminPW: pw}

@@ -202,15 +202,12 @@ func (s *Server) hasCameraAdmin(w http.ResponseWriter) bool {
 
 // writeCameraResult answers c (passwords masked) with code, or the error of a camera change.
 func (s *Server) writeCameraResult(w http.ResponseWriter, code int, c CameraSettings, err error) {
-	switch {
-	case errors.Is(err, ErrExists):
-		writeError(w, http.StatusConflict, err.Error())
-	case err != nil:
+	if err != nil {
 		s.writeErr(w, err)
-	default:
-		c.URL, c.SubURL = maskURL(c.URL), maskURL(c.SubURL)
-		writeJSON(w, code, c)
+		return
 	}
+	c.URL, c.SubURL = maskURL(c.URL), maskURL(c.SubURL)
+	writeJSON(w, code, c)
 }
 
 func findCamera(cams []CameraSettings, name string) int {

@@ -80,18 +80,6 @@ func (s *Server) timeRange(r *http.Request, def time.Duration) (time.Time, time.
 	return start, end, nil
 }
 
-func (s *Server) writeErr(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNoRecording):
-		writeError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, ErrBadRequest):
-		writeError(w, http.StatusBadRequest, err.Error())
-	default:
-		s.Logger.Warn("api error", "err", err)
-		writeError(w, http.StatusInternalServerError, err.Error())
-	}
-}
-
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

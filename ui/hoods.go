@@ -2,18 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
-)
-
-// Errors a Neighborhood returns (wrapped, e.g. errors.Join(ui.ErrConflict, err)) for the API to map to
-// status codes; the message of the whole error is what the client sees, so it should say why.
-var (
-	ErrForbidden   = errors.New("forbidden")    // e.g. only a steward can invite: 403
-	ErrConflict    = errors.New("conflict")     // e.g. the invite was used, already a member: 409
-	ErrUnavailable = errors.New("unavailable")  // e.g. the steward or the author cannot be reached: 503
-	ErrRateLimited = errors.New("rate limited") // too many alerts or joins: 429
 )
 
 // Neighborhood is what the API needs of the federation node. A nil Neighborhood makes the hood routes

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -90,7 +89,7 @@ func (s *Server) createHood(w http.ResponseWriter, r *http.Request) {
 		h, err = n.CreateHood(name)
 	}
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, h)
@@ -107,7 +106,7 @@ func (s *Server) joinHood(w http.ResponseWriter, r *http.Request) {
 	}
 	h, err := n.Join(r.Context(), code)
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, h)
@@ -143,7 +142,7 @@ func (s *Server) cosignInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := st.CosignInvite(code)
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
@@ -182,7 +181,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
 		inv, err = n.Invite(hoodParam(r), role, ttl, req.Via)
 	}
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, inv)
@@ -264,7 +263,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	ms, err := n.Members(r.PathValue("id"))
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	if ms == nil {
@@ -279,7 +278,7 @@ func (s *Server) revokeMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := n.Revoke(r.PathValue("id"), r.PathValue("member")); err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -291,46 +290,4 @@ func hoodParam(r *http.Request) string {
 		return id
 	}
 	return ""
-}
-
-// writeHoodErr answers a Neighborhood error with the status its sentinel stands for and the whole
-// message, so that the CLI can print why (e.g. "invite expired at 2026-11-27T10:00:00Z").
-func (s *Server) writeHoodErr(w http.ResponseWriter, err error) {
-	code := 0
-	switch {
-	case errors.Is(err, ErrForbidden):
-		code = http.StatusForbidden
-	case errors.Is(err, ErrConflict):
-		code = http.StatusConflict
-	case errors.Is(err, ErrUnavailable):
-		code = http.StatusServiceUnavailable
-	case errors.Is(err, ErrRateLimited):
-		code = http.StatusTooManyRequests
-	case errors.Is(err, ErrNotFound):
-		code = http.StatusNotFound
-	case errors.Is(err, ErrBadRequest):
-		code = http.StatusBadRequest
-	default:
-		s.writeErr(w, err) // a failure: logged, 500
-		return
-	}
-	writeError(w, code, errorMessage(err))
-}
-
-// errorMessage is the message of err on one line, without the bare sentinels errors.Join adds
-// ("conflict\ninvite already used" reads "invite already used").
-func errorMessage(err error) string {
-	var keep []string
-	for _, line := range strings.Split(err.Error(), "\n") {
-		switch line {
-		case ErrForbidden.Error(), ErrConflict.Error(), ErrUnavailable.Error(), ErrRateLimited.Error(),
-			ErrNotFound.Error(), ErrBadRequest.Error(), "":
-			continue
-		}
-		keep = append(keep, line)
-	}
-	if len(keep) == 0 {
-		return err.Error()
-	}
-	return strings.Join(keep, ": ")
 }

@@ -1,12 +1,17 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // hoodStep is one request of a table test and what its answer must be.
@@ -149,19 +154,48 @@ func TestInviteQR(t *testing.T) {
 	}
 }
 
-// TestErrorMessage: the bare sentinels errors.Join adds stay out of the message the client prints.
+// TestErrorMessage: the client reads the message of an Error's cause, without the sentinel that picks the
+// status, on one line; a failure of the node shows a request ID and no detail, and is logged in full.
 func TestErrorMessage(t *testing.T) {
 	for _, tt := range []struct {
 		err  error
+		code int
 		want string
 	}{
-		{errors.Join(ErrConflict, errors.New("invite already used")), "invite already used"},
-		{errors.Join(ErrUnavailable, errors.New("steward offline"), errors.New("no relay")), "steward offline: no relay"},
-		{ErrForbidden, "forbidden"},
+		{WrapError(ErrConflict, errors.New("invite already used")), 409, "invite already used"},
+		{WrapError(ErrUnavailable, errors.Join(errors.New("steward offline"), errors.New("no relay"))), 503, "steward offline: no relay"},
+		{Errorf(ErrRateLimited, "too many joins, try again in %s", time.Minute), 429, "too many joins, try again in 1m0s"},
+		{ErrForbidden, 403, "forbidden"},
+		{fmt.Errorf("hood %q: %w", "h9", ErrNotFound), 404, `hood "h9": not found`},
+		{fmt.Errorf("camera x: %w", ErrNoRecording), 404, "camera x: no recording"},
+		{fmt.Errorf("add: %w", ErrUserExists), 409, "add: user already exists"},
+		{requestError("url: missing host"), 400, "url: missing host"},
+		// The Kind decides, even where the cause matches another sentinel.
+		{WrapError(ErrBadRequest, fmt.Errorf("no hood: %w", ErrNotFound)), 400, "no hood: not found"},
 	} {
-		if got := errorMessage(tt.err); got != tt.want {
-			t.Errorf("errorMessage(%q): got %q, want %q", tt.err, got, tt.want)
+		rec := httptest.NewRecorder()
+		(&Server{Logger: slog.New(slog.DiscardHandler)}).writeErr(rec, tt.err)
+		var got struct{ Error string }
+		decodeJSONBody(t, rec.Body.Bytes(), &got)
+		if rec.Code != tt.code || got.Error != tt.want {
+			t.Errorf("writeErr(%q): got %d %q, want %d %q", tt.err, rec.Code, got.Error, tt.code, tt.want)
 		}
+	}
+
+	var logged bytes.Buffer
+	s := &Server{Logger: slog.New(slog.NewTextHandler(&logged, nil))}
+	rec := httptest.NewRecorder()
+	s.writeErr(rec, fmt.Errorf("open /var/lib/porchlight/outbox/x.age: %w", os.ErrPermission))
+	var got struct {
+		Error     string
+		RequestID string `json:"request_id"`
+	}
+	decodeJSONBody(t, rec.Body.Bytes(), &got)
+	if rec.Code != 500 || got.RequestID == "" || strings.Contains(got.Error, "outbox") || !strings.Contains(got.Error, got.RequestID) {
+		t.Errorf("a failure: got %d %s, want 500 with a request ID and no detail", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logged.String(), "request_id="+got.RequestID) || !strings.Contains(logged.String(), "x.age: permission denied") {
+		t.Errorf("a failure: logged %q, want the request ID and the whole error", logged.String())
 	}
 }
 

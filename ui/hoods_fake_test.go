@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -51,7 +50,7 @@ func (f *fakeHoods) CreateHood(name string) (Hood, error) {
 	defer f.mu.Unlock()
 	for _, h := range f.hoods {
 		if h.Name == name {
-			return Hood{}, errors.Join(ErrConflict, fmt.Errorf("a hood named %q exists", name))
+			return Hood{}, Errorf(ErrConflict, "a hood named %q exists", name)
 		}
 	}
 	return f.addHood(fmt.Sprintf("h%d", len(f.hoods)+1), name, true), nil
@@ -72,7 +71,7 @@ func (f *fakeHoods) Invite(hood, role string, ttl time.Duration, via []string) (
 			continue
 		}
 		if !h.Steward {
-			return Invite{}, errors.Join(ErrForbidden, errors.New("only a steward can invite"))
+			return Invite{}, Errorf(ErrForbidden, "only a steward can invite")
 		}
 		inv := Invite{ID: fmt.Sprintf("inv%d", len(f.invites)+1), Code: "PL1-" + hood + "-secret", Hood: hood,
 			Role: role, Expires: f.now.Add(ttl)}
@@ -89,13 +88,13 @@ func (f *fakeHoods) Join(ctx context.Context, code string) (Hood, error) {
 	case "good":
 		return f.addHood("joined", "Maple Court", false), nil
 	case "expired":
-		return Hood{}, errors.Join(ErrConflict, errors.New("invite expired at 2026-11-27T10:00:00Z"))
+		return Hood{}, Errorf(ErrConflict, "invite expired at 2026-11-27T10:00:00Z")
 	case "unreachable":
 		return Hood{}, fmt.Errorf("steward 12D3Koo: no address answered: %w", ErrUnavailable)
 	case "spam":
-		return Hood{}, errors.Join(ErrRateLimited, errors.New("too many joins, try again in 1m0s"))
+		return Hood{}, Errorf(ErrRateLimited, "too many joins, try again in 1m0s")
 	}
-	return Hood{}, errors.Join(ErrBadRequest, errors.New("code: not a porchlight invite"))
+	return Hood{}, Errorf(ErrBadRequest, "code: not a porchlight invite")
 }
 
 func (f *fakeHoods) Members(hood string) ([]Member, error) {
@@ -116,7 +115,7 @@ func (f *fakeHoods) Revoke(hood, member string) error {
 			continue
 		}
 		if m.Revoked {
-			return errors.Join(ErrConflict, fmt.Errorf("member %s is already revoked", member))
+			return Errorf(ErrConflict, "member %s is already revoked", member)
 		}
 		f.members[hood][i].Revoked = true
 		return nil

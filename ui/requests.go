@@ -19,13 +19,12 @@ type Requests interface {
 	Deliveries() ([]Delivery, error)
 	Submissions() ([]Submission, error)
 	OpenSubmission(id string, w io.Writer) (int64, error)
-	// Custody is a submission's chain-of-custody record, as JSON-ready data.
-	Custody(id string) (any, error)
+	Custody(id string) (Custody, error)
 	Policy() RequestPolicy
 	SetPolicy(p RequestPolicy) error
 	Directory() []AgencyEntry
 	VerifyLogs(ctx context.Context) ([]LogReport, error)
-	Transparency(ctx context.Context) (any, error)
+	Transparency(ctx context.Context) ([]MonthReport, error)
 	InviteAgency(hood string, ttl time.Duration, via []string, s AgencyScope) (Invite, error)
 }
 
@@ -149,4 +148,51 @@ type AgencyScope struct {
 	MaxWindow        time.Duration
 	PerDay           int
 	Valid            time.Duration // how long the credential lasts
+}
+
+// Custody is a submission's chain-of-custody record: what was approved, by whom and when, the hashes of
+// the clip and of its ciphertext, the signed manifest and receipt, and proofs that the request and the
+// submission's count are in the agency's log under its current checkpoint.
+type Custody struct {
+	Submission     string    `json:"submission"`
+	Request        string    `json:"request"`
+	Case           string    `json:"case"`
+	Camera         string    `json:"camera"`
+	Start          time.Time `json:"start"`
+	End            time.Time `json:"end"`
+	Note           string    `json:"note,omitempty"`
+	Size           int64     `json:"size"`
+	SHA256         string    `json:"sha256"` // of the MP4, hex
+	CipherSize     int64     `json:"cipher_size"`
+	CipherSHA256   string    `json:"cipher_sha256"`
+	Owner          string    `json:"owner"` // the approving home's member ID
+	Approved       time.Time `json:"approved"`
+	Received       time.Time `json:"received"`
+	Manifest       string    `json:"manifest"` // the signed approval, base64 CBOR
+	Receipt        string    `json:"receipt"`  // the signed receipt, base64 CBOR
+	Checkpoint     string    `json:"checkpoint"`
+	RequestIndex   int64     `json:"request_index"`
+	RequestProof   []string  `json:"request_proof"` // base64 hashes
+	SubmissionNo   int64     `json:"submission_count"`
+	SubmissionIdx  int64     `json:"submission_index"`
+	SubmissionPath []string  `json:"submission_proof"` // base64 hashes
+}
+
+// MonthReport is one agency's month in the transparency report, from its public log's entries alone.
+type MonthReport struct {
+	Agency       string         `json:"agency"` // member ID
+	AgencyName   string         `json:"agency_name"`
+	Month        string         `json:"month"` // 2026-11
+	Requests     int            `json:"requests"`
+	Closed       int            `json:"closed"`
+	Submissions  int            `json:"submissions"`
+	AreaSqMi     float64        `json:"area_sq_mi"`     // summed over the month's requests
+	MaxAreaSqMi  float64        `json:"max_area_sq_mi"` // the largest one
+	WindowHours  float64        `json:"window_hours"`   // summed
+	MaxWindowH   float64        `json:"max_window_hours"`
+	Categories   map[string]int `json:"categories"`
+	LogVerified  bool           `json:"log_verified"`
+	LogSize      int64          `json:"log_size"`
+	LogProblems  []string       `json:"log_problems,omitempty"`
+	RequestsOpen int            `json:"requests_open"` // posted this month and not closed (nor expired)
 }

@@ -10,7 +10,7 @@ import (
 
 // The agency-request routes: the public list and a home's inbox (?inbox=true), approve and decline, an
 // agency's posting, closing and submissions, the request policy, the agency directory, log audits and
-// the transparency report. Errors map like the hood routes' (writeHoodErr).
+// the transparency report.
 
 const (
 	maxRequestText = 2000
@@ -33,7 +33,7 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
 	inbox, _ := strconv.ParseBool(r.URL.Query().Get("inbox"))
 	rs, err := q.Requests(inbox)
 	if err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, rs)
@@ -97,7 +97,7 @@ func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := q.Decline(r.PathValue("id")); err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -135,7 +135,7 @@ func (s *Server) submissionClip(w http.ResponseWriter, r *http.Request) {
 	}}
 	if _, err := q.OpenSubmission(id, tw); err != nil {
 		if !tw.started {
-			s.writeHoodErr(w, err)
+			s.writeErr(w, err)
 			return
 		}
 		s.Logger.Warn("submission clip", "id", id, "err", err)
@@ -172,7 +172,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := q.SetPolicy(p); err != nil {
-		s.writeHoodErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, q.Policy())
@@ -196,11 +196,11 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// answer writes v as JSON with code, or the error as the hood routes do.
+// answer writes v as JSON with code, or the error (writeErr).
 func (s *Server) answer(w http.ResponseWriter, code int) func(v any, err error) {
 	return func(v any, err error) {
 		if err != nil {
-			s.writeHoodErr(w, err)
+			s.writeErr(w, err)
 			return
 		}
 		writeJSON(w, code, v)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 const testToken = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -71,7 +73,7 @@ func startTestServer(t *testing.T) *httptest.Server {
 	if _, err := CreateAdmin(dir, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, TokenFile), []byte(testToken)); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, TokenFile), []byte(testToken), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: dir, Cameras: &fakeCameras{body: []byte("0123456789")}}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // TokenFile is the name of the API token file in the data dir.
@@ -26,7 +28,7 @@ func CreateToken(dataDir string) (string, error) {
 		return "", fmt.Errorf("create API token: %w", err)
 	}
 	tok := hex.EncodeToString(b)
-	if err := writeFileAtomic(filepath.Join(dataDir, TokenFile), []byte(tok)); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dataDir, TokenFile), []byte(tok), 0o600); err != nil {
 		return "", fmt.Errorf("create API token: %w", err)
 	}
 	return tok, nil

@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // TokensFile is the name of the store of issued API tokens in the data dir. It holds SHA-256 hashes of
@@ -233,7 +235,7 @@ func (st *tokenStore) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("write tokens: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(st.dir, TokensFile), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(st.dir, TokensFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write tokens: %w", err)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"time"
 )
@@ -42,7 +41,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	u, err := addUser(s.auth.dataDir, req.Name, req.Role, req.Password, s.Now())
 	s.auth.usersMu.Unlock()
 	if err != nil {
-		s.writeUserErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, userInfo{Name: u.Name, Role: u.Role, Created: u.Created})
@@ -56,23 +55,9 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	err := removeUser(s.auth.dataDir, name)
 	s.auth.usersMu.Unlock()
 	if err != nil {
-		s.writeUserErr(w, err)
+		s.writeErr(w, err)
 		return
 	}
 	s.auth.endUser(name, "", principalFrom(r.Context()).scope)
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// writeUserErr maps errors of user management to status codes.
-func (s *Server) writeUserErr(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, ErrNoSuchUser):
-		writeError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, ErrUserExists), errors.Is(err, ErrLastAdmin):
-		writeError(w, http.StatusConflict, err.Error())
-	case errors.Is(err, ErrInvalidUser), errors.Is(err, ErrInvalidRole), errors.Is(err, ErrWeakPassword):
-		writeError(w, http.StatusBadRequest, err.Error())
-	default:
-		s.writeErr(w, err)
-	}
 }

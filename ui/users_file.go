@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // UsersFile is the name of the user store in the data dir.
@@ -47,46 +49,8 @@ func (d *usersDoc) store(dataDir string) error {
 	if err != nil {
 		return fmt.Errorf("write users: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dataDir, UsersFile), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dataDir, UsersFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write users: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic replaces path with data, mode 0600: temp file in the same directory, fsync, rename,
-// fsync of the directory. Readers see the old or the new content, never a mix, even after power loss.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	// CreateTemp already uses 0600; Chmod states the intent and is independent of that detail.
-	if err := f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

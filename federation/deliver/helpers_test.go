@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // clip is a sealed test clip: the ciphertext in a real file, and what it takes to check and open it.
@@ -167,23 +169,19 @@ func checkNoLeaks(t *testing.T) {
 // stack whose name contains fn.
 func waitGone(t *testing.T, fn string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	var left []string
+	gone := func() bool {
 		var b bytes.Buffer
 		pprof.Lookup("goroutine").WriteTo(&b, 2)
-		var left []string
+		left = nil
 		for _, g := range strings.Split(b.String(), "\n\n")[1:] { // the first is this goroutine
 			if strings.Contains(g, fn) {
 				left = append(left, g)
 			}
 		}
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("%d goroutines running %s:\n%s", len(left), fn, strings.Join(left, "\n\n"))
-			return
-		}
-		time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
+		return len(left) == 0
+	}
+	if !testutil.Poll(5*time.Second, gone) {
+		t.Errorf("%d goroutines running %s:\n%s", len(left), fn, strings.Join(left, "\n\n"))
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"hash"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
 // receive takes the body of offer o into <ID>.part, resuming what is there, and renames it to final once
@@ -52,10 +53,7 @@ func (r *Receiver) receive(rw io.ReadWriter, o Offer, final string) error {
 	}
 	f = nil
 	if err == nil {
-		err = os.Rename(part, final)
-	}
-	if err == nil {
-		err = syncDir(filepath.Dir(final))
+		err = atomicfile.Rename(part, final)
 	}
 	if err != nil {
 		os.Remove(part)
@@ -174,14 +172,4 @@ func hashFile(path string) (int64, [32]byte, error) {
 	n, err := io.CopyBuffer(h, f, make([]byte, copyBuf))
 	h.Sum(sum[:0])
 	return n, sum, err
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -142,6 +143,49 @@ func FuzzDecodeLogEntry(f *testing.F) {
 		if err != nil || again.Kind != e.Kind || again.Request != e.Request || again.Count != e.Count ||
 			!bytes.Equal(again.Record, e.Record) || again.Time != e.Time {
 			t.Fatalf("re-decoded %+v (%v), want %+v", again, err, e)
+		}
+	})
+}
+
+// FuzzCoarsen feeds positions and precisions from a member's config or an alert draft: a position on the
+// Earth with a finite precision gives a place in range, in the cell of the position (MinPrecision to
+// MaxPrecision wide in latitude, up to 100 times that in longitude near the poles); anything else is an
+// error.
+func FuzzCoarsen(f *testing.F) {
+	f.Add(40.7128, -74.006, 150.0)
+	f.Add(10.0, 20.0, 5e-324)
+	f.Add(10.0, 20.0, 1e-310)
+	f.Add(90.0, 180.0, 1e300)
+	f.Add(-90.0, -180.0, 0.0)
+	f.Add(89.99999, 179.99999, -1.0)
+	f.Add(0.0, 0.0, math.NaN())
+	f.Add(91.0, 0.0, 150.0)
+	f.Fuzz(func(t *testing.T, lat, lon, precision float64) {
+		p, err := wire.Coarsen(lat, lon, precision)
+		finite := !math.IsNaN(lat+lon+precision) && !math.IsInf(lat, 0) && !math.IsInf(lon, 0) && !math.IsInf(precision, 0)
+		valid := finite && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
+		if !valid {
+			if err == nil {
+				t.Fatalf("Coarsen(%v, %v, %v) = %+v, nil; want an error", lat, lon, precision, p)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("Coarsen(%v, %v, %v): %v, want a place", lat, lon, precision, err)
+		}
+		if p.Lat < -90e6 || p.Lat > 90e6 || p.Lon < -180e6 || p.Lon > 180e6 {
+			t.Fatalf("Coarsen(%v, %v, %v) = %+v, out of range", lat, lon, precision, p)
+		}
+		if precision <= 0 {
+			precision = wire.DefaultPrecision
+		}
+		cell := min(max(precision, wire.MinPrecision), wire.MaxPrecision) / 111_320 // degrees of latitude
+		pLat, pLon := p.Degrees()
+		if d := math.Abs(pLat - lat); d > cell/2+1e-6 {
+			t.Fatalf("Coarsen(%v, %v, %v) = %v°N, %v° from the position, want at most half a cell (%v°)", lat, lon, precision, pLat, d, cell/2)
+		}
+		if d := math.Abs(pLon - lon); d > 100*cell/2+1e-6 {
+			t.Fatalf("Coarsen(%v, %v, %v) = %v°E, %v° from the position, want at most half a cell (%v°)", lat, lon, precision, pLon, d, 100*cell/2)
 		}
 	})
 }

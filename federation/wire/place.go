@@ -8,7 +8,8 @@ import (
 // DefaultPrecision is how coarse an alert's position is by default, in metres.
 const DefaultPrecision = 150
 
-// Bounds on the precision Coarsen accepts, in metres: finer than MinPrecision points at a house.
+// Bounds on the precision of Coarsen, in metres: finer than MinPrecision points at a house. Coarsen clamps
+// a precision outside them to the nearer bound.
 const (
 	MinPrecision = 10
 	MaxPrecision = 100_000
@@ -19,6 +20,11 @@ const metresPerDegree = 111_320.0
 // Coarsen snaps a WGS 84 position to the centre of a grid cell about precision metres wide, so an alert
 // says "this block" rather than "this house". Longitude cells are widened by 1/cos(lat) so they stay about
 // precision metres wide away from the equator.
+//
+// A precision of 0 or less means DefaultPrecision; one below MinPrecision or above MaxPrecision is taken as
+// that bound. The clamp also keeps the cell size a normal float64: a tiny positive precision would make it
+// underflow to 0 and the place NaN. A position or precision that is not a finite number, and a position
+// off the Earth (lat outside -90..90, lon outside -180..180), are errors.
 func Coarsen(lat, lon float64, precision float64) (Place, error) {
 	for _, v := range []float64{lat, lon, precision} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

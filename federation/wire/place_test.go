@@ -152,17 +152,21 @@ func TestCoarsenRejects(t *testing.T) {
 	}
 }
 
-// TestCoarsenTinyPrecision checks that a positive precision too small for float64 cells gives an error or a
-// place in range. Known defect: precision/metresPerDegree underflows to 0 (or lat/dLat overflows), so
-// Coarsen returns int32(NaN) (MinInt32 on amd64) with a nil error; the case is skipped while that holds.
+// TestCoarsenTinyPrecision checks that a precision below MinPrecision is clamped to it, and one above
+// MaxPrecision to that. A positive precision too small for float64 cells (precision/metresPerDegree
+// underflows to 0, so lat/dLat is infinite) once gave int32(NaN), MinInt32 on amd64, with a nil error: a
+// place off the Earth that peers would refuse.
 func TestCoarsenTinyPrecision(t *testing.T) {
-	for _, precision := range []float64{5e-324, 1e-320, 1e-310} {
-		p, err := wire.Coarsen(10, 20, precision)
-		if err != nil {
-			continue
+	atMin := coarsen(t, 10, 20, wire.MinPrecision)
+	for _, precision := range []float64{5e-324, 1e-320, 1e-310, 1e-9, 1, wire.MinPrecision - 1e-9} {
+		if got := coarsen(t, 10, 20, precision); got != atMin {
+			t.Errorf("Coarsen(10, 20, %v) = %+v, want %+v (MinPrecision)", precision, got, atMin)
 		}
-		if p.Lat < -90e6 || p.Lat > 90e6 || p.Lon < -180e6 || p.Lon > 180e6 {
-			t.Skipf("known defect: Coarsen(10, 20, %v) = %+v, nil; want an error or a place in range", precision, p)
+	}
+	atMax := coarsen(t, 10, 20, wire.MaxPrecision)
+	for _, precision := range []float64{wire.MaxPrecision + 1, 1e300, math.MaxFloat64} {
+		if got := coarsen(t, 10, 20, precision); got != atMax {
+			t.Errorf("Coarsen(10, 20, %v) = %+v, want %+v (MaxPrecision)", precision, got, atMax)
 		}
 	}
 }

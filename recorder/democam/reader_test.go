@@ -174,20 +174,6 @@ func play(t *testing.T, url string, transport gortsplib.Transport) (*capture, *g
 	return cp, c, desc
 }
 
-// waitFor polls cond until it holds or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
-}
-
 // startServer starts s and closes it when the test ends.
 func startServer(t *testing.T, s *Server) *Server {
 	t.Helper()

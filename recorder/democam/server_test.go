@@ -1,7 +1,6 @@
 package democam
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,8 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 const (
@@ -24,7 +25,7 @@ func TestServerTransports(t *testing.T) {
 			t.Parallel()
 			s := startServer(t, &Server{})
 			cp, _, _ := play(t, s.URL(), tr)
-			waitFor(t, waitLong, "60 access units with a key frame and 60 AAC frames", func() bool {
+			testutil.WaitFor(t, waitLong, "60 access units with a key frame and 60 AAC frames", func() bool {
 				aus, audio, _, _ := cp.snapshot()
 				return len(aus) >= 60 && countKeys(aus) > 0 && len(audio) >= 60
 			})
@@ -53,7 +54,7 @@ func TestServerH265(t *testing.T) {
 	if got := len(desc.Medias); got != 1 {
 		t.Errorf("got %d medias in the SDP, want 1 (no audio)", got)
 	}
-	waitFor(t, waitLong, "30 H.265 access units with a key frame", func() bool {
+	testutil.WaitFor(t, waitLong, "30 H.265 access units with a key frame", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		return len(aus) >= 30 && countKeys(aus) > 0
 	})
@@ -76,13 +77,13 @@ func TestServerSetClip(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, &Server{Clip: shortClip(Default(), 50)}) // 2 s loop
 	cp, _, _ := play(t, s.URL(), gortsplib.TransportTCP)
-	waitFor(t, waitLong, "a 640x360 key frame", func() bool {
+	testutil.WaitFor(t, waitLong, "a 640x360 key frame", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		return countKeys(aus) > 0
 	})
 	small := loadTestClip(t, "testdata/h264_720.mp4")
 	s.SetClip(small)
-	waitFor(t, waitLong, "a 480x270 SPS after SetClip", func() bool {
+	testutil.WaitFor(t, waitLong, "a 480x270 SPS after SetClip", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		for _, au := range aus {
 			if au.sps != nil {
@@ -116,7 +117,7 @@ func TestServerSetClipNewCodec(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, &Server{Clip: shortClip(Default(), 50)})
 	cp, c, _ := play(t, s.URL(), gortsplib.TransportTCP)
-	waitFor(t, waitLong, "H.264 access units", func() bool {
+	testutil.WaitFor(t, waitLong, "H.264 access units", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		return len(aus) > 0
 	})
@@ -127,7 +128,7 @@ func TestServerSetClipNewCodec(t *testing.T) {
 	if cp2.codec != CodecH265 {
 		t.Fatalf("got codec %v after SetClip, want H265", cp2.codec)
 	}
-	waitFor(t, waitLong, "an H.265 key frame", func() bool {
+	testutil.WaitFor(t, waitLong, "an H.265 key frame", func() bool {
 		aus, _, _, _ := cp2.snapshot()
 		return countKeys(aus) > 0
 	})
@@ -141,7 +142,7 @@ func TestServerRestart(t *testing.T) {
 		t.Errorf("got Addr %q after Start, want the bound port", s.Addr)
 	}
 	cp, c, _ := play(t, url, gortsplib.TransportTCP)
-	waitFor(t, waitLong, "access units before the restart", func() bool {
+	testutil.WaitFor(t, waitLong, "access units before the restart", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		return len(aus) > 0
 	})
@@ -155,7 +156,7 @@ func TestServerRestart(t *testing.T) {
 		t.Errorf("got URL %s after restart, want %s", got, url)
 	}
 	cp2, _, _ := play(t, url, gortsplib.TransportUDP)
-	waitFor(t, waitLong, "access units after the restart", func() bool {
+	testutil.WaitFor(t, waitLong, "access units after the restart", func() bool {
 		aus, _, _, _ := cp2.snapshot()
 		return len(aus) >= 10
 	})
@@ -167,7 +168,7 @@ func TestServerFilter(t *testing.T) {
 		return pkt.PayloadType != audioPayloadType
 	}})
 	cp, _, _ := play(t, s.URL(), gortsplib.TransportTCP)
-	waitFor(t, waitLong, "30 access units", func() bool {
+	testutil.WaitFor(t, waitLong, "30 access units", func() bool {
 		aus, _, _, _ := cp.snapshot()
 		return len(aus) >= 30
 	})
@@ -180,7 +181,7 @@ func TestServerSenderReports(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, &Server{})
 	cp, _, _ := play(t, s.URL(), gortsplib.TransportTCP)
-	waitFor(t, waitLong, "an RTCP sender report (sent every 10 s)", func() bool {
+	testutil.WaitFor(t, waitLong, "an RTCP sender report (sent every 10 s)", func() bool {
 		_, _, srs, _ := cp.snapshot()
 		return len(srs) > 0
 	})
@@ -228,28 +229,20 @@ func TestServerErrors(t *testing.T) {
 
 // TestServerGoroutines is not parallel: it counts the process's goroutines.
 func TestServerGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := testutil.Goroutines()
 	s := &Server{Addr: "127.0.0.1:0"}
 	for i := range 2 {
 		t.Run("cycle", func(t *testing.T) {
 			startServer(t, s)
 			tr := []gortsplib.Transport{gortsplib.TransportTCP, gortsplib.TransportUDP}[i]
 			cp, _, _ := play(t, s.URL(), tr)
-			waitFor(t, waitLong, "access units", func() bool {
+			testutil.WaitFor(t, waitLong, "access units", func() bool {
 				aus, _, _, _ := cp.snapshot()
 				return len(aus) >= 5
 			})
 		})
 	}
-	var now int
-	deadline := time.Now().Add(5 * time.Second)
-	for now = runtime.NumGoroutine(); now > before && time.Now().Before(deadline); now = runtime.NumGoroutine() {
-		runtime.Gosched()
-	}
-	if now > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("got %d goroutines after Close, want at most %d\n%s", now, before, buf[:runtime.Stack(buf, true)])
-	}
+	before.CheckEnded(t, 5*time.Second)
 }
 
 // waitForClientEnd waits until the server has closed the client's session.

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Stream is one stream as ffprobe reports it.
@@ -140,14 +142,9 @@ func StartGstCamera(t testing.TB) string {
 	return fmt.Sprintf("rtsp://127.0.0.1:%d", port)
 }
 
-// WaitFor polls cond every 50 ms until it holds or d passes, then fails the test with what.
+// WaitFor polls cond until it holds or d passes, then fails the test with what: testutil.WaitFor, kept
+// here for the recorder's tests that import this package anyway.
 func WaitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.WaitFor(t, d, what, cond)
 }
