@@ -7,6 +7,10 @@
 // act as admin; login rate limiting per client address and user name. The route table marks what each
 // route needs (public, any user, admin).
 //
+// Slow clients: request headers, bodies and idle connections have deadlines, and connections on which no
+// request has shown a credential yet are capped per client address and in total (connLimiter), so that
+// clients holding connections open cannot deny the owner the API.
+//
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
 // what it serves (Cameras, CameraAdmin, Neighborhood) and nvr passes the implementations. It must not
 // import recorder, federation or nvr.

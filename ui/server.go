@@ -37,10 +37,12 @@ type Server struct {
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
 	alertKeepalive time.Duration
+	// bodyTimeout bounds the arrival of a request body; 0: defaultBodyTimeout. Tests shorten it.
+	bodyTimeout time.Duration
 
-	ln   net.Listener
-	mux  *http.ServeMux
-	auth *authState
+	ln      net.Listener
+	handler http.Handler
+	auth    *authState
 }
 
 // Start validates the server, loads its users and tokens and binds its listener; Addr is known
@@ -67,11 +69,14 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("ui: http.listen: %w", err)
 	}
-	s.ln = ln
+	s.ln = newConnLimiter(ln, defaultMaxUnauthPerAddr, defaultMaxUnauth, s.Registry)
 	if s.TLSConfig != nil {
-		s.ln, s.TLS = tls.NewListener(ln, s.TLSConfig), true
+		s.ln, s.TLS = tls.NewListener(s.ln, s.TLSConfig), true
 	}
-	s.mux = s.routes()
+	if s.bodyTimeout == 0 {
+		s.bodyTimeout = defaultBodyTimeout
+	}
+	s.handler = boundBodyRead(s.bodyTimeout, s.routes())
 	return nil
 }
 
@@ -79,14 +84,16 @@ func (s *Server) Start() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Handler returns the server's HTTP handler (Start must have been called).
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
 	// Responses such as a live stream or an export may last long, so there is no WriteTimeout, and no
-	// ReadTimeout either (its deadline would end the request context of a long response).
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	// ReadTimeout either (its deadline would end the request context of a long response): headers, TLS
+	// handshakes and idle connections have their own timeouts, bodies boundBodyRead's, and connections
+	// that have not authenticated are capped by the connLimiter.
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ConnContext: withConn, ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
 	select {
