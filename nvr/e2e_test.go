@@ -201,3 +201,34 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo exit after SIGINT: %v", err)
 	}
 }
+
+// TestServeTLSStartLine: with http.tls on, the line serve prints names the https:// address.
+func TestServeTLSStartLine(t *testing.T) {
+	dir := t.TempDir()
+	run(t, "init", "--dir", dir)
+	cfgPath := filepath.Join(dir, "porchlight.yml")
+	port := mediatest.FreePort(t)
+	cfg, _ := os.ReadFile(cfgPath)
+	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
+	cfg = regexp.MustCompile(`tls: false`).ReplaceAll(cfg, []byte("tls: true"))
+	if err := os.WriteFile(cfgPath, nvr.LocalP2P(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
+	serve.Stderr = os.Stderr
+	stdout, _ := serve.StdoutPipe()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	want := fmt.Sprintf(" on https://127.0.0.1:%d\n", port)
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.HasSuffix(line, want) {
+		t.Errorf("serve printed %q, want it to end with %q", line, want)
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Wait(); err != nil {
+		t.Errorf("serve exit after SIGTERM: %v", err)
+	}
+}

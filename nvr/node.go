@@ -65,6 +65,14 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 // HTTPAddr is the address the API listens on.
 func (n *Node) HTTPAddr() string { return n.http.Addr() }
 
+// HTTPURL is the base URL of the API and web UI: https:// when the node serves TLS.
+func (n *Node) HTTPURL() string {
+	if n.http.TLS {
+		return "https://" + n.http.Addr()
+	}
+	return "http://" + n.http.Addr()
+}
+
 // Run runs the node until ctx is done. It stops the HTTP server first, then the federation, then the
 // recorder, each with a deadline, and returns when all have stopped.
 func (n *Node) Run(ctx context.Context) error {
