@@ -31,6 +31,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := checkSecretModes(cfg, log); err != nil {
+		return nil, err
+	}
 	dataDir := cfg.DataDir()
 	rec, err := recorder.New(recorderConfig(cfg, log))
 	if err != nil {
