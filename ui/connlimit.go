@@ -36,8 +36,8 @@ type connLimiter struct {
 	shed           *prometheus.CounterVec // by reason
 
 	mu     sync.Mutex
-	unauth list.List             // *limitedConn not yet authenticated, oldest first
-	byAddr map[string]*list.List // the same, per client address key
+	byAddr map[string]*list.List // per client address key, its *limitedConn not yet authenticated, oldest first
+	unauth int                   // connections in byAddr
 	authed int
 	seq    uint64 // connections accepted
 }
@@ -50,9 +50,9 @@ type limitedConn struct {
 	seq uint64 // order of acceptance
 
 	// Guarded by l.mu.
-	all, own *list.Element // in l.unauth and l.byAddr[key]; nil once authenticated or closed
-	authed   bool
-	closed   bool
+	elem   *list.Element // in l.byAddr[key]; nil once authenticated or closed
+	authed bool
+	closed bool
 }
 
 func newConnLimiter(ln net.Listener, perAddr, total int, reg prometheus.Registerer) *connLimiter {
@@ -66,7 +66,7 @@ func newConnLimiter(ln net.Listener, perAddr, total int, reg prometheus.Register
 			ConstLabels: prometheus.Labels{"state": state}}, func() float64 { return float64(f()) })
 	}
 	reg.MustRegister(l.shed,
-		gauge("unauthenticated", func() int { l.mu.Lock(); defer l.mu.Unlock(); return l.unauth.Len() }),
+		gauge("unauthenticated", func() int { l.mu.Lock(); defer l.mu.Unlock(); return l.unauth }),
 		gauge("authenticated", func() int { l.mu.Lock(); defer l.mu.Unlock(); return l.authed }))
 	return l
 }
@@ -89,11 +89,12 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		own = list.New()
 		l.byAddr[lc.key] = own
 	}
-	lc.all, lc.own = l.unauth.PushBack(lc), own.PushBack(lc)
+	lc.elem = own.PushBack(lc)
+	l.unauth++
 	if own.Len() > l.perAddr {
 		victims[0] = l.evictLocked(own.Front().Value.(*limitedConn))
 	}
-	if l.unauth.Len() > l.total {
+	if l.unauth > l.total {
 		victims[1] = l.evictLocked(l.heaviestLocked().Front().Value.(*limitedConn))
 	}
 	l.mu.Unlock()
@@ -120,7 +121,7 @@ func (l *connLimiter) heaviestLocked() *list.List {
 	return max
 }
 
-// evictLocked takes c out of the lists and marks it closed; the caller closes it after unlocking.
+// evictLocked takes c out of its list and marks it closed; the caller closes it after unlocking.
 func (l *connLimiter) evictLocked(c *limitedConn) *limitedConn {
 	l.removeLocked(c)
 	c.closed = true
@@ -128,16 +129,16 @@ func (l *connLimiter) evictLocked(c *limitedConn) *limitedConn {
 }
 
 func (l *connLimiter) removeLocked(c *limitedConn) {
-	if c.all == nil {
+	if c.elem == nil {
 		return
 	}
-	l.unauth.Remove(c.all)
 	own := l.byAddr[c.key]
-	own.Remove(c.own)
+	own.Remove(c.elem)
 	if own.Len() == 0 {
 		delete(l.byAddr, c.key)
 	}
-	c.all, c.own = nil, nil
+	c.elem = nil
+	l.unauth--
 }
 
 // authenticate exempts c from the caps for the rest of its life.

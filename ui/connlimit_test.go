@@ -320,7 +320,7 @@ func serverSockets(t *testing.T, port int) int {
 func TestSlowBodyIsCut(t *testing.T) {
 	e := newAuthEnv(t)
 	const bound = 200 * time.Millisecond
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, bodyTimeout: bound}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, readTimeout: bound}
 	addr := strings.TrimPrefix(runServer(t, s), "http://")
 	for _, tt := range []struct {
 		path string
@@ -358,6 +358,31 @@ func TestSlowBodyIsCut(t *testing.T) {
 	}
 }
 
+// TestStreamOutlivesTheReadTimeout: the read timeout does not end a long response, to a request with a
+// body (which its handler does not read) or without.
+func TestStreamOutlivesTheReadTimeout(t *testing.T) {
+	e := newAuthEnv(t)
+	const bound = 100 * time.Millisecond
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Hoods: newFakeHoods(),
+		alertKeepalive: bound / 5, readTimeout: bound}
+	url := runServer(t, s)
+	for _, body := range []string{"", "{}"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", url+"/api/v1/alerts/stream", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		c := &sseClient{resp: resp, rd: bufio.NewReader(resp.Body)}
+		for start := time.Now(); time.Since(start) < 5*bound; {
+			c.next(t) // fails the test if the stream ends
+		}
+	}
+}
+
 // slowProbeAdmin's probe takes a while and fails if its request's context ends first.
 type slowProbeAdmin struct {
 	fakeCameraAdmin
@@ -375,12 +400,12 @@ func (f *slowProbeAdmin) Probe(ctx context.Context, u, transport string) (*Probe
 	}
 }
 
-// TestBodyBoundEndsWithTheBody: once the body is in, the bound no longer applies; a handler that runs
-// longer keeps its request context, and the connection serves the next request.
-func TestBodyBoundEndsWithTheBody(t *testing.T) {
+// TestReadTimeoutEndsWithTheBody: once the body is in, the read timeout no longer applies; a handler that
+// runs longer keeps its request context, and the connection serves the next request.
+func TestReadTimeoutEndsWithTheBody(t *testing.T) {
 	e := newAuthEnv(t)
 	const bound = 100 * time.Millisecond
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, bodyTimeout: bound,
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, readTimeout: bound,
 		CameraAdmin: &slowProbeAdmin{d: 5 * bound}}
 	e.url = runServer(t, s)
 	for i := range 2 {

@@ -21,7 +21,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	if err := decodeJSON(http.MaxBytesReader(w, r.Body, maxJSONBody), v); err != nil {
-		if errors.Is(err, os.ErrDeadlineExceeded) { // boundBodyRead's deadline
+		if errors.Is(err, os.ErrDeadlineExceeded) { // the server's ReadTimeout
 			writeError(w, http.StatusRequestTimeout, "request body: not received in time")
 			return false
 		}

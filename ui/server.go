@@ -37,12 +37,12 @@ type Server struct {
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
 	alertKeepalive time.Duration
-	// bodyTimeout bounds the arrival of a request body; 0: defaultBodyTimeout. Tests shorten it.
-	bodyTimeout time.Duration
+	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
+	readTimeout time.Duration
 
-	ln      net.Listener
-	handler http.Handler
-	auth    *authState
+	ln   net.Listener
+	mux  *http.ServeMux
+	auth *authState
 }
 
 // Start validates the server, loads its users and tokens and binds its listener; Addr is known
@@ -73,10 +73,10 @@ func (s *Server) Start() error {
 	if s.TLSConfig != nil {
 		s.ln, s.TLS = tls.NewListener(s.ln, s.TLSConfig), true
 	}
-	if s.bodyTimeout == 0 {
-		s.bodyTimeout = defaultBodyTimeout
+	if s.readTimeout == 0 {
+		s.readTimeout = 10 * time.Second
 	}
-	s.handler = boundBodyRead(s.bodyTimeout, s.routes())
+	s.mux = s.routes()
 	return nil
 }
 
@@ -84,16 +84,18 @@ func (s *Server) Start() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Handler returns the server's HTTP handler (Start must have been called).
-func (s *Server) Handler() http.Handler { return s.handler }
+func (s *Server) Handler() http.Handler { return s.mux }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
-	// Responses such as a live stream or an export may last long, so there is no WriteTimeout, and no
-	// ReadTimeout either (its deadline would end the request context of a long response): headers, TLS
-	// handshakes and idle connections have their own timeouts, bodies boundBodyRead's, and connections
-	// that have not authenticated are capped by the connLimiter.
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ConnContext: withConn, ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	// A request's headers and body must arrive within readTimeout, also when the handler does not read the
+	// body (the server reads the rest before answering). net/http lifts that deadline once the body is in
+	// (TestStreamOutlivesTheReadTimeout), so responses such as a live stream or an export may last long;
+	// there is no WriteTimeout for them. Connections that have not authenticated are capped by the
+	// connLimiter.
+	srv := &http.Server{Handler: s.mux, ConnContext: withConn,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.readTimeout, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
 	select {
