@@ -48,6 +48,21 @@ func porchlightBin(t *testing.T) string {
 	return binPath
 }
 
+// startServe starts `porchlight serve --config cfgPath`, killed at the end of the test unless it has
+// exited, and returns it with the first line it printed.
+func startServe(t *testing.T, cfgPath string) (*exec.Cmd, string) {
+	t.Helper()
+	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
+	serve.Stderr = os.Stderr
+	stdout, _ := serve.StdoutPipe()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	return serve, line
+}
+
 // run runs the binary to completion and returns its stdout; it fails the test on a non-zero exit.
 func run(t *testing.T, args ...string) string {
 	t.Helper()
@@ -102,14 +117,8 @@ func TestServeExportCLI(t *testing.T) {
 	tok := strings.TrimSpace(string(token))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 
-	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
-	serve.Stderr = os.Stderr
-	stdout, _ := serve.StdoutPipe()
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.Contains(line, base) {
+	serve, line := startServe(t, cfgPath)
+	if !strings.Contains(line, base) {
 		t.Fatalf("serve printed %q, want the address %s", line, base)
 	}
 
@@ -214,15 +223,8 @@ func TestServeTLSStartLine(t *testing.T) {
 	if err := os.WriteFile(cfgPath, nvr.LocalP2P(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
-	serve.Stderr = os.Stderr
-	stdout, _ := serve.StdoutPipe()
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	want := fmt.Sprintf(" on https://127.0.0.1:%d\n", port)
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.HasSuffix(line, want) {
+	serve, line := startServe(t, cfgPath)
+	if want := fmt.Sprintf(" on https://127.0.0.1:%d\n", port); !strings.HasSuffix(line, want) {
 		t.Errorf("serve printed %q, want it to end with %q", line, want)
 	}
 	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {

@@ -10,25 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porchlight/porchlight/recorder/mediatest"
 	"github.com/porchlight/porchlight/ui"
 )
-
-// initForServe inits a node in a temp dir, on a free HTTP port and local p2p, and returns its config path.
-func initForServe(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	res, err := Init(dir, RoleHousehold, "Elm Street 12")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(res.ConfigPath)
-	b = []byte(strings.Replace(string(b), "listen: 127.0.0.1:7480", fmt.Sprintf("listen: 127.0.0.1:%d", mediatest.FreePort(t)), 1))
-	if err := os.WriteFile(res.ConfigPath, LocalP2P(b), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return res.ConfigPath
-}
 
 // TestServeSecretFileModes: secret files in the data dir that group or others may open are set to 0600
 // at start, each with a warning naming it; other files keep their mode.
