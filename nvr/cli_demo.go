@@ -58,12 +58,12 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	}
 	token, _ := os.ReadFile(filepath.Join(cfg.DataDir(), "api.token"))
 	fmt.Fprintf(stdout, "Porchlight demo: recording the embedded camera %s\n", cam.URL())
-	fmt.Fprintf(stdout, "  UI/API:    http://%s\n", n.HTTPAddr())
+	fmt.Fprintf(stdout, "  UI/API:    %s\n", n.HTTPURL())
 	fmt.Fprintf(stdout, "  login:     %s / %s\n", AdminUser, password)
 	fmt.Fprintf(stdout, "  API token: %s\n", strings.TrimSpace(string(token)))
 	fmt.Fprintf(stdout, "  data:      %s\n", cfg.DataDir())
-	fmt.Fprintf(stdout, "  try:       curl -H 'Authorization: Bearer %s' http://%s/api/v1/cameras\n",
-		strings.TrimSpace(string(token)), n.HTTPAddr())
+	fmt.Fprintf(stdout, "  try:       curl -H 'Authorization: Bearer %s' %s/api/v1/cameras\n",
+		strings.TrimSpace(string(token)), n.HTTPURL())
 	fmt.Fprintf(stdout, "  neighbors: %s and an agency (simulated; addresses and a walk-through follow)\n", strings.Join(demoNeighbors, ", "))
 	fmt.Fprintf(stdout, "Ctrl-C stops.\n")
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

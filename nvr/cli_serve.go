@@ -31,7 +31,7 @@ func runServeCmd(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(stdout, "porchlight %s serving %q on http://%s\n", Version(), cfg.Name, n.HTTPAddr())
+	fmt.Fprintf(stdout, "porchlight %s serving %q on %s\n", Version(), cfg.Name, n.HTTPURL())
 	return n.Run(ctx)
 }
 

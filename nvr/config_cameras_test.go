@@ -136,6 +136,7 @@ func TestUpdateCamerasRejects(t *testing.T) {
 		{"bad name", []CameraConfig{cam("Front Door", "rtsp://a/b", nil)}, "cameras[0].name: invalid name"},
 		{"duplicate", []CameraConfig{cam("a", "rtsp://a/b", nil), cam("a", "rtsp://a/c", nil)},
 			"cameras[1].name: duplicate name"},
+		{"port out of range", []CameraConfig{cam("front", "rtsp://127.0.0.1:99999/x", nil)}, `cameras[0].url: invalid port "99999"`},
 		{"no transport", []CameraConfig{{Name: "a", URL: "rtsp://a/b", Enabled: true}}, "cameras[0].transport: invalid transport"},
 	}
 	for _, tt := range tests {

@@ -200,6 +200,11 @@ func validateRTSPURL(s string) error {
 	if u.Hostname() == "" {
 		return fmt.Errorf("missing host")
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid port %q (want 1 to 65535)", p)
+		}
+	}
 	return nil
 }
 

@@ -20,7 +20,7 @@ func printDemoWalkthrough(w io.Writer, t *demoTown) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NODE\tROLE\tUI/API\tLOGIN\tCONFIG")
 	for _, m := range members {
-		fmt.Fprintf(tw, "  %s\t%s\thttp://%s\t%s / %s\t%s\n", m.Name, m.Node.cfg.Role, m.Node.HTTPAddr(), AdminUser,
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s / %s\t%s\n", m.Name, m.Node.cfg.Role, m.Node.HTTPURL(), AdminUser,
 			m.Password, m.Config)
 	}
 	tw.Flush()

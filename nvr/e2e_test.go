@@ -48,6 +48,21 @@ func porchlightBin(t *testing.T) string {
 	return binPath
 }
 
+// startServe starts `porchlight serve --config cfgPath`, killed at the end of the test unless it has
+// exited, and returns it with the first line it printed.
+func startServe(t *testing.T, cfgPath string) (*exec.Cmd, string) {
+	t.Helper()
+	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
+	serve.Stderr = os.Stderr
+	stdout, _ := serve.StdoutPipe()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	return serve, line
+}
+
 // run runs the binary to completion and returns its stdout; it fails the test on a non-zero exit.
 func run(t *testing.T, args ...string) string {
 	t.Helper()
@@ -102,14 +117,8 @@ func TestServeExportCLI(t *testing.T) {
 	tok := strings.TrimSpace(string(token))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 
-	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
-	serve.Stderr = os.Stderr
-	stdout, _ := serve.StdoutPipe()
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.Contains(line, base) {
+	serve, line := startServe(t, cfgPath)
+	if !strings.Contains(line, base) {
 		t.Fatalf("serve printed %q, want the address %s", line, base)
 	}
 
@@ -199,5 +208,29 @@ func TestDemo(t *testing.T) {
 	}
 	if err := demo.Wait(); err != nil {
 		t.Errorf("demo exit after SIGINT: %v", err)
+	}
+}
+
+// TestServeTLSStartLine: with http.tls on, the line serve prints names the https:// address.
+func TestServeTLSStartLine(t *testing.T) {
+	dir := t.TempDir()
+	run(t, "init", "--dir", dir)
+	cfgPath := filepath.Join(dir, "porchlight.yml")
+	port := mediatest.FreePort(t)
+	cfg, _ := os.ReadFile(cfgPath)
+	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
+	cfg = regexp.MustCompile(`tls: false`).ReplaceAll(cfg, []byte("tls: true"))
+	if err := os.WriteFile(cfgPath, nvr.LocalP2P(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	serve, line := startServe(t, cfgPath)
+	if want := fmt.Sprintf(" on https://127.0.0.1:%d\n", port); !strings.HasSuffix(line, want) {
+		t.Errorf("serve printed %q, want it to end with %q", line, want)
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Wait(); err != nil {
+		t.Errorf("serve exit after SIGTERM: %v", err)
 	}
 }

@@ -31,6 +31,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := checkSecretModes(cfg, log); err != nil {
+		return nil, err
+	}
 	dataDir := cfg.DataDir()
 	rec, err := recorder.New(recorderConfig(cfg, log))
 	if err != nil {
@@ -64,6 +67,14 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 
 // HTTPAddr is the address the API listens on.
 func (n *Node) HTTPAddr() string { return n.http.Addr() }
+
+// HTTPURL is the base URL of the API and web UI: https:// when the node serves TLS.
+func (n *Node) HTTPURL() string {
+	if n.http.TLS {
+		return "https://" + n.http.Addr()
+	}
+	return "http://" + n.http.Addr()
+}
 
 // Run runs the node until ctx is done. It stops the HTTP server first, then the federation, then the
 // recorder, each with a deadline, and returns when all have stopped.

@@ -14,19 +14,12 @@ import (
 // TestServeTLS: with http.tls on and no certificate given, the node serves HTTPS with a self-signed
 // certificate, and the CLI's client reaches it, trusting that certificate.
 func TestServeTLS(t *testing.T) {
-	dir := t.TempDir()
-	res, err := Init(dir, RoleHousehold, "Elm Street 12")
-	if err != nil {
+	cfgPath := initForServe(t)
+	b, _ := os.ReadFile(cfgPath)
+	if err := os.WriteFile(cfgPath, []byte(strings.Replace(string(b), "tls: false", "tls: true", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(res.ConfigPath)
-	b = []byte(strings.Replace(string(b), "listen: 127.0.0.1:7480", fmt.Sprintf("listen: 127.0.0.1:%d", mediatest.FreePort(t)), 1))
-	b = []byte(strings.Replace(string(b), "tls: false", "tls: true", 1))
-	b = LocalP2P(b)
-	if err := os.WriteFile(res.ConfigPath, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Load(res.ConfigPath)
+	cfg, err := Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,4 +48,20 @@ func TestServeTLS(t *testing.T) {
 	if string(body) != "[]\n" {
 		t.Errorf("cameras: got %q, want an empty list", body)
 	}
+}
+
+// initForServe inits a node in a temp dir, on a free HTTP port and local p2p, and returns its config path.
+func initForServe(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	res, err := Init(dir, RoleHousehold, "Elm Street 12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(res.ConfigPath)
+	b = []byte(strings.Replace(string(b), "listen: 127.0.0.1:7480", fmt.Sprintf("listen: 127.0.0.1:%d", mediatest.FreePort(t)), 1))
+	if err := os.WriteFile(res.ConfigPath, LocalP2P(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return res.ConfigPath
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -269,6 +270,11 @@ func checkRTSPURL(s string) error {
 		return errors.New("scheme must be rtsp or rtsps")
 	case u.Hostname() == "":
 		return errors.New("missing host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid port %q (want 1 to 65535)", p)
+		}
 	}
 	return nil
 }

@@ -160,6 +160,7 @@ func TestProbeRoute(t *testing.T) {
 		{"probe fails", probeRequest{URL: "rtsp://refused/s", Transport: "udp"}, 502, `"error":"probe: connect: connection refused"`, "rtsp://refused/s"},
 		{"not rtsp", probeRequest{URL: "http://10.0.0.6/s"}, 400, "url: scheme must be rtsp or rtsps", ""},
 		{"no host", probeRequest{URL: "rtsp:///s"}, 400, "url: missing host", ""},
+		{"port out of range", probeRequest{URL: "rtsp://10.0.0.6:99999/s"}, 400, `url: invalid port \"99999\" (want 1 to 65535)`, ""},
 		{"bad transport", probeRequest{URL: "rtsp://10.0.0.6/s", Transport: "http"}, 400, "transport:", ""},
 		{"masked password of a camera", probeRequest{URL: "rtsp://cam:xxxxx@10.0.0.5:554/main", Camera: "front"}, 200, "H264", "rtsp://cam:s3cret@10.0.0.5:554/main"},
 		{"masked password, other host", probeRequest{URL: "rtsp://cam:xxxxx@10.9.9.9/main", Camera: "front"}, 400, "password is masked", ""},

@@ -9,6 +9,10 @@
 // Every authenticated request runs in its credential's scope (auth_scope.go): ending a session, a user's
 // sessions or a token ends the requests made with it, streams included, and closes their connections.
 //
+// Slow clients: request headers, bodies and idle connections have deadlines, and connections on which no
+// request has shown a credential yet are capped per client address and in total (connLimiter), so that
+// clients holding connections open cannot deny the owner the API.
+//
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
 // what it serves (Cameras, CameraAdmin, Neighborhood) and nvr passes the implementations. It must not
 // import recorder, federation or nvr.

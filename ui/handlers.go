@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) listCameras(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Cameras.Cameras())
+	writeJSON(w, http.StatusOK, s.camerasFor(r))
 }
 
 func (s *Server) listRecordings(w http.ResponseWriter, r *http.Request) {

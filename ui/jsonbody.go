@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 )
 
 // maxJSONBody bounds request bodies of the JSON API routes.
@@ -20,6 +21,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	if err := decodeJSON(http.MaxBytesReader(w, r.Body, maxJSONBody), v); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) { // the server's ReadTimeout
+			writeError(w, http.StatusRequestTimeout, "request body: not received in time")
+			return false
+		}
 		writeError(w, http.StatusBadRequest, err.Error())
 		return false
 	}

@@ -37,6 +37,8 @@ type Server struct {
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
 	alertKeepalive time.Duration
+	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
+	readTimeout time.Duration
 
 	ln   net.Listener
 	mux  *http.ServeMux
@@ -67,9 +69,12 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("ui: http.listen: %w", err)
 	}
-	s.ln = ln
+	s.ln = newConnLimiter(ln, defaultMaxUnauthPerAddr, defaultMaxUnauth, s.Registry)
 	if s.TLSConfig != nil {
-		s.ln, s.TLS = tls.NewListener(ln, s.TLSConfig), true
+		s.ln, s.TLS = tls.NewListener(s.ln, s.TLSConfig), true
+	}
+	if s.readTimeout == 0 {
+		s.readTimeout = 10 * time.Second
 	}
 	s.mux = s.routes()
 	return nil
@@ -83,9 +88,13 @@ func (s *Server) Handler() http.Handler { return s.mux }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
-	// Responses such as a live stream or an export may last long, so there is no WriteTimeout, and no
-	// ReadTimeout either (its deadline would end the request context of a long response).
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	// A request's headers and body must arrive within readTimeout, also when the handler does not read the
+	// body (the server reads the rest before answering). net/http lifts that deadline once the body is in
+	// (TestStreamOutlivesTheReadTimeout), so responses such as a live stream or an export may last long;
+	// there is no WriteTimeout for them. Connections that have not authenticated are capped by the
+	// connLimiter.
+	srv := &http.Server{Handler: s.mux, ConnContext: withConn,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.readTimeout, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()

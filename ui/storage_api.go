@@ -79,7 +79,7 @@ func (s *Server) storage(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, buildStorage(s.Cameras.Cameras(), rep, s.Now()))
+	writeJSON(w, http.StatusOK, buildStorage(s.camerasFor(r), rep, s.Now()))
 }
 
 // buildStorage merges the streams of each camera and computes their horizons.

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// redacted replaces what a viewer may not see in a message.
+const redacted = "[redacted]"
+
+// addressRE matches what names a place on the network in an error message: URLs, IP addresses (with a
+// port or not, IPv6 bare or in brackets), host:port and dotted host names. It errs on the side of
+// hiding: a file name such as seg.mp4 goes too.
+var addressRE = regexp.MustCompile(strings.Join([]string{
+	`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]*[^\s"'<>:;,.)]`, // URL, without punctuation after it
+	`\[[0-9a-fA-F:.]+(?:%[a-zA-Z0-9]+)?\](?::\d+)?`,      // [IPv6]:port
+	`\b(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}\b`,     // IPv6
+	`\b[a-zA-Z0-9][a-zA-Z0-9.-]*:\d{1,5}\b`,              // host:port, IPv4:port
+	`\b\d{1,3}(?:\.\d{1,3}){3}\b`,                        // IPv4
+	`\b(?:[a-zA-Z0-9-]+\.)+[a-zA-Z][a-zA-Z0-9-]*\b`,      // host.name
+}, "|"))
+
+// camerasFor returns the cameras as the caller of r may see them: viewers get each last_error without
+// the hosts, ports, user names and passwords it may name, as they do not see cameras' addresses in GET
+// /api/v1/config/cameras either.
+func (s *Server) camerasFor(r *http.Request) []Camera {
+	cams := s.Cameras.Cameras()
+	if principalFrom(r.Context()).role == UserAdmin {
+		return cams
+	}
+	cams = slices.Clone(cams)
+	var secrets []string
+	for i := range cams {
+		if cams[i].LastError == "" {
+			continue
+		}
+		if secrets == nil {
+			secrets = s.cameraSecrets()
+		}
+		cams[i].LastError = redactAddresses(cams[i].LastError, secrets)
+	}
+	return cams
+}
+
+// cameraSecrets returns the host names, user names and passwords in the configured cameras' URLs,
+// longest first.
+func (s *Server) cameraSecrets() []string {
+	found := []string{}
+	if s.CameraAdmin != nil {
+		for _, c := range s.CameraAdmin.CameraSettings() {
+			for _, raw := range []string{c.URL, c.SubURL} {
+				u, err := url.Parse(raw)
+				if err != nil {
+					continue
+				}
+				found = append(found, u.Hostname())
+				if u.User != nil {
+					pw, _ := u.User.Password()
+					found = append(found, u.User.Username(), pw)
+				}
+			}
+		}
+	}
+	found = slices.DeleteFunc(found, func(s string) bool { return s == "" })
+	slices.SortFunc(found, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	return slices.Compact(found)
+}
+
+// redactAddresses replaces in msg everything addressRE matches, then each of secrets where it stands as
+// a word of its own (a user "cam" is not the start of "camera").
+func redactAddresses(msg string, secrets []string) string {
+	msg = addressRE.ReplaceAllString(msg, redacted)
+	for _, w := range secrets {
+		var b strings.Builder
+		last := 0
+		for from := 0; ; {
+			i := strings.Index(msg[from:], w)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(w)
+			from = i + 1
+			if (i == 0 || !isWordByte(msg[i-1])) && (end == len(msg) || !isWordByte(msg[end])) {
+				b.WriteString(msg[last:i])
+				b.WriteString(redacted)
+				last, from = end, end
+			}
+		}
+		msg = b.String() + msg[last:]
+	}
+	return msg
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestRedactAddresses(t *testing.T) {
+	secrets := []string{"frontcam", "s3cret", "cam"}
+	tests := []struct{ msg, want string }{
+		{"connect: dial tcp 192.168.1.20:554: connect: connection refused",
+			"connect: dial tcp [redacted]: connect: connection refused"},
+		{"connect: dial tcp: lookup frontcam on 127.0.0.53:53: no such host",
+			"connect: dial tcp: lookup [redacted] on [redacted]: no such host"},
+		{"connect: dial tcp [fd00::5]:554: i/o timeout", "connect: dial tcp [redacted]: i/o timeout"},
+		{"connect: dial tcp fd00::5: no route", "connect: dial tcp [redacted]: no route"},
+		{"connect: dial tcp 10.0.0.5: no route", "connect: dial tcp [redacted]: no route"},
+		{`describe: "rtsp://cam:s3cret@10.0.0.5:554/main": 401 Unauthorized`, `describe: "[redacted]": 401 Unauthorized`},
+		{"user cam, password s3cret", "user [redacted], password [redacted]"},
+		{"x509: certificate is valid for cam.example.com, not frontcam.lan",
+			"x509: certificate is valid for [redacted], not [redacted]"},
+		{"connect: dial tcp frontcam.local:8554: refused", "connect: dial tcp [redacted]: refused"},
+		{"camera camcam stopped", "camera camcam stopped"}, // user "cam" only as a word of its own
+		{"describe: bad status code: 401 (Unauthorized)", "describe: bad status code: 401 (Unauthorized)"},
+		{"stream: no data for 10s", "stream: no data for 10s"},
+	}
+	for _, tt := range tests {
+		if got := redactAddresses(tt.msg, secrets); got != tt.want {
+			t.Errorf("redactAddresses(%q): got %q, want %q", tt.msg, got, tt.want)
+		}
+	}
+}
+
+// failingCameras is fakeCameras whose camera failed with lastErr.
+type failingCameras struct {
+	*fakeCameras
+	lastErr string
+}
+
+func (f failingCameras) Cameras() []Camera {
+	return []Camera{{Name: "front", Stream: "main", State: "error", LastError: f.lastErr}}
+}
+
+// TestViewerSeesRedactedLastError: the cameras and storage routes show a viewer a camera's last error
+// without the camera's host, port, user and password; an admin sees all of it.
+func TestViewerSeesRedactedLastError(t *testing.T) {
+	e := newAuthEnv(t)
+	const lastErr = "describe: rtsp://cam:s3cret@10.0.0.5:554/main: 401; connect: dial tcp: lookup frontcam on 10.0.0.1:53: no such host"
+	fa := &fakeCameraAdmin{cams: []CameraSettings{{Name: "front", URL: "rtsp://cam:s3cret@frontcam:554/main",
+		Transport: "tcp", Enabled: true}}}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: failingCameras{&fakeCameras{}, lastErr},
+		CameraAdmin: fa, Now: e.clock.Now}
+	e.url = runServer(t, s)
+	admin, viewer := e.login("admin", e.adminPW), e.login("viewer", viewerPW)
+	for _, path := range []string{"/api/v1/cameras", "/api/v1/storage"} {
+		code, _, body := e.do(viewer, "GET", path, nil)
+		wantStatus(t, "viewer GET "+path, code, http.StatusOK, body)
+		for _, leak := range []string{"10.0.0.5", "554", "frontcam", "s3cret", "cam:", "10.0.0.1"} {
+			if strings.Contains(string(body), leak) {
+				t.Errorf("viewer GET %s: %q in %s", path, leak, body)
+			}
+		}
+		if want := `"last_error":"describe: [redacted]: 401; connect: dial tcp: lookup [redacted] on [redacted]: no such host"`; !strings.Contains(string(body), want) {
+			t.Errorf("viewer GET %s: got %s, want it to contain %s", path, body, want)
+		}
+		code, _, body = e.do(admin, "GET", path, nil)
+		wantStatus(t, "admin GET "+path, code, http.StatusOK, body)
+		if !strings.Contains(string(body), `"last_error":"`+lastErr+`"`) {
+			t.Errorf("admin GET %s: got %s, want the whole last error", path, body)
+		}
+	}
+}
