@@ -71,7 +71,12 @@ type logResponse struct {
 	Entries    [][]byte `cbor:"4,keyasint,omitempty"`
 }
 
-// serveLog answers a member's question about this node's log.
+// logPublic are the log operations anyone connected may ask: a checkpoint and a consistency proof show a
+// log's size and hashes, which let anyone hold the agency to one log, and nothing of what it holds. The
+// entries (case numbers, reasons, areas and windows) are for members of the agency's hoods.
+var logPublic = map[string]bool{"checkpoint": true, "consistency": true}
+
+// serveLog answers a question about this node's log: a member's, or a guest's about its public part.
 func (n *Node) serveLog(s network.Stream) {
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(logTimeout))
@@ -80,6 +85,11 @@ func (n *Node) serveLog(s network.Stream) {
 	if err := newFrameReader(s).read(&req); err != nil {
 		n.rejects.reject(remote, "log", err.Error())
 		s.Reset()
+		return
+	}
+	if !logPublic[req.Op] && !n.isMember(remote) {
+		n.rejects.reject(remote, "guest", protoLog+" "+req.Op)
+		writeFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", ErrNotMember, req.Op)})
 		return
 	}
 	resp, err := n.answerLog(req)

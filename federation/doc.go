@@ -14,7 +14,8 @@
 // short while: a steward with unexpired invites, so a joiner can reach it (and hear why a used or revoked
 // invite is refused), and a public relay (an agency's federation node), so joiners behind NAT can reach a
 // steward through it. Revoked members are never guests. A guest may only speak the join
-// protocol; pubsub ignores it; its connection is closed when the guest period ends.
+// protocol and ask an agency's log for its checkpoint and consistency proofs (setHandlers says who may
+// open each protocol); pubsub ignores it; its connection is closed when the guest period ends.
 //
 // # Alerts
 //

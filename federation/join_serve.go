@@ -10,13 +10,30 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// setHandlers registers the stream protocols.
+// setHandlers registers the stream protocols, and says here, in one place, who may open each. A guest (a
+// non-member the gater let in so that it can join: see gater.go) reaches the join protocol and the public
+// half of the log protocol (checkpoints and consistency proofs: serveLog); every other protocol is for
+// members, and a guest's stream is reset before a byte of it is read. The README's "What a non-member
+// sees" is this list.
 func (n *Node) setHandlers() {
 	n.host.SetStreamHandler(protoJoin, n.serveJoin)
-	n.host.SetStreamHandler(protoSync, n.serveSync)
-	n.host.SetStreamHandler(protoClip, n.serveClip)
 	n.host.SetStreamHandler(protoLog, n.serveLog)
-	n.host.SetStreamHandler(protoDeliver, n.serveDeliver)
+	n.host.SetStreamHandler(protoSync, n.membersOnly(protoSync, n.serveSync))
+	n.host.SetStreamHandler(protoClip, n.membersOnly(protoClip, n.serveClip))
+	n.host.SetStreamHandler(protoDeliver, n.membersOnly(protoDeliver, n.serveDeliver))
+}
+
+// membersOnly refuses a stream from anyone who is not an active member of one of our hoods, counted as
+// "guest". The handler still checks membership of the hood it serves.
+func (n *Node) membersOnly(proto string, serve network.StreamHandler) network.StreamHandler {
+	return func(s network.Stream) {
+		if p := s.Conn().RemotePeer(); !n.isMember(p) {
+			n.rejects.reject(p, "guest", proto)
+			s.Reset()
+			return
+		}
+		serve(s)
+	}
 }
 
 // serveJoin answers a joiner's claim of one of our invites.
