@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,29 +150,30 @@ func (n *Node) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, 
 	return r, m.cert.Member, nil
 }
 
-// sealClip exports the clip to the outbox and seals it; only the sealed file is kept.
+// sealClip exports the clip into its sealed file in the outbox in one pass: the export writes into the
+// age encryption, so the clip is never stored in the clear, not even for a moment.
 func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
 	dir := filepath.Join(n.cfg.DataDir, outboxDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", deliver.Sums{}, err
-	}
-	plain, err := os.CreateTemp(dir, "clip-*.mp4")
-	if err != nil {
-		return "", deliver.Sums{}, err
-	}
-	defer os.Remove(plain.Name())
-	defer plain.Close()
-	if _, err := n.exportLocal(ctx, a.Camera, a.Start, a.End, plain); err != nil {
-		return "", deliver.Sums{}, fmt.Errorf("export clip: %w", err)
-	}
-	if _, err := plain.Seek(0, io.SeekStart); err != nil {
 		return "", deliver.Sums{}, err
 	}
 	sealed, err := os.CreateTemp(dir, "clip-*.age")
 	if err != nil {
 		return "", deliver.Sums{}, err
 	}
-	sums, err := deliver.Seal(sealed, plain, to)
+	fail := func(err error) (string, deliver.Sums, error) {
+		sealed.Close()
+		os.Remove(sealed.Name())
+		return "", deliver.Sums{}, err
+	}
+	s, err := deliver.NewSealer(sealed, to)
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := n.exportLocal(ctx, a.Camera, a.Start, a.End, s); err != nil {
+		return fail(fmt.Errorf("export clip: %w", err))
+	}
+	sums, err := s.Finish()
 	if err == nil {
 		err = sealed.Sync()
 	}
