@@ -139,15 +139,15 @@ func (n *Node) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, 
 	if !ok {
 		return nil, nil, ErrUnknownHood
 	}
-	m, ok := h.r.members[info.Agency]
-	if !ok || !h.r.active(info.Agency) || m.cert.Scope == nil {
+	m, ok := h.r.Member(info.Agency)
+	if !ok || !h.r.Active(info.Agency) || m.Cert.Scope == nil {
 		return nil, nil, fmt.Errorf("%w: the agency is no longer admitted to this hood", ErrRevoked)
 	}
-	r, err := age.ParseX25519Recipient(m.cert.Scope.Recipient)
+	r, err := age.ParseX25519Recipient(m.Cert.Scope.Recipient)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: agency key: %w", ErrInvalid, err)
 	}
-	return r, m.cert.Member, nil
+	return r, m.Cert.Member, nil
 }
 
 // sealClip exports the clip into its sealed file in the outbox in one pass: the export writes into the

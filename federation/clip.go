@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -170,7 +171,7 @@ func (n *Node) clipRef(alertID string) (*wire.ClipRef, peer.ID, string, error) {
 			if err != nil || a.Clip == nil {
 				return nil, "", "", fmt.Errorf("%w: alert %s has no clip", ErrNotFound, alertID)
 			}
-			author, err := peerOf(a.Author)
+			author, err := roster.PeerOf(a.Author)
 			return a.Clip, author, id, err
 		}
 	}

@@ -61,7 +61,7 @@ func TestHomeRejectsNotCosigned(t *testing.T) {
 // them, gossips it, and puts agency in the hood as a join would.
 func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.Endorsement)) {
 	t.Helper()
-	ws, err := ch.elm.wire(time.Now())
+	ws, err := ch.elm.Wire(time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.
 	}
 	ch.a.publish(ch.hood, cert)
 	ch.a.mu.RLock()
-	g, recs := ch.a.hoods[ch.hood].r.genesisRec, ch.a.hoods[ch.hood].r.records()
+	g, recs := ch.a.hoods[ch.hood].r.GenesisRecord(), ch.a.hoods[ch.hood].r.Records()
 	ch.a.mu.RUnlock()
 	if err := agency.addHood(g, cert, recs); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.
 	waitFor(t, 20*time.Second, "the home knows the agency", func() bool {
 		ch.home.mu.RLock()
 		defer ch.home.mu.RUnlock()
-		return ch.home.hoods[ch.hood].r.active(agency.ID())
+		return ch.home.hoods[ch.hood].r.Active(agency.ID())
 	})
 	waitFor(t, 20*time.Second, "the agency shares the topic with the home", func() bool {
 		agency.mu.RLock()

@@ -2,8 +2,6 @@ package federation
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -192,79 +190,9 @@ func joinWith(t *testing.T, agency, steward *Node, rec wire.Signed, inv wire.Inv
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := steward.admit(agency.ID().String(), joinRequest{Invite: rec.Marshal(), Claim: claim.Marshal(),
+	resp, err := steward.admit(agency.ID(), joinRequest{Invite: rec.Marshal(), Claim: claim.Marshal(),
 		Endorsements: ends})
 	return resp, err
-}
-
-// The roster's count of an agency certificate's signers, in a hood of stewards A, B and C that needs all
-// three: each steward counts once, and only with a valid endorsement of this certificate's invite and scope.
-func TestCosignedCounts(t *testing.T) {
-	keys := map[string]ed25519.PrivateKey{}
-	pub := func(name string) []byte { return keys[name].Public().(ed25519.PublicKey) }
-	for _, name := range []string{"A", "B", "C", "M"} {
-		_, keys[name], _ = ed25519.GenerateKey(rand.Reader)
-	}
-	grec, err := wire.Sign(wire.KindGenesis, &wire.Genesis{Name: "Elm Street", Stewards: [][]byte{pub("A"), pub("B"), pub("C")},
-		Created: 1, Nonce: []byte{1}, AgencyQuorum: 3}, keys["A"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRoster(grec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := Scope{Lat: elmLat, Lon: elmLon, Radius: 2000}.wire(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := make([]byte, 16)
-	rand.Read(id)
-	inv := wire.Invite{Hood: r.id, ID: id, Role: wire.RoleAgency, Expires: 1000, Issuer: pub("A"), Scope: &ws}
-	end := func(name string, edit func(*wire.Endorsement)) []byte {
-		e, err := wire.Endorse(inv, pub(name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if edit != nil {
-			edit(&e)
-		}
-		s, err := wire.Sign(wire.KindEndorsement, &e, keys[name])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.Marshal()
-	}
-	bSignsForC := func() []byte { // names C, signed by B
-		e, _ := wire.Endorse(inv, pub("C"))
-		s, _ := wire.Sign(wire.KindEndorsement, &e, keys["B"])
-		return s.Marshal()
-	}()
-	sc := ws
-	sc.Recipient = "age1qqqq"
-	cases := []struct {
-		name  string
-		ends  [][]byte
-		short int
-	}{
-		{"B and C", [][]byte{end("B", nil), end("C", nil)}, 0},
-		{"B twice", [][]byte{end("B", nil), end("B", nil)}, 1},
-		{"A, the issuer", [][]byte{end("A", nil), end("B", nil)}, 1},
-		{"M, no steward", [][]byte{end("M", nil), end("B", nil)}, 1},
-		{"C by B's key", [][]byte{bSignsForC, end("B", nil)}, 1},
-		{"C of another scope", [][]byte{end("C", func(e *wire.Endorsement) { e.Scope.MaxWindow++ }), end("B", nil)}, 1},
-		{"C of another hood", [][]byte{end("C", func(e *wire.Endorsement) { e.Hood = strings.Repeat("0", 32) }), end("B", nil)}, 1},
-		{"C expired", [][]byte{end("C", func(e *wire.Endorsement) { e.Expires = 10 }), end("B", nil)}, 1},
-		{"not a record", [][]byte{{0xa0}, end("B", nil)}, 1},
-		{"none", nil, 2},
-	}
-	for _, c := range cases {
-		cert := wire.Cert{Hood: r.id, Member: pub("M"), Role: wire.RoleAgency, Issued: 100, Invite: id, Issuer: pub("A"),
-			Scope: &sc, Endorsements: c.ends}
-		if _, short := r.cosigned(cert); short != c.short {
-			t.Errorf("%s: got %d more needed, want %d", c.name, short, c.short)
-		}
-	}
 }
 
 // FoundHood writes the co-stewards and the quorum into the genesis, with the defaults, and refuses what a
@@ -303,7 +231,7 @@ func TestFoundHood(t *testing.T) {
 				t.Fatal(err)
 			}
 			n.mu.RLock()
-			g := n.hoods[h.ID].r.genesis
+			g := n.hoods[h.ID].r.Genesis()
 			n.mu.RUnlock()
 			if len(g.Stewards) != tc.stewards || g.AgencyQuorum != tc.wantQuorum || !h.Steward {
 				t.Errorf("genesis: got %d stewards, quorum %d (steward %v); want %d, %d", len(g.Stewards),

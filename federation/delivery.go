@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -164,7 +166,7 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) (int6
 	if err != nil {
 		return 0, err
 	}
-	agency, err := peerOf(a.Recipient)
+	agency, err := roster.PeerOf(a.Recipient)
 	if err != nil {
 		return 0, err
 	}

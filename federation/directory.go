@@ -8,6 +8,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -42,38 +43,20 @@ func (n *Node) Directory() []AgencyEntry {
 	defer n.mu.RUnlock()
 	out := []AgencyEntry{}
 	for hid, h := range n.hoods {
-		for id, m := range h.r.members {
-			s := m.cert.Scope
-			if m.cert.Role != wire.RoleAgency || s == nil {
+		for id, m := range h.r.Members() {
+			s := m.Cert.Scope
+			if m.Cert.Role != wire.RoleAgency || s == nil {
 				continue
 			}
 			lat, lon := s.Area.Center.Degrees()
-			out = append(out, AgencyEntry{Hood: hid, Agency: id, Name: m.cert.Name, Lat: lat, Lon: lon,
-				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / squareMetresPerSqMi,
+			out = append(out, AgencyEntry{Hood: hid, Agency: id, Name: m.Cert.Name, Lat: lat, Lon: lon,
+				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / roster.SquareMetresPerSqMi,
 				MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond, PerDay: int(s.PerDay),
-				Since: ms(m.cert.Issued), Expires: ms(s.Expires), Revoked: !h.r.active(id),
-				Requests: counts[hid+"/"+id.String()], SignedBy: h.r.signerNames(m.cert)})
+				Since: ms(m.Cert.Issued), Expires: ms(s.Expires), Revoked: !h.r.Active(id),
+				Requests: counts[hid+"/"+id.String()], SignedBy: h.r.SignerNames(m.Cert)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// signerNames names the stewards that signed an agency's certificate. Call with n.mu held.
-func (r *roster) signerNames(c wire.Cert) []string {
-	signers, _ := r.cosigned(c)
-	out := make([]string, 0, len(signers))
-	for _, k := range signers {
-		p, err := peerOf(k)
-		if err != nil {
-			continue
-		}
-		if m, ok := r.members[p]; ok && m.cert.Name != "" {
-			out = append(out, m.cert.Name)
-		} else {
-			out = append(out, p.String())
-		}
-	}
 	return out
 }
 

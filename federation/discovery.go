@@ -117,8 +117,8 @@ func (n *Node) dialMembers(ctx context.Context) {
 	var others []peer.ID
 	n.mu.RLock()
 	for _, h := range n.hoods {
-		for id := range h.r.members {
-			if id != n.self && h.r.active(id) {
+		for id := range h.r.Members() {
+			if id != n.self && h.r.Active(id) {
 				others = append(others, id)
 			}
 		}

@@ -8,7 +8,9 @@
 // record. Stewards sign invites and, when a joiner claims one, a membership certificate. Each invite admits
 // one member: the steward records the first claim atomically, and every node keeps only the earliest
 // certificate per invite, so a second claim loses everywhere. The roster (genesis, certificates,
-// revocations) is spread by gossip and by sync, and checked by every node.
+// revocations) is spread by gossip and by sync, and checked by every node. The rules themselves (which
+// records a roster takes, the stewards' quorum on an agency's credential, an invite claim's checks and
+// an agency's scope) are federation/roster, pure code; this package keeps one roster per hood under n.mu.
 //
 // A connection gater admits only roster members. Two kinds of nodes also take "guests" (non-members) for a
 // short while: a steward with unexpired invites, so a joiner can reach it (and hear why a used or revoked

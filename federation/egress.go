@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -43,7 +44,7 @@ func (n *Node) sendFootage(ctx context.Context, s network.Stream, g grant) ([]by
 		_, err := n.cfg.Clips.WriteClip(ctx, c.Camera, time.UnixMilli(c.Start), time.UnixMilli(c.End), s)
 		return nil, err
 	case g.approval != nil:
-		to, err := peerOf(g.approval.Recipient)
+		to, err := roster.PeerOf(g.approval.Recipient)
 		if err != nil || to != remote || string(g.approval.Owner) != string(n.pub()) || g.rec.Verify(n.pub()) != nil {
 			return nil, fmt.Errorf("%w: the approval does not name %s", ErrInvalid, remote)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -50,7 +51,7 @@ func newFuzzHood(f *testing.F, edit func(*Config)) *fuzzHood {
 	}
 	var pub ed25519.PublicKey
 	pub, fh.key, _ = ed25519.GenerateKey(rand.Reader)
-	if fh.joiner, err = peerOf(pub); err != nil {
+	if fh.joiner, err = roster.PeerOf(pub); err != nil {
 		f.Fatal(err)
 	}
 	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: h.ID, Invite: fh.inv.ID, Member: pub, Name: "joiner",
@@ -59,7 +60,7 @@ func newFuzzHood(f *testing.F, edit func(*Config)) *fuzzHood {
 		f.Fatal(err)
 	}
 	fh.req = joinRequest{Invite: fh.invRec.Marshal(), Claim: claim.Marshal()}
-	if fh.resp, err = fh.s.admit(fh.joiner.String(), fh.req); err != nil {
+	if fh.resp, err = fh.s.admit(fh.joiner, fh.req); err != nil {
 		f.Fatalf("admit the seed claim: %v", err)
 	}
 	a := wire.Alert{Hood: h.ID, Author: pub, Time: time.Now().UnixMilli(), Text: "seed", Nonce: make([]byte, 8)}
@@ -99,7 +100,7 @@ func FuzzJoinRequest(f *testing.F) {
 		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
 			return
 		}
-		resp, err := fh.s.admit(fh.joiner.String(), req)
+		resp, err := fh.s.admit(fh.joiner, req)
 		if err != nil {
 			return
 		}
@@ -110,7 +111,7 @@ func FuzzJoinRequest(f *testing.F) {
 		var c wire.Cert
 		var id peer.ID
 		if derr == nil {
-			c, id, derr = r.checkCert(rec)
+			c, id, derr = r.CheckCert(rec)
 		}
 		fh.s.mu.RUnlock()
 		if derr != nil || id != fh.joiner || !bytes.Equal(c.Invite, fh.inv.ID) {

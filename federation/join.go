@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -51,7 +52,7 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	if n.now().UnixMilli() > inv.Expires {
 		return HoodInfo{}, fmt.Errorf("%w at %s", ErrInviteExpired, time.UnixMilli(inv.Expires).UTC().Format(time.RFC3339))
 	}
-	issuer, err := peerOf(inv.Issuer)
+	issuer, err := roster.PeerOf(inv.Issuer)
 	if err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: invite issuer: %w", ErrInvalid, err)
 	}
@@ -151,18 +152,18 @@ func (n *Node) acceptJoin(inv wire.Invite, issuer peer.ID, resp joinResponse) (H
 	if g.ID() != inv.Hood {
 		return HoodInfo{}, fmt.Errorf("%w: the steward sent the genesis of another hood", ErrInvalid)
 	}
-	r, err := newRoster(g)
+	r, err := roster.New(g)
 	if err != nil {
 		return HoodInfo{}, err
 	}
-	if !r.isSteward(inv.Issuer) {
+	if !r.IsSteward(inv.Issuer) {
 		return HoodInfo{}, fmt.Errorf("%w: the invite's issuer is not a steward of %q", ErrNotSteward, inv.HoodName)
 	}
 	cert, err := wire.Decode(resp.Cert)
 	if err != nil {
 		return HoodInfo{}, fmt.Errorf("join: certificate: %w", err)
 	}
-	c, id, err := r.checkCert(cert)
+	c, id, err := r.CheckCert(cert)
 	if err != nil || id != n.self || string(c.Invite) != string(inv.ID) {
 		return HoodInfo{}, errors.Join(fmt.Errorf("%w: the steward's certificate is not ours", ErrInvalid), err)
 	}

@@ -2,11 +2,12 @@ package federation
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -47,7 +48,7 @@ func (n *Node) serveJoin(s network.Stream) {
 		s.Reset()
 		return
 	}
-	resp, err := n.admit(remote.String(), req)
+	resp, err := n.admit(remote, req)
 	if err != nil {
 		resp = joinResponse{Error: err.Error(), Code: joinCode(err)}
 		n.rejects.reject(remote, "join-"+resp.Code, err.Error())
@@ -65,41 +66,10 @@ func joinCode(err error) string {
 }
 
 // admit checks an invite claim, records it (first claim wins) and issues the certificate.
-func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
-	invRec, err := wire.Decode(req.Invite)
+func (n *Node) admit(claimant peer.ID, req joinRequest) (joinResponse, error) {
+	inv, claim, scope, err := roster.OpenClaim(req.Invite, req.Claim, n.pub(), claimant)
 	if err != nil {
 		return joinResponse{}, err
-	}
-	var inv wire.Invite
-	if err := invRec.Open(wire.KindInvite, &inv); err != nil {
-		return joinResponse{}, err
-	}
-	if string(inv.Issuer) != string(n.pub()) || invRec.Verify(inv.Issuer) != nil {
-		return joinResponse{}, fmt.Errorf("%w: not an invite of this steward", ErrInvalid)
-	}
-	claimRec, err := wire.Decode(req.Claim)
-	if err != nil {
-		return joinResponse{}, err
-	}
-	var claim wire.Claim
-	if err := claimRec.Open(wire.KindClaim, &claim); err != nil {
-		return joinResponse{}, err
-	}
-	claimant, err := peerOf(claim.Member)
-	if err != nil || claimant.String() != remote || claim.Hood != inv.Hood || string(claim.Invite) != string(inv.ID) {
-		return joinResponse{}, fmt.Errorf("%w: the claim does not match the invite or the connection", ErrInvalid)
-	}
-	if err := claimRec.Verify(claim.Member); err != nil {
-		return joinResponse{}, fmt.Errorf("claim: %w", err)
-	}
-	var scope *wire.Scope
-	if inv.Scope != nil {
-		if claim.Recipient == "" {
-			return joinResponse{}, fmt.Errorf("%w: an agency invite is claimed with the agency's encryption key", ErrInvalid)
-		}
-		sc := *inv.Scope
-		sc.Recipient = claim.Recipient
-		scope = &sc
 	}
 	var endorsements [][]byte
 	if scope != nil {
@@ -119,8 +89,8 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	// A retried claim gets the certificate it already has.
 	n.mu.RLock()
 	h := n.hoods[inv.Hood]
-	if m, ok := h.r.members[claimant]; ok && string(m.cert.Invite) == string(inv.ID) {
-		cert = m.rec
+	if m, ok := h.r.Member(claimant); ok && string(m.Cert.Invite) == string(inv.ID) {
+		cert = m.Rec
 	}
 	n.mu.RUnlock()
 	if _, err := n.applyRecord(inv.Hood, cert); err != nil {
@@ -128,7 +98,7 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	}
 	n.publish(inv.Hood, cert)
 	n.mu.RLock()
-	resp := joinResponse{Genesis: h.r.genesisRec.Marshal(), Cert: cert.Marshal(), Roster: encodeRecords(h.r.records())}
+	resp := joinResponse{Genesis: h.r.GenesisRecord().Marshal(), Cert: cert.Marshal(), Roster: encodeRecords(h.r.Records())}
 	n.mu.RUnlock()
 	n.log.Info("member admitted", "hood", inv.Hood, "member", claimant, "name", claim.Name, "role", inv.Role)
 	return resp, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -82,10 +83,10 @@ func (n *Node) agencies() []agencyRef {
 	seen := map[peer.ID]bool{}
 	var out []agencyRef
 	for _, h := range n.hoods {
-		for id, m := range h.r.members {
-			if m.cert.Role == wire.RoleAgency && m.cert.Scope != nil && !seen[id] {
+		for id, m := range h.r.Members() {
+			if m.Cert.Role == wire.RoleAgency && m.Cert.Scope != nil && !seen[id] {
 				seen[id] = true
-				out = append(out, agencyRef{id, m.cert.Member, m.cert.Name})
+				out = append(out, agencyRef{id, m.Cert.Member, m.Cert.Name})
 			}
 		}
 	}
@@ -191,7 +192,7 @@ func (n *Node) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *
 		if err != nil {
 			continue
 		}
-		if to, err := peerOf(r.Agency); err != nil || to != agency {
+		if to, err := roster.PeerOf(r.Agency); err != nil || to != agency {
 			continue
 		}
 		if r.LogIndex < 0 || r.LogIndex >= int64(len(entries)) || entries[r.LogIndex].Kind != wire.EntrySubmission ||

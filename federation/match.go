@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/federation/geo"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -69,7 +70,7 @@ func (n *Node) matchRequest(r *wire.Request, agency peer.ID) []string {
 	if pol.OptOut || slices.Contains(pol.Muted, agency) {
 		return nil
 	}
-	area, err := geoArea(r.Area)
+	area, err := roster.GeoArea(r.Area)
 	if err != nil {
 		return nil
 	}

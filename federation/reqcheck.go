@@ -2,25 +2,18 @@ package federation
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/porchlight/porchlight/federation/geo"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// Request guardrails every home enforces on its own, whatever the agency's node claims or its steward
-// signed: the credential's caps apply, and never more than these.
-const (
-	MaxRequestLife  = 30 * 24 * time.Hour // a request expires at most this long after it is posted
-	MaxFootageAge   = 90 * 24 * time.Hour // a window starts at most this long before the request
-	MaxWindowHard   = 7 * 24 * time.Hour  // the longest window any credential allows
-	maxAreaHardSqMi = 100.0               // the largest area any credential allows
-	requestWindow   = 10 * time.Minute    // gossip: older requests arrive only by sync
-)
+// requestWindow bounds a gossiped request's age: older requests arrive only by sync. The guardrails every
+// home holds a request to are federation/roster's (CheckRequest).
+const requestWindow = 10 * time.Minute
 
 // checkedRequest is a notice that passed every guardrail.
 type checkedRequest struct {
@@ -58,7 +51,7 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 	if r.Hood != hoodID {
 		return c, reject("malformed", "request for hood %s on hood %s", r.Hood, hoodID)
 	}
-	if c.agency, err = peerOf(r.Agency); err != nil {
+	if c.agency, err = roster.PeerOf(r.Agency); err != nil {
 		return c, reject("malformed", "agency: %w", err)
 	}
 	if n.store.seenRequest(inner.ID()) {
@@ -86,7 +79,7 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 		return c, reject("credential-expired", "the agency's credential expired at %s",
 			time.UnixMilli(c.scope.Expires).UTC().Format(time.RFC3339))
 	}
-	if err := checkGuardrails(r, c.scope); err != nil {
+	if err := roster.CheckRequest(r, c.scope); err != nil {
 		return c, err
 	}
 	if c.cp, err = verifyLogged(c.agency, r.Agency, inner, nt); err != nil {
@@ -131,7 +124,7 @@ func (n *Node) reserveRequest(hood string, agency peer.ID, id string, t int64, p
 	return true
 }
 
-// agencyCredential finds the agency's certificate in the hood and its scope.
+// agencyCredential finds the agency's credential in the hood and its scope (roster.Credential).
 func (n *Node) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest) error {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
@@ -139,56 +132,11 @@ func (n *Node) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest
 	if !ok {
 		return reject("malformed", "unknown hood %s", hoodID)
 	}
-	m, ok := h.r.members[agency]
-	switch {
-	case !ok:
-		return reject("not-member", "%s is not a member", agency)
-	case !h.r.active(agency):
-		return reject("revoked", "agency %s was removed from the hood", agency)
-	case m.cert.Role != wire.RoleAgency:
-		return reject("not-agency", "%s is a %s", agency, m.cert.Role)
-	case m.cert.Scope == nil:
-		return reject("no-credential", "agency %s was admitted without a scope", agency)
-	}
-	// The issuer's signature was checked when the certificate joined the roster; the cosigners are
-	// counted here, so a credential short of them admits the agency as a member but no request of it.
-	if signers, short := h.r.cosigned(m.cert); short > 0 {
-		return reject("not-cosigned", "agency %s's credential is signed by %d steward(s), the hood needs %d",
-			agency, len(signers), h.r.genesis.Quorum())
-	}
-	c.scope, c.name = *m.cert.Scope, m.cert.Name
-	return nil
-}
-
-// checkGuardrails holds a request to its agency's scope: area inside it and at most MaxArea, window at most
-// MaxWindow, footage from the past only, and an expiry at most MaxRequestLife away.
-func checkGuardrails(r *wire.Request, s wire.Scope) error {
-	area, err := geoArea(r.Area)
+	cert, err := h.r.Credential(agency)
 	if err != nil {
-		return reject("malformed", "area: %w", err)
+		return err
 	}
-	if !area.Within(geoCircle(s.Area)) {
-		return reject("scope", "area outside the agency's scope")
-	}
-	maxArea := min(float64(s.MaxArea), maxAreaHardSqMi*squareMetresPerSqMi)
-	if sq := area.AreaSqMi() * squareMetresPerSqMi; sq > maxArea {
-		return reject("area-cap", "area %.2f sq mi over the cap of %.2f", sq/squareMetresPerSqMi, maxArea/squareMetresPerSqMi)
-	}
-	// The window's start is bounded first, so End-Start cannot overflow.
-	if r.Start < r.Time-MaxFootageAge.Milliseconds() {
-		return reject("window-cap", "the window starts more than %s before the request", MaxFootageAge)
-	}
-	maxWindow := min(s.MaxWindow, MaxWindowHard.Milliseconds())
-	if w := r.End - r.Start; w > maxWindow {
-		return reject("window-cap", "window %s over the cap of %s", time.Duration(w)*time.Millisecond,
-			time.Duration(maxWindow)*time.Millisecond)
-	}
-	if r.End > r.Time+maxSkew.Milliseconds() {
-		return reject("future-window", "the window ends after the request was posted: footage is asked of the past only")
-	}
-	if r.Expires-r.Time > MaxRequestLife.Milliseconds() {
-		return reject("malformed", "expiry more than %s after posting", MaxRequestLife)
-	}
+	c.scope, c.name = *cert.Scope, cert.Name
 	return nil
 }
 
@@ -219,30 +167,4 @@ func verifyLogged(agency peer.ID, key []byte, rec wire.Signed, nt wire.Notice) (
 // requestEntry is the log leaf of a request: the same bytes on the agency's side and every home's.
 func requestEntry(rec wire.Signed) ([]byte, error) {
 	return wire.Marshal(&wire.LogEntry{Kind: wire.EntryRequest, Record: rec.Marshal()})
-}
-
-func geoCircle(a wire.Area) geo.Circle {
-	lat, lon := a.Center.Degrees()
-	return geo.Circle{Center: geo.Point{Lat: lat, Lon: lon}, Radius: float64(a.Radius)}
-}
-
-// geoArea is a request's area: its polygon when it has one (which must lie in its circle), else its circle.
-func geoArea(a wire.Area) (geo.Area, error) {
-	c := geoCircle(a)
-	if len(a.Polygon) == 0 {
-		return geo.Area{Circle: &c}, c.Validate()
-	}
-	pg := make(geo.Polygon, len(a.Polygon))
-	for i, p := range a.Polygon {
-		lat, lon := p.Degrees()
-		pg[i] = geo.Point{Lat: lat, Lon: lon}
-	}
-	ar := geo.Area{Polygon: pg}
-	if err := ar.Validate(); err != nil {
-		return ar, err
-	}
-	if !ar.Within(c) {
-		return ar, fmt.Errorf("polygon outside its circle")
-	}
-	return ar, nil
 }

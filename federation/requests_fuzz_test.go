@@ -9,6 +9,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -44,14 +45,14 @@ func newFuzzAgencyHood(f *testing.F) *fuzzAgencyHood {
 	}
 	pub, key, _ := ed25519.GenerateKey(rand.Reader)
 	fa.key = key
-	agency, _ := peerOf(pub)
+	agency, _ := roster.PeerOf(pub)
 	id, _ := age.GenerateX25519Identity()
 	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: h.ID, Invite: inv.ID, Member: pub, Name: "PD",
 		Time: time.Now().UnixMilli(), Recipient: id.Recipient().String()}, key)
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := fa.s.admit(agency.String(), joinRequest{Invite: invRec.Marshal(), Claim: claim.Marshal()}); err != nil {
+	if _, err := fa.s.admit(agency, joinRequest{Invite: invRec.Marshal(), Claim: claim.Marshal()}); err != nil {
 		f.Fatalf("admit the agency: %v", err)
 	}
 	signer, err := tlog.NewSigner(logOrigin(agency), key)
@@ -76,7 +77,7 @@ func (fa *fuzzAgencyHood) logNotice(f *testing.F, d RequestDraft) wire.Signed {
 	pub := fa.key.Public().(ed25519.PublicKey)
 	now := time.Now()
 	r := wire.Request{Hood: fa.hood, Agency: pub, Case: d.Case, Reason: d.Reason,
-		Area: wire.Area{Center: microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}, Start: d.Start.UnixMilli(),
+		Area: wire.Area{Center: roster.Microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}, Start: d.Start.UnixMilli(),
 		End: d.End.UnixMilli(), Expires: now.Add(time.Hour).UnixMilli(), Time: now.UnixMilli(), Nonce: make([]byte, 8)}
 	rand.Read(r.Nonce)
 	rec, err := wire.Sign(wire.KindRequest, &r, fa.key)
@@ -124,7 +125,7 @@ func FuzzNotice(f *testing.F) {
 		if !bytes.Equal(c.req.Agency, fa.key.Public().(ed25519.PublicKey)) || c.rec.Verify(c.req.Agency) != nil {
 			t.Fatalf("accepted a request not signed by the agency: %+v", c.req)
 		}
-		if err := checkGuardrails(&c.req, c.scope); err != nil {
+		if err := roster.CheckRequest(&c.req, c.scope); err != nil {
 			t.Fatalf("accepted a request that breaks a guardrail: %v", err)
 		}
 	})

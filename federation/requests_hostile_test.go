@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -17,7 +18,7 @@ import (
 // craftRequest signs a request by n from a draft, edited by the test, without any of PostRequest's checks.
 func craftRequest(t *testing.T, n *Node, hood string, d RequestDraft, edit func(*wire.Request)) wire.Signed {
 	t.Helper()
-	area := wire.Area{Center: microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}
+	area := wire.Area{Center: roster.Microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}
 	now := time.Now()
 	r := wire.Request{Hood: hood, Agency: n.pub(), Case: d.Case, Reason: d.Reason, Area: area,
 		Start: d.Start.UnixMilli(), End: d.End.UnixMilli(), Expires: now.Add(time.Hour).UnixMilli(), Time: now.UnixMilli(),
@@ -318,8 +319,8 @@ func TestRateHoldsUnderBurst(t *testing.T) {
 func TestCredentialCosigned(t *testing.T) {
 	ah := startAgencyHood(t)
 	ah.steward.mu.RLock()
-	m := ah.steward.hoods[ah.hood].r.members[ah.agency.ID()]
-	cert := m.cert
+	m, _ := ah.steward.hoods[ah.hood].r.Member(ah.agency.ID())
+	cert := m.Cert
 	ah.steward.mu.RUnlock()
 	if cert.Scope == nil || len(cert.Claim) == 0 {
 		t.Fatalf("the agency's certificate has no cosigned scope: %+v", cert)
@@ -334,7 +335,7 @@ func TestCredentialCosigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	ah.steward.mu.RLock()
-	_, _, err = ah.steward.hoods[ah.hood].r.checkCert(rec)
+	_, _, err = ah.steward.hoods[ah.hood].r.CheckCert(rec)
 	ah.steward.mu.RUnlock()
 	if err == nil || !strings.Contains(err.Error(), "cosigned") {
 		t.Fatalf("a scope with another key than the agency claimed: %v, want refused", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -32,9 +33,9 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 	var hid string
 	var scope *wire.Scope
 	if err == nil {
-		hid = h.r.id
-		if m, ok := h.r.members[n.self]; ok && h.r.active(n.self) && m.cert.Role == wire.RoleAgency {
-			scope = m.cert.Scope
+		hid = h.r.ID()
+		if m, ok := h.r.Member(n.self); ok && h.r.Active(n.self) && m.Cert.Role == wire.RoleAgency {
+			scope = m.Cert.Scope
 		}
 	}
 	n.mu.RUnlock()
@@ -71,7 +72,7 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 	if err != nil {
 		return RequestInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if err := checkGuardrails(&r, *scope); err != nil {
+	if err := roster.CheckRequest(&r, *scope); err != nil {
 		return RequestInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if n.store.requestsSince(hid, n.self, r.Time-24*time.Hour.Milliseconds()) >= int(scope.PerDay) {
@@ -138,11 +139,11 @@ func draftArea(d RequestDraft) (wire.Area, error) {
 	if !d.End.After(d.Start) {
 		return wire.Area{}, fmt.Errorf("%w: the window must end after it starts", ErrInvalid)
 	}
-	a := wire.Area{Center: microdegrees(d.Lat, d.Lon), Radius: uint32(math.Round(d.Radius))}
+	a := wire.Area{Center: roster.Microdegrees(d.Lat, d.Lon), Radius: uint32(math.Round(d.Radius))}
 	for _, p := range d.Polygon {
-		a.Polygon = append(a.Polygon, microdegrees(p[0], p[1]))
+		a.Polygon = append(a.Polygon, roster.Microdegrees(p[0], p[1]))
 	}
-	if _, err := geoArea(a); err != nil {
+	if _, err := roster.GeoArea(a); err != nil {
 		return wire.Area{}, fmt.Errorf("%w: area: %w", ErrInvalid, err)
 	}
 	return a, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	stlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 )
 
@@ -95,7 +96,7 @@ func (n *Node) checkLogged(ctx context.Context, st requestState) error {
 	if err != nil {
 		return err
 	}
-	key, err := keyOf(agency)
+	key, err := roster.KeyOf(agency)
 	if err != nil {
 		return err
 	}
@@ -165,8 +166,8 @@ func (n *Node) requestInfo(id string, st requestState) (RequestInfo, error) {
 	}
 	n.mu.RLock()
 	if h, ok := n.hoods[r.Hood]; ok {
-		if m, ok := h.r.members[agency]; ok {
-			info.AgencyName = m.cert.Name
+		if m, ok := h.r.Member(agency); ok {
+			info.AgencyName = m.Cert.Name
 		}
 	}
 	n.mu.RUnlock()

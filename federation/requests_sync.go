@@ -55,7 +55,7 @@ func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoi
 		}
 		c, err := n.checkNotice(hoodID, rec, "", MaxRequestLife)
 		if err != nil {
-			if r, ok := err.(*rejection); !ok || r.reason != "replay" { // a repeat is the expected overlap
+			if r, ok := err.(*rejection); !ok || r.Reason != "replay" { // a repeat is the expected overlap
 				n.rejectErr(from, err)
 			}
 			continue

@@ -11,6 +11,7 @@ import (
 	stlog "golang.org/x/mod/sumdb/tlog"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -114,7 +115,7 @@ func (n *Node) SubmissionCustody(id string) (Custody, error) {
 	if err != nil {
 		return Custody{}, err
 	}
-	owner, _ := peerOf(a.Owner)
+	owner, _ := roster.PeerOf(a.Owner)
 	return Custody{Submission: id, Request: a.Request, Case: req.Case, Camera: a.Camera, Start: ms(a.Start),
 		End: ms(a.End), Note: a.Note, Size: a.Size, SHA256: fmt.Sprintf("%x", a.SHA256), CipherSize: a.CipherSize,
 		CipherSHA256: fmt.Sprintf("%x", a.CipherSHA256), Owner: owner.String(), Approved: ms(a.Time),

@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -97,7 +98,7 @@ func (n *Node) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Appro
 	if err != nil {
 		return "", a, err
 	}
-	owner, err := peerOf(a.Owner)
+	owner, err := roster.PeerOf(a.Owner)
 	switch {
 	case err != nil || owner != from:
 		return "", a, fmt.Errorf("%w: the approval is not the sender's", ErrInvalid)

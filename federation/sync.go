@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -67,8 +68,8 @@ func (n *Node) serveSync(s network.Stream) {
 	n.mu.RLock()
 	h := n.hoods[req.Hood]
 	first := syncFrame{Peers: n.memberAddrs(h.r)}
-	if !bytes.Equal(req.Roster, h.r.digest()) {
-		first.Roster = encodeRecords(h.r.records())
+	if !bytes.Equal(req.Roster, h.r.Digest()) {
+		first.Roster = encodeRecords(h.r.Records())
 	}
 	n.mu.RUnlock()
 	first.Notices, first.Checkpoints = n.syncRequests(req.Hood)
@@ -94,10 +95,10 @@ func (n *Node) serveSync(s network.Stream) {
 }
 
 // memberAddrs lists the addresses of the hood's members we are connected to. Call with n.mu held.
-func (n *Node) memberAddrs(r *roster) []peerAddr {
+func (n *Node) memberAddrs(r *roster.Roster) []peerAddr {
 	var out []peerAddr
-	for id := range r.members {
-		if id == n.self || !r.active(id) || n.host.Network().Connectedness(id) != network.Connected {
+	for id := range r.Members() {
+		if id == n.self || !r.Active(id) || n.host.Network().Connectedness(id) != network.Connected {
 			continue
 		}
 		pa := peerAddr{ID: []byte(id)}
@@ -114,7 +115,7 @@ func (n *Node) syncWith(ctx context.Context, p peer.ID) {
 	n.mu.RLock()
 	var hoods []string
 	for id, h := range n.hoods {
-		if h.r.active(p) {
+		if h.r.Active(p) {
 			hoods = append(hoods, id)
 		}
 	}
@@ -145,7 +146,7 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(syncTimeout))
 	n.mu.RLock()
-	digest := n.hoods[hoodID].r.digest()
+	digest := n.hoods[hoodID].r.Digest()
 	n.mu.RUnlock()
 	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
 		return err
@@ -193,7 +194,7 @@ func (n *Node) acceptSynced(hoodID string, from peer.ID, b []byte) (storedAlert,
 		return storedAlert{}, false
 	}
 	if err := n.checkAlert(hoodID, rec, "", CatchUpWindow, false); err != nil {
-		if r, ok := err.(*rejection); ok && r.reason == "replay" {
+		if r, ok := err.(*rejection); ok && r.Reason == "replay" {
 			return storedAlert{}, false // we have it: the expected overlap
 		}
 		n.rejectErr(from, err)

@@ -10,6 +10,7 @@ import (
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -17,14 +18,14 @@ import (
 // maxSkew is refused.
 const (
 	gossipWindow = 10 * time.Minute
-	maxSkew      = 2 * time.Minute
+	maxSkew      = roster.MaxSkew
 )
 
 // joinTopic subscribes to a hood's topic with its validator. Call without n.mu held: pubsub calls back
 // into the peer filter, which takes it.
 func (n *Node) joinTopic(h *hood) error {
-	name := topicName(h.r.id)
-	hoodID := h.r.id
+	name := topicName(h.r.ID())
+	hoodID := h.r.ID()
 	if err := n.ps.RegisterTopicValidator(name, func(ctx context.Context, from peer.ID, m *pubsub.Message) pubsub.ValidationResult {
 		return n.validateGossip(hoodID, from, m)
 	}, pubsub.WithValidatorInline(true)); err != nil {
@@ -120,7 +121,7 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 		author := m.GetFrom()
 		if err := n.checkAlert(hoodID, rec, author, gossipWindow, !local); err != nil {
 			var r *rejection
-			if errors.As(err, &r) && r.reason == "replay" && local {
+			if errors.As(err, &r) && r.Reason == "replay" && local {
 				m.ValidatorData = rec
 				return pubsub.ValidationAccept
 			}
@@ -130,7 +131,7 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 		c, err := n.checkNotice(hoodID, rec, m.GetFrom(), requestWindow)
 		if err != nil {
 			var r *rejection
-			if errors.As(err, &r) && r.reason == "replay" && local {
+			if errors.As(err, &r) && r.Reason == "replay" && local {
 				return pubsub.ValidationAccept // our own request, stored when posted
 			}
 			return n.rejectErr(from, err)
@@ -156,7 +157,7 @@ func (n *Node) rejectMsg(from peer.ID, reason string, err error) pubsub.Validati
 func (n *Node) rejectErr(from peer.ID, err error) pubsub.ValidationResult {
 	var r *rejection
 	if errors.As(err, &r) {
-		return n.rejectMsg(from, r.reason, r.err)
+		return n.rejectMsg(from, r.Reason, r.Err)
 	}
 	return n.rejectMsg(from, "invalid", err)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -59,7 +60,7 @@ func (n *Node) Transparency(ctx context.Context) ([]MonthReport, error) {
 				posted[rec.ID()] = m
 				m.Requests++
 				m.Categories[r.Category]++
-				if a, err := geoArea(r.Area); err == nil {
+				if a, err := roster.GeoArea(r.Area); err == nil {
 					sq := a.AreaSqMi()
 					m.AreaSqMi += sq
 					m.MaxAreaSqMi = max(m.MaxAreaSqMi, sq)

@@ -1,4 +1,4 @@
-package federation
+package roster
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -15,56 +16,43 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// Sentinel errors callers branch on.
-var (
-	ErrNotMember     = errors.New("not a member")
-	ErrNotSteward    = errors.New("only a steward can do this")
-	ErrUnknownHood   = errors.New("unknown hood")
-	ErrNoHood        = errors.New("this node is in no hood")
-	ErrSeveralHoods  = errors.New("this node is in several hoods: name one")
-	ErrInviteUsed    = errors.New("invite already used")
-	ErrInviteExpired = errors.New("invite expired")
-	ErrInviteRevoked = errors.New("invite revoked")
-	ErrRevoked       = errors.New("member revoked")
-	ErrUnreachable   = errors.New("peer unreachable")
-	ErrRateLimited   = errors.New("too many posts: try again later")
-	ErrNotFound      = errors.New("not found")
-	ErrInvalid       = errors.New("invalid")
-	ErrNoCredential  = errors.New("no agency credential")
-)
-
-// member is a certified member of a hood.
-type member struct {
-	id   peer.ID
-	cert wire.Cert
-	rec  wire.Signed
+// Member is a certified member of a hood.
+type Member struct {
+	ID   peer.ID
+	Cert wire.Cert
+	Rec  wire.Signed // the signed certificate
 }
 
-// roster is a hood's membership as this node knows it. It is guarded by the Node's mutex.
-type roster struct {
+// Roster is a hood's membership as one node knows it: the genesis, the certificates and the revocations
+// it has applied. It has no lock: its owner guards it (package federation, under the node's mutex).
+type Roster struct {
 	id         string
 	genesis    wire.Genesis
 	genesisRec wire.Signed
-	members    map[peer.ID]*member
+	members    map[peer.ID]*Member
 	byInvite   map[string]peer.ID
 	revMembers map[peer.ID]wire.Signed
 	revInvites map[string]wire.Signed
 	known      map[string]bool // IDs of the records applied, so repeats cost no signature check
 }
 
-func newRoster(rec wire.Signed) (*roster, error) {
+// New starts the roster of the hood a signed genesis founds, after checking the first steward's
+// signature. The hood's ID is the genesis record's ID.
+func New(genesis wire.Signed) (*Roster, error) {
 	var g wire.Genesis
-	if err := rec.Open(wire.KindGenesis, &g); err != nil {
+	if err := genesis.Open(wire.KindGenesis, &g); err != nil {
 		return nil, err
 	}
-	if err := rec.Verify(g.Stewards[0]); err != nil {
+	if err := genesis.Verify(g.Stewards[0]); err != nil {
 		return nil, fmt.Errorf("genesis: %w", err)
 	}
-	return &roster{id: rec.ID(), genesis: g, genesisRec: rec, members: map[peer.ID]*member{},
-		byInvite: map[string]peer.ID{}, revMembers: map[peer.ID]wire.Signed{}, revInvites: map[string]wire.Signed{}, known: map[string]bool{}}, nil
+	return &Roster{id: genesis.ID(), genesis: g, genesisRec: genesis, members: map[peer.ID]*Member{},
+		byInvite: map[string]peer.ID{}, revMembers: map[peer.ID]wire.Signed{}, revInvites: map[string]wire.Signed{},
+		known: map[string]bool{}}, nil
 }
 
-func peerOf(key []byte) (peer.ID, error) {
+// PeerOf is the peer ID of a member key.
+func PeerOf(key []byte) (peer.ID, error) {
 	pk, err := crypto.UnmarshalEd25519PublicKey(key)
 	if err != nil {
 		return "", err
@@ -72,7 +60,8 @@ func peerOf(key []byte) (peer.ID, error) {
 	return peer.IDFromPublicKey(pk)
 }
 
-func keyOf(p peer.ID) ([]byte, error) {
+// KeyOf is the member key a peer ID carries.
+func KeyOf(p peer.ID) ([]byte, error) {
 	pk, err := p.ExtractPublicKey()
 	if err != nil {
 		return nil, fmt.Errorf("%w: member ID %s carries no Ed25519 key", ErrInvalid, p)
@@ -84,7 +73,20 @@ func keyOf(p peer.ID) ([]byte, error) {
 	return raw, nil
 }
 
-func (r *roster) isSteward(key []byte) bool {
+// ID is the hood's ID.
+func (r *Roster) ID() string { return r.id }
+
+// Genesis is the hood's genesis.
+func (r *Roster) Genesis() wire.Genesis { return r.genesis }
+
+// Quorum is how many stewards must sign an agency's credential.
+func (r *Roster) Quorum() int { return r.genesis.Quorum() }
+
+// GenesisRecord is the signed genesis, to hand to a joiner.
+func (r *Roster) GenesisRecord() wire.Signed { return r.genesisRec }
+
+// IsSteward reports whether a member key is one of the stewards the genesis names.
+func (r *Roster) IsSteward(key []byte) bool {
 	for _, s := range r.genesis.Stewards {
 		if bytes.Equal(s, key) {
 			return true
@@ -93,15 +95,72 @@ func (r *roster) isSteward(key []byte) bool {
 	return false
 }
 
-// active reports whether p is a member that was not revoked.
-func (r *roster) active(p peer.ID) bool {
+// Active reports whether p is a member that was not revoked.
+func (r *Roster) Active(p peer.ID) bool {
 	_, ok := r.members[p]
 	_, rev := r.revMembers[p]
 	return ok && !rev
 }
 
-// checkCert verifies a signed certificate for this hood.
-func (r *roster) checkCert(rec wire.Signed) (wire.Cert, peer.ID, error) {
+// Member returns p's membership, revoked or not.
+func (r *Roster) Member(p peer.ID) (Member, bool) {
+	m, ok := r.members[p]
+	if !ok {
+		return Member{}, false
+	}
+	return *m, true
+}
+
+// Members yields every certified member, revoked ones included, in no order.
+func (r *Roster) Members() iter.Seq2[peer.ID, Member] {
+	return func(yield func(peer.ID, Member) bool) {
+		for id, m := range r.members {
+			if !yield(id, *m) {
+				return
+			}
+		}
+	}
+}
+
+// Revoked reports whether p was revoked.
+func (r *Roster) Revoked(p peer.ID) bool {
+	_, ok := r.revMembers[p]
+	return ok
+}
+
+// InviteRevoked reports whether a steward cancelled the invite.
+func (r *Roster) InviteRevoked(id []byte) bool {
+	_, ok := r.revInvites[hex.EncodeToString(id)]
+	return ok
+}
+
+// Known reports whether the record with that ID was applied.
+func (r *Roster) Known(recordID string) bool { return r.known[recordID] }
+
+// Apply adds a certificate or a revocation after checking it; it reports whether the roster changed. A
+// record applied before costs nothing.
+func (r *Roster) Apply(rec wire.Signed) (changed bool, err error) {
+	id := rec.ID()
+	if r.known[id] {
+		return false, nil
+	}
+	switch rec.Kind {
+	case wire.KindCert:
+		changed, err = r.addCert(rec)
+	case wire.KindRevocation:
+		changed, err = r.addRevocation(rec)
+	default:
+		return false, fmt.Errorf("%w: %s is not a roster record", ErrInvalid, rec.Kind)
+	}
+	if err == nil {
+		r.known[id] = true
+	}
+	return changed, err
+}
+
+// CheckCert verifies a signed certificate for this hood: issued and signed by a steward, and, for an
+// agency's credential, cosigned by the agency's claim.
+func (r *Roster) CheckCert(rec wire.Signed) (wire.Cert, peer.ID, error) {
 	var c wire.Cert
 	if err := rec.Open(wire.KindCert, &c); err != nil {
 		return c, "", err
@@ -109,7 +168,7 @@ func (r *roster) checkCert(rec wire.Signed) (wire.Cert, peer.ID, error) {
 	if c.Hood != r.id {
 		return c, "", fmt.Errorf("%w: cert for hood %s", ErrInvalid, c.Hood)
 	}
-	if !r.isSteward(c.Issuer) {
+	if !r.IsSteward(c.Issuer) {
 		return c, "", fmt.Errorf("%w: cert issuer is not a steward", ErrNotSteward)
 	}
 	if err := rec.Verify(c.Issuer); err != nil {
@@ -120,7 +179,7 @@ func (r *roster) checkCert(rec wire.Signed) (wire.Cert, peer.ID, error) {
 			return c, "", err
 		}
 	}
-	id, err := peerOf(c.Member)
+	id, err := PeerOf(c.Member)
 	return c, id, err
 }
 
@@ -147,18 +206,18 @@ func checkCosigned(c wire.Cert) error {
 
 // addCert adds a verified certificate; it reports whether the roster changed. Each invite admits one
 // member: of two certificates for one invite the earlier (then the lower key) wins on every node.
-func (r *roster) addCert(rec wire.Signed) (bool, error) {
-	c, id, err := r.checkCert(rec)
+func (r *Roster) addCert(rec wire.Signed) (bool, error) {
+	c, id, err := r.CheckCert(rec)
 	if err != nil {
 		return false, err
 	}
-	if old, ok := r.members[id]; ok && old.rec.ID() == rec.ID() {
+	if old, ok := r.members[id]; ok && old.Rec.ID() == rec.ID() {
 		return false, nil
 	}
 	if len(c.Invite) > 0 {
 		inv := hex.EncodeToString(c.Invite)
 		if other, ok := r.byInvite[inv]; ok && other != id {
-			o := r.members[other].cert
+			o := r.members[other].Cert
 			if o.Issued < c.Issued || (o.Issued == c.Issued && bytes.Compare(o.Member, c.Member) < 0) {
 				return false, fmt.Errorf("%w: invite %s admitted %s first", ErrInviteUsed, inv, other)
 			}
@@ -166,12 +225,12 @@ func (r *roster) addCert(rec wire.Signed) (bool, error) {
 		}
 		r.byInvite[inv] = id
 	}
-	r.members[id] = &member{id: id, cert: c, rec: rec}
+	r.members[id] = &Member{ID: id, Cert: c, Rec: rec}
 	return true, nil
 }
 
 // addRevocation adds a verified revocation; it reports whether the roster changed.
-func (r *roster) addRevocation(rec wire.Signed) (bool, error) {
+func (r *Roster) addRevocation(rec wire.Signed) (bool, error) {
 	var v wire.Revocation
 	if err := rec.Open(wire.KindRevocation, &v); err != nil {
 		return false, err
@@ -179,7 +238,7 @@ func (r *roster) addRevocation(rec wire.Signed) (bool, error) {
 	if v.Hood != r.id {
 		return false, fmt.Errorf("%w: revocation for hood %s", ErrInvalid, v.Hood)
 	}
-	if !r.isSteward(v.Issuer) {
+	if !r.IsSteward(v.Issuer) {
 		return false, fmt.Errorf("%w: revocation issuer is not a steward", ErrNotSteward)
 	}
 	if err := rec.Verify(v.Issuer); err != nil {
@@ -193,11 +252,11 @@ func (r *roster) addRevocation(rec wire.Signed) (bool, error) {
 		r.revInvites[k] = rec
 		return true, nil
 	}
-	id, err := peerOf(v.Member)
+	id, err := PeerOf(v.Member)
 	if err != nil {
 		return false, err
 	}
-	if r.isSteward(v.Member) { // or one steward could undo the others' quorum
+	if r.IsSteward(v.Member) { // or one steward could undo the others' quorum
 		return false, fmt.Errorf("%w: %s is a steward named in the hood's genesis and cannot be revoked", ErrInvalid, id)
 	}
 	if _, ok := r.revMembers[id]; ok {
@@ -207,11 +266,11 @@ func (r *roster) addRevocation(rec wire.Signed) (bool, error) {
 	return true, nil
 }
 
-// records returns the roster's certificates and revocations, to hand to another member.
-func (r *roster) records() []wire.Signed {
+// Records returns the roster's certificates and revocations, to hand to another member.
+func (r *Roster) Records() []wire.Signed {
 	var out []wire.Signed
 	for _, m := range r.members {
-		out = append(out, m.rec)
+		out = append(out, m.Rec)
 	}
 	for _, v := range r.revMembers {
 		out = append(out, v)
@@ -222,8 +281,8 @@ func (r *roster) records() []wire.Signed {
 	return out
 }
 
-// digest identifies the roster's content: SHA-256 over the sorted IDs of its records.
-func (r *roster) digest() []byte {
+// Digest identifies the roster's content: SHA-256 over the sorted IDs of its records.
+func (r *Roster) Digest() []byte {
 	ids := make([]string, 0, len(r.known))
 	for id := range r.known {
 		ids = append(ids, id)

@@ -1,15 +1,9 @@
-package federation
+package roster
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
-
-	"filippo.io/age"
 
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -21,7 +15,7 @@ const (
 	DefaultPerDay       = 10
 	DefaultCredential   = 365 * 24 * time.Hour
 	MaxCredential       = 5 * 365 * 24 * time.Hour
-	squareMetresPerSqMi = 2_589_988.110336
+	SquareMetresPerSqMi = 2_589_988.110336 // square metres in a square mile
 )
 
 // Scope is what a steward lets an agency ask for (see wire.Scope). Zero caps take the defaults.
@@ -34,8 +28,8 @@ type Scope struct {
 	Valid     time.Duration // how long the credential lasts from now
 }
 
-// wire checks the scope and turns it into its wire form, expiring Valid after now.
-func (s Scope) wire(now time.Time) (wire.Scope, error) {
+// Wire checks the scope and turns it into its wire form, expiring Valid after now.
+func (s Scope) Wire(now time.Time) (wire.Scope, error) {
 	if s.MaxArea == 0 {
 		s.MaxArea = DefaultMaxAreaSqMi
 	}
@@ -63,48 +57,15 @@ func (s Scope) wire(now time.Time) (wire.Scope, error) {
 		return wire.Scope{}, fmt.Errorf("%w: a credential lasts at most %s", ErrInvalid, MaxCredential)
 	}
 	return wire.Scope{
-		Area:      wire.Area{Center: microdegrees(s.Lat, s.Lon), Radius: uint32(math.Round(s.Radius))},
-		MaxArea:   uint64(math.Round(s.MaxArea * squareMetresPerSqMi)),
+		Area:      wire.Area{Center: Microdegrees(s.Lat, s.Lon), Radius: uint32(math.Round(s.Radius))},
+		MaxArea:   uint64(math.Round(s.MaxArea * SquareMetresPerSqMi)),
 		MaxWindow: s.MaxWindow.Milliseconds(),
 		PerDay:    uint32(s.PerDay),
 		Expires:   now.Add(s.Valid).UnixMilli(),
 	}, nil
 }
 
-func microdegrees(lat, lon float64) wire.Place {
+// Microdegrees is a position in the wire form.
+func Microdegrees(lat, lon float64) wire.Place {
 	return wire.Place{Lat: int32(math.Round(lat * 1e6)), Lon: int32(math.Round(lon * 1e6))}
-}
-
-// agencyKeyFile holds the age X25519 identity approved clips are encrypted to.
-const agencyKeyFile = "agency-age.key"
-
-// agencyIdentity loads this node's age identity, creating it on first use.
-func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
-	n.ageMu.Lock()
-	defer n.ageMu.Unlock()
-	if n.ageID != nil {
-		return n.ageID, nil
-	}
-	path := filepath.Join(n.cfg.DataDir, agencyKeyFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		id, err := age.GenerateX25519Identity()
-		if err != nil {
-			return nil, err
-		}
-		if err := writeFileSync(path, []byte(id.String()+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("agency key: %w", err)
-		}
-		n.ageID = id
-		return id, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("agency key: %w", err)
-	}
-	id, err := age.ParseX25519Identity(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("agency key %s: %w", path, err)
-	}
-	n.ageID = id
-	return id, nil
 }
