@@ -13,14 +13,24 @@ import (
 // agencyKeyFile holds the age X25519 identity approved clips are encrypted to.
 const agencyKeyFile = "agency-age.key"
 
-// agencyIdentity loads this node's age identity, creating it on first use.
-func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
-	n.ageMu.Lock()
-	defer n.ageMu.Unlock()
-	if n.ageID != nil {
-		return n.ageID, nil
+// Recipient is the key approved clips are encrypted to, which this node claims an agency invite with
+// (Requests).
+func (ag *agencySvc) Recipient() (string, error) {
+	id, err := ag.agencyIdentity()
+	if err != nil {
+		return "", err
 	}
-	path := filepath.Join(n.cfg.DataDir, agencyKeyFile)
+	return id.Recipient().String(), nil
+}
+
+// agencyIdentity loads this node's age identity, creating it on first use.
+func (ag *agencySvc) agencyIdentity() (*age.X25519Identity, error) {
+	ag.ageMu.Lock()
+	defer ag.ageMu.Unlock()
+	if ag.ageID != nil {
+		return ag.ageID, nil
+	}
+	path := filepath.Join(ag.cfg.DataDir, agencyKeyFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		id, err := age.GenerateX25519Identity()
@@ -30,7 +40,7 @@ func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
 		if err := writeFileSync(path, []byte(id.String()+"\n"), 0o600); err != nil {
 			return nil, fmt.Errorf("agency key: %w", err)
 		}
-		n.ageID = id
+		ag.ageID = id
 		return id, nil
 	}
 	if err != nil {
@@ -40,6 +50,6 @@ func (n *Node) agencyIdentity() (*age.X25519Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agency key %s: %w", path, err)
 	}
-	n.ageID = id
+	ag.ageID = id
 	return id, nil
 }

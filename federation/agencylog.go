@@ -37,22 +37,22 @@ func logVerifier(agency peer.ID, key []byte) (note.Verifier, error) {
 }
 
 // agencyLog opens this node's log on first use.
-func (n *Node) agencyLog() (*tlog.Log, error) {
-	n.logMu.Lock()
-	defer n.logMu.Unlock()
-	if n.reqLog != nil {
-		return n.reqLog, nil
+func (ag *agencySvc) agencyLog() (*tlog.Log, error) {
+	ag.logMu.Lock()
+	defer ag.logMu.Unlock()
+	if ag.reqLog != nil {
+		return ag.reqLog, nil
 	}
-	signer, err := tlog.NewSigner(logOrigin(n.self), n.cfg.Key)
+	signer, err := tlog.NewSigner(logOrigin(ag.self), ag.cfg.Key)
 	if err != nil {
 		return nil, err
 	}
-	l, err := tlog.Open(n.store.db, bAgencyLog, signer)
+	l, err := tlog.Open(ag.store.db, bAgencyLog, signer)
 	if err != nil {
 		return nil, fmt.Errorf("open request log: %w", err)
 	}
-	n.reqLog = l
-	n.lastNotice = l.Size()
+	ag.reqLog = l
+	ag.lastNotice = l.Size()
 	return l, nil
 }
 
@@ -77,33 +77,33 @@ type logResponse struct {
 var logPublic = map[string]bool{"checkpoint": true, "consistency": true}
 
 // serveLog answers a question about this node's log: a member's, or a guest's about its public part.
-func (n *Node) serveLog(s network.Stream) {
+func (ag *agencySvc) serveLog(s network.Stream) {
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(logTimeout))
 	remote := s.Conn().RemotePeer()
 	var req logRequest
 	if err := newFrameReader(s).read(&req); err != nil {
-		n.rejects.reject(remote, "log", err.Error())
+		ag.core.Reject(remote, "log", err.Error())
 		s.Reset()
 		return
 	}
-	if !logPublic[req.Op] && !n.isMember(remote) {
-		n.rejects.reject(remote, "guest", protoLog+" "+req.Op)
+	if !logPublic[req.Op] && !ag.core.IsMember(remote) {
+		ag.core.Reject(remote, "guest", protoLog+" "+req.Op)
 		writeFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", ErrNotMember, req.Op)})
 		return
 	}
-	resp, err := n.answerLog(req)
+	resp, err := ag.answerLog(req)
 	if err != nil {
 		resp = logResponse{Error: err.Error()}
 	}
 	writeFrame(s, &resp)
 }
 
-func (n *Node) answerLog(req logRequest) (logResponse, error) {
-	if n.cfg.Role != wire.RoleAgency {
+func (ag *agencySvc) answerLog(req logRequest) (logResponse, error) {
+	if ag.cfg.Role != wire.RoleAgency {
 		return logResponse{}, fmt.Errorf("%w: this node keeps no request log", ErrNotFound)
 	}
-	l, err := n.agencyLog()
+	l, err := ag.agencyLog()
 	if err != nil {
 		return logResponse{}, err
 	}
@@ -135,10 +135,10 @@ func (n *Node) answerLog(req logRequest) (logResponse, error) {
 }
 
 // askLog sends one question to an agency's log.
-func (n *Node) askLog(ctx context.Context, agency peer.ID, req logRequest) (logResponse, error) {
+func (ag *agencySvc) askLog(ctx context.Context, agency peer.ID, req logRequest) (logResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
-	s, err := n.openTo(ctx, agency, protoLog)
+	s, err := ag.core.OpenStream(ctx, agency, protoLog)
 	if err != nil {
 		return logResponse{}, err
 	}
@@ -159,9 +159,9 @@ func (n *Node) askLog(ctx context.Context, agency peer.ID, req logRequest) (logR
 }
 
 // consistencyFrom returns a function that fetches consistency proofs from the agency's log.
-func (n *Node) consistencyFrom(ctx context.Context, agency peer.ID) tlog.ConsistencyFunc {
+func (ag *agencySvc) consistencyFrom(ctx context.Context, agency peer.ID) tlog.ConsistencyFunc {
 	return func(oldSize, newSize int64) (stlog.TreeProof, error) {
-		resp, err := n.askLog(ctx, agency, logRequest{Op: "consistency", Old: oldSize, New: newSize})
+		resp, err := ag.askLog(ctx, agency, logRequest{Op: "consistency", Old: oldSize, New: newSize})
 		if err != nil {
 			return nil, err
 		}

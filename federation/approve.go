@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -38,17 +39,17 @@ type DeliveryInfo struct {
 // Approve exports the clip the owner picked from a matching camera, seals it to the agency's key and
 // signs the approval that lets it leave: the one grant delivery accepts. The clip is held from retention
 // until the request expires and is sent in the background, resuming after lost connections.
-func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
-	st, err := n.store.request(requestID)
+func (ag *agencySvc) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
+	st, err := ag.store.request(requestID)
 	if err != nil {
 		return DeliveryInfo{}, fmt.Errorf("%w: request %s", ErrNotFound, requestID)
 	}
-	info, err := n.requestInfo(requestID, st)
+	info, err := ag.requestInfo(requestID, st)
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
 	switch {
-	case n.cfg.Clips == nil:
+	case ag.cfg.Clips == nil:
 		return DeliveryInfo{}, fmt.Errorf("%w: this node records no cameras", ErrInvalid)
 	case st.Status == StatusDeclined:
 		return DeliveryInfo{}, fmt.Errorf("%w: you declined this request", ErrInvalid)
@@ -57,9 +58,9 @@ func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (Deliv
 	case !slices.Contains(st.Matches, a.Camera):
 		return DeliveryInfo{}, fmt.Errorf("%w: camera %q does not match this request (matching: %s)", ErrInvalid,
 			a.Camera, strings.Join(st.Matches, ", "))
-	case slices.Contains(n.Policy().NeverShare, a.Camera):
+	case slices.Contains(ag.Policy().NeverShare, a.Camera):
 		return DeliveryInfo{}, fmt.Errorf("%w: camera %q is marked never-share", ErrInvalid, a.Camera)
-	case n.now().After(info.Expires):
+	case ag.now().After(info.Expires):
 		return DeliveryInfo{}, fmt.Errorf("%w: the request expired at %s", ErrInvalid, info.Expires.Format(time.RFC3339))
 	}
 	if a.Start.IsZero() {
@@ -75,30 +76,30 @@ func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (Deliv
 	if len(a.Note) > wire.MaxNote {
 		return DeliveryInfo{}, fmt.Errorf("%w: note longer than %d bytes", ErrInvalid, wire.MaxNote)
 	}
-	recipient, agencyKey, err := n.agencyRecipient(info.Hood, info)
+	recipient, agencyKey, err := ag.agencyRecipient(info.Hood, info)
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
-	if err := n.checkLogged(ctx, st); err != nil {
+	if err := ag.checkLogged(ctx, st); err != nil {
 		return DeliveryInfo{}, err
 	}
-	n.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
-	path, sums, err := n.sealClip(ctx, a, recipient)
+	ag.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
+	path, sums, err := ag.sealClip(ctx, a, recipient)
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
-	ap := wire.Approval{Hood: info.Hood, Request: requestID, Owner: n.pub(), Recipient: agencyKey, Camera: a.Camera,
+	ap := wire.Approval{Hood: info.Hood, Request: requestID, Owner: ag.pub(), Recipient: agencyKey, Camera: a.Camera,
 		Start: a.Start.UnixMilli(), End: a.End.UnixMilli(), Size: sums.PlainSize, SHA256: sums.PlainSHA256[:],
 		CipherSize: sums.CipherSize, CipherSHA256: sums.CipherSHA256[:], Note: strings.TrimSpace(a.Note),
-		Time: n.now().UnixMilli()}
-	rec, err := wire.Sign(wire.KindApproval, &ap, n.cfg.Key)
+		Time: ag.now().UnixMilli()}
+	rec, err := wire.Sign(wire.KindApproval, &ap, ag.cfg.Key)
 	if err != nil {
 		os.Remove(path)
 		return DeliveryInfo{}, err
 	}
 	ds := deliveryState{Approval: rec.Marshal(), Path: path, Status: StatusApproved}
 	// The status moves to approved only now, after the export; a decline meanwhile wins, and nothing leaves.
-	if err := n.store.updateRequest(requestID, func(s *requestState) error {
+	if err := ag.store.updateRequest(requestID, func(s *requestState) error {
 		if s.Status == StatusDeclined {
 			return fmt.Errorf("%w: you declined this request while the clip was prepared", ErrInvalid)
 		}
@@ -110,18 +111,18 @@ func (n *Node) Approve(ctx context.Context, requestID string, a Approval) (Deliv
 		os.Remove(path)
 		return DeliveryInfo{}, err
 	}
-	if err := n.store.putDelivery(rec.ID(), ds); err != nil {
+	if err := ag.store.putDelivery(rec.ID(), ds); err != nil {
 		os.Remove(path)
 		return DeliveryInfo{}, fmt.Errorf("store approval: %w", err)
 	}
-	n.kickDelivery()
+	ag.kickDelivery()
 	return deliveryInfo(rec.ID(), ds)
 }
 
 // Decline records the owner's no. Nothing is sent anywhere: the agency cannot tell a decline from a home
 // that never saw the request.
-func (n *Node) Decline(requestID string) error {
-	return n.store.updateRequest(requestID, func(s *requestState) error {
+func (ag *agencySvc) Decline(requestID string) error {
+	return ag.store.updateRequest(requestID, func(s *requestState) error {
 		if s.Status == StatusApproved || s.Status == StatusDelivered {
 			return fmt.Errorf("%w: already approved", ErrInvalid)
 		}
@@ -132,15 +133,16 @@ func (n *Node) Decline(requestID string) error {
 
 // agencyRecipient is the age key and identity key of the agency that posted a request, from its current
 // credential: an agency revoked since cannot receive.
-func (n *Node) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, []byte, error) {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	h, ok := n.hoods[hoodID]
-	if !ok {
-		return nil, nil, ErrUnknownHood
+func (ag *agencySvc) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, []byte, error) {
+	var m roster.Member
+	var active bool
+	if err := ag.core.Roster(hoodID, func(r *roster.Roster) {
+		m, _ = r.Member(info.Agency)
+		active = r.Active(info.Agency)
+	}); err != nil {
+		return nil, nil, err
 	}
-	m, ok := h.r.Member(info.Agency)
-	if !ok || !h.r.Active(info.Agency) || m.Cert.Scope == nil {
+	if !active || m.Cert.Scope == nil {
 		return nil, nil, fmt.Errorf("%w: the agency is no longer admitted to this hood", ErrRevoked)
 	}
 	r, err := age.ParseX25519Recipient(m.Cert.Scope.Recipient)
@@ -152,8 +154,8 @@ func (n *Node) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, 
 
 // sealClip exports the clip into its sealed file in the outbox in one pass: the export writes into the
 // age encryption, so the clip is never stored in the clear, not even for a moment.
-func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
-	dir := filepath.Join(n.cfg.DataDir, outboxDir)
+func (ag *agencySvc) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
+	dir := filepath.Join(ag.cfg.DataDir, outboxDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", deliver.Sums{}, err
 	}
@@ -170,7 +172,7 @@ func (n *Node) sealClip(ctx context.Context, a Approval, to age.Recipient) (stri
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := n.exportLocal(ctx, a.Camera, a.Start, a.End, s); err != nil {
+	if _, err := ag.core.ExportLocal(ctx, a.Camera, a.Start, a.End, s); err != nil {
 		return fail(fmt.Errorf("export clip: %w", err))
 	}
 	sums, err := s.Finish()

@@ -57,7 +57,7 @@ func TestSealClipStoresNoPlaintext(t *testing.T) {
 	}
 	start := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 	a := Approval{Camera: "porch", Start: start, End: start.Add(time.Minute)}
-	path, sums, err := n.sealClip(context.Background(), a, id.Recipient())
+	path, sums, err := n.ag.sealClip(context.Background(), a, id.Recipient())
 	if err != nil {
 		t.Fatal(err)
 	}

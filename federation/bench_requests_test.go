@@ -72,7 +72,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	reachedAll := func(id string) func() bool {
 		return func() bool {
 			for i, n := range nodes {
-				if i%benchMatchEvery != 0 && !gossip.has(id, i) && !stored.has(id, i) && n.store.seenRequest(id) &&
+				if i%benchMatchEvery != 0 && !gossip.has(id, i) && !stored.has(id, i) && n.ag.store.seenRequest(id) &&
 					stored.addFirst(id, i, time.Now()) {
 					backstop++
 				}
@@ -205,7 +205,7 @@ func pollStored(n *Node, id string, found func(time.Time)) {
 	defer tick.Stop()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		if n.store.seenRequest(id) {
+		if n.ag.store.seenRequest(id) {
 			found(time.Now())
 			return
 		}

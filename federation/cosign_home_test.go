@@ -69,7 +69,7 @@ func certByHand(t *testing.T, ch *cosignHood, agency, by *Node, edit func(*wire.
 	rand.Read(id)
 	inv := wire.Invite{Hood: ch.hood, ID: id, Role: wire.RoleAgency, Expires: time.Now().Add(time.Hour).UnixMilli(),
 		Issuer: ch.a.pub(), Scope: &ws}
-	age, err := agency.agencyIdentity()
+	age, err := agency.ag.agencyIdentity()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,7 +181,7 @@ func endorsement(t *testing.T, s *Node, inv wire.Invite, edit func(*wire.Endorse
 // the agency's own Join makes of a code, and returns the steward's answer.
 func joinWith(t *testing.T, agency, steward *Node, rec wire.Signed, inv wire.Invite, ends ...[]byte) (joinResponse, error) {
 	t.Helper()
-	id, err := agency.agencyIdentity()
+	id, err := agency.ag.agencyIdentity()
 	if err != nil {
 		t.Fatal(err)
 	}

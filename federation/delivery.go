@@ -43,11 +43,11 @@ type deliveryState struct {
 	NextTry   int64  `cbor:"8,keyasint,omitempty"` // unix ms: not before then
 }
 
-func (s *store) putDelivery(id string, d deliveryState) error {
+func (s *reqStore) putDelivery(id string, d deliveryState) error {
 	return s.putCBOR(bDeliveries, requestKey(id), &d)
 }
 
-func (s *store) deliveries() (map[string]deliveryState, error) {
+func (s *reqStore) deliveries() (map[string]deliveryState, error) {
 	out := map[string]deliveryState{}
 	err := s.eachCBOR(bDeliveries, func(k []byte, v []byte) error {
 		var d deliveryState
@@ -60,8 +60,8 @@ func (s *store) deliveries() (map[string]deliveryState, error) {
 }
 
 // Deliveries lists this home's approved clips.
-func (n *Node) Deliveries() ([]DeliveryInfo, error) {
-	all, err := n.store.deliveries()
+func (ag *agencySvc) Deliveries() ([]DeliveryInfo, error) {
+	all, err := ag.store.deliveries()
 	if err != nil {
 		return nil, err
 	}
@@ -91,30 +91,30 @@ func deliveryInfo(id string, d deliveryState) (DeliveryInfo, error) {
 	return info, nil
 }
 
-func (n *Node) kickDelivery() {
+func (ag *agencySvc) kickDelivery() {
 	select {
-	case n.deliverKick <- struct{}{}:
+	case ag.deliverKick <- struct{}{}:
 	default:
 	}
 }
 
 // deliverLoop sends pending approved clips until ctx is done.
-func (n *Node) deliverLoop(ctx context.Context) {
-	t := time.NewTicker(n.cfg.DeliverRetry)
+func (ag *agencySvc) deliverLoop(ctx context.Context) {
+	t := time.NewTicker(ag.cfg.DeliverRetry)
 	defer t.Stop()
 	for {
-		n.deliverPending(ctx)
+		ag.deliverPending(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-n.deliverKick:
+		case <-ag.deliverKick:
 		}
 	}
 }
 
-func (n *Node) deliverPending(ctx context.Context) {
-	all, err := n.store.deliveries()
+func (ag *agencySvc) deliverPending(ctx context.Context) {
+	all, err := ag.store.deliveries()
 	if err != nil {
 		return
 	}
@@ -122,12 +122,12 @@ func (n *Node) deliverPending(ctx context.Context) {
 		if d.Status != StatusApproved || ctx.Err() != nil || d.NextTry > time.Now().UnixMilli() {
 			continue
 		}
-		moved, err := n.deliverOne(ctx, id, d)
+		moved, err := ag.deliverOne(ctx, id, d)
 		if err != nil && ctx.Err() == nil {
-			n.log.Info("delivery not done yet, will retry", "approval", id, "sent", moved, "err", err)
+			ag.log.Info("delivery not done yet, will retry", "approval", id, "sent", moved, "err", err)
 			d.LastError = err.Error()
-			n.scheduleRetry(&d, moved, err)
-			n.store.putDelivery(id, d)
+			ag.scheduleRetry(&d, moved, err)
+			ag.store.putDelivery(id, d)
 		}
 	}
 }
@@ -137,27 +137,27 @@ func (n *Node) deliverPending(ctx context.Context) {
 // from deliverBusyRetry for an agency that said "later" before any of the clip was sent: it is still on a
 // stream it lost) up to an hour, so that an agency that keeps failing after taking the whole clip (a full
 // disk) is not sent it again and again.
-func (n *Node) scheduleRetry(d *deliveryState, moved int64, err error) {
+func (ag *agencySvc) scheduleRetry(d *deliveryState, moved int64, err error) {
 	var re *deliver.RefusedError
 	refused := errors.As(err, &re)
 	if !refused && moved >= deliverProgress {
 		d.Tries, d.NextTry = 0, 0
-		n.kickDelivery()
+		ag.kickDelivery()
 		return
 	}
-	base := n.cfg.DeliverRetry
+	base := ag.cfg.DeliverRetry
 	if refused && moved < deliverProgress {
 		base = deliverBusyRetry
 	}
 	d.Tries++
 	wait := min(base<<min(d.Tries-1, 16), time.Hour)
 	d.NextTry = time.Now().Add(wait).UnixMilli() // the wall clock: a local timer, not a protocol time
-	time.AfterFunc(wait, n.kickDelivery)
+	time.AfterFunc(wait, ag.kickDelivery)
 }
 
 // deliverOne sends one approved clip and records the agency's receipt. It returns what it wrote to the
 // agency, whatever the outcome.
-func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) (int64, error) {
+func (ag *agencySvc) deliverOne(ctx context.Context, id string, d deliveryState) (int64, error) {
 	rec, err := wire.Decode(d.Approval)
 	var a wire.Approval
 	if err == nil {
@@ -170,22 +170,22 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) (int6
 	if err != nil {
 		return 0, err
 	}
-	if !n.isHoodMember(a.Hood, agency) { // revoked since the approval: it gets nothing
-		return 0, n.endDelivery(id, d, StatusCancelled, "the agency was removed from the hood")
+	if !ag.core.IsHoodMember(a.Hood, agency) { // revoked since the approval: it gets nothing
+		return 0, ag.endDelivery(id, d, StatusCancelled, "the agency was removed from the hood")
 	}
 	ctx, cancel := context.WithTimeout(ctx, deliverWindow)
 	defer cancel()
-	st, err := n.openTo(ctx, agency, protoDeliver)
+	st, err := ag.core.OpenStream(ctx, agency, protoDeliver)
 	if err != nil {
 		return 0, err
 	}
 	defer st.Close()
 	s := &countingStream{Stream: st}
-	receipt, err := n.sendFootage(ctx, s, grant{hood: a.Hood, approval: &a, rec: rec, sealed: d.Path})
+	receipt, err := ag.core.SendApproved(ctx, s, &a, rec, d.Path)
 	var re *deliver.RefusedError
 	if errors.As(err, &re) && !re.Later { // the agency said no (a closed request, say): no retries
 		s.Reset()
-		return s.n.Load(), n.endDelivery(id, d, StatusRefused, err.Error())
+		return s.n.Load(), ag.endDelivery(id, d, StatusRefused, err.Error())
 	}
 	if err != nil {
 		s.Reset()
@@ -194,17 +194,17 @@ func (n *Node) deliverOne(ctx context.Context, id string, d deliveryState) (int6
 	if err := checkReceipt(receipt, id, a); err != nil {
 		return s.n.Load(), err
 	}
-	d.Status, d.Receipt, d.Delivered, d.LastError = StatusDelivered, receipt, n.now().UnixMilli(), ""
-	if err := n.store.putDelivery(id, d); err != nil {
+	d.Status, d.Receipt, d.Delivered, d.LastError = StatusDelivered, receipt, ag.now().UnixMilli(), ""
+	if err := ag.store.putDelivery(id, d); err != nil {
 		return s.n.Load(), err
 	}
 	os.Remove(d.Path)
-	n.store.updateRequest(a.Request, func(s *requestState) error {
+	ag.store.updateRequest(a.Request, func(s *requestState) error {
 		s.Status = StatusDelivered
 		return nil
 	})
-	n.metrics.delivered.Inc()
-	n.log.Info("clip delivered", "approval", id, "request", a.Request, "camera", a.Camera)
+	ag.metrics.delivered.Inc()
+	ag.log.Info("clip delivered", "approval", id, "request", a.Request, "camera", a.Camera)
 	return s.n.Load(), nil
 }
 
@@ -241,9 +241,9 @@ func checkReceipt(b []byte, approvalID string, a wire.Approval) error {
 }
 
 // endDelivery gives up on an approved clip for good: the sealed copy is removed and the reason kept.
-func (n *Node) endDelivery(id string, d deliveryState, status, reason string) error {
+func (ag *agencySvc) endDelivery(id string, d deliveryState, status, reason string) error {
 	d.Status, d.LastError = status, reason
 	os.Remove(d.Path)
-	n.log.Info("delivery ended", "approval", id, "status", status, "reason", reason)
-	return n.store.putDelivery(id, d)
+	ag.log.Info("delivery ended", "approval", id, "status", status, "reason", reason)
+	return ag.store.putDelivery(id, d)
 }

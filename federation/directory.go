@@ -33,17 +33,16 @@ type AgencyEntry struct {
 }
 
 // Directory lists the agencies of this node's hoods.
-func (n *Node) Directory() []AgencyEntry {
+func (ag *agencySvc) Directory() []AgencyEntry {
 	counts := map[string]int{}
-	n.store.eachRequest(func(_ string, st requestState) error {
+	ag.store.eachRequest(func(_ string, st requestState) error {
 		counts[st.Hood+"/"+st.Agency]++
 		return nil
 	})
-	n.mu.RLock()
-	defer n.mu.RUnlock()
 	out := []AgencyEntry{}
-	for hid, h := range n.hoods {
-		for id, m := range h.r.Members() {
+	ag.core.Rosters(func(r *roster.Roster) {
+		hid := r.ID()
+		for id, m := range r.Members() {
 			s := m.Cert.Scope
 			if m.Cert.Role != wire.RoleAgency || s == nil {
 				continue
@@ -52,31 +51,31 @@ func (n *Node) Directory() []AgencyEntry {
 			out = append(out, AgencyEntry{Hood: hid, Agency: id, Name: m.Cert.Name, Lat: lat, Lon: lon,
 				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / roster.SquareMetresPerSqMi,
 				MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond, PerDay: int(s.PerDay),
-				Since: ms(m.Cert.Issued), Expires: ms(s.Expires), Revoked: !h.r.Active(id),
-				Requests: counts[hid+"/"+id.String()], SignedBy: h.r.SignerNames(m.Cert)})
+				Since: ms(m.Cert.Issued), Expires: ms(s.Expires), Revoked: !r.Active(id),
+				Requests: counts[hid+"/"+id.String()], SignedBy: r.SignerNames(m.Cert)})
 		}
-	}
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
 // CloseRequest ends one of this agency's requests: the close goes into the public log, and homes take the
 // request out of their inboxes when they next audit the log.
-func (n *Node) CloseRequest(id string) (RequestInfo, error) {
-	st, err := n.store.request(id)
-	if err != nil || st.Agency != n.self.String() {
+func (ag *agencySvc) CloseRequest(id string) (RequestInfo, error) {
+	st, err := ag.store.request(id)
+	if err != nil || st.Agency != ag.self.String() {
 		return RequestInfo{}, fmt.Errorf("%w: no request %s of this agency", ErrNotFound, id)
 	}
 	if st.Status == StatusClosed {
-		return n.requestInfo(id, st)
+		return ag.requestInfo(id, st)
 	}
 	// The close and the status commit together, so a retry after a crash cannot log a second close.
-	_, err = n.logEntry(wire.LogEntry{Kind: wire.EntryClose, Request: id, Time: n.now().UnixMilli()},
+	_, err = ag.logEntry(wire.LogEntry{Kind: wire.EntryClose, Request: id, Time: ag.now().UnixMilli()},
 		func(tx *bolt.Tx, _ int64) error {
 			return updateRequestTx(tx, id, func(s *requestState) error { s.Status = StatusClosed; return nil })
 		})
 	if err != nil {
 		return RequestInfo{}, err
 	}
-	return n.Request(id)
+	return ag.Request(id)
 }

@@ -226,10 +226,6 @@ func (n *Node) pruneLoop(ctx context.Context) {
 				n.log.Warn("prune alerts", "hood", id, "err", err)
 			}
 		}
-		if _, err := n.store.pruneRequests(n.now().Add(-RequestRetention).UnixMilli(), n.self); err != nil {
-			n.log.Warn("prune requests", "err", err)
-		}
-		n.sweepPartials()
 		select {
 		case <-ctx.Done():
 			return

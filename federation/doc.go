@@ -40,6 +40,12 @@
 // neighbors in every sync, so a log that showed two homes two trees is caught (requests_sync.go). Any
 // member audits a log and computes the monthly report from it (logaudit.go, transparency.go).
 //
+// All of that is the agency-request side (agencySvc, agency.go): it owns its state and locks, its buckets
+// in the node's database and its background work, and reaches the hood core only through agencyCore
+// (rosters, publish, streams and served protocols, the footage gate: coreapi.go), while the core hands it
+// notices from the topic and from sync through the Requests hooks. It is on its way to its own package,
+// federation/agency, which nvr will wire to the core.
+//
 // # Footage
 //
 // Footage leaves a node through one function, sendFootage (egress.go), and only against a grant its owner

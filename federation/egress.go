@@ -62,6 +62,18 @@ func (n *Node) sendFootage(ctx context.Context, s network.Stream, g grant) ([]by
 	return nil, fmt.Errorf("%w: no grant", ErrInvalid)
 }
 
+// SendApproved sends the sealed clip of an approval the owner (this node) signed to the stream's peer, if
+// that is the agency the approval names, and returns the agency's receipt: the agency-request side's one
+// way to send footage.
+func (n *Node) SendApproved(ctx context.Context, s network.Stream, a *wire.Approval, rec wire.Signed, sealed string) ([]byte, error) {
+	return n.sendFootage(ctx, s, grant{hood: a.Hood, approval: a, rec: rec, sealed: sealed})
+}
+
+// ExportLocal is exportLocal for the agency-request side, which seals an approved clip to a local file.
+func (n *Node) ExportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
+	return n.exportLocal(ctx, camera, start, end, w)
+}
+
 // exportLocal writes a camera's [start, end) as MP4 to w, which stays on this machine: a hash, a file in
 // the data dir, the owner's own download.
 func (n *Node) exportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {

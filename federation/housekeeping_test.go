@@ -26,7 +26,7 @@ func TestSweepPartials(t *testing.T) {
 	if err := os.Chtimes(old, stale, stale); err != nil {
 		t.Fatal(err)
 	}
-	n.sweepPartials()
+	n.ag.sweepPartials()
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Errorf("a week-old partial delivery is still there (%v)", err)
 	}
@@ -45,22 +45,22 @@ func TestPruneRequests(t *testing.T) {
 		var n wire.Notice
 		nt.Open(wire.KindNotice, &n)
 		rec, _ := wire.Decode(n.Request)
-		if _, err := home.store.putRequest(rec.ID(), requestState{Hood: ah.hood, Notice: nt.Marshal(),
+		if _, err := home.ag.store.putRequest(rec.ID(), requestState{Hood: ah.hood, Notice: nt.Marshal(),
 			Agency: ag.ID().String(), Status: status}); err != nil {
 			t.Fatal(err)
 		}
 		return rec.ID()
 	}
 	old, onItsWay := put(StatusDeclined), put(StatusApproved)
-	if _, err := home.store.pruneRequests(time.Now().Add(-time.Hour).UnixMilli(), home.ID()); err != nil {
+	if _, err := home.ag.store.pruneRequests(time.Now().Add(-time.Hour).UnixMilli(), home.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if !home.store.seenRequest(old) {
+	if !home.ag.store.seenRequest(old) {
 		t.Fatal("a request not yet expired was pruned")
 	}
-	pruned, err := home.store.pruneRequests(time.Now().Add(2*time.Hour).UnixMilli(), home.ID()) // its expiry + 1 h
-	if err != nil || pruned != 1 || home.store.seenRequest(old) || !home.store.seenRequest(onItsWay) {
+	pruned, err := home.ag.store.pruneRequests(time.Now().Add(2*time.Hour).UnixMilli(), home.ID()) // its expiry + 1 h
+	if err != nil || pruned != 1 || home.ag.store.seenRequest(old) || !home.ag.store.seenRequest(onItsWay) {
 		t.Fatalf("pruned %d (%v): old request held %v, approved one held %v; want only the old one gone",
-			pruned, err, home.store.seenRequest(old), home.store.seenRequest(onItsWay))
+			pruned, err, home.ag.store.seenRequest(old), home.ag.store.seenRequest(onItsWay))
 	}
 }

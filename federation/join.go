@@ -63,11 +63,13 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	}
 	c := wire.Claim{Hood: inv.Hood, Invite: inv.ID, Member: n.pub(), Name: n.cfg.Name, Time: n.now().UnixMilli()}
 	if inv.Scope != nil { // an agency's credential: approved clips are encrypted to this key
-		id, err := n.agencyIdentity()
-		if err != nil {
+		r := n.requests()
+		if r == nil {
+			return HoodInfo{}, errNoRequests
+		}
+		if c.Recipient, err = r.Recipient(); err != nil {
 			return HoodInfo{}, err
 		}
-		c.Recipient = id.Recipient().String()
 	}
 	claim, err := wire.Sign(wire.KindClaim, &c, n.cfg.Key)
 	if err != nil {

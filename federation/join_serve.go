@@ -11,17 +11,15 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// setHandlers registers the stream protocols, and says here, in one place, who may open each. A guest (a
-// non-member the gater let in so that it can join: see gater.go) reaches the join protocol and the public
-// half of the log protocol (checkpoints and consistency proofs: serveLog); every other protocol is for
-// members, and a guest's stream is reset before a byte of it is read. The README's "What a non-member
-// sees" is this list.
+// setHandlers registers the core's stream protocols, and says who may open each. A guest (a non-member
+// the gater let in so that it can join: see gater.go) reaches the join protocol; sync and clip are for
+// members, and a guest's stream is reset before a byte of it is read. The agency-request side serves the
+// log protocol to guests too, but only its checkpoints and consistency proofs (serveLog), and delivery
+// to members only (newAgencySvc, through Handle). The README's "What a non-member sees" is this list.
 func (n *Node) setHandlers() {
-	n.host.SetStreamHandler(protoJoin, n.serveJoin)
-	n.host.SetStreamHandler(protoLog, n.serveLog)
-	n.host.SetStreamHandler(protoSync, n.membersOnly(protoSync, n.serveSync))
-	n.host.SetStreamHandler(protoClip, n.membersOnly(protoClip, n.serveClip))
-	n.host.SetStreamHandler(protoDeliver, n.membersOnly(protoDeliver, n.serveDeliver))
+	n.Handle(protoJoin, true, n.serveJoin)
+	n.Handle(protoSync, false, n.serveSync)
+	n.Handle(protoClip, false, n.serveClip)
 }
 
 // membersOnly refuses a stream from anyone who is not an active member of one of our hoods, counted as

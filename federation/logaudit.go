@@ -43,30 +43,30 @@ const (
 
 // VerifyLogs audits the log of every agency in this node's hoods (this node's own log included). Audits
 // run one at a time.
-func (n *Node) VerifyLogs(ctx context.Context) ([]LogReport, error) {
-	n.auditMu.Lock()
-	defer n.auditMu.Unlock()
-	return n.audit(ctx), nil
+func (ag *agencySvc) VerifyLogs(ctx context.Context) ([]LogReport, error) {
+	ag.auditMu.Lock()
+	defer ag.auditMu.Unlock()
+	return ag.audit(ctx), nil
 }
 
 // recentAudit is VerifyLogs, or the last audit if it finished less than auditReuse ago: what pages that
 // only show figures use, so that opening them does not fetch every log each time.
-func (n *Node) recentAudit(ctx context.Context) []LogReport {
-	n.auditMu.Lock()
-	defer n.auditMu.Unlock()
-	if n.auditReps != nil && time.Since(n.auditAt) < auditReuse {
-		return n.auditReps
+func (ag *agencySvc) recentAudit(ctx context.Context) []LogReport {
+	ag.auditMu.Lock()
+	defer ag.auditMu.Unlock()
+	if ag.auditReps != nil && time.Since(ag.auditAt) < auditReuse {
+		return ag.auditReps
 	}
-	return n.audit(ctx)
+	return ag.audit(ctx)
 }
 
 // audit runs one audit and keeps its reports. Call with auditMu held.
-func (n *Node) audit(ctx context.Context) []LogReport {
+func (ag *agencySvc) audit(ctx context.Context) []LogReport {
 	var out []LogReport
-	for _, a := range n.agencies() {
-		out = append(out, n.verifyLog(ctx, a.id, a.key, a.name))
+	for _, a := range ag.agencies() {
+		out = append(out, ag.verifyLog(ctx, a.id, a.key, a.name))
 	}
-	n.auditReps, n.auditAt = out, time.Now()
+	ag.auditReps, ag.auditAt = out, time.Now()
 	return out
 }
 
@@ -77,24 +77,22 @@ type agencyRef struct {
 }
 
 // agencies lists the agencies of this node's hoods, once each.
-func (n *Node) agencies() []agencyRef {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
+func (ag *agencySvc) agencies() []agencyRef {
 	seen := map[peer.ID]bool{}
 	var out []agencyRef
-	for _, h := range n.hoods {
-		for id, m := range h.r.Members() {
+	ag.core.Rosters(func(r *roster.Roster) {
+		for id, m := range r.Members() {
 			if m.Cert.Role == wire.RoleAgency && m.Cert.Scope != nil && !seen[id] {
 				seen[id] = true
 				out = append(out, agencyRef{id, m.Cert.Member, m.Cert.Name})
 			}
 		}
-	}
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
-func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
+func (ag *agencySvc) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
 	rep := LogReport{Agency: agency, AgencyName: name}
 	fail := func(format string, args ...any) LogReport {
 		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
@@ -104,7 +102,7 @@ func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name s
 	if err != nil {
 		return fail("key: %v", err)
 	}
-	signed, err := n.fetchCheckpoint(ctx, agency)
+	signed, err := ag.fetchCheckpoint(ctx, agency)
 	if err != nil {
 		return fail("fetch: %v", err)
 	}
@@ -115,21 +113,21 @@ func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name s
 	if cp.Size > maxAuditEntries {
 		return fail("the log claims %d entries, more than the %d an audit here fetches", cp.Size, maxAuditEntries)
 	}
-	raw, err := n.fetchEntries(ctx, agency, cp.Size)
+	raw, err := ag.fetchEntries(ctx, agency, cp.Size)
 	if err != nil {
 		return fail("fetch: %v", err)
 	}
 	rep.Size, rep.Checkpoint = cp.Size, string(cp.Signed)
-	if agency != n.self {
+	if agency != ag.self {
 		var fork *tlog.ForkError
-		if err := n.witness.Observe(cp, n.consistencyFrom(ctx, agency)); errors.As(err, &fork) {
-			n.metrics.forks.Inc()
+		if err := ag.witness.Observe(cp, ag.consistencyFrom(ctx, agency)); errors.As(err, &fork) {
+			ag.metrics.forks.Inc()
 			fail("fork: %v", err)
 		} else if err != nil {
 			fail("consistency with the checkpoint seen before: %v", err)
 		}
 	}
-	if forks, err := n.witness.Forks(); err == nil {
+	if forks, err := ag.witness.Forks(); err == nil {
 		for _, f := range forks {
 			if f.Origin == cp.Origin {
 				rep.Forks++
@@ -168,15 +166,15 @@ func (n *Node) verifyLog(ctx context.Context, agency peer.ID, key []byte, name s
 		}
 		rep.entries = append(rep.entries, e)
 	}
-	rep.Requests = n.findHeldRequests(agency, raw, &rep)
-	n.findOwnSubmissions(agency, rep.entries, &rep)
+	rep.Requests = ag.findHeldRequests(agency, raw, &rep)
+	ag.findOwnSubmissions(agency, rep.entries, &rep)
 	return rep
 }
 
 // findOwnSubmissions checks that every clip this home delivered to the agency is counted in its log where
 // the agency's receipt says.
-func (n *Node) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *LogReport) {
-	ds, err := n.store.deliveries()
+func (ag *agencySvc) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *LogReport) {
+	ds, err := ag.store.deliveries()
 	if err != nil {
 		return
 	}
@@ -221,7 +219,7 @@ func checkLoggedRequest(b, key []byte) error {
 
 // findHeldRequests checks that every request this node holds from the agency is in the log at its index,
 // and marks the ones the agency closed; it returns how many it checked.
-func (n *Node) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) int {
+func (ag *agencySvc) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) int {
 	closed := map[string]bool{}
 	for _, e := range rep.entries {
 		if e.Kind == wire.EntryClose {
@@ -230,7 +228,7 @@ func (n *Node) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) in
 	}
 	held := 0
 	var close []string
-	n.store.eachRequest(func(id string, st requestState) error {
+	ag.store.eachRequest(func(id string, st requestState) error {
 		if st.Agency != agency.String() {
 			return nil
 		}
@@ -249,32 +247,32 @@ func (n *Node) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) in
 		return nil
 	})
 	for _, id := range close { // after the read transaction: bbolt must not nest an update in it
-		n.store.updateRequest(id, func(s *requestState) error { s.Status = StatusClosed; return nil })
+		ag.store.updateRequest(id, func(s *requestState) error { s.Status = StatusClosed; return nil })
 	}
 	return held
 }
 
 // fetchCheckpoint returns an agency's latest signed checkpoint.
-func (n *Node) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, error) {
-	if agency == n.self {
-		l, err := n.agencyLog()
+func (ag *agencySvc) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, error) {
+	if agency == ag.self {
+		l, err := ag.agencyLog()
 		if err != nil {
 			return nil, err
 		}
 		return l.Checkpoint(), nil
 	}
-	resp, err := n.askLog(ctx, agency, logRequest{Op: "checkpoint"})
+	resp, err := ag.askLog(ctx, agency, logRequest{Op: "checkpoint"})
 	return resp.Checkpoint, err
 }
 
 // fetchEntries returns the first size entries of an agency's log.
-func (n *Node) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
+func (ag *agencySvc) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
 	var out [][]byte
 	total := 0
 	for int64(len(out)) < size {
 		var got [][]byte
-		if agency == n.self {
-			l, err := n.agencyLog()
+		if agency == ag.self {
+			l, err := ag.agencyLog()
 			if err != nil {
 				return nil, err
 			}
@@ -284,7 +282,7 @@ func (n *Node) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([]
 			}
 			got = [][]byte{e}
 		} else {
-			r, err := n.askLog(ctx, agency, logRequest{Op: "entries", From: int64(len(out)),
+			r, err := ag.askLog(ctx, agency, logRequest{Op: "entries", From: int64(len(out)),
 				Count: min(size-int64(len(out)), maxLogEntries)})
 			if err != nil {
 				return nil, err

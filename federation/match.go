@@ -40,9 +40,9 @@ var (
 )
 
 // Policy returns the owner's request policy.
-func (n *Node) Policy() Policy {
+func (ag *agencySvc) Policy() Policy {
 	var p Policy
-	n.store.db.View(func(tx *bolt.Tx) error {
+	ag.store.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bPolicy).Get(policyKey); v != nil {
 			wire.Unmarshal(v, &p)
 		}
@@ -52,21 +52,21 @@ func (n *Node) Policy() Policy {
 }
 
 // SetPolicy stores the owner's request policy; it applies to requests that arrive from now on.
-func (n *Node) SetPolicy(p Policy) error {
+func (ag *agencySvc) SetPolicy(p Policy) error {
 	b, err := wire.Marshal(&p)
 	if err != nil {
 		return err
 	}
-	return n.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bPolicy).Put(policyKey, b) })
+	return ag.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bPolicy).Put(policyKey, b) })
 }
 
 // matchRequest lists this home's cameras that see the request's area and hold footage of its window,
 // leaving out what the owner's policy excludes. It runs on this node only; its answer never leaves it.
-func (n *Node) matchRequest(r *wire.Request, agency peer.ID) []string {
-	if n.cfg.Cameras == nil {
+func (ag *agencySvc) matchRequest(r *wire.Request, agency peer.ID) []string {
+	if ag.cfg.Cameras == nil {
 		return nil
 	}
-	pol := n.Policy()
+	pol := ag.Policy()
 	if pol.OptOut || slices.Contains(pol.Muted, agency) {
 		return nil
 	}
@@ -75,11 +75,11 @@ func (n *Node) matchRequest(r *wire.Request, agency peer.ID) []string {
 		return nil
 	}
 	var out []string
-	for _, c := range n.cfg.Cameras.Cameras() {
+	for _, c := range ag.cfg.Cameras.Cameras() {
 		if slices.Contains(pol.NeverShare, c.Name) || !c.View.Meets(area) {
 			continue
 		}
-		if n.cfg.Cameras.Recorded(c.Name, ms(r.Start), ms(r.End)) {
+		if ag.cfg.Cameras.Recorded(c.Name, ms(r.Start), ms(r.End)) {
 			out = append(out, c.Name)
 		}
 	}

@@ -9,17 +9,15 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"filippo.io/age"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/host"
 	lpmetrics "github.com/libp2p/go-libp2p/core/metrics"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // Reachability says whether the node is reachable from the internet; auto asks peers (AutoNAT).
@@ -86,30 +84,15 @@ type Node struct {
 	hoods map[string]*hood
 
 	alertSubs broadcast[Alert]
-	reqSubs   broadcast[RequestInfo]
+
+	// ag is the agency-request side, with its own state and locks; the core calls it through reqs.
+	ag   *agencySvc
+	reqs atomic.Pointer[requestsHook]
 
 	stopPubsub    context.CancelFunc
 	writer        *alertWriter
 	bw            *lpmetrics.BandwidthCounter
-	ageMu         sync.Mutex
-	ageID         *age.X25519Identity // agency nodes: the key approved clips are encrypted to
-	logMu         sync.Mutex
-	bgMu          sync.Mutex
-	bg            sync.WaitGroup // spawned background work
-	bgCtx         context.Context
-	bgCancel      context.CancelFunc
-	rateMu        sync.Mutex
-	reqPending    map[peer.ID]map[string]int64 // requests accepted, not stored yet, by agency (under rateMu)
-	auditMu       sync.Mutex                   // one log audit at a time; the last one's reports are reused for a while
-	auditAt       time.Time
-	auditReps     []LogReport
-	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
-	receiving     map[string]bool // ciphertext IDs being received, under subMu
-	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use
-	lastNotice    int64           // the log size the last notice's checkpoint carried, under logMu
-	witness       *tlog.Witness   // checkpoints of agencies' logs seen, and fork evidence
 	discoverKick  chan struct{}
-	deliverKick   chan struct{}
 	punchWaits    sync.Map // peer.ID → time.Time: when openTo last waited for hole punching to it
 	syncKick      chan peer.ID
 	syncMu        sync.Mutex
@@ -131,10 +114,9 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.New("federation: no node key")
 	}
 	cfg.setDefaults()
-	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{}, reqPending: map[peer.ID]map[string]int64{},
-		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
+	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{},
+		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
-	n.bgCtx, n.bgCancel = context.WithCancel(context.Background())
 	n.bw = lpmetrics.NewBandwidthCounter()
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(bandwidthCollector{n.bw})
@@ -147,10 +129,6 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.store = st
-	if n.witness, err = tlog.NewWitness(st.db, bWitness); err != nil {
-		st.close()
-		return nil, err
-	}
 	n.writer = startAlertWriter(st, n.log)
 	if err := n.loadHoods(); err != nil {
 		n.writer.close()
@@ -165,6 +143,20 @@ func New(cfg Config) (*Node, error) {
 		st.close()
 		return nil, err
 	}
+	var clips clipHolder
+	if cfg.Clips != nil {
+		clips = cfg.Clips
+	}
+	n.ag, err = newAgencySvc(agencyConfig{DataDir: cfg.DataDir, Key: cfg.Key, Role: cfg.Role, Cameras: cfg.Cameras,
+		Clips: clips, DeliverRetry: cfg.DeliverRetry, Logger: cfg.Logger, Registerer: cfg.Registerer, Clock: cfg.Clock}, n)
+	if err != nil {
+		n.stopPubsub()
+		n.writer.close()
+		n.host.Close()
+		st.close()
+		return nil, err
+	}
+	n.SetRequests(n.ag)
 	return n, nil
 }
 
@@ -224,7 +216,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.startMDNS(ctx)
 	n.restoreHolds()
 	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
-		n.deliverLoop}
+		n.ag.run}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()
@@ -259,7 +251,7 @@ func (n *Node) Close() error {
 		h.close()
 	}
 	n.stopPubsub()
-	n.stopBackground()
+	n.ag.close()
 	n.writer.close() // nothing queues any more: commit what is left
 	errs = append(errs, n.host.Close())
 	n.syncMu.Lock()

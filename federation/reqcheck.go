@@ -29,11 +29,16 @@ type checkedRequest struct {
 	cons   []byte // the proof that cp extends it (may be empty)
 }
 
+// CheckNotice validates a notice gossiped on a hood's topic (Requests): checkNotice within requestWindow.
+func (ag *agencySvc) CheckNotice(hood string, rec wire.Signed, author peer.ID) (any, error) {
+	return ag.checkNotice(hood, rec, author, requestWindow)
+}
+
 // checkNotice validates a request notice for a hood: shape, the agency's membership, role and credential,
 // both signatures, the guardrails of its scope (area inside the scope, area and window under the caps, not
 // expired, the agency's daily rate), replay, and the inclusion proof against the agency's signed log
 // checkpoint. window bounds how old a notice may be (gossip); sync passes the request's life instead.
-func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, window time.Duration) (checkedRequest, error) {
+func (ag *agencySvc) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, window time.Duration) (checkedRequest, error) {
 	var c checkedRequest
 	var nt wire.Notice
 	if err := rec.Open(wire.KindNotice, &nt); err != nil {
@@ -54,19 +59,19 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 	if c.agency, err = roster.PeerOf(r.Agency); err != nil {
 		return c, reject("malformed", "agency: %w", err)
 	}
-	if n.store.seenRequest(inner.ID()) {
+	if ag.store.seenRequest(inner.ID()) {
 		return c, reject("replay", "request %s was seen before", inner.ID())
 	}
 	if sender != "" && sender != c.agency {
 		return c, reject("not-author", "published by %s, posted by %s", sender, c.agency)
 	}
-	if err := n.agencyCredential(hoodID, c.agency, &c); err != nil {
+	if err := ag.agencyCredential(hoodID, c.agency, &c); err != nil {
 		return c, err
 	}
 	if rec.Verify(r.Agency) != nil || inner.Verify(r.Agency) != nil {
 		return c, reject("bad-signature", "request by %s", c.agency)
 	}
-	now := n.now()
+	now := ag.now()
 	posted := time.UnixMilli(r.Time)
 	switch {
 	case posted.After(now.Add(maxSkew)):
@@ -85,7 +90,7 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 	if c.cp, err = verifyLogged(c.agency, r.Agency, inner, nt); err != nil {
 		return c, reject("not-logged", "%w", err)
 	}
-	if !n.reserveRequest(hoodID, c.agency, inner.ID(), r.Time, int(c.scope.PerDay)) {
+	if !ag.reserveRequest(hoodID, c.agency, inner.ID(), r.Time, int(c.scope.PerDay)) {
 		return c, reject("rate", "agency %s is over its %d requests a day", c.agency, c.scope.PerDay)
 	}
 	return c, nil
@@ -94,20 +99,20 @@ func (n *Node) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, windo
 // reserveRequest counts a request against its agency's daily rate, last of all the checks: the requests
 // held and the ones accepted but not stored yet (validations run concurrently; without the reservation a
 // burst would pass before any was stored). It reports false when the day is full.
-func (n *Node) reserveRequest(hood string, agency peer.ID, id string, t int64, perDay int) bool {
-	n.rateMu.Lock()
-	defer n.rateMu.Unlock()
+func (ag *agencySvc) reserveRequest(hood string, agency peer.ID, id string, t int64, perDay int) bool {
+	ag.rateMu.Lock()
+	defer ag.rateMu.Unlock()
 	since := t - 24*time.Hour.Milliseconds()
 	ids := map[string]bool{}
-	n.store.eachRequest(func(rid string, st requestState) error {
+	ag.store.eachRequest(func(rid string, st requestState) error {
 		if st.Hood == hood && st.Agency == agency.String() && st.Time >= since {
 			ids[rid] = true
 		}
 		return nil
 	})
-	pending := n.reqPending[agency]
+	pending := ag.reqPending[agency]
 	for rid, pt := range pending {
-		if n.store.seenRequest(rid) || pt < n.now().Add(-24*time.Hour).UnixMilli() {
+		if ag.store.seenRequest(rid) || pt < ag.now().Add(-24*time.Hour).UnixMilli() {
 			delete(pending, rid) // stored (counted above) or out of every window
 		} else if pt >= since {
 			ids[rid] = true
@@ -118,21 +123,19 @@ func (n *Node) reserveRequest(hood string, agency peer.ID, id string, t int64, p
 	}
 	if pending == nil {
 		pending = map[string]int64{}
-		n.reqPending[agency] = pending
+		ag.reqPending[agency] = pending
 	}
 	pending[id] = t
 	return true
 }
 
 // agencyCredential finds the agency's credential in the hood and its scope (roster.Credential).
-func (n *Node) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest) error {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	h, ok := n.hoods[hoodID]
-	if !ok {
+func (ag *agencySvc) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest) error {
+	var cert wire.Cert
+	var err error
+	if rerr := ag.core.Roster(hoodID, func(r *roster.Roster) { cert, err = r.Credential(agency) }); rerr != nil {
 		return reject("malformed", "unknown hood %s", hoodID)
 	}
-	cert, err := h.r.Credential(agency)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package federation
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -11,7 +12,8 @@ import (
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// Top-level buckets of the agency feature (created on open):
+// reqStore keeps the agency side's state in its own top-level buckets of the node's database (created by
+// openReqStore); the hood core touches none of them:
 //
 //	requests     request ID (16 bytes) → requestState: every request this node holds (both roles)
 //	deliveries   approval ID → deliveryState: a home's approved clips, until and after delivery; kept for
@@ -20,6 +22,9 @@ import (
 //	submissions  approval ID → submissionState: clips an agency received
 //	agencylog    the agency's public log (federation/tlog)
 //	witness      checkpoints of agencies' logs this node saw (federation/tlog), and fork evidence
+//	policy       the owner's standing answer to requests (match.go)
+type reqStore struct{ db *bolt.DB }
+
 var (
 	bRequests    = []byte("requests")
 	bDeliveries  = []byte("deliveries")
@@ -27,6 +32,21 @@ var (
 	bAgencyLog   = []byte("agencylog")
 	bWitness     = []byte("witness")
 )
+
+func openReqStore(db *bolt.DB) (*reqStore, error) {
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bRequests, bDeliveries, bSubmissions, bPolicy} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agency buckets: %w", err)
+	}
+	return &reqStore{db: db}, nil
+}
 
 // Request states in a home's inbox.
 const (
@@ -59,7 +79,7 @@ func requestKey(id string) []byte {
 }
 
 // putRequest stores a new request; it reports false if the ID was stored before.
-func (s *store) putRequest(id string, st requestState) (bool, error) {
+func (s *reqStore) putRequest(id string, st requestState) (bool, error) {
 	b, err := wire.Marshal(&st)
 	if err != nil {
 		return false, err
@@ -77,7 +97,7 @@ func (s *store) putRequest(id string, st requestState) (bool, error) {
 }
 
 // updateRequest changes a stored request in place.
-func (s *store) updateRequest(id string, fn func(*requestState) error) error {
+func (s *reqStore) updateRequest(id string, fn func(*requestState) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return updateRequestTx(tx, id, fn) })
 }
 
@@ -103,7 +123,7 @@ func updateRequestTx(tx *bolt.Tx, id string, fn func(*requestState) error) error
 }
 
 // request returns a stored request.
-func (s *store) request(id string) (requestState, error) {
+func (s *reqStore) request(id string) (requestState, error) {
 	var st requestState
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bRequests).Get(requestKey(id))
@@ -115,13 +135,13 @@ func (s *store) request(id string) (requestState, error) {
 	return st, err
 }
 
-func (s *store) seenRequest(id string) bool {
+func (s *reqStore) seenRequest(id string) bool {
 	_, err := s.request(id)
 	return !errors.Is(err, ErrNotFound)
 }
 
 // eachRequest calls fn for every stored request.
-func (s *store) eachRequest(fn func(id string, st requestState) error) error {
+func (s *reqStore) eachRequest(fn func(id string, st requestState) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var st requestState
@@ -134,7 +154,7 @@ func (s *store) eachRequest(fn func(id string, st requestState) error) error {
 }
 
 // requestsSince counts an agency's requests in a hood posted at or after since (unix ms).
-func (s *store) requestsSince(hood string, agency peer.ID, since int64) int {
+func (s *reqStore) requestsSince(hood string, agency peer.ID, since int64) int {
 	n := 0
 	s.eachRequest(func(_ string, st requestState) error {
 		if st.Hood == hood && st.Agency == agency.String() && st.Time >= since {
@@ -151,7 +171,7 @@ const RequestRetention = 30 * 24 * time.Hour
 
 // pruneRequests deletes requests whose expiry is older than before (unix ms), except an agency's own and
 // those with a delivery on its way.
-func (s *store) pruneRequests(before int64, self peer.ID) (int, error) {
+func (s *reqStore) pruneRequests(before int64, self peer.ID) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRequests)
@@ -193,4 +213,34 @@ func openNotice(b []byte) (wire.Notice, wire.Signed, wire.Request, error) {
 		err = inner.Open(wire.KindRequest, &r)
 	}
 	return nt, inner, r, err
+}
+
+// putCBOR stores v under key in a top-level bucket.
+func (s *reqStore) putCBOR(bucket, key []byte, v any) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return putCBORTx(tx, bucket, key, v) })
+}
+
+// putCBORTx is putCBOR inside the caller's transaction.
+func putCBORTx(tx *bolt.Tx, bucket, key []byte, v any) error {
+	b, err := wire.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Put(key, b)
+}
+
+// eachCBOR calls fn for every entry of a top-level bucket (values valid only during fn).
+func (s *reqStore) eachCBOR(bucket []byte, fn func(k, v []byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return tx.Bucket(bucket).ForEach(fn) })
+}
+
+// getCBOR decodes the value under key in a top-level bucket into v; ErrNotFound when absent.
+func (s *reqStore) getCBOR(bucket, key []byte, v any) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket).Get(key)
+		if b == nil {
+			return ErrNotFound
+		}
+		return wire.Unmarshal(b, v)
+	})
 }

@@ -118,7 +118,7 @@ func FuzzNotice(f *testing.F) {
 		if err != nil || rec.Kind != wire.KindNotice {
 			return
 		}
-		c, err := fa.s.checkNotice(fa.hood, rec, "", MaxRequestLife)
+		c, err := fa.s.ag.checkNotice(fa.hood, rec, "", MaxRequestLife)
 		if err != nil {
 			return
 		}
@@ -134,7 +134,7 @@ func FuzzNotice(f *testing.F) {
 // FuzzLogRequest feeds questions to an agency's log: nothing may panic, and no answer exceeds its bounds.
 func FuzzLogRequest(f *testing.F) {
 	n := testNode(f, "agency", func(c *Config) { c.Role = wire.RoleAgency })
-	l, err := n.agencyLog()
+	l, err := n.ag.agencyLog()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func FuzzLogRequest(f *testing.F) {
 		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
 			return
 		}
-		resp, err := n.answerLog(req)
+		resp, err := n.ag.answerLog(req)
 		if err != nil {
 			return
 		}

@@ -37,7 +37,7 @@ func craftRequest(t *testing.T, n *Node, hood string, d RequestDraft, edit func(
 // loggedNotice appends a crafted request to n's log, as an agency gone bad would, and wraps it.
 func loggedNotice(t *testing.T, n *Node, rec wire.Signed) wire.Signed {
 	t.Helper()
-	nt, err := n.logRequest(rec)
+	nt, err := n.ag.logRequest(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestRequestGuardrails(t *testing.T) {
 	disarm(t, ag, ah.hood)
 	now := time.Now()
 	unlogged := func(rec wire.Signed) wire.Signed { // a notice whose proof is against a checkpoint without it
-		l, err := ag.agencyLog()
+		l, err := ag.ag.agencyLog()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestRequestGuardrails(t *testing.T) {
 	t.Run("replay by sync", func(t *testing.T) {
 		// A notice the home holds, handed over again: the expected overlap of sync, not counted.
 		before := home.Rejected("replay")
-		home.takeSyncedRequests(ah.hood, ag.ID(), [][]byte{honest.Marshal()}, nil)
+		home.ag.TakeSynced(ah.hood, ag.ID(), [][]byte{honest.Marshal()}, nil)
 		if got := home.Rejected("replay"); got != before {
 			t.Fatalf("a synced repeat was counted as a replay (%v → %v)", before, got)
 		}
@@ -186,7 +186,7 @@ func TestRequestGuardrails(t *testing.T) {
 		}
 		waitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.isHoodMember(ah.hood, ag.ID()) })
 		before := home.Rejected("revoked")
-		home.takeSyncedRequests(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
+		home.ag.TakeSynced(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
 		if home.Rejected("revoked") <= before {
 			t.Fatal("a request of a revoked agency was not refused as revoked")
 		}
@@ -207,7 +207,7 @@ func TestForkedLogDetected(t *testing.T) {
 	origin := logOrigin(ag.ID())
 	for _, n := range []*Node{a, b} {
 		waitFor(t, 10*time.Second, n.cfg.Name+" accepts the checkpoint of size 2", func() bool {
-			cp, ok := n.witness.Latest(origin)
+			cp, ok := n.ag.witness.Latest(origin)
 			return ok && cp.Size == 2
 		})
 	}
@@ -226,7 +226,7 @@ func TestForkedLogDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e0, _ := ag.reqLog.Entry(0)
+	e0, _ := ag.ag.reqLog.Entry(0)
 	if _, _, err := fork.Append(e0, []byte("a request only home B is shown")); err != nil {
 		t.Fatal(err)
 	}
@@ -235,13 +235,13 @@ func TestForkedLogDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.witness.Observe(forked, nil); err == nil {
+	if err := b.ag.witness.Observe(forked, nil); err == nil {
 		t.Fatal("home B took a same-size checkpoint with another tree without complaint")
 	}
 	// Home A saw only the honest log. A new home, B2, is shown only the forked one (before it ever syncs);
 	// when A and B2 compare checkpoints, A finds the fork.
 	b2 := testNode(t, "Home B2", nil)
-	if err := b2.witness.Observe(forked, nil); err != nil {
+	if err := b2.ag.witness.Observe(forked, nil); err != nil {
 		t.Fatal(err)
 	}
 	join(t, ah.steward, b2, "household")
@@ -253,7 +253,7 @@ func TestForkedLogDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, "home A records the fork from B2's checkpoint", func() bool {
-		fs, _ := a.witness.Forks()
+		fs, _ := a.ag.witness.Forks()
 		return len(fs) > 0
 	})
 	reps, _ := a.VerifyLogs(context.Background())
@@ -303,7 +303,7 @@ func TestRateHoldsUnderBurst(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, nt := range notices {
 		wg.Go(func() {
-			if _, err := home.checkNotice(ah.hood, nt, "", requestWindow); err == nil {
+			if _, err := home.ag.checkNotice(ah.hood, nt, "", requestWindow); err == nil {
 				accepted.Add(1)
 			}
 		})

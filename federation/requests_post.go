@@ -27,18 +27,15 @@ type RequestDraft struct {
 
 // PostRequest signs a request, appends it to this agency's public log and sends it to the hood with its
 // inclusion proof. It checks the agency's own scope first, as every home will.
-func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, error) {
-	n.mu.RLock()
-	h, err := n.resolveHood(d.Hood)
+func (ag *agencySvc) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, error) {
 	var hid string
 	var scope *wire.Scope
-	if err == nil {
-		hid = h.r.ID()
-		if m, ok := h.r.Member(n.self); ok && h.r.Active(n.self) && m.Cert.Role == wire.RoleAgency {
+	err := ag.core.Roster(d.Hood, func(r *roster.Roster) {
+		hid = r.ID()
+		if m, ok := r.Member(ag.self); ok && r.Active(ag.self) && m.Cert.Role == wire.RoleAgency {
 			scope = m.Cert.Scope
 		}
-	}
-	n.mu.RUnlock()
+	})
 	if err != nil {
 		return RequestInfo{}, err
 	}
@@ -46,7 +43,7 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 		return RequestInfo{}, fmt.Errorf("%w: this node holds no agency credential with a scope in this hood: ask the steward "+
 			"for an agency invite with --scope-lat, --scope-lon and --scope-radius", ErrNoCredential)
 	}
-	now := n.now()
+	now := ag.now()
 	if now.UnixMilli() > scope.Expires {
 		return RequestInfo{}, fmt.Errorf("%w: the agency's credential expired at %s; ask the steward for a new invite",
 			ErrNoCredential, ms(scope.Expires).Format(time.RFC3339))
@@ -61,11 +58,11 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 	if err != nil {
 		return RequestInfo{}, err
 	}
-	r := wire.Request{Hood: hid, Agency: n.pub(), Case: strings.TrimSpace(d.Case), Category: d.Category,
+	r := wire.Request{Hood: hid, Agency: ag.pub(), Case: strings.TrimSpace(d.Case), Category: d.Category,
 		Reason: strings.TrimSpace(d.Reason), Area: area, Start: d.Start.UnixMilli(), End: d.End.UnixMilli(),
 		Expires: now.Add(d.Life).UnixMilli(), Contact: d.Contact, Time: now.UnixMilli(), Nonce: make([]byte, 12)}
 	rand.Read(r.Nonce)
-	rec, err := wire.Sign(wire.KindRequest, &r, n.cfg.Key)
+	rec, err := wire.Sign(wire.KindRequest, &r, ag.cfg.Key)
 	if err == nil {
 		err = rec.Open(wire.KindRequest, new(wire.Request)) // the shape checks homes make
 	}
@@ -75,29 +72,29 @@ func (n *Node) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, er
 	if err := roster.CheckRequest(&r, *scope); err != nil {
 		return RequestInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if n.store.requestsSince(hid, n.self, r.Time-24*time.Hour.Milliseconds()) >= int(scope.PerDay) {
+	if ag.store.requestsSince(hid, ag.self, r.Time-24*time.Hour.Milliseconds()) >= int(scope.PerDay) {
 		return RequestInfo{}, fmt.Errorf("%w: the credential allows %d requests a day", ErrRateLimited, scope.PerDay)
 	}
-	notice, err := n.logRequest(rec)
+	notice, err := ag.logRequest(rec)
 	if err != nil {
 		return RequestInfo{}, err
 	}
-	st := requestState{Hood: hid, Notice: notice.Marshal(), Received: now.UnixMilli(), Agency: n.self.String(),
+	st := requestState{Hood: hid, Notice: notice.Marshal(), Received: now.UnixMilli(), Agency: ag.self.String(),
 		Time: r.Time, Status: StatusOpen}
-	if _, err := n.store.putRequest(rec.ID(), st); err != nil {
+	if _, err := ag.store.putRequest(rec.ID(), st); err != nil {
 		return RequestInfo{}, fmt.Errorf("store request: %w", err)
 	}
-	n.metrics.requestsPosted.Inc()
-	info, err := n.requestInfo(rec.ID(), st)
+	ag.metrics.requestsPosted.Inc()
+	info, err := ag.requestInfo(rec.ID(), st)
 	if err != nil {
 		return RequestInfo{}, err
 	}
-	return info, n.publish(hid, notice)
+	return info, ag.core.Publish(hid, notice)
 }
 
 // logRequest appends a request to this node's log and returns the notice that carries it.
-func (n *Node) logRequest(rec wire.Signed) (wire.Signed, error) {
-	l, err := n.agencyLog()
+func (ag *agencySvc) logRequest(rec wire.Signed) (wire.Signed, error) {
+	l, err := ag.agencyLog()
 	if err != nil {
 		return wire.Signed{}, err
 	}
@@ -105,8 +102,8 @@ func (n *Node) logRequest(rec wire.Signed) (wire.Signed, error) {
 	if err != nil {
 		return wire.Signed{}, err
 	}
-	n.logMu.Lock() // notices leave in log order, each proving it extends the one before
-	defer n.logMu.Unlock()
+	ag.logMu.Lock() // notices leave in log order, each proving it extends the one before
+	defer ag.logMu.Unlock()
 	index, cp, err := l.Append(entry)
 	if err != nil {
 		return wire.Signed{}, fmt.Errorf("request log: %w", err)
@@ -116,13 +113,13 @@ func (n *Node) logRequest(rec wire.Signed) (wire.Signed, error) {
 		return wire.Signed{}, fmt.Errorf("request log: %w", err)
 	}
 	nt := wire.Notice{Request: rec.Marshal(), Index: index, Checkpoint: cp, Proof: tlog.EncodeProof(proof)}
-	if prev := n.lastNotice; prev > 0 {
+	if prev := ag.lastNotice; prev > 0 {
 		if cons, err := l.ConsistencyProof(prev, index+1); err == nil {
 			nt.Prev, nt.Consistency = prev, tlog.EncodeProof(cons)
 		}
 	}
-	n.lastNotice = index + 1
-	return wire.Sign(wire.KindNotice, &nt, n.cfg.Key)
+	ag.lastNotice = index + 1
+	return wire.Sign(wire.KindNotice, &nt, ag.cfg.Key)
 }
 
 // draftArea turns a draft's circle (and polygon) into the wire form, checking ranges.

@@ -30,32 +30,39 @@ type RequestInfo struct {
 	Submissions                     int64    // the agency: clips received
 }
 
+// TakeNotice takes a gossiped notice CheckNotice accepted (Requests).
+func (ag *agencySvc) TakeNotice(checked any) {
+	if c, ok := checked.(checkedRequest); ok {
+		ag.receiveRequest(c)
+	}
+}
+
 // receiveRequest takes a validated request notice: it is stored, matched against this home's cameras and
 // footage, and the owner is told when it matches. Every home does the same whatever the match (the
 // agency's checkpoint is checked against what this node saw before, and compared with neighbors later), so
 // nothing it does afterwards on the network depends on its cameras.
-func (n *Node) receiveRequest(c checkedRequest) {
+func (ag *agencySvc) receiveRequest(c checkedRequest) {
 	id := c.rec.ID()
-	st := requestState{Hood: c.req.Hood, Notice: c.notice.Marshal(), Received: n.now().UnixMilli(),
+	st := requestState{Hood: c.req.Hood, Notice: c.notice.Marshal(), Received: ag.now().UnixMilli(),
 		Agency: c.agency.String(), Time: c.req.Time, Status: StatusNoMatch}
-	if c.agency == n.self {
+	if c.agency == ag.self {
 		st.Status = StatusOpen
-	} else if st.Matches = n.matchRequest(&c.req, c.agency); len(st.Matches) > 0 {
+	} else if st.Matches = ag.matchRequest(&c.req, c.agency); len(st.Matches) > 0 {
 		st.Status = StatusNew
 	}
-	added, err := n.store.putRequest(id, st)
+	added, err := ag.store.putRequest(id, st)
 	if err != nil {
-		n.log.Warn("store request", "request", id, "err", err)
+		ag.log.Warn("store request", "request", id, "err", err)
 		return
 	}
 	if !added {
 		return
 	}
-	n.metrics.requestsReceived.Inc()
-	n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, c.agency, c.cp, c.prev, c.cons) })
+	ag.metrics.requestsReceived.Inc()
+	ag.spawn(func(ctx context.Context) { ag.observeCheckpoint(ctx, c.agency, c.cp, c.prev, c.cons) })
 	if st.Status == StatusNew {
-		if info, err := n.requestInfo(id, st); err == nil {
-			n.notifyRequest(info)
+		if info, err := ag.requestInfo(id, st); err == nil {
+			ag.notifyRequest(info)
 		}
 	}
 }
@@ -64,11 +71,11 @@ func (n *Node) receiveRequest(c checkedRequest) {
 // proof from the agency) and records a fork when they cannot both be true.
 // A notice carries the proof from the agency's previous notice, which is what a home usually holds; other
 // proofs are asked of the agency.
-func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint, prev int64, cons []byte) {
+func (ag *agencySvc) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint, prev int64, cons []byte) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
-	fetch := n.consistencyFrom(ctx, agency)
-	err := n.witness.Observe(cp, func(oldSize, newSize int64) (stlog.TreeProof, error) {
+	fetch := ag.consistencyFrom(ctx, agency)
+	err := ag.witness.Observe(cp, func(oldSize, newSize int64) (stlog.TreeProof, error) {
 		if oldSize == prev && newSize == cp.Size && prev > 0 {
 			return tlog.DecodeProof(cons)
 		}
@@ -77,17 +84,17 @@ func (n *Node) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Ch
 	var fork *tlog.ForkError
 	switch {
 	case errors.As(err, &fork):
-		n.metrics.forks.Inc()
-		n.log.Error("agency log fork: two signed checkpoints that cannot both be true", "agency", agency, "err", err)
+		ag.metrics.forks.Inc()
+		ag.log.Error("agency log fork: two signed checkpoints that cannot both be true", "agency", agency, "err", err)
 	case err != nil:
-		n.log.Info("agency log checkpoint not verified yet", "agency", agency, "err", err)
+		ag.log.Info("agency log checkpoint not verified yet", "agency", agency, "err", err)
 	}
 }
 
 // checkLogged makes sure the request's log checkpoint is one this home accepted as consistent with what it
 // saw before (asking again now if it was not checked yet) and that no fork of the agency's log is on record:
 // footage goes only to an agency whose log holds together.
-func (n *Node) checkLogged(ctx context.Context, st requestState) error {
+func (ag *agencySvc) checkLogged(ctx context.Context, st requestState) error {
 	nt, _, _, err := openNotice(st.Notice)
 	if err != nil {
 		return err
@@ -108,13 +115,13 @@ func (n *Node) checkLogged(ctx context.Context, st requestState) error {
 	if err != nil {
 		return err
 	}
-	if latest, ok := n.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
-		n.observeCheckpoint(ctx, agency, cp, nt.Prev, nt.Consistency)
+	if latest, ok := ag.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
+		ag.observeCheckpoint(ctx, agency, cp, nt.Prev, nt.Consistency)
 	}
-	if forks, _ := n.witness.Forks(); slices.ContainsFunc(forks, func(f tlog.ForkError) bool { return f.Origin == cp.Origin }) {
+	if forks, _ := ag.witness.Forks(); slices.ContainsFunc(forks, func(f tlog.ForkError) bool { return f.Origin == cp.Origin }) {
 		return fmt.Errorf("%w: the agency's log is forked (it showed homes different histories): nothing is sent", ErrInvalid)
 	}
-	if latest, ok := n.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
+	if latest, ok := ag.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
 		return fmt.Errorf("%w: the agency's log could not be checked against what this home saw before; try again "+
 			"when the agency is reachable", ErrUnreachable)
 	}
@@ -123,13 +130,13 @@ func (n *Node) checkLogged(ctx context.Context, st requestState) error {
 
 // Requests lists the requests this node holds, newest first: for a home every request of its hoods (the
 // public list) with its own status; inbox limits it to the ones that match this home.
-func (n *Node) Requests(inbox bool) ([]RequestInfo, error) {
+func (ag *agencySvc) Requests(inbox bool) ([]RequestInfo, error) {
 	out := []RequestInfo{}
-	err := n.store.eachRequest(func(id string, st requestState) error {
+	err := ag.store.eachRequest(func(id string, st requestState) error {
 		if inbox && len(st.Matches) == 0 {
 			return nil
 		}
-		info, err := n.requestInfo(id, st)
+		info, err := ag.requestInfo(id, st)
 		if err == nil {
 			out = append(out, info)
 		}
@@ -140,16 +147,16 @@ func (n *Node) Requests(inbox bool) ([]RequestInfo, error) {
 }
 
 // Request returns one request.
-func (n *Node) Request(id string) (RequestInfo, error) {
-	st, err := n.store.request(id)
+func (ag *agencySvc) Request(id string) (RequestInfo, error) {
+	st, err := ag.store.request(id)
 	if err != nil {
 		return RequestInfo{}, err
 	}
-	return n.requestInfo(id, st)
+	return ag.requestInfo(id, st)
 }
 
 // requestInfo opens a stored request for the API.
-func (n *Node) requestInfo(id string, st requestState) (RequestInfo, error) {
+func (ag *agencySvc) requestInfo(id string, st requestState) (RequestInfo, error) {
 	nt, _, r, err := openNotice(st.Notice)
 	if err != nil {
 		return RequestInfo{}, err
@@ -164,13 +171,11 @@ func (n *Node) requestInfo(id string, st requestState) (RequestInfo, error) {
 		la, lo := p.Degrees()
 		info.Polygon = append(info.Polygon, [2]float64{la, lo})
 	}
-	n.mu.RLock()
-	if h, ok := n.hoods[r.Hood]; ok {
-		if m, ok := h.r.Member(agency); ok {
+	ag.core.Roster(r.Hood, func(ro *roster.Roster) { // a hood this node left: no name
+		if m, ok := ro.Member(agency); ok {
 			info.AgencyName = m.Cert.Name
 		}
-	}
-	n.mu.RUnlock()
+	})
 	return info, nil
 }
 
@@ -178,6 +183,8 @@ func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
 
 // SubscribeRequests delivers every new request that matches this home, until cancel. A slow reader
 // misses requests rather than blocking the node (the inbox has them all).
-func (n *Node) SubscribeRequests() (<-chan RequestInfo, func()) { return n.reqSubs.subscribe(16) }
+func (ag *agencySvc) SubscribeRequests() (<-chan RequestInfo, func()) {
+	return ag.reqSubs.subscribe(16)
+}
 
-func (n *Node) notifyRequest(r RequestInfo) { n.reqSubs.send(r) }
+func (ag *agencySvc) notifyRequest(r RequestInfo) { ag.reqSubs.send(r) }

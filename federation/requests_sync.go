@@ -17,76 +17,76 @@ import (
 
 const syncMaxNotices = 512
 
-// syncRequests returns a hood's open request notices and the latest checkpoints this node accepted from
+// SyncNotices returns a hood's open request notices and the latest checkpoints this node accepted from
 // the hood's agencies.
-func (n *Node) syncRequests(hoodID string) (notices, checkpoints [][]byte) {
-	now := n.now().UnixMilli()
-	n.store.eachRequest(func(id string, st requestState) error {
+func (ag *agencySvc) SyncNotices(hoodID string) (notices, checkpoints [][]byte) {
+	now := ag.now().UnixMilli()
+	ag.store.eachRequest(func(id string, st requestState) error {
 		if st.Hood == hoodID && len(notices) < syncMaxNotices && st.Time+MaxRequestLife.Milliseconds() > now {
 			notices = append(notices, st.Notice)
 		}
 		return nil
 	})
-	for _, a := range n.agencies() {
-		if a.id == n.self {
-			if l, err := n.agencyLog(); err == nil {
+	for _, a := range ag.agencies() {
+		if a.id == ag.self {
+			if l, err := ag.agencyLog(); err == nil {
 				checkpoints = append(checkpoints, l.Checkpoint())
 			}
-		} else if cp, ok := n.witness.Latest(logOrigin(a.id)); ok {
+		} else if cp, ok := ag.witness.Latest(logOrigin(a.id)); ok {
 			checkpoints = append(checkpoints, cp.Signed)
 		}
 	}
 	return notices, checkpoints
 }
 
-// takeSyncedRequests checks and takes the requests and checkpoints a neighbor sent: at most syncMaxNotices
+// TakeSynced checks and takes the requests and checkpoints a neighbor sent: at most syncMaxNotices
 // notices and one checkpoint per agency per frame, and only checkpoints this node has not accepted yet
 // cost a check.
-func (n *Node) takeSyncedRequests(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
+func (ag *agencySvc) TakeSynced(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
 	if len(notices) > syncMaxNotices {
-		n.rejects.reject(from, "sync-flood", "too many notices in one frame")
+		ag.core.Reject(from, "sync-flood", "too many notices in one frame")
 		notices = notices[:syncMaxNotices]
 	}
 	for _, b := range notices {
 		rec, err := wire.Decode(b)
 		if err != nil || rec.Kind != wire.KindNotice {
-			n.rejects.reject(from, "malformed", "synced notice")
+			ag.core.Reject(from, "malformed", "synced notice")
 			continue
 		}
-		c, err := n.checkNotice(hoodID, rec, "", MaxRequestLife)
+		c, err := ag.checkNotice(hoodID, rec, "", MaxRequestLife)
 		if err != nil {
 			if r, ok := err.(*rejection); !ok || r.Reason != "replay" { // a repeat is the expected overlap
-				n.rejectErr(from, err)
+				ag.refuse(from, err)
 			}
 			continue
 		}
-		n.receiveRequest(c)
+		ag.receiveRequest(c)
 	}
 	seen := map[peer.ID]bool{}
 	for _, b := range checkpoints {
-		agency, cp, ok := n.openCheckpoint(b)
+		agency, cp, ok := ag.openCheckpoint(b)
 		if !ok || seen[agency] {
-			n.rejects.reject(from, "checkpoint", "a checkpoint of no agency of ours, a second one, or badly signed")
+			ag.core.Reject(from, "checkpoint", "a checkpoint of no agency of ours, a second one, or badly signed")
 			continue
 		}
 		seen[agency] = true
-		if latest, ok := n.witness.Latest(cp.Origin); ok && latest.Size == cp.Size && latest.Hash == cp.Hash {
+		if latest, ok := ag.witness.Latest(cp.Origin); ok && latest.Size == cp.Size && latest.Hash == cp.Hash {
 			continue // the one we hold
 		}
-		if agency != n.self {
-			n.spawn(func(ctx context.Context) { n.observeCheckpoint(ctx, agency, cp, 0, nil) })
+		if agency != ag.self {
+			ag.spawn(func(ctx context.Context) { ag.observeCheckpoint(ctx, agency, cp, 0, nil) })
 		}
 	}
 }
 
 // openCheckpoint finds the agency whose log a checkpoint names and verifies its signature.
-func (n *Node) openCheckpoint(b []byte) (peer.ID, tlog.Checkpoint, bool) {
+func (ag *agencySvc) openCheckpoint(b []byte) (peer.ID, tlog.Checkpoint, bool) {
 	first, _, _ := strings.Cut(string(b), "\n")
 	id, err := peer.Decode(strings.TrimPrefix(first, logPrefix))
 	if err != nil || !strings.HasPrefix(first, logPrefix) {
 		return "", tlog.Checkpoint{}, false
 	}
-	for _, a := range n.agencies() {
+	for _, a := range ag.agencies() {
 		if a.id != id {
 			continue
 		}

@@ -159,7 +159,7 @@ func TestNoticesCarryConsistency(t *testing.T) {
 		}
 		want := int64(i + 1)
 		waitFor(t, 10*time.Second, fmt.Sprintf("home accepts checkpoint %d", want), func() bool {
-			cp, ok := home.witness.Latest(origin)
+			cp, ok := home.ag.witness.Latest(origin)
 			return ok && cp.Size == want
 		})
 	}

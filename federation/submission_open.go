@@ -19,12 +19,12 @@ import (
 // OpenSubmission decrypts a received clip into w and checks it against its manifest (size and SHA-256 of
 // the MP4 the owner approved). A clip that does not match is an error after the bytes were written: the
 // caller discards them.
-func (n *Node) OpenSubmission(id string, w io.Writer) (int64, error) {
-	st, a, err := n.submission(id)
+func (ag *agencySvc) OpenSubmission(id string, w io.Writer) (int64, error) {
+	st, a, err := ag.submission(id)
 	if err != nil {
 		return 0, err
 	}
-	identity, err := n.agencyIdentity()
+	identity, err := ag.agencyIdentity()
 	if err != nil {
 		return 0, err
 	}
@@ -43,10 +43,10 @@ func (n *Node) OpenSubmission(id string, w io.Writer) (int64, error) {
 	return sums.PlainSize, nil
 }
 
-func (n *Node) submission(id string) (submissionState, wire.Approval, error) {
+func (ag *agencySvc) submission(id string) (submissionState, wire.Approval, error) {
 	var st submissionState
 	var a wire.Approval
-	if err := n.store.getCBOR(bSubmissions, requestKey(id), &st); err != nil {
+	if err := ag.store.getCBOR(bSubmissions, requestKey(id), &st); err != nil {
 		return st, a, fmt.Errorf("%w: submission %s", ErrNotFound, id)
 	}
 	rec, err := wire.Decode(st.Approval)
@@ -85,20 +85,20 @@ type Custody struct {
 
 // SubmissionCustody returns a submission's chain-of-custody record, with inclusion proofs of the request
 // and of the submission's count against the log's current checkpoint.
-func (n *Node) SubmissionCustody(id string) (Custody, error) {
-	st, a, err := n.submission(id)
+func (ag *agencySvc) SubmissionCustody(id string) (Custody, error) {
+	st, a, err := ag.submission(id)
 	if err != nil {
 		return Custody{}, err
 	}
-	req, err := n.Request(a.Request)
+	req, err := ag.Request(a.Request)
 	if err != nil {
 		return Custody{}, err
 	}
-	l, err := n.agencyLog()
+	l, err := ag.agencyLog()
 	if err != nil {
 		return Custody{}, err
 	}
-	v, err := logVerifier(n.self, n.pub())
+	v, err := logVerifier(ag.self, ag.pub())
 	if err != nil {
 		return Custody{}, err
 	}

@@ -34,15 +34,15 @@ type submissionState struct {
 }
 
 // serveDeliver takes one delivery from a member.
-func (n *Node) serveDeliver(s network.Stream) {
+func (ag *agencySvc) serveDeliver(s network.Stream) {
 	defer s.Close()
 	remote := s.Conn().RemotePeer()
-	if n.cfg.Role != wire.RoleAgency {
-		n.rejects.reject(remote, "deliver", "this node is no agency")
+	if ag.cfg.Role != wire.RoleAgency {
+		ag.core.Reject(remote, "deliver", "this node is no agency")
 		s.Reset()
 		return
 	}
-	dir := filepath.Join(n.cfg.DataDir, submissionsDir)
+	dir := filepath.Join(ag.cfg.DataDir, submissionsDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		s.Reset()
 		return
@@ -52,44 +52,44 @@ func (n *Node) serveDeliver(s network.Stream) {
 	var approval wire.Approval
 	r := &deliver.Receiver{Dir: dir,
 		Accept: func(o deliver.Offer) error {
-			id, a, err := n.acceptManifest(remote, o)
+			id, a, err := ag.acceptManifest(remote, o)
 			if err != nil {
-				n.rejects.reject(remote, "deliver", err.Error())
+				ag.core.Reject(remote, "deliver", err.Error())
 				return err
 			}
-			if !n.claimDelivery(o.ID) { // a retry that came before we saw its last stream die: no offence
+			if !ag.claimDelivery(o.ID) { // a retry that came before we saw its last stream die: no offence
 				return fmt.Errorf("%w: this clip is being received on another stream", deliver.ErrBusy)
 			}
 			claimed, approvalID, approval = o.ID, id, a
 			return nil
 		},
 		Complete: func(o deliver.Offer, path string) ([]byte, error) {
-			return n.completeSubmission(approvalID, approval, o.Manifest, path)
+			return ag.completeSubmission(approvalID, approval, o.Manifest, path)
 		},
 	}
 	r.Serve(s)
 	if claimed != "" {
-		n.subMu.Lock()
-		delete(n.receiving, claimed)
-		n.subMu.Unlock()
+		ag.subMu.Lock()
+		delete(ag.receiving, claimed)
+		ag.subMu.Unlock()
 	}
 }
 
 // claimDelivery marks a ciphertext as being received; false if another stream has it. Deliveries arrive on
 // separate streams, each with its own deliver.Receiver, so the guard lives here.
-func (n *Node) claimDelivery(id string) bool {
-	n.subMu.Lock()
-	defer n.subMu.Unlock()
-	if n.receiving[id] {
+func (ag *agencySvc) claimDelivery(id string) bool {
+	ag.subMu.Lock()
+	defer ag.subMu.Unlock()
+	if ag.receiving[id] {
 		return false
 	}
-	n.receiving[id] = true
+	ag.receiving[id] = true
 	return true
 }
 
 // acceptManifest checks a delivery's manifest: a well-formed approval signed by the sender, for this agency,
 // for one of its requests that is still open, binding the offered ciphertext.
-func (n *Node) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Approval, error) {
+func (ag *agencySvc) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Approval, error) {
 	var a wire.Approval
 	rec, err := wire.Decode(o.Manifest)
 	if err == nil {
@@ -104,21 +104,21 @@ func (n *Node) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Appro
 		return "", a, fmt.Errorf("%w: the approval is not the sender's", ErrInvalid)
 	case rec.Verify(a.Owner) != nil:
 		return "", a, fmt.Errorf("%w: approval signature", ErrInvalid)
-	case string(a.Recipient) != string(n.pub()):
+	case string(a.Recipient) != string(ag.pub()):
 		return "", a, fmt.Errorf("%w: the approval names another recipient", ErrInvalid)
 	case a.CipherSize != o.Size || string(a.CipherSHA256) != string(o.SHA256):
 		return "", a, fmt.Errorf("%w: the approval does not bind this ciphertext", ErrInvalid)
-	case !n.isHoodMember(a.Hood, from):
+	case !ag.core.IsHoodMember(a.Hood, from):
 		return "", a, fmt.Errorf("%w: %s", ErrNotMember, from)
 	}
-	st, err := n.store.request(a.Request)
-	if err != nil || st.Agency != n.self.String() || st.Hood != a.Hood {
+	st, err := ag.store.request(a.Request)
+	if err != nil || st.Agency != ag.self.String() || st.Hood != a.Hood {
 		return "", a, fmt.Errorf("%w: no request %s of ours", ErrNotFound, a.Request)
 	}
 	if st.Status == StatusClosed {
 		return "", a, fmt.Errorf("%w: request %s is closed", ErrInvalid, a.Request)
 	}
-	if n.submissionsFrom(a.Request, a.Owner) >= maxClipsPerHome {
+	if ag.submissionsFrom(a.Request, a.Owner) >= maxClipsPerHome {
 		return "", a, fmt.Errorf("%w: %d clips from this home for request %s already", ErrRateLimited, maxClipsPerHome, a.Request)
 	}
 	return rec.ID(), a, nil
@@ -132,9 +132,9 @@ const (
 )
 
 // submissionsFrom counts the clips a home delivered for a request.
-func (n *Node) submissionsFrom(request string, owner []byte) int {
+func (ag *agencySvc) submissionsFrom(request string, owner []byte) int {
 	count := 0
-	n.store.eachCBOR(bSubmissions, func(_, v []byte) error {
+	ag.store.eachCBOR(bSubmissions, func(_, v []byte) error {
 		var st submissionState
 		var a wire.Approval
 		if wire.Unmarshal(v, &st) != nil {
@@ -150,23 +150,23 @@ func (n *Node) submissionsFrom(request string, owner []byte) int {
 }
 
 // sweepPartials removes deliveries that stopped more than partialLife ago and never resumed.
-func (n *Node) sweepPartials() {
-	parts, _ := filepath.Glob(filepath.Join(n.cfg.DataDir, submissionsDir, "*.part"))
+func (ag *agencySvc) sweepPartials() {
+	parts, _ := filepath.Glob(filepath.Join(ag.cfg.DataDir, submissionsDir, "*.part"))
 	for _, p := range parts {
 		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > partialLife {
 			os.Remove(p)
-			n.log.Info("unfinished delivery removed", "file", filepath.Base(p))
+			ag.log.Info("unfinished delivery removed", "file", filepath.Base(p))
 		}
 	}
 }
 
 // completeSubmission stores a verified ciphertext, logs the count and signs the receipt. A retry of a
 // stored submission gets its receipt again.
-func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, path string) ([]byte, error) {
-	n.subMu.Lock()
-	defer n.subMu.Unlock()
+func (ag *agencySvc) completeSubmission(id string, a wire.Approval, manifest []byte, path string) ([]byte, error) {
+	ag.subMu.Lock()
+	defer ag.subMu.Unlock()
 	var st submissionState
-	if n.store.getCBOR(bSubmissions, requestKey(id), &st) == nil { // a retry after a lost receipt
+	if ag.store.getCBOR(bSubmissions, requestKey(id), &st) == nil { // a retry after a lost receipt
 		if path != st.Path {
 			os.Remove(path)
 		}
@@ -179,18 +179,18 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 	if err := syncDir(filepath.Dir(final)); err != nil { // stored for good before the receipt says so
 		return nil, err
 	}
-	req, err := n.store.request(a.Request)
+	req, err := ag.store.request(a.Request)
 	if err != nil {
 		return nil, err
 	}
 	// The log's count, the submission and the request's tally commit in one transaction: a crash cannot
 	// leave the log counting a clip the agency would count again when the home retries.
 	count := req.Submissions + 1
-	st = submissionState{Approval: manifest, Path: final, Received: n.now().UnixMilli(), Count: count}
-	_, err = n.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count, Time: day(n.now())},
+	st = submissionState{Approval: manifest, Path: final, Received: ag.now().UnixMilli(), Count: count}
+	_, err = ag.logEntry(wire.LogEntry{Kind: wire.EntrySubmission, Request: a.Request, Count: count, Time: day(ag.now())},
 		func(tx *bolt.Tx, index int64) error {
 			receipt, err := wire.Sign(wire.KindReceipt, &wire.Receipt{Approval: id, Request: a.Request,
-				SHA256: a.CipherSHA256, Time: n.now().UnixMilli(), Agency: n.pub(), LogIndex: index}, n.cfg.Key)
+				SHA256: a.CipherSHA256, Time: ag.now().UnixMilli(), Agency: ag.pub(), LogIndex: index}, ag.cfg.Key)
 			if err != nil {
 				return err
 			}
@@ -206,8 +206,8 @@ func (n *Node) completeSubmission(id string, a wire.Approval, manifest []byte, p
 	if err != nil {
 		return nil, err
 	}
-	n.metrics.submissions.Inc()
-	n.log.Info("submission received", "request", a.Request, "count", count)
+	ag.metrics.submissions.Inc()
+	ag.log.Info("submission received", "request", a.Request, "count", count)
 	return st.Receipt, nil
 }
 
@@ -219,8 +219,8 @@ func day(t time.Time) int64 {
 
 // logEntry appends one entry to this agency's log and returns its index; with, if not nil, records what
 // the entry stands for in the same transaction (see tlog.Log.AppendWith).
-func (n *Node) logEntry(e wire.LogEntry, with func(tx *bolt.Tx, index int64) error) (int64, error) {
-	l, err := n.agencyLog()
+func (ag *agencySvc) logEntry(e wire.LogEntry, with func(tx *bolt.Tx, index int64) error) (int64, error) {
+	l, err := ag.agencyLog()
 	if err != nil {
 		return 0, err
 	}
@@ -242,14 +242,14 @@ type SubmissionInfo struct {
 }
 
 // Submissions lists the clips this agency received, newest first.
-func (n *Node) Submissions() ([]SubmissionInfo, error) {
+func (ag *agencySvc) Submissions() ([]SubmissionInfo, error) {
 	out := []SubmissionInfo{}
-	err := n.store.eachCBOR(bSubmissions, func(k, v []byte) error {
+	err := ag.store.eachCBOR(bSubmissions, func(k, v []byte) error {
 		var st submissionState
 		if wire.Unmarshal(v, &st) != nil {
 			return nil
 		}
-		if info, err := n.submissionInfo(fmt.Sprintf("%x", k), st); err == nil {
+		if info, err := ag.submissionInfo(fmt.Sprintf("%x", k), st); err == nil {
 			out = append(out, info)
 		}
 		return nil
@@ -258,7 +258,7 @@ func (n *Node) Submissions() ([]SubmissionInfo, error) {
 	return out, err
 }
 
-func (n *Node) submissionInfo(id string, st submissionState) (SubmissionInfo, error) {
+func (ag *agencySvc) submissionInfo(id string, st submissionState) (SubmissionInfo, error) {
 	rec, err := wire.Decode(st.Approval)
 	var a wire.Approval
 	if err == nil {
@@ -269,7 +269,7 @@ func (n *Node) submissionInfo(id string, st submissionState) (SubmissionInfo, er
 	}
 	info := SubmissionInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: ms(a.Start), End: ms(a.End),
 		Received: ms(st.Received), Size: a.Size, Note: a.Note, Count: st.Count}
-	if r, err := n.Request(a.Request); err == nil {
+	if r, err := ag.Request(a.Request); err == nil {
 		info.Case = r.Case
 	}
 	return info, nil

@@ -72,7 +72,9 @@ func (n *Node) serveSync(s network.Stream) {
 		first.Roster = encodeRecords(h.r.Records())
 	}
 	n.mu.RUnlock()
-	first.Notices, first.Checkpoints = n.syncRequests(req.Hood)
+	if r := n.requests(); r != nil {
+		first.Notices, first.Checkpoints = r.SyncNotices(req.Hood)
+	}
 	if err := writeFrame(s, &first); err != nil {
 		return
 	}
@@ -164,7 +166,9 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 			}
 		}
 		n.learnPeers(f.Peers)
-		n.takeSyncedRequests(hoodID, p, f.Notices, f.Checkpoints)
+		if r := n.requests(); r != nil {
+			r.TakeSynced(hoodID, p, f.Notices, f.Checkpoints)
+		}
 		var batch []storedAlert
 		for _, b := range f.Alerts {
 			if a, ok := n.acceptSynced(hoodID, p, b); ok {

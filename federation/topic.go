@@ -79,8 +79,10 @@ func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscri
 			return
 		}
 		switch v := m.ValidatorData.(type) {
-		case checkedRequest:
-			n.receiveRequest(v)
+		case checkedNotice:
+			if r := n.requests(); r != nil {
+				r.TakeNotice(v.checked)
+			}
 		case wire.Signed:
 			if v.Kind == wire.KindAlert {
 				n.receiveAlert(hoodID, v)
@@ -128,7 +130,11 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 			return n.rejectErr(from, err)
 		}
 	case wire.KindNotice:
-		c, err := n.checkNotice(hoodID, rec, m.GetFrom(), requestWindow)
+		r := n.requests()
+		if r == nil { // a node without the agency side neither takes nor passes on requests
+			return pubsub.ValidationIgnore
+		}
+		c, err := r.CheckNotice(hoodID, rec, m.GetFrom())
 		if err != nil {
 			var r *rejection
 			if errors.As(err, &r) && r.Reason == "replay" && local {
@@ -136,7 +142,7 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 			}
 			return n.rejectErr(from, err)
 		}
-		m.ValidatorData = c
+		m.ValidatorData = checkedNotice{c}
 		return pubsub.ValidationAccept
 	case wire.KindCert, wire.KindRevocation:
 		if _, err := n.applyRecord(hoodID, rec); err != nil {
@@ -148,6 +154,9 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 	m.ValidatorData = rec
 	return pubsub.ValidationAccept
 }
+
+// checkedNotice is a notice the agency-request side accepted, on its way to TakeNotice.
+type checkedNotice struct{ checked any }
 
 func (n *Node) rejectMsg(from peer.ID, reason string, err error) pubsub.ValidationResult {
 	n.rejects.reject(from, reason, err.Error())

@@ -33,10 +33,10 @@ type MonthReport struct {
 
 // Transparency audits every agency's log (or reuses an audit of the last auditReuse) and reports it by
 // agency and month, from the log's entries alone: anyone in the hood gets the same figures.
-func (n *Node) Transparency(ctx context.Context) ([]MonthReport, error) {
-	logs := n.recentAudit(ctx)
+func (ag *agencySvc) Transparency(ctx context.Context) ([]MonthReport, error) {
+	logs := ag.recentAudit(ctx)
 	var out []MonthReport
-	now := n.now()
+	now := ag.now()
 	for _, l := range logs {
 		months := map[string]*MonthReport{}
 		month := func(t int64) *MonthReport {
