@@ -190,9 +190,9 @@ func openAlert(b []byte) (wire.Signed, wire.Alert, error) {
 
 // SubscribeAlerts delivers every alert this node posts or accepts from now on until cancel.
 // A slow reader misses alerts rather than blocking the node.
-func (n *Node) SubscribeAlerts() (<-chan Alert, func()) { return n.alertSubs.subscribe(64) }
+func (n *Node) SubscribeAlerts() (<-chan Alert, func()) { return n.alertSubs.Subscribe(64) }
 
-func (n *Node) notify(a Alert) { n.alertSubs.send(a) }
+func (n *Node) notify(a Alert) { n.alertSubs.Send(a) }
 
 // restoreHolds keeps the clips of our own alerts from retention again after a restart.
 func (n *Node) restoreHolds() {

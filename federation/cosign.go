@@ -93,6 +93,8 @@ func (n *Node) Cosign(code string) (CosignInfo, error) {
 	return info, nil
 }
 
+func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
+
 func cosignInfo(inv wire.Invite, quorum int) CosignInfo {
 	s := inv.Scope
 	lat, lon := s.Area.Center.Degrees()

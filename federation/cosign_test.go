@@ -27,7 +27,7 @@ func startCosignHood(t *testing.T) *cosignHood {
 	t.Helper()
 	ch := &cosignHood{a: testNode(t, "Steward A", nil), b: testNode(t, "Steward B", nil), m: testNode(t, "Member M", nil),
 		elm: Scope{Lat: elmLat, Lon: elmLon, Radius: 2000}}
-	ch.home = testNode(t, "Home", func(c *Config) { c.Cameras, c.Clips = camerasAt("porch", 0), &fakeClips{size: 1 << 20} })
+	ch.home = testNode(t, "Home", func(c *Config) { withCameras(c, camerasAt("porch", 0)); c.Clips = &fakeClips{size: 1 << 20} })
 	h, err := ch.a.FoundHood("Elm Street", Founding{CoStewards: []peer.ID{ch.b.ID()}})
 	if err != nil {
 		t.Fatal(err)
@@ -112,17 +112,17 @@ func TestAgencyInviteNeedsCosign(t *testing.T) {
 	}
 	waitHood(t, ch.hood, ch.a, ch.b, ch.m, ch.home, agency)
 
-	dir := ch.home.Directory()
+	dir := agencyOf(ch.home).Directory()
 	if len(dir) != 1 || !slices.Equal(dir[0].SignedBy, []string{"Steward A", "Steward B"}) {
 		t.Errorf("home's directory: got %+v, want the agency signed by Steward A and Steward B", dir)
 	}
-	r, err := agency.PostRequest(context.Background(), draft(20, 100))
+	r, err := agencyOf(agency).PostRequest(context.Background(), draft(20, 100))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// By gossip, or by the next sync if gossip dropped it (see TestRequestGuardrails).
 	waitFor(t, 3*testSyncInterval, "the home has the cosigned agency's request in its inbox", func() bool {
-		in, _ := ch.home.Requests(true)
+		in, _ := agencyOf(ch.home).Requests(true)
 		return len(in) == 1 && in[0].ID == r.ID
 	})
 	if got := ch.home.Rejected("not-cosigned"); got != 0 {
@@ -181,12 +181,12 @@ func endorsement(t *testing.T, s *Node, inv wire.Invite, edit func(*wire.Endorse
 // the agency's own Join makes of a code, and returns the steward's answer.
 func joinWith(t *testing.T, agency, steward *Node, rec wire.Signed, inv wire.Invite, ends ...[]byte) (joinResponse, error) {
 	t.Helper()
-	id, err := agency.ag.agencyIdentity()
+	recipient, err := agencyOf(agency).Recipient()
 	if err != nil {
 		t.Fatal(err)
 	}
 	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: inv.Hood, Invite: inv.ID, Member: agency.pub(),
-		Name: agency.cfg.Name, Time: time.Now().UnixMilli(), Recipient: id.Recipient().String()}, agency.cfg.Key)
+		Name: agency.cfg.Name, Time: time.Now().UnixMilli(), Recipient: recipient}, agency.cfg.Key)
 	if err != nil {
 		t.Fatal(err)
 	}

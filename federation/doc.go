@@ -30,29 +30,21 @@
 //
 // # Agency requests
 //
-// A steward admits an agency with a scoped credential: the agency's certificate carries a wire.Scope
-// (area, largest request area, longest window, requests a day, expiry, and the age key clips are
-// encrypted to). The agency posts a request by appending it to its public log (tlog: a Merkle log whose
-// checkpoints it signs) and gossiping a notice with the inclusion proof. Every home checks the notice on
-// its own (reqcheck.go: scope, caps, expiry, rate, signatures, inclusion), stores it, and matches it
-// against its own cameras and recordings (match.go); only a match reaches the owner. Homes keep the
-// checkpoints they accepted, require consistency proofs between successive ones, and compare them with
-// neighbors in every sync, so a log that showed two homes two trees is caught (requests_sync.go). Any
-// member audits a log and computes the monthly report from it (logaudit.go, transparency.go).
-//
-// All of that is the agency-request side (agencySvc, agency.go): it owns its state and locks, its buckets
-// in the node's database and its background work, and reaches the hood core only through agencyCore
-// (rosters, publish, streams and served protocols, the footage gate: coreapi.go), while the core hands it
-// notices from the topic and from sync through the Requests hooks. It is on its way to its own package,
-// federation/agency, which nvr will wire to the core.
+// A steward admits an agency with a scoped credential (federation/roster holds the rules). Everything
+// about requests — posting, the agency's public log, every home's checks, matching, approvals,
+// deliveries, submissions, audits and transparency — is federation/agency, a component with its own
+// state, buckets and Run. It reaches this core through a small interface (*Node implements it:
+// coreapi.go) and this core hands it the notices that arrive on a hood's topic or in sync through the
+// Requests hooks (SetRequests); nvr wires the two.
 //
 // # Footage
 //
 // Footage leaves a node through one function, sendFootage (egress.go), and only against a grant its owner
 // signed: an alert with an attached clip (for the hood's members, over the clip protocol) or an approval
-// (for the one agency it names: the clip sealed with age, sent over the delivery protocol, resumable,
-// answered by a signed receipt). A decline or no answer sends nothing. Everything else this package sends
-// is metadata; bytes sent per protocol are counted (bandwidth.go).
+// (for the one agency it names: the clip sealed with age by federation/agency, sent over the delivery
+// protocol through SendApproved, resumable, answered by a signed receipt). The test of that rule reads
+// every package of the federation room. A decline or no answer sends nothing. Everything else this
+// package sends is metadata; bytes sent per protocol are counted (bandwidth.go).
 //
-// federation does not import recorder, ui or nvr; nvr wires it.
+// federation does not import recorder, ui, nvr or federation/agency; nvr wires it.
 package federation

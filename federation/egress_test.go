@@ -65,8 +65,8 @@ func TestFootageLeavesThroughOnePath(t *testing.T) {
 		"deliver.Send": {"egress.go:sendFootage"},
 		// who may send footage: the clip server (share grant) and the delivery of an approval
 		"sendFootage":  {"clip.go:serveClip", "egress.go:SendApproved"},
-		"SendApproved": {"delivery.go:deliverOne"},
-		"ExportLocal":  {"approve.go:sealClip"},
+		"SendApproved": {"agency/delivery.go:deliverOne"},
+		"ExportLocal":  {"agency/approve.go:sealClip"},
 	}
 	for callee, sites := range want {
 		if got := calls[callee]; strings.Join(got, ",") != strings.Join(sites, ",") {

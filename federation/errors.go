@@ -1,29 +1,26 @@
 package federation
 
 import (
-	"errors"
-
 	"github.com/porchlight/porchlight/federation/roster"
 )
 
-// Sentinel errors callers branch on. Those the membership rules return are federation/roster's values.
+// Sentinel errors callers branch on: federation/roster's values (see roster's errors.go).
 var (
-	ErrNotMember     = errors.New("not a member")
+	ErrNotMember     = roster.ErrNotMember
 	ErrNotSteward    = roster.ErrNotSteward
-	ErrUnknownHood   = errors.New("unknown hood")
-	ErrNoHood        = errors.New("this node is in no hood")
-	ErrSeveralHoods  = errors.New("this node is in several hoods: name one")
+	ErrUnknownHood   = roster.ErrUnknownHood
+	ErrNoHood        = roster.ErrNoHood
+	ErrSeveralHoods  = roster.ErrSeveralHoods
 	ErrInviteUsed    = roster.ErrInviteUsed
-	ErrInviteExpired = errors.New("invite expired")
-	ErrInviteRevoked = errors.New("invite revoked")
-	ErrRevoked       = errors.New("member revoked")
-	ErrUnreachable   = errors.New("peer unreachable")
-	ErrRateLimited   = errors.New("too many posts: try again later")
-	ErrNotFound      = errors.New("not found")
+	ErrInviteExpired = roster.ErrInviteExpired
+	ErrInviteRevoked = roster.ErrInviteRevoked
+	ErrRevoked       = roster.ErrRevoked
+	ErrUnreachable   = roster.ErrUnreachable
+	ErrRateLimited   = roster.ErrRateLimited
+	ErrNotFound      = roster.ErrNotFound
 	ErrInvalid       = roster.ErrInvalid
-	ErrNoCredential  = errors.New("no agency credential")
-	// ErrNotCosigned means an agency's invite or credential lacks the signatures of enough stewards.
-	ErrNotCosigned = roster.ErrNotCosigned
+	ErrNoCredential  = roster.ErrNoCredential
+	ErrNotCosigned   = roster.ErrNotCosigned
 )
 
 // The membership rules' types and bounds, under the names callers know (see federation/roster).

@@ -39,7 +39,7 @@ func TestGuestSeesNoMemberData(t *testing.T) {
 		t.Fatalf("agency joins: %v", err)
 	}
 	waitMembers(t, h.ID, 2, steward, agency)
-	req, err := agency.PostRequest(ctx, draft(20, 100))
+	req, err := agencyOf(agency).PostRequest(ctx, draft(20, 100))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestGuestSeesNoMemberData(t *testing.T) {
 				refused(t, "clip", err, hdr.Error, hdr.Size == 0)
 			})
 			t.Run("deliver", func(t *testing.T) {
-				s, err := g.NewStream(ctx, n.ID(), protocol.ID(protoDeliver))
+				s, err := g.NewStream(ctx, n.ID(), protocol.ID(guestProtoDeliver))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -99,27 +99,27 @@ func TestGuestSeesNoMemberData(t *testing.T) {
 				}
 			})
 			t.Run("log entries", func(t *testing.T) {
-				var resp logResponse
-				err := guestAsk(ctx, g, n, protoLog, &logRequest{Op: "entries", From: 0, Count: 10}, &resp)
+				var resp guestLogResponse
+				err := guestAsk(ctx, g, n, guestProtoLog, &guestLogRequest{Op: "entries", From: 0, Count: 10}, &resp)
 				refused(t, "the log's entries", err, resp.Error, len(resp.Entries) == 0)
 			})
 			if n != agency {
 				return
 			}
 			t.Run("log checkpoint and consistency", func(t *testing.T) { // public: holds the agency to one log
-				var cp logResponse
-				if err := guestAsk(ctx, g, n, protoLog, &logRequest{Op: "checkpoint"}, &cp); err != nil || cp.Error != "" {
+				var cp guestLogResponse
+				if err := guestAsk(ctx, g, n, guestProtoLog, &guestLogRequest{Op: "checkpoint"}, &cp); err != nil || cp.Error != "" {
 					t.Fatalf("checkpoint: %v %q", err, cp.Error)
 				}
-				v, err := logVerifier(agency.ID(), agency.pub())
+				v, err := tlog.NewVerifier("porchlight.log/"+agency.ID().String(), agency.pub())
 				if err != nil {
 					t.Fatal(err)
 				}
 				if _, err := tlog.ParseCheckpoint(cp.Checkpoint, v); err != nil {
 					t.Fatalf("the guest's checkpoint: %v", err)
 				}
-				var proof logResponse
-				if err := guestAsk(ctx, g, n, protoLog, &logRequest{Op: "consistency", Old: 1, New: 1}, &proof); err != nil || proof.Error != "" {
+				var proof guestLogResponse
+				if err := guestAsk(ctx, g, n, guestProtoLog, &guestLogRequest{Op: "consistency", Old: 1, New: 1}, &proof); err != nil || proof.Error != "" {
 					t.Fatalf("consistency: %v %q", err, proof.Error)
 				}
 			})
@@ -131,13 +131,35 @@ func TestGuestSeesNoMemberData(t *testing.T) {
 		}
 	}
 	// Members still read everything: the home's audit of the agency's log fetches its entries.
-	reps, err := steward.VerifyLogs(ctx)
+	reps, err := agencyOf(steward).VerifyLogs(ctx)
 	if err != nil || len(reps) != 1 || !reps[0].OK() || reps[0].Size != 1 {
 		t.Fatalf("a member's audit: %+v, %v; want one log of one entry that checks out", reps, err)
 	}
-	if _, err := steward.Request(req.ID); err != nil {
+	if _, err := agencyOf(steward).Request(req.ID); err != nil {
 		t.Fatalf("the member's copy of the request: %v", err)
 	}
+}
+
+// The agency's protocols as a guest speaks them: names and messages from the outside (federation/agency
+// serves them).
+const (
+	guestProtoLog     = "/porchlight/log/1.0.0"
+	guestProtoDeliver = "/porchlight/deliver/1.0.0"
+)
+
+type guestLogRequest struct {
+	Op    string `cbor:"1,keyasint"`
+	Old   int64  `cbor:"2,keyasint,omitempty"`
+	New   int64  `cbor:"3,keyasint,omitempty"`
+	From  int64  `cbor:"4,keyasint,omitempty"`
+	Count int64  `cbor:"5,keyasint,omitempty"`
+}
+
+type guestLogResponse struct {
+	Error      string   `cbor:"1,keyasint,omitempty"`
+	Checkpoint []byte   `cbor:"2,keyasint,omitempty"`
+	Proof      []byte   `cbor:"3,keyasint,omitempty"`
+	Entries    [][]byte `cbor:"4,keyasint,omitempty"`
 }
 
 // guestAsk opens proto on n from g, sends one frame and reads one; an error means the stream was refused.
@@ -148,10 +170,10 @@ func guestAsk(ctx context.Context, g host.Host, n *Node, proto string, req, resp
 	}
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(10 * time.Second))
-	if err := writeFrame(s, req); err != nil {
+	if err := wire.WriteFrame(s, req); err != nil {
 		return err
 	}
-	if err := newFrameReader(s).read(resp); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(resp); err != nil {
 		return errors.Join(errors.New("no answer"), err)
 	}
 	return nil

@@ -85,11 +85,11 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	for _, e := range ends {
 		req.Endorsements = append(req.Endorsements, e.Marshal())
 	}
-	if err := writeFrame(s, &req); err != nil {
+	if err := wire.WriteFrame(s, &req); err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	var resp joinResponse
-	if err := newFrameReader(s).read(&resp); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&resp); err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	if resp.Error != "" {

@@ -41,7 +41,7 @@ func (n *Node) serveJoin(s network.Stream) {
 	s.SetDeadline(time.Now().Add(joinTimeout))
 	remote := s.Conn().RemotePeer()
 	var req joinRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		n.rejects.reject(remote, "join", err.Error())
 		s.Reset()
 		return
@@ -51,7 +51,7 @@ func (n *Node) serveJoin(s network.Stream) {
 		resp = joinResponse{Error: err.Error(), Code: joinCode(err)}
 		n.rejects.reject(remote, "join-"+resp.Code, err.Error())
 	}
-	writeFrame(s, &resp)
+	wire.WriteFrame(s, &resp)
 }
 
 func joinCode(err error) string {

@@ -18,6 +18,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/porchlight/porchlight/internal/broadcast"
 )
 
 // Reachability says whether the node is reachable from the internet; auto asks peers (AutoNAT).
@@ -50,7 +52,6 @@ type Config struct {
 	MDNS         bool // find members on the LAN
 	UPnP         bool // ask the router for a port mapping
 	Clips        ClipSource
-	Cameras      CameraSource // where this home's cameras look; nil: no request ever matches
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
@@ -62,7 +63,6 @@ type Config struct {
 	GuestPeriod       time.Duration // how long a non-member may stay connected to join (60 s)
 	SyncInterval      time.Duration // periodic catch-up with a random member (5 min)
 	DiscoverInterval  time.Duration // how often known members are redialled (30 s)
-	DeliverRetry      time.Duration // how long a home waits to retry a delivery that moved nothing (15 s)
 	LocationPrecision float64       // metres an alert's place is coarsened to (150)
 }
 
@@ -83,10 +83,9 @@ type Node struct {
 	mu    sync.RWMutex
 	hoods map[string]*hood
 
-	alertSubs broadcast[Alert]
+	alertSubs broadcast.Broadcast[Alert]
 
-	// ag is the agency-request side, with its own state and locks; the core calls it through reqs.
-	ag   *agencySvc
+	// reqs is the agency-request side (federation/agency, set by SetRequests), which owns its state.
 	reqs atomic.Pointer[requestsHook]
 
 	stopPubsub    context.CancelFunc
@@ -143,20 +142,6 @@ func New(cfg Config) (*Node, error) {
 		st.close()
 		return nil, err
 	}
-	var clips clipHolder
-	if cfg.Clips != nil {
-		clips = cfg.Clips
-	}
-	n.ag, err = newAgencySvc(agencyConfig{DataDir: cfg.DataDir, Key: cfg.Key, Role: cfg.Role, Cameras: cfg.Cameras,
-		Clips: clips, DeliverRetry: cfg.DeliverRetry, Logger: cfg.Logger, Registerer: cfg.Registerer, Clock: cfg.Clock}, n)
-	if err != nil {
-		n.stopPubsub()
-		n.writer.close()
-		n.host.Close()
-		st.close()
-		return nil, err
-	}
-	n.SetRequests(n.ag)
 	return n, nil
 }
 
@@ -182,7 +167,6 @@ func (c *Config) setDefaults() {
 	def(&c.GuestPeriod, time.Minute)
 	def(&c.SyncInterval, 5*time.Minute)
 	def(&c.DiscoverInterval, 30*time.Second)
-	def(&c.DeliverRetry, 15*time.Second)
 	if c.AlertRate == 0 {
 		c.AlertRate = 0.2
 	}
@@ -215,8 +199,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Unlock()
 	n.startMDNS(ctx)
 	n.restoreHolds()
-	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
-		n.ag.run}
+	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()
@@ -251,7 +234,6 @@ func (n *Node) Close() error {
 		h.close()
 	}
 	n.stopPubsub()
-	n.ag.close()
 	n.writer.close() // nothing queues any more: commit what is left
 	errs = append(errs, n.host.Close())
 	n.syncMu.Lock()

@@ -55,7 +55,7 @@ func (n *Node) serveSync(s network.Stream) {
 	s.SetDeadline(time.Now().Add(syncTimeout))
 	remote := s.Conn().RemotePeer()
 	var req syncRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		n.rejects.reject(remote, "sync", err.Error())
 		s.Reset()
 		return
@@ -75,7 +75,7 @@ func (n *Node) serveSync(s network.Stream) {
 	if r := n.requests(); r != nil {
 		first.Notices, first.Checkpoints = r.SyncNotices(req.Hood)
 	}
-	if err := writeFrame(s, &first); err != nil {
+	if err := wire.WriteFrame(s, &first); err != nil {
 		return
 	}
 	since := max(req.Since, n.now().Add(-CatchUpWindow).UnixMilli())
@@ -86,13 +86,13 @@ func (n *Node) serveSync(s network.Stream) {
 		batch = append(batch, append([]byte(nil), rec...))
 		sent++
 		if len(batch) == syncAlertsPerFrame {
-			werr = writeFrame(s, &syncFrame{Alerts: batch})
+			werr = wire.WriteFrame(s, &syncFrame{Alerts: batch})
 			batch = nil
 		}
 		return werr == nil && sent < syncMaxAlerts
 	})
 	if werr == nil {
-		writeFrame(s, &syncFrame{Alerts: batch, Done: true})
+		wire.WriteFrame(s, &syncFrame{Alerts: batch, Done: true})
 	}
 }
 
@@ -150,14 +150,14 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 	n.mu.RLock()
 	digest := n.hoods[hoodID].r.Digest()
 	n.mu.RUnlock()
-	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
+	if err := wire.WriteFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
 		return err
 	}
-	r := newFrameReader(s)
+	r := wire.NewFrameReader(s, maxFrame)
 	got := 0
 	for {
 		var f syncFrame
-		if err := r.read(&f); err != nil {
+		if err := r.Read(&f); err != nil {
 			return fmt.Errorf("sync from %s: %w", p, err)
 		}
 		for _, b := range f.Roster {

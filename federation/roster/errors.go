@@ -5,11 +5,25 @@ import (
 	"fmt"
 )
 
-// Sentinel errors callers branch on; package federation exports the same values under the same names.
+// The federation room's sentinel errors, in one place: the hood core (package federation) and the
+// agency-request side (federation/agency) export these same values under the same names, so a caller
+// branches on one value whichever of them returned it.
 var (
-	ErrInvalid     = errors.New("invalid")
-	ErrNotSteward  = errors.New("only a steward can do this")
-	ErrInviteUsed  = errors.New("invite already used")
+	ErrNotMember     = errors.New("not a member")
+	ErrNotSteward    = errors.New("only a steward can do this")
+	ErrUnknownHood   = errors.New("unknown hood")
+	ErrNoHood        = errors.New("this node is in no hood")
+	ErrSeveralHoods  = errors.New("this node is in several hoods: name one")
+	ErrInviteUsed    = errors.New("invite already used")
+	ErrInviteExpired = errors.New("invite expired")
+	ErrInviteRevoked = errors.New("invite revoked")
+	ErrRevoked       = errors.New("member revoked")
+	ErrUnreachable   = errors.New("peer unreachable")
+	ErrRateLimited   = errors.New("too many posts: try again later")
+	ErrNotFound      = errors.New("not found")
+	ErrInvalid       = errors.New("invalid")
+	ErrNoCredential  = errors.New("no agency credential")
+	// ErrNotCosigned means an agency's invite or credential lacks the signatures of enough stewards.
 	ErrNotCosigned = errors.New("not cosigned by enough stewards")
 )
 

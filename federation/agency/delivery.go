@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -60,7 +60,7 @@ func (s *reqStore) deliveries() (map[string]deliveryState, error) {
 }
 
 // Deliveries lists this home's approved clips.
-func (ag *agencySvc) Deliveries() ([]DeliveryInfo, error) {
+func (ag *Agency) Deliveries() ([]DeliveryInfo, error) {
 	all, err := ag.store.deliveries()
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func deliveryInfo(id string, d deliveryState) (DeliveryInfo, error) {
 	return info, nil
 }
 
-func (ag *agencySvc) kickDelivery() {
+func (ag *Agency) kickDelivery() {
 	select {
 	case ag.deliverKick <- struct{}{}:
 	default:
@@ -99,7 +99,7 @@ func (ag *agencySvc) kickDelivery() {
 }
 
 // deliverLoop sends pending approved clips until ctx is done.
-func (ag *agencySvc) deliverLoop(ctx context.Context) {
+func (ag *Agency) deliverLoop(ctx context.Context) {
 	t := time.NewTicker(ag.cfg.DeliverRetry)
 	defer t.Stop()
 	for {
@@ -113,7 +113,7 @@ func (ag *agencySvc) deliverLoop(ctx context.Context) {
 	}
 }
 
-func (ag *agencySvc) deliverPending(ctx context.Context) {
+func (ag *Agency) deliverPending(ctx context.Context) {
 	all, err := ag.store.deliveries()
 	if err != nil {
 		return
@@ -137,7 +137,7 @@ func (ag *agencySvc) deliverPending(ctx context.Context) {
 // from deliverBusyRetry for an agency that said "later" before any of the clip was sent: it is still on a
 // stream it lost) up to an hour, so that an agency that keeps failing after taking the whole clip (a full
 // disk) is not sent it again and again.
-func (ag *agencySvc) scheduleRetry(d *deliveryState, moved int64, err error) {
+func (ag *Agency) scheduleRetry(d *deliveryState, moved int64, err error) {
 	var re *deliver.RefusedError
 	refused := errors.As(err, &re)
 	if !refused && moved >= deliverProgress {
@@ -157,7 +157,7 @@ func (ag *agencySvc) scheduleRetry(d *deliveryState, moved int64, err error) {
 
 // deliverOne sends one approved clip and records the agency's receipt. It returns what it wrote to the
 // agency, whatever the outcome.
-func (ag *agencySvc) deliverOne(ctx context.Context, id string, d deliveryState) (int64, error) {
+func (ag *Agency) deliverOne(ctx context.Context, id string, d deliveryState) (int64, error) {
 	rec, err := wire.Decode(d.Approval)
 	var a wire.Approval
 	if err == nil {
@@ -241,7 +241,7 @@ func checkReceipt(b []byte, approvalID string, a wire.Approval) error {
 }
 
 // endDelivery gives up on an approved clip for good: the sealed copy is removed and the reason kept.
-func (ag *agencySvc) endDelivery(id string, d deliveryState, status, reason string) error {
+func (ag *Agency) endDelivery(id string, d deliveryState, status, reason string) error {
 	d.Status, d.LastError = status, reason
 	os.Remove(d.Path)
 	ag.log.Info("delivery ended", "approval", id, "status", status, "reason", reason)

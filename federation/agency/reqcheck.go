@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"errors"
@@ -30,7 +30,7 @@ type checkedRequest struct {
 }
 
 // CheckNotice validates a notice gossiped on a hood's topic (Requests): checkNotice within requestWindow.
-func (ag *agencySvc) CheckNotice(hood string, rec wire.Signed, author peer.ID) (any, error) {
+func (ag *Agency) CheckNotice(hood string, rec wire.Signed, author peer.ID) (any, error) {
 	return ag.checkNotice(hood, rec, author, requestWindow)
 }
 
@@ -38,7 +38,7 @@ func (ag *agencySvc) CheckNotice(hood string, rec wire.Signed, author peer.ID) (
 // both signatures, the guardrails of its scope (area inside the scope, area and window under the caps, not
 // expired, the agency's daily rate), replay, and the inclusion proof against the agency's signed log
 // checkpoint. window bounds how old a notice may be (gossip); sync passes the request's life instead.
-func (ag *agencySvc) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, window time.Duration) (checkedRequest, error) {
+func (ag *Agency) checkNotice(hoodID string, rec wire.Signed, sender peer.ID, window time.Duration) (checkedRequest, error) {
 	var c checkedRequest
 	var nt wire.Notice
 	if err := rec.Open(wire.KindNotice, &nt); err != nil {
@@ -99,7 +99,7 @@ func (ag *agencySvc) checkNotice(hoodID string, rec wire.Signed, sender peer.ID,
 // reserveRequest counts a request against its agency's daily rate, last of all the checks: the requests
 // held and the ones accepted but not stored yet (validations run concurrently; without the reservation a
 // burst would pass before any was stored). It reports false when the day is full.
-func (ag *agencySvc) reserveRequest(hood string, agency peer.ID, id string, t int64, perDay int) bool {
+func (ag *Agency) reserveRequest(hood string, agency peer.ID, id string, t int64, perDay int) bool {
 	ag.rateMu.Lock()
 	defer ag.rateMu.Unlock()
 	since := t - 24*time.Hour.Milliseconds()
@@ -130,7 +130,7 @@ func (ag *agencySvc) reserveRequest(hood string, agency peer.ID, id string, t in
 }
 
 // agencyCredential finds the agency's credential in the hood and its scope (roster.Credential).
-func (ag *agencySvc) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest) error {
+func (ag *Agency) agencyCredential(hoodID string, agency peer.ID, c *checkedRequest) error {
 	var cert wire.Cert
 	var err error
 	if rerr := ag.core.Roster(hoodID, func(r *roster.Roster) { cert, err = r.Credential(agency) }); rerr != nil {

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 // taking the whole clip is not sent it over and over).
 func TestDeliveryRetrySchedule(t *testing.T) {
 	const retry = 15 * time.Second
-	n := &agencySvc{cfg: agencyConfig{DeliverRetry: retry}, deliverKick: make(chan struct{}, 1)}
+	n := &Agency{cfg: Config{DeliverRetry: retry}, deliverKick: make(chan struct{}, 1)}
 	cut := errors.New("stream reset")
 	busy := &deliver.RefusedError{Reason: "busy", Later: true}
 	full := &deliver.RefusedError{Reason: "storage error", Later: true}

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 
 const (
 	protoLog       = "/porchlight/log/1.0.0"
+	maxFrame       = 4 << 20 // bounds one frame read from a peer, as in the core's protocols
 	logTimeout     = 30 * time.Second
 	maxLogEntries  = 1000 // entries per log answer
 	logEntriesSize = maxFrame - 64<<10
@@ -37,7 +38,7 @@ func logVerifier(agency peer.ID, key []byte) (note.Verifier, error) {
 }
 
 // agencyLog opens this node's log on first use.
-func (ag *agencySvc) agencyLog() (*tlog.Log, error) {
+func (ag *Agency) agencyLog() (*tlog.Log, error) {
 	ag.logMu.Lock()
 	defer ag.logMu.Unlock()
 	if ag.reqLog != nil {
@@ -77,29 +78,29 @@ type logResponse struct {
 var logPublic = map[string]bool{"checkpoint": true, "consistency": true}
 
 // serveLog answers a question about this node's log: a member's, or a guest's about its public part.
-func (ag *agencySvc) serveLog(s network.Stream) {
+func (ag *Agency) serveLog(s network.Stream) {
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(logTimeout))
 	remote := s.Conn().RemotePeer()
 	var req logRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		ag.core.Reject(remote, "log", err.Error())
 		s.Reset()
 		return
 	}
 	if !logPublic[req.Op] && !ag.core.IsMember(remote) {
 		ag.core.Reject(remote, "guest", protoLog+" "+req.Op)
-		writeFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", ErrNotMember, req.Op)})
+		wire.WriteFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", ErrNotMember, req.Op)})
 		return
 	}
 	resp, err := ag.answerLog(req)
 	if err != nil {
 		resp = logResponse{Error: err.Error()}
 	}
-	writeFrame(s, &resp)
+	wire.WriteFrame(s, &resp)
 }
 
-func (ag *agencySvc) answerLog(req logRequest) (logResponse, error) {
+func (ag *Agency) answerLog(req logRequest) (logResponse, error) {
 	if ag.cfg.Role != wire.RoleAgency {
 		return logResponse{}, fmt.Errorf("%w: this node keeps no request log", ErrNotFound)
 	}
@@ -135,7 +136,7 @@ func (ag *agencySvc) answerLog(req logRequest) (logResponse, error) {
 }
 
 // askLog sends one question to an agency's log.
-func (ag *agencySvc) askLog(ctx context.Context, agency peer.ID, req logRequest) (logResponse, error) {
+func (ag *Agency) askLog(ctx context.Context, agency peer.ID, req logRequest) (logResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
 	s, err := ag.core.OpenStream(ctx, agency, protoLog)
@@ -144,12 +145,12 @@ func (ag *agencySvc) askLog(ctx context.Context, agency peer.ID, req logRequest)
 	}
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(logTimeout))
-	if err := writeFrame(s, &req); err != nil {
+	if err := wire.WriteFrame(s, &req); err != nil {
 		s.Reset()
 		return logResponse{}, fmt.Errorf("%w: agency %s: %w", ErrUnreachable, agency, err)
 	}
 	var resp logResponse
-	if err := newFrameReader(s).read(&resp); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&resp); err != nil {
 		return logResponse{}, fmt.Errorf("%w: agency %s: %w", ErrUnreachable, agency, err)
 	}
 	if resp.Error != "" {
@@ -159,7 +160,7 @@ func (ag *agencySvc) askLog(ctx context.Context, agency peer.ID, req logRequest)
 }
 
 // consistencyFrom returns a function that fetches consistency proofs from the agency's log.
-func (ag *agencySvc) consistencyFrom(ctx context.Context, agency peer.ID) tlog.ConsistencyFunc {
+func (ag *Agency) consistencyFrom(ctx context.Context, agency peer.ID) tlog.ConsistencyFunc {
 	return func(oldSize, newSize int64) (stlog.TreeProof, error) {
 		resp, err := ag.askLog(ctx, agency, logRequest{Op: "consistency", Old: oldSize, New: newSize})
 		if err != nil {

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"bytes"
@@ -32,21 +32,21 @@ func TestRequestMatchesInTheHome(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("home A was not told of the request")
 	}
-	for _, n := range []*Node{a, b, c, ah.steward} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" lists the request", func() bool {
+	for _, n := range []*node{a, b, c, ah.steward} {
+		waitFor(t, 10*time.Second, n.name+" lists the request", func() bool {
 			_, err := n.Request(r.ID)
 			return err == nil
 		})
 	}
 	for _, tc := range []struct {
-		n      *Node
+		n      *node
 		status string
 		inbox  int
 	}{{a, StatusNew, 1}, {b, StatusNoMatch, 0}, {c, StatusNoMatch, 0}, {ah.steward, StatusNoMatch, 0}} {
 		got, _ := tc.n.Request(r.ID)
 		in, _ := tc.n.Requests(true)
 		if got.Status != tc.status || len(in) != tc.inbox {
-			t.Errorf("%s: status %q with %d in the inbox, want %q and %d", tc.n.cfg.Name, got.Status, len(in), tc.status, tc.inbox)
+			t.Errorf("%s: status %q with %d in the inbox, want %q and %d", tc.n.name, got.Status, len(in), tc.status, tc.inbox)
 		}
 	}
 }
@@ -61,8 +61,8 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []*Node{a, b} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" has the request in its inbox", func() bool {
+	for _, n := range []*node{a, b} {
+		waitFor(t, 10*time.Second, n.name+" has the request in its inbox", func() bool {
 			in, _ := n.Requests(true)
 			return len(in) == 1
 		})
@@ -91,7 +91,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if _, err := ah.agency.OpenSubmission(s.ID, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := (&fakeClips{size: 1 << 20}).footage("porch", start, end, false)
+	want := (&fakeClips{size: 1 << 20}).footage("porch", start, end)
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("decrypted %d bytes that are not the approved clip (%d bytes)", got.Len(), len(want))
 	}
@@ -111,7 +111,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	waitFor(t, 5*time.Second, "home A's clip is counted on "+protoDeliver, func() bool {
 		return a.SentBytes(protoDeliver) >= int64(len(want))
 	})
-	if got := b.SentBytes(protoDeliver) + b.SentBytes(protoClip); got != 0 {
+	if got := b.SentBytes(protoDeliver) + b.SentBytes("/porchlight/clip/1.0.0"); got != 0 {
 		t.Fatalf("home B sent %d bytes on footage protocols", got)
 	}
 	if got := b.SentBytes(""); got > int64(len(want))/8 {
@@ -122,10 +122,10 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	}
 
 	// Every member audits the agency's log: the request and one submission, nothing else.
-	for _, n := range []*Node{a, b, ah.steward, ah.agency} {
+	for _, n := range []*node{a, b, ah.steward, ah.agency} {
 		reps, err := n.VerifyLogs(context.Background())
 		if err != nil || len(reps) != 1 || !reps[0].OK() || reps[0].Size != 2 || reps[0].Requests != 1 {
-			t.Fatalf("%s audits %+v (%v), want one clean log of 2 entries holding its 1 request", n.cfg.Name, reps, err)
+			t.Fatalf("%s audits %+v (%v), want one clean log of 2 entries holding its 1 request", n.name, reps, err)
 		}
 	}
 	months, err := b.Transparency(context.Background())
@@ -151,7 +151,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 func TestNoticesCarryConsistency(t *testing.T) {
 	ah := startAgencyHood(t, camerasAt("porch", 0))
 	home := ah.homes[0]
-	ah.agency.host.RemoveStreamHandler(protoLog) // the agency answers no log questions
+	ah.agency.Host().RemoveStreamHandler(protoLog) // the agency answers no log questions
 	origin := logOrigin(ah.agency.ID())
 	for i := range 3 {
 		if _, err := ah.agency.PostRequest(context.Background(), draft(float64(i), 100)); err != nil {
@@ -159,7 +159,7 @@ func TestNoticesCarryConsistency(t *testing.T) {
 		}
 		want := int64(i + 1)
 		waitFor(t, 10*time.Second, fmt.Sprintf("home accepts checkpoint %d", want), func() bool {
-			cp, ok := home.ag.witness.Latest(origin)
+			cp, ok := home.witness.Latest(origin)
 			return ok && cp.Size == want
 		})
 	}

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ const agencyKeyFile = "agency-age.key"
 
 // Recipient is the key approved clips are encrypted to, which this node claims an agency invite with
 // (Requests).
-func (ag *agencySvc) Recipient() (string, error) {
+func (ag *Agency) Recipient() (string, error) {
 	id, err := ag.agencyIdentity()
 	if err != nil {
 		return "", err
@@ -24,7 +24,7 @@ func (ag *agencySvc) Recipient() (string, error) {
 }
 
 // agencyIdentity loads this node's age identity, creating it on first use.
-func (ag *agencySvc) agencyIdentity() (*age.X25519Identity, error) {
+func (ag *Agency) agencyIdentity() (*age.X25519Identity, error) {
 	ag.ageMu.Lock()
 	defer ag.ageMu.Unlock()
 	if ag.ageID != nil {

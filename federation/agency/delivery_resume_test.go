@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/federation"
 )
 
 // A 100 MB approved clip whose connection is cut mid-transfer is resumed at once, where the agency's copy
@@ -21,10 +23,10 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	// Home A would wait an hour before retrying an attempt that moved nothing: the resumption after the
 	// cut must come from the attempt having moved data (as each connection through a relay with a data
 	// limit does), not from the retry timer.
-	ah := startAgencyHoodWith(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000},
-		func(c *Config) { c.DeliverRetry = time.Hour }, cams)
+	ah := startAgencyHoodWith(t, elm, func(fc *federation.Config, ac *Config) {
+		fc.Clips, ac.DeliverRetry = &fakeClips{size: size}, time.Hour
+	}, cams)
 	a := ah.homes[0]
-	a.cfg.Clips = &fakeClips{size: size}
 	r, err := ah.agency.PostRequest(context.Background(), draft(20, 100))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 		return 0
 	}
 	waitFor(t, time.Minute, "the agency holds 40 MB of the clip", func() bool { return partSize() >= 40<<20 })
-	if err := a.host.Network().ClosePeer(ah.agency.ID()); err != nil {
+	if err := a.Host().Network().ClosePeer(ah.agency.ID()); err != nil {
 		t.Fatal(err)
 	}
 	cut := partSize()
@@ -67,7 +69,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	if _, err := ah.agency.OpenSubmission(subs[0].ID, &got); err != nil {
 		t.Fatal(err)
 	}
-	if want := (&fakeClips{size: size}).footage("porch", ds[0].Start, ds[0].End, false); !bytes.Equal(got.Bytes(), want) {
+	if want := (&fakeClips{size: size}).footage("porch", ds[0].Start, ds[0].End); !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("the agency decrypted %d bytes that are not the clip", got.Len())
 	}
 	// Resumed, not restarted: what home A sent in all is the clip once plus what was in flight at the cut.

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 // OpenSubmission decrypts a received clip into w and checks it against its manifest (size and SHA-256 of
 // the MP4 the owner approved). A clip that does not match is an error after the bytes were written: the
 // caller discards them.
-func (ag *agencySvc) OpenSubmission(id string, w io.Writer) (int64, error) {
+func (ag *Agency) OpenSubmission(id string, w io.Writer) (int64, error) {
 	st, a, err := ag.submission(id)
 	if err != nil {
 		return 0, err
@@ -43,7 +43,7 @@ func (ag *agencySvc) OpenSubmission(id string, w io.Writer) (int64, error) {
 	return sums.PlainSize, nil
 }
 
-func (ag *agencySvc) submission(id string) (submissionState, wire.Approval, error) {
+func (ag *Agency) submission(id string) (submissionState, wire.Approval, error) {
 	var st submissionState
 	var a wire.Approval
 	if err := ag.store.getCBOR(bSubmissions, requestKey(id), &st); err != nil {
@@ -85,7 +85,7 @@ type Custody struct {
 
 // SubmissionCustody returns a submission's chain-of-custody record, with inclusion proofs of the request
 // and of the submission's count against the log's current checkpoint.
-func (ag *agencySvc) SubmissionCustody(id string) (Custody, error) {
+func (ag *Agency) SubmissionCustody(id string) (Custody, error) {
 	st, a, err := ag.submission(id)
 	if err != nil {
 		return Custody{}, err

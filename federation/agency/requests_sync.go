@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -19,7 +19,7 @@ const syncMaxNotices = 512
 
 // SyncNotices returns a hood's open request notices and the latest checkpoints this node accepted from
 // the hood's agencies.
-func (ag *agencySvc) SyncNotices(hoodID string) (notices, checkpoints [][]byte) {
+func (ag *Agency) SyncNotices(hoodID string) (notices, checkpoints [][]byte) {
 	now := ag.now().UnixMilli()
 	ag.store.eachRequest(func(id string, st requestState) error {
 		if st.Hood == hoodID && len(notices) < syncMaxNotices && st.Time+MaxRequestLife.Milliseconds() > now {
@@ -42,7 +42,7 @@ func (ag *agencySvc) SyncNotices(hoodID string) (notices, checkpoints [][]byte) 
 // TakeSynced checks and takes the requests and checkpoints a neighbor sent: at most syncMaxNotices
 // notices and one checkpoint per agency per frame, and only checkpoints this node has not accepted yet
 // cost a check.
-func (ag *agencySvc) TakeSynced(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
+func (ag *Agency) TakeSynced(hoodID string, from peer.ID, notices, checkpoints [][]byte) {
 	if len(notices) > syncMaxNotices {
 		ag.core.Reject(from, "sync-flood", "too many notices in one frame")
 		notices = notices[:syncMaxNotices]
@@ -80,7 +80,7 @@ func (ag *agencySvc) TakeSynced(hoodID string, from peer.ID, notices, checkpoint
 }
 
 // openCheckpoint finds the agency whose log a checkpoint names and verifies its signature.
-func (ag *agencySvc) openCheckpoint(b []byte) (peer.ID, tlog.Checkpoint, bool) {
+func (ag *Agency) openCheckpoint(b []byte) (peer.ID, tlog.Checkpoint, bool) {
 	first, _, _ := strings.Cut(string(b), "\n")
 	id, err := peer.Decode(strings.TrimPrefix(first, logPrefix))
 	if err != nil || !strings.HasPrefix(first, logPrefix) {

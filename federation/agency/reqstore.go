@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"encoding/hex"

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"bytes"
@@ -43,7 +43,7 @@ const (
 
 // VerifyLogs audits the log of every agency in this node's hoods (this node's own log included). Audits
 // run one at a time.
-func (ag *agencySvc) VerifyLogs(ctx context.Context) ([]LogReport, error) {
+func (ag *Agency) VerifyLogs(ctx context.Context) ([]LogReport, error) {
 	ag.auditMu.Lock()
 	defer ag.auditMu.Unlock()
 	return ag.audit(ctx), nil
@@ -51,7 +51,7 @@ func (ag *agencySvc) VerifyLogs(ctx context.Context) ([]LogReport, error) {
 
 // recentAudit is VerifyLogs, or the last audit if it finished less than auditReuse ago: what pages that
 // only show figures use, so that opening them does not fetch every log each time.
-func (ag *agencySvc) recentAudit(ctx context.Context) []LogReport {
+func (ag *Agency) recentAudit(ctx context.Context) []LogReport {
 	ag.auditMu.Lock()
 	defer ag.auditMu.Unlock()
 	if ag.auditReps != nil && time.Since(ag.auditAt) < auditReuse {
@@ -61,7 +61,7 @@ func (ag *agencySvc) recentAudit(ctx context.Context) []LogReport {
 }
 
 // audit runs one audit and keeps its reports. Call with auditMu held.
-func (ag *agencySvc) audit(ctx context.Context) []LogReport {
+func (ag *Agency) audit(ctx context.Context) []LogReport {
 	var out []LogReport
 	for _, a := range ag.agencies() {
 		out = append(out, ag.verifyLog(ctx, a.id, a.key, a.name))
@@ -77,7 +77,7 @@ type agencyRef struct {
 }
 
 // agencies lists the agencies of this node's hoods, once each.
-func (ag *agencySvc) agencies() []agencyRef {
+func (ag *Agency) agencies() []agencyRef {
 	seen := map[peer.ID]bool{}
 	var out []agencyRef
 	ag.core.Rosters(func(r *roster.Roster) {
@@ -92,7 +92,7 @@ func (ag *agencySvc) agencies() []agencyRef {
 	return out
 }
 
-func (ag *agencySvc) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
+func (ag *Agency) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
 	rep := LogReport{Agency: agency, AgencyName: name}
 	fail := func(format string, args ...any) LogReport {
 		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
@@ -173,7 +173,7 @@ func (ag *agencySvc) verifyLog(ctx context.Context, agency peer.ID, key []byte, 
 
 // findOwnSubmissions checks that every clip this home delivered to the agency is counted in its log where
 // the agency's receipt says.
-func (ag *agencySvc) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *LogReport) {
+func (ag *Agency) findOwnSubmissions(agency peer.ID, entries []wire.LogEntry, rep *LogReport) {
 	ds, err := ag.store.deliveries()
 	if err != nil {
 		return
@@ -219,7 +219,7 @@ func checkLoggedRequest(b, key []byte) error {
 
 // findHeldRequests checks that every request this node holds from the agency is in the log at its index,
 // and marks the ones the agency closed; it returns how many it checked.
-func (ag *agencySvc) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) int {
+func (ag *Agency) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogReport) int {
 	closed := map[string]bool{}
 	for _, e := range rep.entries {
 		if e.Kind == wire.EntryClose {
@@ -253,7 +253,7 @@ func (ag *agencySvc) findHeldRequests(agency peer.ID, raw [][]byte, rep *LogRepo
 }
 
 // fetchCheckpoint returns an agency's latest signed checkpoint.
-func (ag *agencySvc) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, error) {
+func (ag *Agency) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byte, error) {
 	if agency == ag.self {
 		l, err := ag.agencyLog()
 		if err != nil {
@@ -266,7 +266,7 @@ func (ag *agencySvc) fetchCheckpoint(ctx context.Context, agency peer.ID) ([]byt
 }
 
 // fetchEntries returns the first size entries of an agency's log.
-func (ag *agencySvc) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
+func (ag *Agency) fetchEntries(ctx context.Context, agency peer.ID, size int64) ([][]byte, error) {
 	var out [][]byte
 	total := 0
 	for int64(len(out)) < size {

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type MonthReport struct {
 
 // Transparency audits every agency's log (or reuses an audit of the last auditReuse) and reports it by
 // agency and month, from the log's entries alone: anyone in the hood gets the same figures.
-func (ag *agencySvc) Transparency(ctx context.Context) ([]MonthReport, error) {
+func (ag *Agency) Transparency(ctx context.Context) ([]MonthReport, error) {
 	logs := ag.recentAudit(ctx)
 	var out []MonthReport
 	now := ag.now()

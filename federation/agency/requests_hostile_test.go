@@ -1,14 +1,17 @@
-package federation
+package agency
 
 import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
@@ -16,7 +19,7 @@ import (
 )
 
 // craftRequest signs a request by n from a draft, edited by the test, without any of PostRequest's checks.
-func craftRequest(t *testing.T, n *Node, hood string, d RequestDraft, edit func(*wire.Request)) wire.Signed {
+func craftRequest(t *testing.T, n *node, hood string, d RequestDraft, edit func(*wire.Request)) wire.Signed {
 	t.Helper()
 	area := wire.Area{Center: roster.Microdegrees(d.Lat, d.Lon), Radius: uint32(d.Radius)}
 	now := time.Now()
@@ -35,9 +38,9 @@ func craftRequest(t *testing.T, n *Node, hood string, d RequestDraft, edit func(
 }
 
 // loggedNotice appends a crafted request to n's log, as an agency gone bad would, and wraps it.
-func loggedNotice(t *testing.T, n *Node, rec wire.Signed) wire.Signed {
+func loggedNotice(t *testing.T, n *node, rec wire.Signed) wire.Signed {
 	t.Helper()
-	nt, err := n.ag.logRequest(rec)
+	nt, err := n.logRequest(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,10 +61,10 @@ func TestRequestGuardrails(t *testing.T) {
 		_, err := home.Request(warm.ID)
 		return err == nil
 	})
-	disarm(t, ag, ah.hood)
+	disarm(ag)
 	now := time.Now()
 	unlogged := func(rec wire.Signed) wire.Signed { // a notice whose proof is against a checkpoint without it
-		l, err := ag.ag.agencyLog()
+		l, err := ag.agencyLog()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +116,7 @@ func TestRequestGuardrails(t *testing.T) {
 			// time (not understood; gossip loss is what sync covers for honest notices).
 			rejected := func() bool { return home.Rejected(c.reason) > before }
 			for try := 0; try < 3 && !rejected(); try++ {
-				rawPublish(t, ag, ah.hood, nt.Marshal())
+				rawPublish(t, ag, ah.hood, nt)
 				deadline := time.Now().Add(5 * time.Second)
 				for !rejected() && time.Now().Before(deadline) {
 					time.Sleep(20 * time.Millisecond)
@@ -130,14 +133,14 @@ func TestRequestGuardrails(t *testing.T) {
 
 	t.Run("forged by a household", func(t *testing.T) {
 		x := ah.homes[1]
-		disarm(t, x, ah.hood)
+		disarm(x)
 		before := home.Rejected("not-agency")
-		rawPublish(t, x, ah.hood, loggedNotice(t, x, craftRequest(t, x, ah.hood, draft(0, 100), nil)).Marshal())
+		rawPublish(t, x, ah.hood, loggedNotice(t, x, craftRequest(t, x, ah.hood, draft(0, 100), nil)))
 		waitFor(t, 10*time.Second, "home rejects a household's request", func() bool { return home.Rejected("not-agency") > before })
 	})
 
 	honest := loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil))
-	rawPublish(t, ag, ah.hood, honest.Marshal())
+	rawPublish(t, ag, ah.hood, honest)
 	waitFor(t, 10*time.Second, "an honest request still arrives", func() bool {
 		in, _ := home.Requests(true)
 		return len(in) == 2
@@ -146,14 +149,14 @@ func TestRequestGuardrails(t *testing.T) {
 	t.Run("replay after the gossip cache expired", func(t *testing.T) {
 		before := home.Rejected("replay")
 		time.Sleep(1500 * time.Millisecond) // SeenTTL is 1 s in this hood: gossipsub has forgotten the notice
-		rawPublish(t, ag, ah.hood, honest.Marshal())
+		rawPublish(t, ag, ah.hood, honest)
 		waitFor(t, 10*time.Second, "home rejects the replay", func() bool { return home.Rejected("replay") > before })
 	})
 
 	t.Run("replay by sync", func(t *testing.T) {
 		// A notice the home holds, handed over again: the expected overlap of sync, not counted.
 		before := home.Rejected("replay")
-		home.ag.TakeSynced(ah.hood, ag.ID(), [][]byte{honest.Marshal()}, nil)
+		home.TakeSynced(ah.hood, ag.ID(), [][]byte{honest.Marshal()}, nil)
 		if got := home.Rejected("replay"); got != before {
 			t.Fatalf("a synced repeat was counted as a replay (%v → %v)", before, got)
 		}
@@ -165,14 +168,14 @@ func TestRequestGuardrails(t *testing.T) {
 	t.Run("rate", func(t *testing.T) {
 		// The credential allows 10 requests a day; the home holds 2. Eight more pass, the eleventh does not.
 		for range 8 {
-			rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+			rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)))
 		}
 		waitFor(t, 10*time.Second, "home holds 10 requests", func() bool {
 			all, _ := home.Requests(false)
 			return len(all) == 10
 		})
 		before := home.Rejected("rate")
-		rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+		rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)))
 		waitFor(t, 10*time.Second, "home rejects the eleventh request of the day", func() bool { return home.Rejected("rate") > before })
 		if all, _ := home.Requests(false); len(all) != 10 {
 			t.Fatalf("home holds %d requests, want 10", len(all))
@@ -184,9 +187,9 @@ func TestRequestGuardrails(t *testing.T) {
 		if err := ah.steward.Revoke(ah.hood, ag.ID().String()); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.isHoodMember(ah.hood, ag.ID()) })
+		waitFor(t, 10*time.Second, "home learns of the revocation", func() bool { return !home.IsHoodMember(ah.hood, ag.ID()) })
 		before := home.Rejected("revoked")
-		home.ag.TakeSynced(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
+		home.TakeSynced(ah.hood, ah.steward.ID(), [][]byte{rec.Marshal()}, nil)
 		if home.Rejected("revoked") <= before {
 			t.Fatal("a request of a revoked agency was not refused as revoked")
 		}
@@ -205,9 +208,9 @@ func TestForkedLogDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	origin := logOrigin(ag.ID())
-	for _, n := range []*Node{a, b} {
-		waitFor(t, 10*time.Second, n.cfg.Name+" accepts the checkpoint of size 2", func() bool {
-			cp, ok := n.ag.witness.Latest(origin)
+	for _, n := range []*node{a, b} {
+		waitFor(t, 10*time.Second, n.name+" accepts the checkpoint of size 2", func() bool {
+			cp, ok := n.witness.Latest(origin)
 			return ok && cp.Size == 2
 		})
 	}
@@ -217,16 +220,16 @@ func TestForkedLogDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := openStore(t.TempDir() + "/fork.db")
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "fork.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.close()
-	fork, err := tlog.Open(st.db, bAgencyLog, signer)
+	defer db.Close()
+	fork, err := tlog.Open(db, bAgencyLog, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e0, _ := ag.ag.reqLog.Entry(0)
+	e0, _ := ag.reqLog.Entry(0)
 	if _, _, err := fork.Append(e0, []byte("a request only home B is shown")); err != nil {
 		t.Fatal(err)
 	}
@@ -235,25 +238,23 @@ func TestForkedLogDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.ag.witness.Observe(forked, nil); err == nil {
+	if err := b.witness.Observe(forked, nil); err == nil {
 		t.Fatal("home B took a same-size checkpoint with another tree without complaint")
 	}
 	// Home A saw only the honest log. A new home, B2, is shown only the forked one (before it ever syncs);
 	// when A and B2 compare checkpoints, A finds the fork.
-	b2 := testNode(t, "Home B2", nil)
-	if err := b2.ag.witness.Observe(forked, nil); err != nil {
+	b2 := testNode(t, "Home B2", nil, nil)
+	if err := b2.witness.Observe(forked, nil); err != nil {
 		t.Fatal(err)
 	}
 	join(t, ah.steward, b2, "household")
 	waitMembers(t, ah.hood, 5, a, b2)
-	if err := a.host.Connect(context.Background(), peerInfo(b2)); err != nil {
+	// Once connected, each syncs with the other as soon as it sees it on the hood's topic.
+	if err := a.Host().Connect(context.Background(), peerInfo(b2)); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.syncHood(context.Background(), b2.ID(), ah.hood); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 10*time.Second, "home A records the fork from B2's checkpoint", func() bool {
-		fs, _ := a.ag.witness.Forks()
+	waitFor(t, 3*testSyncInterval, "home A records the fork from B2's checkpoint", func() bool {
+		fs, _ := a.witness.Forks()
 		return len(fs) > 0
 	})
 	reps, _ := a.VerifyLogs(context.Background())
@@ -273,7 +274,7 @@ func TestForkedLogDetected(t *testing.T) {
 
 // A credential that expired is refused by homes (and by the agency's own node before it posts).
 func TestExpiredCredential(t *testing.T) {
-	ah := startAgencyHoodScope(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, Valid: 3 * time.Second}, camerasAt("porch", 0))
+	ah := startAgencyHoodScope(t, roster.Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, Valid: 3 * time.Second}, camerasAt("porch", 0))
 	home, ag := ah.homes[0], ah.agency
 	dir := ag.Directory()
 	if len(dir) != 1 {
@@ -283,9 +284,9 @@ func TestExpiredCredential(t *testing.T) {
 	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, ErrNoCredential) {
 		t.Fatalf("the agency posted with an expired credential: %v", err)
 	}
-	disarm(t, ag, ah.hood)
+	disarm(ag)
 	before := home.Rejected("credential-expired")
-	rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)).Marshal())
+	rawPublish(t, ag, ah.hood, loggedNotice(t, ag, craftRequest(t, ag, ah.hood, draft(0, 100), nil)))
 	waitFor(t, 10*time.Second, "home refuses the expired credential", func() bool {
 		return home.Rejected("credential-expired") > before
 	})
@@ -293,7 +294,7 @@ func TestExpiredCredential(t *testing.T) {
 
 // A burst of requests validated at once cannot pass the agency's daily rate before any of them is stored.
 func TestRateHoldsUnderBurst(t *testing.T) {
-	ah := startAgencyHoodScope(t, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 3}, camerasAt("porch", 0))
+	ah := startAgencyHoodScope(t, roster.Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 3}, camerasAt("porch", 0))
 	home, ag := ah.homes[0], ah.agency
 	var notices []wire.Signed
 	for range 6 {
@@ -303,7 +304,7 @@ func TestRateHoldsUnderBurst(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, nt := range notices {
 		wg.Go(func() {
-			if _, err := home.ag.checkNotice(ah.hood, nt, "", requestWindow); err == nil {
+			if _, err := home.CheckNotice(ah.hood, nt, ""); err == nil {
 				accepted.Add(1)
 			}
 		})
@@ -318,10 +319,11 @@ func TestRateHoldsUnderBurst(t *testing.T) {
 // claim of that invite and key is refused.
 func TestCredentialCosigned(t *testing.T) {
 	ah := startAgencyHood(t)
-	ah.steward.mu.RLock()
-	m, _ := ah.steward.hoods[ah.hood].r.Member(ah.agency.ID())
-	cert := m.Cert
-	ah.steward.mu.RUnlock()
+	var cert wire.Cert
+	ah.steward.Roster(ah.hood, func(r *roster.Roster) {
+		m, _ := r.Member(ah.agency.ID())
+		cert = m.Cert
+	})
 	if cert.Scope == nil || len(cert.Claim) == 0 {
 		t.Fatalf("the agency's certificate has no cosigned scope: %+v", cert)
 	}
@@ -334,9 +336,7 @@ func TestCredentialCosigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ah.steward.mu.RLock()
-	_, _, err = ah.steward.hoods[ah.hood].r.CheckCert(rec)
-	ah.steward.mu.RUnlock()
+	ah.steward.Roster(ah.hood, func(r *roster.Roster) { _, _, err = r.CheckCert(rec) })
 	if err == nil || !strings.Contains(err.Error(), "cosigned") {
 		t.Fatalf("a scope with another key than the agency claimed: %v, want refused", err)
 	}

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -18,23 +18,22 @@ import (
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/broadcast"
 )
 
-// agencySvc is the node's agency-request side: requests (posted, received, checked, matched), the
-// agency's public log and audits of every agency's log, transparency, approvals, deliveries and
-// submissions. It owns its state, its locks, its buckets in the node's database (reqStore) and its
-// background work (run); it reaches the hood core only through agencyCore, and the core reaches it only
-// through the Requests hooks (the gossip topic and sync).
-type agencySvc struct {
-	cfg     agencyConfig
-	core    agencyCore
+// Agency is a node's agency-request side (see the package doc). It owns its state, its locks, its
+// buckets in the node's database (reqStore) and its background work (Run); it reaches the hood core only
+// through Core, and implements the core's federation.Requests hooks.
+type Agency struct {
+	cfg     Config
+	core    Core
 	log     *slog.Logger
 	now     func() time.Time
 	self    peer.ID
 	store   *reqStore
 	metrics *agencyMetrics
 	witness *tlog.Witness // checkpoints of agencies' logs seen, and fork evidence
-	reqSubs broadcast[RequestInfo]
+	reqSubs broadcast.Broadcast[RequestInfo]
 
 	logMu      sync.Mutex // notices leave in log order; guards reqLog and lastNotice
 	reqLog     *tlog.Log  // agency nodes: the public request log, opened on first use
@@ -61,29 +60,29 @@ type agencySvc struct {
 	bgCancel context.CancelFunc
 }
 
-// agencyConfig configures the agency side. Zero values take the defaults of Config.
-type agencyConfig struct {
+// Config configures an Agency. Zero values take the defaults in parentheses.
+type Config struct {
 	DataDir      string             // holds the submissions, the outbox and the age key
 	Key          ed25519.PrivateKey // the node identity: it signs requests, notices, checkpoints, receipts, approvals
 	Role         string
-	Cameras      CameraSource // where this home's cameras look; nil: no request ever matches
-	Clips        clipHolder   // holds an approved clip from retention; nil: this node records no cameras
-	DeliverRetry time.Duration
+	Cameras      CameraSource  // where this home's cameras look; nil: no request ever matches
+	Clips        ClipHolder    // holds an approved clip from retention; nil: this node records no cameras
+	DeliverRetry time.Duration // how long a home waits to retry a delivery that moved nothing (15 s)
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
 }
 
-// clipHolder is what the agency side needs of the recorder: keeping an approved clip from retention. The
-// footage itself is read through the core (agencyCore.ExportLocal), the one footage gate.
-type clipHolder interface {
+// ClipHolder is what the agency side needs of the recorder: keeping an approved clip from retention. The
+// footage itself is read through the core (Core.ExportLocal), the one footage gate.
+type ClipHolder interface {
 	Hold(camera string, start, end, until time.Time)
 }
 
-// agencyCore is what the agency side needs of the hood core (*Node implements it): credentials and
+// Core is what the agency side needs of the hood core (*federation.Node implements it): credentials and
 // membership (the hoods' rosters), publishing to a hood, streams to members and the protocols it serves,
-// the node's database, the rejection counter, and the footage gate (egress.go).
-type agencyCore interface {
+// the node's database, the rejection counter, and the footage gate (the core's egress.go).
+type Core interface {
 	// Roster runs fn with a hood's roster ("" is the only hood) under the core's lock; fn only reads.
 	Roster(hood string, fn func(r *roster.Roster)) error
 	// Rosters runs fn with every hood's roster, under the core's lock; fn only reads.
@@ -100,8 +99,10 @@ type agencyCore interface {
 	ExportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error)
 }
 
-// newAgencySvc opens the agency side's buckets and serves its protocols on the core.
-func newAgencySvc(cfg agencyConfig, core agencyCore) (*agencySvc, error) {
+// New opens the agency side's buckets in the core's database and serves its protocols on the core. The
+// caller (nvr) then hands it to the core with federation.Node.SetRequests, runs it, and closes it before
+// the core.
+func New(cfg Config, core Core) (*Agency, error) {
 	if len(cfg.Key) != ed25519.PrivateKeySize {
 		return nil, errors.New("agency: no node key")
 	}
@@ -122,7 +123,7 @@ func newAgencySvc(cfg agencyConfig, core agencyCore) (*agencySvc, error) {
 	if err != nil {
 		return nil, err
 	}
-	ag := &agencySvc{cfg: cfg, core: core, log: cfg.Logger, now: cfg.Clock, self: self, store: st,
+	ag := &Agency{cfg: cfg, core: core, log: cfg.Logger, now: cfg.Clock, self: self, store: st,
 		metrics: newAgencyMetrics(cfg.Registerer), reqPending: map[peer.ID]map[string]int64{},
 		receiving: map[string]bool{}, deliverKick: make(chan struct{}, 1)}
 	if ag.witness, err = tlog.NewWitness(st.db, bWitness); err != nil {
@@ -134,24 +135,28 @@ func newAgencySvc(cfg agencyConfig, core agencyCore) (*agencySvc, error) {
 	return ag, nil
 }
 
-// run delivers approved clips and sweeps old requests and unfinished deliveries until ctx is done.
-func (ag *agencySvc) run(ctx context.Context) {
+// Run delivers approved clips and sweeps old requests and unfinished deliveries until ctx is done, and
+// returns when all of it has stopped.
+func (ag *Agency) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { ag.deliverLoop(ctx) })
 	wg.Go(func() { ag.pruneLoop(ctx) })
 	wg.Wait()
+	return nil
 }
 
-// close stops spawned work; call it after run returned and before the core closes its database.
-func (ag *agencySvc) close() {
+// Close stops the checks it started in the background. Call it after Run returned and before the core
+// closes its database.
+func (ag *Agency) Close() error {
 	ag.bgMu.Lock()
 	ag.bgCancel()
 	ag.bgMu.Unlock()
 	ag.bg.Wait()
+	return nil
 }
 
 // spawn runs f on its own goroutine unless the agency side is closing.
-func (ag *agencySvc) spawn(f func(ctx context.Context)) {
+func (ag *Agency) spawn(f func(ctx context.Context)) {
 	ag.bgMu.Lock()
 	defer ag.bgMu.Unlock()
 	if ag.bgCtx.Err() != nil {
@@ -165,7 +170,7 @@ func (ag *agencySvc) spawn(f func(ctx context.Context)) {
 }
 
 // pruneLoop deletes requests past RequestRetention and unfinished deliveries past partialLife, hourly.
-func (ag *agencySvc) pruneLoop(ctx context.Context) {
+func (ag *Agency) pruneLoop(ctx context.Context) {
 	for {
 		if _, err := ag.store.pruneRequests(ag.now().Add(-RequestRetention).UnixMilli(), ag.self); err != nil {
 			ag.log.Warn("prune requests", "err", err)
@@ -180,10 +185,10 @@ func (ag *agencySvc) pruneLoop(ctx context.Context) {
 }
 
 // pub is this node's public key.
-func (ag *agencySvc) pub() []byte { return ag.cfg.Key.Public().(ed25519.PublicKey) }
+func (ag *Agency) pub() []byte { return ag.cfg.Key.Public().(ed25519.PublicKey) }
 
 // refuse counts a refused record from a peer under its reason.
-func (ag *agencySvc) refuse(from peer.ID, err error) {
+func (ag *Agency) refuse(from peer.ID, err error) {
 	var r *rejection
 	if errors.As(err, &r) {
 		ag.core.Reject(from, r.Reason, r.Err.Error())

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -39,7 +39,7 @@ type DeliveryInfo struct {
 // Approve exports the clip the owner picked from a matching camera, seals it to the agency's key and
 // signs the approval that lets it leave: the one grant delivery accepts. The clip is held from retention
 // until the request expires and is sent in the background, resuming after lost connections.
-func (ag *agencySvc) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
+func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
 	st, err := ag.store.request(requestID)
 	if err != nil {
 		return DeliveryInfo{}, fmt.Errorf("%w: request %s", ErrNotFound, requestID)
@@ -121,7 +121,7 @@ func (ag *agencySvc) Approve(ctx context.Context, requestID string, a Approval) 
 
 // Decline records the owner's no. Nothing is sent anywhere: the agency cannot tell a decline from a home
 // that never saw the request.
-func (ag *agencySvc) Decline(requestID string) error {
+func (ag *Agency) Decline(requestID string) error {
 	return ag.store.updateRequest(requestID, func(s *requestState) error {
 		if s.Status == StatusApproved || s.Status == StatusDelivered {
 			return fmt.Errorf("%w: already approved", ErrInvalid)
@@ -133,7 +133,7 @@ func (ag *agencySvc) Decline(requestID string) error {
 
 // agencyRecipient is the age key and identity key of the agency that posted a request, from its current
 // credential: an agency revoked since cannot receive.
-func (ag *agencySvc) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, []byte, error) {
+func (ag *Agency) agencyRecipient(hoodID string, info RequestInfo) (age.Recipient, []byte, error) {
 	var m roster.Member
 	var active bool
 	if err := ag.core.Roster(hoodID, func(r *roster.Roster) {
@@ -154,7 +154,7 @@ func (ag *agencySvc) agencyRecipient(hoodID string, info RequestInfo) (age.Recip
 
 // sealClip exports the clip into its sealed file in the outbox in one pass: the export writes into the
 // age encryption, so the clip is never stored in the clear, not even for a moment.
-func (ag *agencySvc) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
+func (ag *Agency) sealClip(ctx context.Context, a Approval, to age.Recipient) (string, deliver.Sums, error) {
 	dir := filepath.Join(ag.cfg.DataDir, outboxDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", deliver.Sums{}, err

@@ -1,14 +1,17 @@
-package federation
+package agency
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"path/filepath"
 	"testing"
 	"time"
 
-	"filippo.io/age"
+	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
@@ -17,10 +20,10 @@ import (
 // Fuzz targets for what a peer sends about agency requests: a notice (gossip or sync) and a question to an
 // agency's log. Each runs on a real node, seeded with valid encodings.
 
-// fuzzAgencyHood is a steward node with a hood and an agency admitted through admit with a scope around
-// Elm Street, and a log of the agency's (in its own store) to make valid notices from.
+// fuzzAgencyHood is a steward node with a hood and an agency node admitted with a scope around Elm
+// Street, and a log of the agency's (in its own store) to make valid notices from.
 type fuzzAgencyHood struct {
-	s      *Node
+	s      *node
 	hood   string
 	key    ed25519.PrivateKey // the agency's
 	log    *tlog.Log
@@ -29,42 +32,33 @@ type fuzzAgencyHood struct {
 
 func newFuzzAgencyHood(f *testing.F) *fuzzAgencyHood {
 	f.Helper()
-	fa := &fuzzAgencyHood{s: testNode(f, "steward", nil)}
+	fa := &fuzzAgencyHood{s: testNode(f, "steward", nil, nil)}
 	h, err := fa.s.CreateHood("Fuzz Lane")
 	if err != nil {
 		f.Fatal(err)
 	}
 	fa.hood = h.ID
-	info, err := fa.s.InviteAgency(h.ID, time.Hour, nil, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000})
+	info, err := fa.s.InviteAgency(h.ID, time.Hour, nil, elm)
 	if err != nil {
 		f.Fatal(err)
 	}
-	invRec, inv, err := wire.ParseInviteCode(info.Code)
+	pd := testNode(f, "PD", func(c *federation.Config) { c.Role = wire.RoleAgency }, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := pd.Join(ctx, info.Code); err != nil {
+		f.Fatalf("the agency joins: %v", err)
+	}
+	fa.key = pd.cfg.Key
+	signer, err := tlog.NewSigner(logOrigin(pd.ID()), fa.key)
 	if err != nil {
 		f.Fatal(err)
 	}
-	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	fa.key = key
-	agency, _ := roster.PeerOf(pub)
-	id, _ := age.GenerateX25519Identity()
-	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: h.ID, Invite: inv.ID, Member: pub, Name: "PD",
-		Time: time.Now().UnixMilli(), Recipient: id.Recipient().String()}, key)
+	db, err := bolt.Open(filepath.Join(f.TempDir(), "agency.db"), 0o600, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := fa.s.admit(agency, joinRequest{Invite: invRec.Marshal(), Claim: claim.Marshal()}); err != nil {
-		f.Fatalf("admit the agency: %v", err)
-	}
-	signer, err := tlog.NewSigner(logOrigin(agency), key)
-	if err != nil {
-		f.Fatal(err)
-	}
-	st, err := openStore(f.TempDir() + "/agency.db")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.close() })
-	if fa.log, err = tlog.Open(st.db, bAgencyLog, signer); err != nil {
+	f.Cleanup(func() { db.Close() })
+	if fa.log, err = tlog.Open(db, bAgencyLog, signer); err != nil {
 		f.Fatal(err)
 	}
 	fa.notice = fa.logNotice(f, draft(0, 100))
@@ -118,7 +112,7 @@ func FuzzNotice(f *testing.F) {
 		if err != nil || rec.Kind != wire.KindNotice {
 			return
 		}
-		c, err := fa.s.ag.checkNotice(fa.hood, rec, "", MaxRequestLife)
+		c, err := fa.s.checkNotice(fa.hood, rec, "", MaxRequestLife)
 		if err != nil {
 			return
 		}
@@ -133,8 +127,8 @@ func FuzzNotice(f *testing.F) {
 
 // FuzzLogRequest feeds questions to an agency's log: nothing may panic, and no answer exceeds its bounds.
 func FuzzLogRequest(f *testing.F) {
-	n := testNode(f, "agency", func(c *Config) { c.Role = wire.RoleAgency })
-	l, err := n.ag.agencyLog()
+	n := testNode(f, "agency", func(c *federation.Config) { c.Role = wire.RoleAgency }, nil)
+	l, err := n.agencyLog()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -143,17 +137,24 @@ func FuzzLogRequest(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	addCommonSeeds(f)
+	f.Add([]byte{})
+	f.Add([]byte{0x00})
+	f.Add([]byte{0xff, 0xff, 0xff, 0x7f}) // a 256 MiB length prefix
+	f.Add([]byte{0x80, 0x80, 0x80, 0x02}) // a maxFrame length prefix, then nothing
 	for _, q := range []logRequest{{Op: "checkpoint"}, {Op: "consistency", Old: 2, New: 5}, {Op: "entries", From: 1, Count: 3},
 		{Op: "entries", From: -1, Count: 1 << 40}, {Op: "consistency", Old: 5, New: 2}, {Op: "nope"}} {
-		f.Add(frameOf(f, &q))
+		var buf bytes.Buffer
+		if err := wire.WriteFrame(&buf, &q); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var req logRequest
-		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&req) != nil {
 			return
 		}
-		resp, err := n.ag.answerLog(req)
+		resp, err := n.answerLog(req)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"slices"
@@ -40,7 +40,7 @@ var (
 )
 
 // Policy returns the owner's request policy.
-func (ag *agencySvc) Policy() Policy {
+func (ag *Agency) Policy() Policy {
 	var p Policy
 	ag.store.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bPolicy).Get(policyKey); v != nil {
@@ -52,7 +52,7 @@ func (ag *agencySvc) Policy() Policy {
 }
 
 // SetPolicy stores the owner's request policy; it applies to requests that arrive from now on.
-func (ag *agencySvc) SetPolicy(p Policy) error {
+func (ag *Agency) SetPolicy(p Policy) error {
 	b, err := wire.Marshal(&p)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func (ag *agencySvc) SetPolicy(p Policy) error {
 
 // matchRequest lists this home's cameras that see the request's area and hold footage of its window,
 // leaving out what the owner's policy excludes. It runs on this node only; its answer never leaves it.
-func (ag *agencySvc) matchRequest(r *wire.Request, agency peer.ID) []string {
+func (ag *Agency) matchRequest(r *wire.Request, agency peer.ID) []string {
 	if ag.cfg.Cameras == nil {
 		return nil
 	}

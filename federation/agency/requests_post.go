@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type RequestDraft struct {
 
 // PostRequest signs a request, appends it to this agency's public log and sends it to the hood with its
 // inclusion proof. It checks the agency's own scope first, as every home will.
-func (ag *agencySvc) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, error) {
+func (ag *Agency) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo, error) {
 	var hid string
 	var scope *wire.Scope
 	err := ag.core.Roster(d.Hood, func(r *roster.Roster) {
@@ -93,7 +93,7 @@ func (ag *agencySvc) PostRequest(ctx context.Context, d RequestDraft) (RequestIn
 }
 
 // logRequest appends a request to this node's log and returns the notice that carries it.
-func (ag *agencySvc) logRequest(rec wire.Signed) (wire.Signed, error) {
+func (ag *Agency) logRequest(rec wire.Signed) (wire.Signed, error) {
 	l, err := ag.agencyLog()
 	if err != nil {
 		return wire.Signed{}, err

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/deliver"
 )
 
@@ -26,7 +27,7 @@ type outboxWatch struct {
 }
 
 func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
-	b := o.footage(camera, start, end, false)
+	b := o.footage(camera, start, end)
 	var n int64
 	for len(b) > 0 {
 		k, err := w.Write(b[:min(64<<10, len(b))])
@@ -37,7 +38,7 @@ func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end tim
 		ents, _ := os.ReadDir(o.dir)
 		for _, e := range ents {
 			o.names[e.Name()] = true
-			if data, _ := os.ReadFile(filepath.Join(o.dir, e.Name())); bytes.Contains(data, o.footage(camera, start, end, false)[:256]) {
+			if data, _ := os.ReadFile(filepath.Join(o.dir, e.Name())); bytes.Contains(data, o.footage(camera, start, end)[:256]) {
 				o.clear = append(o.clear, e.Name())
 			}
 		}
@@ -50,14 +51,14 @@ func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end tim
 func TestSealClipStoresNoPlaintext(t *testing.T) {
 	dir := t.TempDir()
 	watch := &outboxWatch{fakeClips: &fakeClips{size: 1<<20 + 3}, dir: filepath.Join(dir, outboxDir), names: map[string]bool{}}
-	n := testNode(t, "Home", func(c *Config) { c.DataDir, c.Clips = dir, watch })
+	n := testNode(t, "Home", func(c *federation.Config) { c.DataDir, c.Clips = dir, watch }, nil)
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 	a := Approval{Camera: "porch", Start: start, End: start.Add(time.Minute)}
-	path, sums, err := n.ag.sealClip(context.Background(), a, id.Recipient())
+	path, sums, err := n.sealClip(context.Background(), a, id.Recipient())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestSealClipStoresNoPlaintext(t *testing.T) {
 	if len(left) != 1 || filepath.Join(watch.dir, left[0].Name()) != path || path != filepath.Join(watch.dir, sums.ID()+".age") {
 		t.Errorf("the outbox holds %v, want only %s", left, path)
 	}
-	plain := watch.footage(a.Camera, a.Start, a.End, false)
+	plain := watch.footage(a.Camera, a.Start, a.End)
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			if data, _ := os.ReadFile(p); bytes.Contains(data, plain[:256]) {

@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ type AgencyEntry struct {
 }
 
 // Directory lists the agencies of this node's hoods.
-func (ag *agencySvc) Directory() []AgencyEntry {
+func (ag *Agency) Directory() []AgencyEntry {
 	counts := map[string]int{}
 	ag.store.eachRequest(func(_ string, st requestState) error {
 		counts[st.Hood+"/"+st.Agency]++
@@ -61,7 +61,7 @@ func (ag *agencySvc) Directory() []AgencyEntry {
 
 // CloseRequest ends one of this agency's requests: the close goes into the public log, and homes take the
 // request out of their inboxes when they next audit the log.
-func (ag *agencySvc) CloseRequest(id string) (RequestInfo, error) {
+func (ag *Agency) CloseRequest(id string) (RequestInfo, error) {
 	st, err := ag.store.request(id)
 	if err != nil || st.Agency != ag.self.String() {
 		return RequestInfo{}, fmt.Errorf("%w: no request %s of this agency", ErrNotFound, id)

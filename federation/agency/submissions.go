@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"fmt"
@@ -34,7 +34,7 @@ type submissionState struct {
 }
 
 // serveDeliver takes one delivery from a member.
-func (ag *agencySvc) serveDeliver(s network.Stream) {
+func (ag *Agency) serveDeliver(s network.Stream) {
 	defer s.Close()
 	remote := s.Conn().RemotePeer()
 	if ag.cfg.Role != wire.RoleAgency {
@@ -77,7 +77,7 @@ func (ag *agencySvc) serveDeliver(s network.Stream) {
 
 // claimDelivery marks a ciphertext as being received; false if another stream has it. Deliveries arrive on
 // separate streams, each with its own deliver.Receiver, so the guard lives here.
-func (ag *agencySvc) claimDelivery(id string) bool {
+func (ag *Agency) claimDelivery(id string) bool {
 	ag.subMu.Lock()
 	defer ag.subMu.Unlock()
 	if ag.receiving[id] {
@@ -89,7 +89,7 @@ func (ag *agencySvc) claimDelivery(id string) bool {
 
 // acceptManifest checks a delivery's manifest: a well-formed approval signed by the sender, for this agency,
 // for one of its requests that is still open, binding the offered ciphertext.
-func (ag *agencySvc) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Approval, error) {
+func (ag *Agency) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Approval, error) {
 	var a wire.Approval
 	rec, err := wire.Decode(o.Manifest)
 	if err == nil {
@@ -132,7 +132,7 @@ const (
 )
 
 // submissionsFrom counts the clips a home delivered for a request.
-func (ag *agencySvc) submissionsFrom(request string, owner []byte) int {
+func (ag *Agency) submissionsFrom(request string, owner []byte) int {
 	count := 0
 	ag.store.eachCBOR(bSubmissions, func(_, v []byte) error {
 		var st submissionState
@@ -150,7 +150,7 @@ func (ag *agencySvc) submissionsFrom(request string, owner []byte) int {
 }
 
 // sweepPartials removes deliveries that stopped more than partialLife ago and never resumed.
-func (ag *agencySvc) sweepPartials() {
+func (ag *Agency) sweepPartials() {
 	parts, _ := filepath.Glob(filepath.Join(ag.cfg.DataDir, submissionsDir, "*.part"))
 	for _, p := range parts {
 		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > partialLife {
@@ -162,7 +162,7 @@ func (ag *agencySvc) sweepPartials() {
 
 // completeSubmission stores a verified ciphertext, logs the count and signs the receipt. A retry of a
 // stored submission gets its receipt again.
-func (ag *agencySvc) completeSubmission(id string, a wire.Approval, manifest []byte, path string) ([]byte, error) {
+func (ag *Agency) completeSubmission(id string, a wire.Approval, manifest []byte, path string) ([]byte, error) {
 	ag.subMu.Lock()
 	defer ag.subMu.Unlock()
 	var st submissionState
@@ -219,7 +219,7 @@ func day(t time.Time) int64 {
 
 // logEntry appends one entry to this agency's log and returns its index; with, if not nil, records what
 // the entry stands for in the same transaction (see tlog.Log.AppendWith).
-func (ag *agencySvc) logEntry(e wire.LogEntry, with func(tx *bolt.Tx, index int64) error) (int64, error) {
+func (ag *Agency) logEntry(e wire.LogEntry, with func(tx *bolt.Tx, index int64) error) (int64, error) {
 	l, err := ag.agencyLog()
 	if err != nil {
 		return 0, err
@@ -242,7 +242,7 @@ type SubmissionInfo struct {
 }
 
 // Submissions lists the clips this agency received, newest first.
-func (ag *agencySvc) Submissions() ([]SubmissionInfo, error) {
+func (ag *Agency) Submissions() ([]SubmissionInfo, error) {
 	out := []SubmissionInfo{}
 	err := ag.store.eachCBOR(bSubmissions, func(k, v []byte) error {
 		var st submissionState
@@ -258,7 +258,7 @@ func (ag *agencySvc) Submissions() ([]SubmissionInfo, error) {
 	return out, err
 }
 
-func (ag *agencySvc) submissionInfo(id string, st submissionState) (SubmissionInfo, error) {
+func (ag *Agency) submissionInfo(id string, st submissionState) (SubmissionInfo, error) {
 	rec, err := wire.Decode(st.Approval)
 	var a wire.Approval
 	if err == nil {

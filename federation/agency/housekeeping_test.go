@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"os"
@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // An unfinished delivery is kept for a resume for a week, then swept; one still being written stays.
 func TestSweepPartials(t *testing.T) {
-	n := testNode(t, "agency", func(c *Config) { c.Role = "agency" })
+	n := testNode(t, "agency", func(c *federation.Config) { c.Role = wire.RoleAgency }, nil)
 	dir := filepath.Join(n.cfg.DataDir, submissionsDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
@@ -26,7 +27,7 @@ func TestSweepPartials(t *testing.T) {
 	if err := os.Chtimes(old, stale, stale); err != nil {
 		t.Fatal(err)
 	}
-	n.ag.sweepPartials()
+	n.sweepPartials()
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Errorf("a week-old partial delivery is still there (%v)", err)
 	}
@@ -45,22 +46,22 @@ func TestPruneRequests(t *testing.T) {
 		var n wire.Notice
 		nt.Open(wire.KindNotice, &n)
 		rec, _ := wire.Decode(n.Request)
-		if _, err := home.ag.store.putRequest(rec.ID(), requestState{Hood: ah.hood, Notice: nt.Marshal(),
+		if _, err := home.store.putRequest(rec.ID(), requestState{Hood: ah.hood, Notice: nt.Marshal(),
 			Agency: ag.ID().String(), Status: status}); err != nil {
 			t.Fatal(err)
 		}
 		return rec.ID()
 	}
 	old, onItsWay := put(StatusDeclined), put(StatusApproved)
-	if _, err := home.ag.store.pruneRequests(time.Now().Add(-time.Hour).UnixMilli(), home.ID()); err != nil {
+	if _, err := home.store.pruneRequests(time.Now().Add(-time.Hour).UnixMilli(), home.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if !home.ag.store.seenRequest(old) {
+	if !home.store.seenRequest(old) {
 		t.Fatal("a request not yet expired was pruned")
 	}
-	pruned, err := home.ag.store.pruneRequests(time.Now().Add(2*time.Hour).UnixMilli(), home.ID()) // its expiry + 1 h
-	if err != nil || pruned != 1 || home.ag.store.seenRequest(old) || !home.ag.store.seenRequest(onItsWay) {
+	pruned, err := home.store.pruneRequests(time.Now().Add(2*time.Hour).UnixMilli(), home.ID()) // its expiry + 1 h
+	if err != nil || pruned != 1 || home.store.seenRequest(old) || !home.store.seenRequest(onItsWay) {
 		t.Fatalf("pruned %d (%v): old request held %v, approved one held %v; want only the old one gone",
-			pruned, err, home.ag.store.seenRequest(old), home.ag.store.seenRequest(onItsWay))
+			pruned, err, home.store.seenRequest(old), home.store.seenRequest(onItsWay))
 	}
 }

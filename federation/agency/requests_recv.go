@@ -1,4 +1,4 @@
-package federation
+package agency
 
 import (
 	"context"
@@ -31,7 +31,7 @@ type RequestInfo struct {
 }
 
 // TakeNotice takes a gossiped notice CheckNotice accepted (Requests).
-func (ag *agencySvc) TakeNotice(checked any) {
+func (ag *Agency) TakeNotice(checked any) {
 	if c, ok := checked.(checkedRequest); ok {
 		ag.receiveRequest(c)
 	}
@@ -41,7 +41,7 @@ func (ag *agencySvc) TakeNotice(checked any) {
 // footage, and the owner is told when it matches. Every home does the same whatever the match (the
 // agency's checkpoint is checked against what this node saw before, and compared with neighbors later), so
 // nothing it does afterwards on the network depends on its cameras.
-func (ag *agencySvc) receiveRequest(c checkedRequest) {
+func (ag *Agency) receiveRequest(c checkedRequest) {
 	id := c.rec.ID()
 	st := requestState{Hood: c.req.Hood, Notice: c.notice.Marshal(), Received: ag.now().UnixMilli(),
 		Agency: c.agency.String(), Time: c.req.Time, Status: StatusNoMatch}
@@ -71,7 +71,7 @@ func (ag *agencySvc) receiveRequest(c checkedRequest) {
 // proof from the agency) and records a fork when they cannot both be true.
 // A notice carries the proof from the agency's previous notice, which is what a home usually holds; other
 // proofs are asked of the agency.
-func (ag *agencySvc) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint, prev int64, cons []byte) {
+func (ag *Agency) observeCheckpoint(ctx context.Context, agency peer.ID, cp tlog.Checkpoint, prev int64, cons []byte) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
 	fetch := ag.consistencyFrom(ctx, agency)
@@ -94,7 +94,7 @@ func (ag *agencySvc) observeCheckpoint(ctx context.Context, agency peer.ID, cp t
 // checkLogged makes sure the request's log checkpoint is one this home accepted as consistent with what it
 // saw before (asking again now if it was not checked yet) and that no fork of the agency's log is on record:
 // footage goes only to an agency whose log holds together.
-func (ag *agencySvc) checkLogged(ctx context.Context, st requestState) error {
+func (ag *Agency) checkLogged(ctx context.Context, st requestState) error {
 	nt, _, _, err := openNotice(st.Notice)
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func (ag *agencySvc) checkLogged(ctx context.Context, st requestState) error {
 
 // Requests lists the requests this node holds, newest first: for a home every request of its hoods (the
 // public list) with its own status; inbox limits it to the ones that match this home.
-func (ag *agencySvc) Requests(inbox bool) ([]RequestInfo, error) {
+func (ag *Agency) Requests(inbox bool) ([]RequestInfo, error) {
 	out := []RequestInfo{}
 	err := ag.store.eachRequest(func(id string, st requestState) error {
 		if inbox && len(st.Matches) == 0 {
@@ -147,7 +147,7 @@ func (ag *agencySvc) Requests(inbox bool) ([]RequestInfo, error) {
 }
 
 // Request returns one request.
-func (ag *agencySvc) Request(id string) (RequestInfo, error) {
+func (ag *Agency) Request(id string) (RequestInfo, error) {
 	st, err := ag.store.request(id)
 	if err != nil {
 		return RequestInfo{}, err
@@ -156,7 +156,7 @@ func (ag *agencySvc) Request(id string) (RequestInfo, error) {
 }
 
 // requestInfo opens a stored request for the API.
-func (ag *agencySvc) requestInfo(id string, st requestState) (RequestInfo, error) {
+func (ag *Agency) requestInfo(id string, st requestState) (RequestInfo, error) {
 	nt, _, r, err := openNotice(st.Notice)
 	if err != nil {
 		return RequestInfo{}, err
@@ -183,8 +183,8 @@ func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
 
 // SubscribeRequests delivers every new request that matches this home, until cancel. A slow reader
 // misses requests rather than blocking the node (the inbox has them all).
-func (ag *agencySvc) SubscribeRequests() (<-chan RequestInfo, func()) {
-	return ag.reqSubs.subscribe(16)
+func (ag *Agency) SubscribeRequests() (<-chan RequestInfo, func()) {
+	return ag.reqSubs.Subscribe(16)
 }
 
-func (ag *agencySvc) notifyRequest(r RequestInfo) { ag.reqSubs.send(r) }
+func (ag *Agency) notifyRequest(r RequestInfo) { ag.reqSubs.Send(r) }
