@@ -15,7 +15,7 @@ import (
 // the gater let in so that it can join: see gater.go) reaches the join protocol; sync and clip are for
 // members, and a guest's stream is reset before a byte of it is read. The agency-request side serves the
 // log protocol to guests too, but only its checkpoints and consistency proofs (serveLog), and delivery
-// to members only (newAgencySvc, through Handle). The README's "What a non-member sees" is this list.
+// to members only (agency.New, through Handle). The README's "What a non-member sees" is this list.
 func (n *Node) setHandlers() {
 	n.Handle(protoJoin, true, n.serveJoin)
 	n.Handle(protoSync, false, n.serveSync)

@@ -32,7 +32,7 @@ type syncFrame struct {
 	Peers  []peerAddr `cbor:"3,keyasint,omitempty"`
 	Done   bool       `cbor:"4,keyasint,omitempty"`
 	// Notices are the hood's open agency requests; Checkpoints the latest checkpoint of each agency log
-	// the sender accepted, so neighbors compare what the agencies showed them (requests_sync.go).
+	// the sender accepted, so neighbors compare what the agencies showed them (federation/agency).
 	Notices     [][]byte `cbor:"5,keyasint,omitempty"`
 	Checkpoints [][]byte `cbor:"6,keyasint,omitempty"`
 }

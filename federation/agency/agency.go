@@ -64,10 +64,10 @@ type Agency struct {
 type Config struct {
 	DataDir      string             // holds the submissions, the outbox and the age key
 	Key          ed25519.PrivateKey // the node identity: it signs requests, notices, checkpoints, receipts, approvals
-	Role         string
-	Cameras      CameraSource  // where this home's cameras look; nil: no request ever matches
-	Clips        ClipHolder    // holds an approved clip from retention; nil: this node records no cameras
-	DeliverRetry time.Duration // how long a home waits to retry a delivery that moved nothing (15 s)
+	Role         string             // wire.RoleHousehold or wire.RoleAgency (keeps a log, takes deliveries)
+	Cameras      CameraSource       // where this home's cameras look; nil: no request ever matches
+	Clips        ClipHolder         // holds an approved clip from retention; nil: this node records no cameras
+	DeliverRetry time.Duration      // how long a home waits to retry a delivery that moved nothing (15 s)
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
