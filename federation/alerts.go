@@ -11,6 +11,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -55,9 +56,9 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 	h, err := n.resolveHood(d.Hood)
 	var hid string
 	if err == nil {
-		hid = h.r.id
-		if !h.r.active(n.self) {
-			err = fmt.Errorf("%w: this node was removed from %q", ErrRevoked, h.r.genesis.Name)
+		hid = h.r.ID()
+		if !h.r.Active(n.self) {
+			err = fmt.Errorf("%w: this node was removed from %q", ErrRevoked, h.r.Genesis().Name)
 		}
 	}
 	n.mu.RUnlock()
@@ -126,13 +127,13 @@ func (n *Node) attachClip(ctx context.Context, d AlertDraft) (*wire.ClipRef, err
 
 // toAlert turns a verified record into the API's view.
 func (n *Node) toAlert(rec wire.Signed, a wire.Alert) Alert {
-	author, _ := peerOf(a.Author)
+	author, _ := roster.PeerOf(a.Author)
 	out := Alert{ID: rec.ID(), Hood: a.Hood, Author: author, Time: time.UnixMilli(a.Time).UTC(),
 		Category: a.Category, Text: a.Text, Mine: author == n.self}
 	n.mu.RLock()
 	if h, ok := n.hoods[a.Hood]; ok {
-		if m, ok := h.r.members[author]; ok {
-			out.AuthorName = m.cert.Name
+		if m, ok := h.r.Member(author); ok {
+			out.AuthorName = m.Cert.Name
 		}
 	}
 	n.mu.RUnlock()
@@ -158,7 +159,7 @@ func (n *Node) Alerts(hoodID string, since time.Time) ([]Alert, error) {
 		n.mu.RUnlock()
 		return nil, err
 	} else {
-		ids = []string{h.r.id}
+		ids = []string{h.r.ID()}
 	}
 	n.mu.RUnlock()
 	n.writer.flush() // every alert handed to subscribers is listed
@@ -189,9 +190,9 @@ func openAlert(b []byte) (wire.Signed, wire.Alert, error) {
 
 // SubscribeAlerts delivers every alert this node posts or accepts from now on until cancel.
 // A slow reader misses alerts rather than blocking the node.
-func (n *Node) SubscribeAlerts() (<-chan Alert, func()) { return n.alertSubs.subscribe(64) }
+func (n *Node) SubscribeAlerts() (<-chan Alert, func()) { return n.alertSubs.Subscribe(64) }
 
-func (n *Node) notify(a Alert) { n.alertSubs.send(a) }
+func (n *Node) notify(a Alert) { n.alertSubs.Send(a) }
 
 // restoreHolds keeps the clips of our own alerts from retention again after a restart.
 func (n *Node) restoreHolds() {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+
 	"github.com/porchlight/porchlight/internal/testutil"
 )
 
@@ -41,7 +43,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 		if i%benchMatchEvery == 0 {
 			d = 0
 		}
-		c.Cameras = camerasAt(fmt.Sprintf("cam %03d", i), d)
+		withCameras(c, camerasAt(fmt.Sprintf("cam %03d", i), d))
 	})
 	agency := testNode(b, "Springfield PD", func(c *Config) { benchConfig(c); c.Role = "agency" })
 	agencyDialled, err := benchJoinWith(nodes[0], agency, func() (InviteInfo, error) {
@@ -74,7 +76,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	reachedAll := func(id string) func() bool {
 		return func() bool {
 			for i, n := range nodes {
-				if i%benchMatchEvery != 0 && !gossip.has(id, i) && !stored.has(id, i) && n.store.seenRequest(id) &&
+				if i%benchMatchEvery != 0 && !gossip.has(id, i) && !stored.has(id, i) && requestHeld(n, id) &&
 					stored.addFirst(id, i, time.Now()) {
 					backstop++
 				}
@@ -82,7 +84,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 			return stored.count(id) == benchNodes
 		}
 	}
-	warm, err := agency.PostRequest(context.Background(), draft(0, benchReqRadius))
+	warm, err := agencyOf(agency).PostRequest(context.Background(), draft(0, benchReqRadius))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	defer tick.Stop()
 	for range benchRequests {
 		at := time.Now()
-		r, err := agency.PostRequest(context.Background(), draft(0, benchReqRadius))
+		r, err := agencyOf(agency).PostRequest(context.Background(), draft(0, benchReqRadius))
 		if err != nil {
 			b.Fatalf("agency posts: %v", err)
 		}
@@ -117,7 +119,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	for id := range posted {
 		matched = 0
 		for _, n := range nodes {
-			r, err := n.Request(id)
+			r, err := agencyOf(n).Request(id)
 			if err != nil {
 				b.Fatalf("%s: request %s: %v", n.cfg.Name, id, err)
 			}
@@ -174,7 +176,7 @@ func (a *benchArrivals) addFirst(id string, node int, at time.Time) bool {
 
 // watchMatched records requests as a matching home's subscribers hear of them: after the store.
 func (a *benchArrivals) watchMatched(b *testing.B, i int, n *Node) {
-	ch, cancel := n.SubscribeRequests()
+	ch, cancel := agencyOf(n).SubscribeRequests()
 	b.Cleanup(cancel)
 	go func() {
 		for r := range ch {
@@ -187,17 +189,25 @@ func (a *benchArrivals) watchMatched(b *testing.B, i int, n *Node) {
 // on a second subscription to the hood's topic. With poll, it then polls the home's store until the request
 // is there and records that in stored.
 func watchNotices(b *testing.B, i int, n *Node, hood string, gossip, stored *benchArrivals, poll bool) {
-	watchTopic(b, n, hood, func(v any) {
-		c, ok := v.(checkedRequest)
+	watchTopic(b, n, hood, func(m *pubsub.Message) {
+		if _, ok := m.ValidatorData.(checkedNotice); !ok {
+			return
+		}
+		id, ok := noticeRequestID(m.Data)
 		if !ok {
 			return
 		}
-		id := c.rec.ID()
 		gossip.add(id, i, time.Now())
 		if poll {
 			go pollStored(n, id, func(at time.Time) { stored.addFirst(id, i, at) })
 		}
 	})
+}
+
+// requestHeld reports whether n's agency side holds request id.
+func requestHeld(n *Node, id string) bool {
+	_, err := agencyOf(n).Request(id)
+	return err == nil
 }
 
 // pollStored calls found with the time n's store first holds request id, checking every millisecond for
@@ -207,7 +217,7 @@ func pollStored(n *Node, id string, found func(time.Time)) {
 	defer tick.Stop()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		if n.store.seenRequest(id) {
+		if requestHeld(n, id) {
 			found(time.Now())
 			return
 		}

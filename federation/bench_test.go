@@ -30,6 +30,7 @@ import (
 	"testing"
 	"time"
 
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation/wire"
@@ -185,16 +186,16 @@ func (a *benchArrivals) watchStored(b *testing.B, i int, n *Node) {
 
 // watchGossip records alerts as gossipsub delivers them after the validator, before the node takes them.
 func (a *benchArrivals) watchGossip(b *testing.B, i int, n *Node, hood string) {
-	watchTopic(b, n, hood, func(v any) {
-		if rec, ok := v.(wire.Signed); ok && rec.Kind == wire.KindAlert {
+	watchTopic(b, n, hood, func(m *pubsub.Message) {
+		if rec, ok := m.ValidatorData.(wire.Signed); ok && rec.Kind == wire.KindAlert {
 			a.add(rec.ID(), i, time.Now())
 		}
 	})
 }
 
-// watchTopic calls fn with the validator's data of every message gossipsub delivers to n on the hood's
-// topic, through a second subscription of its own.
-func watchTopic(b *testing.B, n *Node, hood string, fn func(validated any)) {
+// watchTopic calls fn with every message gossipsub delivers to n on the hood's topic (its validator's
+// data included), through a second subscription of its own.
+func watchTopic(b *testing.B, n *Node, hood string, fn func(m *pubsub.Message)) {
 	n.mu.RLock()
 	t := n.hoods[hood].topic
 	n.mu.RUnlock()
@@ -209,7 +210,7 @@ func watchTopic(b *testing.B, n *Node, hood string, fn func(validated any)) {
 			if err != nil {
 				return
 			}
-			fn(m.ValidatorData)
+			fn(m)
 		}
 	}()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -37,7 +38,7 @@ func (n *Node) serveClip(s network.Stream) {
 	s.SetDeadline(time.Now().Add(clipTimeout))
 	remote := s.Conn().RemotePeer()
 	var req clipRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		n.rejects.reject(remote, "clip", err.Error())
 		s.Reset()
 		return
@@ -45,10 +46,10 @@ func (n *Node) serveClip(s network.Stream) {
 	ref, rec, err := n.ownClip(req.Hood, req.Alert, remote)
 	if err != nil {
 		n.rejects.reject(remote, "clip", err.Error())
-		writeFrame(s, &clipHeader{Error: err.Error()})
+		wire.WriteFrame(s, &clipHeader{Error: err.Error()})
 		return
 	}
-	if err := writeFrame(s, &clipHeader{Size: ref.Size}); err != nil {
+	if err := wire.WriteFrame(s, &clipHeader{Size: ref.Size}); err != nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clipTimeout)
@@ -111,11 +112,11 @@ func (n *Node) OpenClip(ctx context.Context, alertID string) (io.ReadCloser, int
 		return nil, 0, err
 	}
 	s.SetDeadline(time.Now().Add(clipTimeout))
-	if err := writeFrame(s, &clipRequest{Hood: hoodID, Alert: alertID}); err != nil {
+	if err := wire.WriteFrame(s, &clipRequest{Hood: hoodID, Alert: alertID}); err != nil {
 		return fail(fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err))
 	}
 	var hdr clipHeader
-	if err := newFrameReader(s).read(&hdr); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&hdr); err != nil {
 		return fail(fmt.Errorf("%w: author %s: %w", ErrUnreachable, author, err))
 	}
 	if hdr.Error != "" {
@@ -170,7 +171,7 @@ func (n *Node) clipRef(alertID string) (*wire.ClipRef, peer.ID, string, error) {
 			if err != nil || a.Clip == nil {
 				return nil, "", "", fmt.Errorf("%w: alert %s has no clip", ErrNotFound, alertID)
 			}
-			author, err := peerOf(a.Author)
+			author, err := roster.PeerOf(a.Author)
 			return a.Clip, author, id, err
 		}
 	}

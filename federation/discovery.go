@@ -117,8 +117,8 @@ func (n *Node) dialMembers(ctx context.Context) {
 	var others []peer.ID
 	n.mu.RLock()
 	for _, h := range n.hoods {
-		for id := range h.r.members {
-			if id != n.self && h.r.active(id) {
+		for id := range h.r.Members() {
+			if id != n.self && h.r.Active(id) {
 				others = append(others, id)
 			}
 		}
@@ -226,10 +226,6 @@ func (n *Node) pruneLoop(ctx context.Context) {
 				n.log.Warn("prune alerts", "hood", id, "err", err)
 			}
 		}
-		if _, err := n.store.pruneRequests(n.now().Add(-RequestRetention).UnixMilli(), n.self); err != nil {
-			n.log.Warn("prune requests", "err", err)
-		}
-		n.sweepPartials()
 		select {
 		case <-ctx.Done():
 			return

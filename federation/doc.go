@@ -8,13 +8,16 @@
 // record. Stewards sign invites and, when a joiner claims one, a membership certificate. Each invite admits
 // one member: the steward records the first claim atomically, and every node keeps only the earliest
 // certificate per invite, so a second claim loses everywhere. The roster (genesis, certificates,
-// revocations) is spread by gossip and by sync, and checked by every node.
+// revocations) is spread by gossip and by sync, and checked by every node. The rules themselves (which
+// records a roster takes, the stewards' quorum on an agency's credential, an invite claim's checks and
+// an agency's scope) are federation/roster, pure code; this package keeps one roster per hood under n.mu.
 //
 // A connection gater admits only roster members. Two kinds of nodes also take "guests" (non-members) for a
 // short while: a steward with unexpired invites, so a joiner can reach it (and hear why a used or revoked
 // invite is refused), and a public relay (an agency's federation node), so joiners behind NAT can reach a
 // steward through it. Revoked members are never guests. A guest may only speak the join
-// protocol; pubsub ignores it; its connection is closed when the guest period ends.
+// protocol and ask an agency's log for its checkpoint and consistency proofs (setHandlers says who may
+// open each protocol); pubsub ignores it; its connection is closed when the guest period ends.
 //
 // # Alerts
 //
@@ -27,23 +30,21 @@
 //
 // # Agency requests
 //
-// A steward admits an agency with a scoped credential: the agency's certificate carries a wire.Scope
-// (area, largest request area, longest window, requests a day, expiry, and the age key clips are
-// encrypted to). The agency posts a request by appending it to its public log (tlog: a Merkle log whose
-// checkpoints it signs) and gossiping a notice with the inclusion proof. Every home checks the notice on
-// its own (reqcheck.go: scope, caps, expiry, rate, signatures, inclusion), stores it, and matches it
-// against its own cameras and recordings (match.go); only a match reaches the owner. Homes keep the
-// checkpoints they accepted, require consistency proofs between successive ones, and compare them with
-// neighbors in every sync, so a log that showed two homes two trees is caught (requests_sync.go). Any
-// member audits a log and computes the monthly report from it (logaudit.go, transparency.go).
+// A steward admits an agency with a scoped credential (federation/roster holds the rules). Everything
+// about requests — posting, the agency's public log, every home's checks, matching, approvals,
+// deliveries, submissions, audits and transparency — is federation/agency, a component with its own
+// state, buckets and Run. It reaches this core through a small interface (*Node implements it:
+// coreapi.go) and this core hands it the notices that arrive on a hood's topic or in sync through the
+// Requests hooks (SetRequests); nvr wires the two.
 //
 // # Footage
 //
 // Footage leaves a node through one function, sendFootage (egress.go), and only against a grant its owner
 // signed: an alert with an attached clip (for the hood's members, over the clip protocol) or an approval
-// (for the one agency it names: the clip sealed with age, sent over the delivery protocol, resumable,
-// answered by a signed receipt). A decline or no answer sends nothing. Everything else this package sends
-// is metadata; bytes sent per protocol are counted (bandwidth.go).
+// (for the one agency it names: the clip sealed with age by federation/agency, sent over the delivery
+// protocol through SendApproved, resumable, answered by a signed receipt). The test of that rule reads
+// every package of the federation room. A decline or no answer sends nothing. Everything else this
+// package sends is metadata; bytes sent per protocol are counted (bandwidth.go).
 //
-// federation does not import recorder, ui or nvr; nvr wires it.
+// federation does not import recorder, ui, nvr or federation/agency; nvr wires it.
 package federation

@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -43,7 +44,7 @@ func (n *Node) sendFootage(ctx context.Context, s network.Stream, g grant) ([]by
 		_, err := n.cfg.Clips.WriteClip(ctx, c.Camera, time.UnixMilli(c.Start), time.UnixMilli(c.End), s)
 		return nil, err
 	case g.approval != nil:
-		to, err := peerOf(g.approval.Recipient)
+		to, err := roster.PeerOf(g.approval.Recipient)
 		if err != nil || to != remote || string(g.approval.Owner) != string(n.pub()) || g.rec.Verify(n.pub()) != nil {
 			return nil, fmt.Errorf("%w: the approval does not name %s", ErrInvalid, remote)
 		}
@@ -59,6 +60,18 @@ func (n *Node) sendFootage(ctx context.Context, s network.Stream, g grant) ([]by
 		return deliver.Send(ctx, s, offer, f)
 	}
 	return nil, fmt.Errorf("%w: no grant", ErrInvalid)
+}
+
+// SendApproved sends the sealed clip of an approval the owner (this node) signed to the stream's peer, if
+// that is the agency the approval names, and returns the agency's receipt: the agency-request side's one
+// way to send footage.
+func (n *Node) SendApproved(ctx context.Context, s network.Stream, a *wire.Approval, rec wire.Signed, sealed string) ([]byte, error) {
+	return n.sendFootage(ctx, s, grant{hood: a.Hood, approval: a, rec: rec, sealed: sealed})
+}
+
+// ExportLocal is exportLocal for the agency-request side, which seals an approved clip to a local file.
+func (n *Node) ExportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
+	return n.exportLocal(ctx, camera, start, end, w)
 }
 
 // exportLocal writes a camera's [start, end) as MP4 to w, which stays on this machine: a hash, a file in

@@ -4,32 +4,34 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// The egress rule by construction: the calls that put footage on a stream — ClipSource.WriteClip and
-// deliver.Send — appear in egress.go only, inside sendFootage (which checks the owner's grant against the
-// stream's peer) and exportLocal (whose writer never is a stream: the only callers hash, seal to a local
-// file, or pipe to the owner's own download).
+// The egress rule by construction, across every package of the federation room: the calls that put
+// footage on a stream — ClipSource.WriteClip and deliver.Send — appear in this package's egress.go only,
+// inside sendFootage (which checks the owner's grant against the stream's peer) and exportLocal (whose
+// writer never is a stream: the only callers hash, seal to a local file, or pipe to the owner's own
+// download). The agency-request side reaches them through SendApproved and ExportLocal alone, from its
+// delivery and its sealing of an approved clip.
 func TestFootageLeavesThroughOnePath(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	fset := token.NewFileSet()
-	calls := map[string][]string{} // callee → "file:func"
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
+	calls := map[string][]string{} // callee → "file:func", file relative to this package's directory
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && d.Name() == "testdata" {
+			return err
 		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		file, err := parser.ParseFile(fset, path, nil, 0)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		for _, d := range file.Decls {
-			fn, ok := d.(*ast.FuncDecl)
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {
 				continue
 			}
@@ -47,18 +49,24 @@ func TestFootageLeavesThroughOnePath(t *testing.T) {
 					name = "deliver.Send"
 				}
 				switch name {
-				case "WriteClip", "deliver.Send", "sendFootage", "exportLocal":
-					calls[name] = append(calls[name], f+":"+fn.Name.Name)
+				case "WriteClip", "deliver.Send", "sendFootage", "exportLocal", "SendApproved", "ExportLocal":
+					calls[name] = append(calls[name], filepath.ToSlash(path)+":"+fn.Name.Name)
 				}
 				return true
 			})
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	want := map[string][]string{
 		"WriteClip":    {"egress.go:sendFootage", "egress.go:exportLocal"},
 		"deliver.Send": {"egress.go:sendFootage"},
 		// who may send footage: the clip server (share grant) and the delivery of an approval
-		"sendFootage": {"clip.go:serveClip", "delivery.go:deliverOne"},
+		"sendFootage":  {"clip.go:serveClip", "egress.go:SendApproved"},
+		"SendApproved": {"agency/delivery.go:deliverOne"},
+		"ExportLocal":  {"agency/approve.go:sealClip"},
 	}
 	for callee, sites := range want {
 		if got := calls[callee]; strings.Join(got, ",") != strings.Join(sites, ",") {
@@ -67,7 +75,7 @@ func TestFootageLeavesThroughOnePath(t *testing.T) {
 	}
 	for _, site := range calls["exportLocal"] {
 		switch site {
-		case "alerts.go:attachClip", "approve.go:sealClip", "clip.go:OpenClip": // a hash, the outbox, the owner's pipe
+		case "alerts.go:attachClip", "clip.go:OpenClip", "egress.go:ExportLocal": // a hash, the owner's pipe, the outbox
 		default:
 			t.Errorf("exportLocal is called from %s: footage read for anything but a hash, the outbox or the owner", site)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -50,7 +51,7 @@ func newFuzzHood(f *testing.F, edit func(*Config)) *fuzzHood {
 	}
 	var pub ed25519.PublicKey
 	pub, fh.key, _ = ed25519.GenerateKey(rand.Reader)
-	if fh.joiner, err = peerOf(pub); err != nil {
+	if fh.joiner, err = roster.PeerOf(pub); err != nil {
 		f.Fatal(err)
 	}
 	claim, err := wire.Sign(wire.KindClaim, &wire.Claim{Hood: h.ID, Invite: fh.inv.ID, Member: pub, Name: "joiner",
@@ -59,7 +60,7 @@ func newFuzzHood(f *testing.F, edit func(*Config)) *fuzzHood {
 		f.Fatal(err)
 	}
 	fh.req = joinRequest{Invite: fh.invRec.Marshal(), Claim: claim.Marshal()}
-	if fh.resp, err = fh.s.admit(fh.joiner.String(), fh.req); err != nil {
+	if fh.resp, err = fh.s.admit(fh.joiner, fh.req); err != nil {
 		f.Fatalf("admit the seed claim: %v", err)
 	}
 	a := wire.Alert{Hood: h.ID, Author: pub, Time: time.Now().UnixMilli(), Text: "seed", Nonce: make([]byte, 8)}
@@ -74,7 +75,7 @@ func newFuzzHood(f *testing.F, edit func(*Config)) *fuzzHood {
 func frameOf(t testing.TB, v any) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeFrame(&buf, v); err != nil {
+	if err := wire.WriteFrame(&buf, v); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -96,10 +97,10 @@ func FuzzJoinRequest(f *testing.F) {
 	f.Add(frameOf(f, &joinRequest{Invite: fh.req.Claim, Claim: fh.req.Invite}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var req joinRequest
-		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&req) != nil {
 			return
 		}
-		resp, err := fh.s.admit(fh.joiner.String(), req)
+		resp, err := fh.s.admit(fh.joiner, req)
 		if err != nil {
 			return
 		}
@@ -110,7 +111,7 @@ func FuzzJoinRequest(f *testing.F) {
 		var c wire.Cert
 		var id peer.ID
 		if derr == nil {
-			c, id, derr = r.checkCert(rec)
+			c, id, derr = r.CheckCert(rec)
 		}
 		fh.s.mu.RUnlock()
 		if derr != nil || id != fh.joiner || !bytes.Equal(c.Invite, fh.inv.ID) {
@@ -128,7 +129,7 @@ func FuzzJoinResponse(f *testing.F) {
 	f.Add(frameOf(f, &joinResponse{Genesis: fh.resp.Genesis, Cert: fh.resp.Genesis, Roster: fh.resp.Roster}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var resp joinResponse
-		if newFrameReader(bytes.NewReader(in)).read(&resp) != nil || resp.Error != "" {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&resp) != nil || resp.Error != "" {
 			return
 		}
 		h, err := j.acceptJoin(fh.inv, fh.s.ID(), resp)
@@ -148,7 +149,7 @@ func FuzzSyncRequest(f *testing.F) {
 	f.Add(frameOf(f, &syncRequest{Hood: "", Since: -1 << 63}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var req syncRequest
-		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&req) != nil {
 			return
 		}
 		if !fh.s.isHoodMember(req.Hood, fh.joiner) {
@@ -169,7 +170,7 @@ func FuzzSyncFrame(f *testing.F) {
 	f.Add(frameOf(f, &syncFrame{Alerts: [][]byte{fh.resp.Cert}, Peers: []peerAddr{{ID: []byte("x"), Addrs: [][]byte{{0}}}}}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var fr syncFrame
-		if newFrameReader(bytes.NewReader(in)).read(&fr) != nil {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&fr) != nil {
 			return
 		}
 		// What syncHood does with each frame.
@@ -224,7 +225,7 @@ func FuzzClipRequest(f *testing.F) {
 	f.Add(frameOf(f, &clipRequest{Hood: fh.hood, Alert: al.ID[:10]}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var req clipRequest
-		if newFrameReader(bytes.NewReader(in)).read(&req) != nil {
+		if wire.NewFrameReader(bytes.NewReader(in), maxFrame).Read(&req) != nil {
 			return
 		}
 		ref, _, err := fh.s.ownClip(req.Hood, req.Alert, fh.joiner)
@@ -248,7 +249,7 @@ func FuzzClipStream(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		s := bytes.NewReader(in)
 		var hdr clipHeader
-		if newFrameReader(s).read(&hdr) != nil || hdr.Error != "" || hdr.Size != ref.Size {
+		if wire.NewFrameReader(s, maxFrame).Read(&hdr) != nil || hdr.Error != "" || hdr.Size != ref.Size {
 			return
 		}
 		// As in OpenClip: the frame reader reads no further than the header, the clip follows.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -45,23 +46,27 @@ func startNode(t testing.TB, cfg Config) *Node {
 	return n
 }
 
-// runNode starts a node from cfg. stop stops and closes it (for tests that take a node offline and start
-// it again on the same DataDir and Key); it is idempotent and also runs at the end of the test.
+// runNode starts a node from cfg, with its agency side wired as nvr wires it (agencyOf). stop stops and
+// closes both (for tests that take a node offline and start it again on the same DataDir and Key); it is
+// idempotent and also runs at the end of the test.
 func runNode(t testing.TB, cfg Config) (n *Node, stop func()) {
 	t.Helper()
 	n, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ag := attachAgency(t, n, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done, agDone := make(chan struct{}), make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
+	go func() { ag.Run(ctx); close(agDone) }()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
 			cancel()
+			<-agDone
 			<-done
-			if err := n.Close(); err != nil {
+			if err := errors.Join(ag.Close(), n.Close()); err != nil {
 				t.Error(err)
 			}
 		})

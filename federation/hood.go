@@ -13,12 +13,13 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // hood is one neighborhood this node belongs to.
 type hood struct {
-	r       *roster
+	r       *roster.Roster
 	self    wire.Signed // our certificate
 	topic   *pubsub.Topic
 	sub     *pubsub.Subscription
@@ -89,15 +90,15 @@ func (n *Node) resolveHood(id string) (*hood, error) {
 
 func (n *Node) info(h *hood) HoodInfo {
 	active := 0
-	for id := range h.r.members {
-		if h.r.active(id) {
+	for id := range h.r.Members() {
+		if h.r.Active(id) {
 			active++
 		}
 	}
 	var c wire.Cert
 	h.self.Open(wire.KindCert, &c)
-	return HoodInfo{ID: h.r.id, Name: h.r.genesis.Name, Role: c.Role, Steward: h.r.isSteward(n.pub()), Members: active,
-		Quorum: h.r.genesis.Quorum()}
+	return HoodInfo{ID: h.r.ID(), Name: h.r.Genesis().Name, Role: c.Role, Steward: h.r.IsSteward(n.pub()), Members: active,
+		Quorum: h.r.Quorum()}
 }
 
 // Hoods lists the hoods this node is in, by name.
@@ -115,23 +116,13 @@ func (n *Node) Hoods() []HoodInfo {
 // CreateHood founds a hood with this node as its only steward and first member.
 func (n *Node) CreateHood(name string) (HoodInfo, error) { return n.FoundHood(name, Founding{}) }
 
-// Founding is how a hood is founded beyond its name.
-type Founding struct {
-	// CoStewards are the other stewards, by the peer IDs they print with `porchlight hood id`. They join
-	// by an ordinary invite; being stewards follows from the genesis.
-	CoStewards []peer.ID
-	// AgencyQuorum is how many distinct stewards must sign an agency's credential: 1 to the number of
-	// stewards; 0 means 2 with co-stewards, else 1.
-	AgencyQuorum int
-}
-
 // FoundHood founds a hood with this node as its first steward and first member.
 func (n *Node) FoundHood(name string, f Founding) (HoodInfo, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > wire.MaxName {
 		return HoodInfo{}, fmt.Errorf("%w: hood name must be 1 to %d bytes", ErrInvalid, wire.MaxName)
 	}
-	stewards, quorum, err := n.founders(f)
+	stewards, quorum, err := f.Stewards(n.pub())
 	if err != nil {
 		return HoodInfo{}, err
 	}
@@ -145,11 +136,11 @@ func (n *Node) FoundHood(name string, f Founding) (HoodInfo, error) {
 	if err != nil {
 		return HoodInfo{}, err
 	}
-	r, err := newRoster(grec)
+	r, err := roster.New(grec)
 	if err != nil {
 		return HoodInfo{}, err
 	}
-	self, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: r.id, Member: n.pub(), Role: n.cfg.Role, Name: n.cfg.Name,
+	self, err := wire.Sign(wire.KindCert, &wire.Cert{Hood: r.ID(), Member: n.pub(), Role: n.cfg.Role, Name: n.cfg.Name,
 		Issued: n.now().UnixMilli(), Issuer: n.pub()}, n.cfg.Key)
 	if err != nil {
 		return HoodInfo{}, err
@@ -159,39 +150,8 @@ func (n *Node) FoundHood(name string, f Founding) (HoodInfo, error) {
 	}
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	return n.info(n.hoods[r.id]), nil
+	return n.info(n.hoods[r.ID()]), nil
 }
-
-// founders returns a genesis's stewards (this node first: it signs the genesis) and its agency quorum.
-func (n *Node) founders(f Founding) ([][]byte, int, error) {
-	stewards := [][]byte{n.pub()}
-	seen := map[peer.ID]bool{n.self: true}
-	for _, p := range f.CoStewards {
-		if seen[p] {
-			return nil, 0, fmt.Errorf("%w: co-steward %s listed twice or is this node", ErrInvalid, p)
-		}
-		seen[p] = true
-		k, err := keyOf(p)
-		if err != nil {
-			return nil, 0, err
-		}
-		stewards = append(stewards, k)
-	}
-	if len(stewards) > maxStewards {
-		return nil, 0, fmt.Errorf("%w: a hood has at most %d stewards", ErrInvalid, maxStewards)
-	}
-	q := f.AgencyQuorum
-	if q == 0 {
-		q = min(2, len(stewards))
-	}
-	if q < 1 || q > len(stewards) {
-		return nil, 0, fmt.Errorf("%w: agency quorum must be 1 to %d (the stewards), not %d", ErrInvalid, len(stewards), q)
-	}
-	return stewards, q, nil
-}
-
-// maxStewards is what a genesis may list.
-const maxStewards = 16
 
 // Members lists a hood's members (revoked ones included, marked).
 func (n *Node) Members(hoodID string) ([]MemberInfo, error) {
@@ -202,10 +162,9 @@ func (n *Node) Members(hoodID string) ([]MemberInfo, error) {
 		return nil, err
 	}
 	out := []MemberInfo{}
-	for id, m := range h.r.members {
-		_, rev := h.r.revMembers[id]
-		mi := MemberInfo{ID: id, Name: m.cert.Name, Role: m.cert.Role, Steward: h.r.isSteward(m.cert.Member),
-			Revoked: rev, Self: id == n.self, Joined: time.UnixMilli(m.cert.Issued).UTC()}
+	for id, m := range h.r.Members() {
+		mi := MemberInfo{ID: id, Name: m.Cert.Name, Role: m.Cert.Role, Steward: h.r.IsSteward(m.Cert.Member),
+			Revoked: h.r.Revoked(id), Self: id == n.self, Joined: time.UnixMilli(m.Cert.Issued).UTC()}
 		if id != n.self {
 			mi.Online, mi.Relayed = n.connState(id)
 		}

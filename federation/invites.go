@@ -12,11 +12,9 @@ import (
 	manet "github.com/multiformats/go-multiaddr/net"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
-
-// MaxInviteTTL bounds how long an invite stays valid.
-const MaxInviteTTL = 30 * 24 * time.Hour
 
 // InviteInfo is an invite this node issued.
 type InviteInfo struct {
@@ -42,7 +40,7 @@ func (n *Node) Invite(hoodID, role string, ttl time.Duration, via []string) (Inv
 // InviteAgency issues an agency invite whose certificate will carry scope: the credential homes check the
 // agency's requests against.
 func (n *Node) InviteAgency(hoodID string, ttl time.Duration, via []string, scope Scope) (InviteInfo, error) {
-	ws, err := scope.wire(n.now())
+	ws, err := scope.Wire(n.now())
 	if err != nil {
 		return InviteInfo{}, err
 	}
@@ -50,14 +48,9 @@ func (n *Node) InviteAgency(hoodID string, ttl time.Duration, via []string, scop
 }
 
 func (n *Node) invite(hoodID, role string, ttl time.Duration, via []string, scope *wire.Scope) (InviteInfo, error) {
-	if role == "" {
-		role = wire.RoleHousehold
-	}
-	if role != wire.RoleHousehold && role != wire.RoleAgency {
-		return InviteInfo{}, fmt.Errorf("%w: role must be household or agency, not %q", ErrInvalid, role)
-	}
-	if ttl <= 0 || ttl > MaxInviteTTL {
-		return InviteInfo{}, fmt.Errorf("%w: ttl must be between 1s and %s", ErrInvalid, MaxInviteTTL)
+	role, err := roster.InviteRole(role, ttl)
+	if err != nil {
+		return InviteInfo{}, err
 	}
 	viaInfos, err := parseP2PAddrs(via)
 	if err != nil {
@@ -65,12 +58,12 @@ func (n *Node) invite(hoodID, role string, ttl time.Duration, via []string, scop
 	}
 	n.mu.RLock()
 	h, err := n.resolveHood(hoodID)
-	if err == nil && !h.r.isSteward(n.pub()) {
+	if err == nil && !h.r.IsSteward(n.pub()) {
 		err = ErrNotSteward
 	}
 	var hid, hname string
 	if err == nil {
-		hid, hname = h.r.id, h.r.genesis.Name
+		hid, hname = h.r.ID(), h.r.Genesis().Name
 	}
 	n.mu.RUnlock()
 	if err != nil {
@@ -178,7 +171,7 @@ func (n *Node) claimInvite(hood string, inv wire.Invite, member []byte) error {
 	}
 	n.mu.RLock()
 	h, ok := n.hoods[hood]
-	revoked := ok && h.r.revInvites[hex.EncodeToString(inv.ID)].Body != nil
+	revoked := ok && h.r.InviteRevoked(inv.ID)
 	n.mu.RUnlock()
 	if !ok {
 		return ErrUnknownHood

@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -51,7 +52,7 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	if n.now().UnixMilli() > inv.Expires {
 		return HoodInfo{}, fmt.Errorf("%w at %s", ErrInviteExpired, time.UnixMilli(inv.Expires).UTC().Format(time.RFC3339))
 	}
-	issuer, err := peerOf(inv.Issuer)
+	issuer, err := roster.PeerOf(inv.Issuer)
 	if err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: invite issuer: %w", ErrInvalid, err)
 	}
@@ -62,11 +63,13 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	}
 	c := wire.Claim{Hood: inv.Hood, Invite: inv.ID, Member: n.pub(), Name: n.cfg.Name, Time: n.now().UnixMilli()}
 	if inv.Scope != nil { // an agency's credential: approved clips are encrypted to this key
-		id, err := n.agencyIdentity()
-		if err != nil {
+		r := n.requests()
+		if r == nil {
+			return HoodInfo{}, errNoRequests
+		}
+		if c.Recipient, err = r.Recipient(); err != nil {
 			return HoodInfo{}, err
 		}
-		c.Recipient = id.Recipient().String()
 	}
 	claim, err := wire.Sign(wire.KindClaim, &c, n.cfg.Key)
 	if err != nil {
@@ -82,11 +85,11 @@ func (n *Node) Join(ctx context.Context, code string) (HoodInfo, error) {
 	for _, e := range ends {
 		req.Endorsements = append(req.Endorsements, e.Marshal())
 	}
-	if err := writeFrame(s, &req); err != nil {
+	if err := wire.WriteFrame(s, &req); err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	var resp joinResponse
-	if err := newFrameReader(s).read(&resp); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&resp); err != nil {
 		return HoodInfo{}, fmt.Errorf("%w: steward %s: %w", ErrUnreachable, issuer, err)
 	}
 	if resp.Error != "" {
@@ -151,18 +154,18 @@ func (n *Node) acceptJoin(inv wire.Invite, issuer peer.ID, resp joinResponse) (H
 	if g.ID() != inv.Hood {
 		return HoodInfo{}, fmt.Errorf("%w: the steward sent the genesis of another hood", ErrInvalid)
 	}
-	r, err := newRoster(g)
+	r, err := roster.New(g)
 	if err != nil {
 		return HoodInfo{}, err
 	}
-	if !r.isSteward(inv.Issuer) {
+	if !r.IsSteward(inv.Issuer) {
 		return HoodInfo{}, fmt.Errorf("%w: the invite's issuer is not a steward of %q", ErrNotSteward, inv.HoodName)
 	}
 	cert, err := wire.Decode(resp.Cert)
 	if err != nil {
 		return HoodInfo{}, fmt.Errorf("join: certificate: %w", err)
 	}
-	c, id, err := r.checkCert(cert)
+	c, id, err := r.CheckCert(cert)
 	if err != nil || id != n.self || string(c.Invite) != string(inv.ID) {
 		return HoodInfo{}, errors.Join(fmt.Errorf("%w: the steward's certificate is not ours", ErrInvalid), err)
 	}

@@ -2,21 +2,37 @@ package federation
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
-// setHandlers registers the stream protocols.
+// setHandlers registers the core's stream protocols, and says who may open each. A guest (a non-member
+// the gater let in so that it can join: see gater.go) reaches the join protocol; sync and clip are for
+// members, and a guest's stream is reset before a byte of it is read. The agency-request side serves the
+// log protocol to guests too, but only its checkpoints and consistency proofs (serveLog), and delivery
+// to members only (agency.New, through Handle). The README's "What a non-member sees" is this list.
 func (n *Node) setHandlers() {
-	n.host.SetStreamHandler(protoJoin, n.serveJoin)
-	n.host.SetStreamHandler(protoSync, n.serveSync)
-	n.host.SetStreamHandler(protoClip, n.serveClip)
-	n.host.SetStreamHandler(protoLog, n.serveLog)
-	n.host.SetStreamHandler(protoDeliver, n.serveDeliver)
+	n.Handle(protoJoin, true, n.serveJoin)
+	n.Handle(protoSync, false, n.serveSync)
+	n.Handle(protoClip, false, n.serveClip)
+}
+
+// membersOnly refuses a stream from anyone who is not an active member of one of our hoods, counted as
+// "guest". The handler still checks membership of the hood it serves.
+func (n *Node) membersOnly(proto string, serve network.StreamHandler) network.StreamHandler {
+	return func(s network.Stream) {
+		if p := s.Conn().RemotePeer(); !n.isMember(p) {
+			n.rejects.reject(p, "guest", proto)
+			s.Reset()
+			return
+		}
+		serve(s)
+	}
 }
 
 // serveJoin answers a joiner's claim of one of our invites.
@@ -25,17 +41,17 @@ func (n *Node) serveJoin(s network.Stream) {
 	s.SetDeadline(time.Now().Add(joinTimeout))
 	remote := s.Conn().RemotePeer()
 	var req joinRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		n.rejects.reject(remote, "join", err.Error())
 		s.Reset()
 		return
 	}
-	resp, err := n.admit(remote.String(), req)
+	resp, err := n.admit(remote, req)
 	if err != nil {
 		resp = joinResponse{Error: err.Error(), Code: joinCode(err)}
 		n.rejects.reject(remote, "join-"+resp.Code, err.Error())
 	}
-	writeFrame(s, &resp)
+	wire.WriteFrame(s, &resp)
 }
 
 func joinCode(err error) string {
@@ -48,41 +64,10 @@ func joinCode(err error) string {
 }
 
 // admit checks an invite claim, records it (first claim wins) and issues the certificate.
-func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
-	invRec, err := wire.Decode(req.Invite)
+func (n *Node) admit(claimant peer.ID, req joinRequest) (joinResponse, error) {
+	inv, claim, scope, err := roster.OpenClaim(req.Invite, req.Claim, n.pub(), claimant)
 	if err != nil {
 		return joinResponse{}, err
-	}
-	var inv wire.Invite
-	if err := invRec.Open(wire.KindInvite, &inv); err != nil {
-		return joinResponse{}, err
-	}
-	if string(inv.Issuer) != string(n.pub()) || invRec.Verify(inv.Issuer) != nil {
-		return joinResponse{}, fmt.Errorf("%w: not an invite of this steward", ErrInvalid)
-	}
-	claimRec, err := wire.Decode(req.Claim)
-	if err != nil {
-		return joinResponse{}, err
-	}
-	var claim wire.Claim
-	if err := claimRec.Open(wire.KindClaim, &claim); err != nil {
-		return joinResponse{}, err
-	}
-	claimant, err := peerOf(claim.Member)
-	if err != nil || claimant.String() != remote || claim.Hood != inv.Hood || string(claim.Invite) != string(inv.ID) {
-		return joinResponse{}, fmt.Errorf("%w: the claim does not match the invite or the connection", ErrInvalid)
-	}
-	if err := claimRec.Verify(claim.Member); err != nil {
-		return joinResponse{}, fmt.Errorf("claim: %w", err)
-	}
-	var scope *wire.Scope
-	if inv.Scope != nil {
-		if claim.Recipient == "" {
-			return joinResponse{}, fmt.Errorf("%w: an agency invite is claimed with the agency's encryption key", ErrInvalid)
-		}
-		sc := *inv.Scope
-		sc.Recipient = claim.Recipient
-		scope = &sc
 	}
 	var endorsements [][]byte
 	if scope != nil {
@@ -102,8 +87,8 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	// A retried claim gets the certificate it already has.
 	n.mu.RLock()
 	h := n.hoods[inv.Hood]
-	if m, ok := h.r.members[claimant]; ok && string(m.cert.Invite) == string(inv.ID) {
-		cert = m.rec
+	if m, ok := h.r.Member(claimant); ok && string(m.Cert.Invite) == string(inv.ID) {
+		cert = m.Rec
 	}
 	n.mu.RUnlock()
 	if _, err := n.applyRecord(inv.Hood, cert); err != nil {
@@ -111,7 +96,7 @@ func (n *Node) admit(remote string, req joinRequest) (joinResponse, error) {
 	}
 	n.publish(inv.Hood, cert)
 	n.mu.RLock()
-	resp := joinResponse{Genesis: h.r.genesisRec.Marshal(), Cert: cert.Marshal(), Roster: encodeRecords(h.r.records())}
+	resp := joinResponse{Genesis: h.r.GenesisRecord().Marshal(), Cert: cert.Marshal(), Roster: encodeRecords(h.r.Records())}
 	n.mu.RUnlock()
 	n.log.Info("member admitted", "hood", inv.Hood, "member", claimant, "name", claim.Name, "role", inv.Role)
 	return resp, nil

@@ -5,35 +5,36 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // addHood stores a hood we founded or joined and subscribes to its topic.
 func (n *Node) addHood(genesis, self wire.Signed, records []wire.Signed) error {
-	r, err := newRoster(genesis)
+	r, err := roster.New(genesis)
 	if err != nil {
 		return err
 	}
-	if _, err := n.applyToRoster(r, self); err != nil {
+	if _, err := r.Apply(self); err != nil {
 		return fmt.Errorf("own certificate: %w", err)
 	}
 	for _, rec := range records {
-		n.applyToRoster(r, rec) // bad records from the steward are skipped, not fatal
+		r.Apply(rec) // bad records from the steward are skipped, not fatal
 	}
-	err = n.store.put(r.id, bMeta, []byte("genesis"), genesis.Marshal())
+	err = n.store.put(r.ID(), bMeta, []byte("genesis"), genesis.Marshal())
 	if err == nil {
-		err = n.store.put(r.id, bMeta, []byte("self"), self.Marshal())
+		err = n.store.put(r.ID(), bMeta, []byte("self"), self.Marshal())
 	}
 	if err == nil {
 		err = n.persistRoster(r)
 	}
 	if err != nil {
-		return fmt.Errorf("store hood %s: %w", r.id, err)
+		return fmt.Errorf("store hood %s: %w", r.ID(), err)
 	}
 	h := &hood{r: r, self: self}
 	n.mu.Lock()
-	old := n.hoods[r.id]
-	n.hoods[r.id] = h
+	old := n.hoods[r.ID()]
+	n.hoods[r.ID()] = h
 	n.mu.Unlock()
 	if old != nil {
 		old.close()
@@ -44,29 +45,10 @@ func (n *Node) addHood(genesis, self wire.Signed, records []wire.Signed) error {
 	return nil
 }
 
-func (n *Node) applyToRoster(r *roster, rec wire.Signed) (changed bool, err error) {
-	id := rec.ID()
-	if r.known[id] {
-		return false, nil
-	}
-	switch rec.Kind {
-	case wire.KindCert:
-		changed, err = r.addCert(rec)
-	case wire.KindRevocation:
-		changed, err = r.addRevocation(rec)
-	default:
-		return false, fmt.Errorf("%w: %s is not a roster record", ErrInvalid, rec.Kind)
-	}
-	if err == nil {
-		r.known[id] = true
-	}
-	return changed, err
-}
-
 // persistRoster writes every certificate and revocation of a roster.
-func (n *Node) persistRoster(r *roster) error {
-	for _, rec := range r.records() {
-		if err := n.persistRecord(r.id, rec); err != nil {
+func (n *Node) persistRoster(r *roster.Roster) error {
+	for _, rec := range r.Records() {
+		if err := n.persistRecord(r.ID(), rec); err != nil {
 			return err
 		}
 	}
@@ -95,7 +77,7 @@ func (n *Node) persistRecord(hood string, rec wire.Signed) error {
 func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
 	n.mu.RLock()
 	h, ok := n.hoods[hoodID]
-	known := ok && h.r.known[rec.ID()]
+	known := ok && h.r.Known(rec.ID())
 	n.mu.RUnlock()
 	if known { // the common case in sync and gossip: no lock contention, no signature check
 		return false, nil
@@ -106,7 +88,7 @@ func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
 		n.mu.Unlock()
 		return false, ErrUnknownHood
 	}
-	changed, err := n.applyToRoster(h.r, rec)
+	changed, err := h.r.Apply(rec)
 	n.mu.Unlock()
 	if err != nil || !changed {
 		return false, err
@@ -115,7 +97,7 @@ func (n *Node) applyRecord(hoodID string, rec wire.Signed) (bool, error) {
 		return true, err
 	}
 	if rec.Kind == wire.KindCert {
-		if c, id, err := h.r.checkCert(rec); err == nil && c.Hood == hoodID {
+		if c, id, err := h.r.CheckCert(rec); err == nil && c.Hood == hoodID {
 			n.gater.forgetGuest(id) // a member now: revocation must be able to drop it
 		}
 	}
@@ -145,7 +127,7 @@ func (n *Node) loadHoods() error {
 		if err != nil {
 			return fmt.Errorf("hood %s: own certificate: %w", id, err)
 		}
-		r, err := newRoster(g)
+		r, err := roster.New(g)
 		if err != nil {
 			return fmt.Errorf("hood %s: %w", id, err)
 		}
@@ -160,12 +142,12 @@ func (n *Node) loadHoods() error {
 		}
 		for _, rec := range recs {
 			if rec.Kind == wire.KindCert {
-				n.applyToRoster(r, rec)
+				r.Apply(rec)
 			}
 		}
 		for _, rec := range recs {
 			if rec.Kind == wire.KindRevocation {
-				n.applyToRoster(r, rec)
+				r.Apply(rec)
 			}
 		}
 		n.hoods[id] = &hood{r: r, self: self}
@@ -178,7 +160,7 @@ func (n *Node) isMember(p peer.ID) bool {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	for _, h := range n.hoods {
-		if h.r.active(p) {
+		if h.r.Active(p) {
 			return true
 		}
 	}
@@ -190,7 +172,7 @@ func (n *Node) isRevoked(p peer.ID) bool {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	for _, h := range n.hoods {
-		if _, ok := h.r.revMembers[p]; ok {
+		if h.r.Revoked(p) {
 			return true
 		}
 	}
@@ -202,7 +184,7 @@ func (n *Node) isHoodMember(hoodID string, p peer.ID) bool {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	h, ok := n.hoods[hoodID]
-	return ok && h.r.active(p)
+	return ok && h.r.Active(p)
 }
 
 // relayPeers lists agency members (public federation nodes) of our hoods.
@@ -211,8 +193,8 @@ func (n *Node) relayPeers() []peer.ID {
 	defer n.mu.RUnlock()
 	var out []peer.ID
 	for _, h := range n.hoods {
-		for id, m := range h.r.members {
-			if m.cert.Role == wire.RoleAgency && h.r.active(id) && id != n.self {
+		for id, m := range h.r.Members() {
+			if m.Cert.Role == wire.RoleAgency && h.r.Active(id) && id != n.self {
 				out = append(out, id)
 			}
 		}

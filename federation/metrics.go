@@ -16,12 +16,6 @@ type metrics struct {
 	clipsServed  prometheus.Counter
 	clipsFetched prometheus.Counter
 	peers        prometheus.Gauge
-
-	requestsPosted   prometheus.Counter
-	requestsReceived prometheus.Counter
-	forks            prometheus.Counter
-	delivered        prometheus.Counter // clips a home delivered (its own count, never sent anywhere)
-	submissions      prometheus.Counter // clips an agency received
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -38,20 +32,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Attached clips fetched from neighbors and verified."}),
 		peers: prometheus.NewGauge(prometheus.GaugeOpts{Name: "porchlight_p2p_peers",
 			Help: "Connected libp2p peers."}),
-		requestsPosted: prometheus.NewCounter(prometheus.CounterOpts{Name: "porchlight_agency_requests_posted_total",
-			Help: "Footage requests this agency node posted."}),
-		requestsReceived: prometheus.NewCounter(prometheus.CounterOpts{Name: "porchlight_hood_requests_received_total",
-			Help: "Agency requests accepted (every guardrail passed)."}),
-		forks: prometheus.NewCounter(prometheus.CounterOpts{Name: "porchlight_agency_log_forks_total",
-			Help: "Agency log forks detected: two signed checkpoints that cannot both be true."}),
-		delivered: prometheus.NewCounter(prometheus.CounterOpts{Name: "porchlight_hood_clips_delivered_total",
-			Help: "Approved clips delivered to agencies (with a receipt)."}),
-		submissions: prometheus.NewCounter(prometheus.CounterOpts{Name: "porchlight_agency_submissions_total",
-			Help: "Approved clips this agency node received and verified."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.rejected, m.received, m.posted, m.clipsServed, m.clipsFetched, m.peers,
-			m.requestsPosted, m.requestsReceived, m.forks, m.delivered, m.submissions)
+		reg.MustRegister(m.rejected, m.received, m.posted, m.clipsServed, m.clipsFetched, m.peers)
 	}
 	return m
 }

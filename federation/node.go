@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"filippo.io/age"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/host"
 	lpmetrics "github.com/libp2p/go-libp2p/core/metrics"
@@ -19,7 +19,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/internal/broadcast"
 )
 
 // Reachability says whether the node is reachable from the internet; auto asks peers (AutoNAT).
@@ -52,7 +52,6 @@ type Config struct {
 	MDNS         bool // find members on the LAN
 	UPnP         bool // ask the router for a port mapping
 	Clips        ClipSource
-	Cameras      CameraSource // where this home's cameras look; nil: no request ever matches
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
@@ -64,7 +63,6 @@ type Config struct {
 	GuestPeriod       time.Duration // how long a non-member may stay connected to join (60 s)
 	SyncInterval      time.Duration // periodic catch-up with a random member (5 min)
 	DiscoverInterval  time.Duration // how often known members are redialled (30 s)
-	DeliverRetry      time.Duration // how long a home waits to retry a delivery that moved nothing (15 s)
 	LocationPrecision float64       // metres an alert's place is coarsened to (150)
 }
 
@@ -85,31 +83,15 @@ type Node struct {
 	mu    sync.RWMutex
 	hoods map[string]*hood
 
-	alertSubs broadcast[Alert]
-	reqSubs   broadcast[RequestInfo]
+	alertSubs broadcast.Broadcast[Alert]
+
+	// reqs is the agency-request side (federation/agency, set by SetRequests), which owns its state.
+	reqs atomic.Pointer[requestsHook]
 
 	stopPubsub    context.CancelFunc
 	writer        *alertWriter
 	bw            *lpmetrics.BandwidthCounter
-	ageMu         sync.Mutex
-	ageID         *age.X25519Identity // agency nodes: the key approved clips are encrypted to
-	logMu         sync.Mutex
-	bgMu          sync.Mutex
-	bg            sync.WaitGroup // spawned background work
-	bgCtx         context.Context
-	bgCancel      context.CancelFunc
-	rateMu        sync.Mutex
-	reqPending    map[peer.ID]map[string]int64 // requests accepted, not stored yet, by agency (under rateMu)
-	auditMu       sync.Mutex                   // one log audit at a time; the last one's reports are reused for a while
-	auditAt       time.Time
-	auditReps     []LogReport
-	subMu         sync.Mutex      // one submission stored at a time: counts and log entries stay in step
-	receiving     map[string]bool // ciphertext IDs being received, under subMu
-	reqLog        *tlog.Log       // agency nodes: the public request log, opened on first use
-	lastNotice    int64           // the log size the last notice's checkpoint carried, under logMu
-	witness       *tlog.Witness   // checkpoints of agencies' logs seen, and fork evidence
 	discoverKick  chan struct{}
-	deliverKick   chan struct{}
 	punchWaits    sync.Map // peer.ID → time.Time: when openTo last waited for hole punching to it
 	syncKick      chan peer.ID
 	syncMu        sync.Mutex
@@ -131,10 +113,9 @@ func New(cfg Config) (*Node, error) {
 		return nil, errors.New("federation: no node key")
 	}
 	cfg.setDefaults()
-	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{}, receiving: map[string]bool{}, reqPending: map[peer.ID]map[string]int64{},
-		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), deliverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
+	n := &Node{cfg: cfg, log: cfg.Logger, now: cfg.Clock, hoods: map[string]*hood{},
+		syncKick: make(chan peer.ID, 64), discoverKick: make(chan struct{}, 1), syncing: map[peer.ID]bool{}, hoodSyncs: map[string]*sync.Mutex{},
 		lastSyncs: map[string]int64{}, lastSyncSaved: map[string]time.Time{}, closed: make(chan struct{})}
-	n.bgCtx, n.bgCancel = context.WithCancel(context.Background())
 	n.bw = lpmetrics.NewBandwidthCounter()
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(bandwidthCollector{n.bw})
@@ -147,10 +128,6 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.store = st
-	if n.witness, err = tlog.NewWitness(st.db, bWitness); err != nil {
-		st.close()
-		return nil, err
-	}
 	n.writer = startAlertWriter(st, n.log)
 	if err := n.loadHoods(); err != nil {
 		n.writer.close()
@@ -190,7 +167,6 @@ func (c *Config) setDefaults() {
 	def(&c.GuestPeriod, time.Minute)
 	def(&c.SyncInterval, 5*time.Minute)
 	def(&c.DiscoverInterval, 30*time.Second)
-	def(&c.DeliverRetry, 15*time.Second)
 	if c.AlertRate == 0 {
 		c.AlertRate = 0.2
 	}
@@ -223,8 +199,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.mu.Unlock()
 	n.startMDNS(ctx)
 	n.restoreHolds()
-	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop,
-		n.deliverLoop}
+	loops := []func(context.Context){n.discoverLoop, n.syncLoop, n.guestLoop, n.watchPeers, n.pruneLoop}
 	for _, l := range loops {
 		n.wg.Add(1)
 		go func() { defer n.wg.Done(); l(ctx) }()
@@ -259,7 +234,6 @@ func (n *Node) Close() error {
 		h.close()
 	}
 	n.stopPubsub()
-	n.stopBackground()
 	n.writer.close() // nothing queues any more: commit what is left
 	errs = append(errs, n.host.Close())
 	n.syncMu.Lock()

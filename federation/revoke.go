@@ -6,6 +6,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -14,12 +15,12 @@ import (
 func (n *Node) Revoke(hoodID, target string) error {
 	n.mu.RLock()
 	h, err := n.resolveHood(hoodID)
-	if err == nil && !h.r.isSteward(n.pub()) {
+	if err == nil && !h.r.IsSteward(n.pub()) {
 		err = ErrNotSteward
 	}
 	var hid string
 	if err == nil {
-		hid = h.r.id
+		hid = h.r.ID()
 	}
 	n.mu.RUnlock()
 	if err != nil {
@@ -42,7 +43,7 @@ func (n *Node) Revoke(hoodID, target string) error {
 		if !n.isHoodMember(hid, p) {
 			return fmt.Errorf("%w: %s in hood %s", ErrNotMember, p, hid)
 		}
-		if rv.Member, err = keyOf(p); err != nil {
+		if rv.Member, err = roster.KeyOf(p); err != nil {
 			return err
 		}
 	}

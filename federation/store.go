@@ -51,7 +51,7 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bHoods, bPeers, bRequests, bDeliveries, bSubmissions, bPolicy} {
+		for _, b := range [][]byte{bHoods, bPeers} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -328,33 +328,3 @@ func (s *store) peerAddrs() map[string][]string {
 func put64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
 func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
-
-// putCBOR stores v under key in a top-level bucket.
-func (s *store) putCBOR(bucket, key []byte, v any) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return putCBORTx(tx, bucket, key, v) })
-}
-
-// putCBORTx is putCBOR inside the caller's transaction.
-func putCBORTx(tx *bolt.Tx, bucket, key []byte, v any) error {
-	b, err := wire.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucket).Put(key, b)
-}
-
-// eachCBOR calls fn for every entry of a top-level bucket (values valid only during fn).
-func (s *store) eachCBOR(bucket []byte, fn func(k, v []byte) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return tx.Bucket(bucket).ForEach(fn) })
-}
-
-// getCBOR decodes the value under key in a top-level bucket into v; ErrNotFound when absent.
-func (s *store) getCBOR(bucket, key []byte, v any) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucket).Get(key)
-		if b == nil {
-			return ErrNotFound
-		}
-		return wire.Unmarshal(b, v)
-	})
-}

@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -31,7 +32,7 @@ type syncFrame struct {
 	Peers  []peerAddr `cbor:"3,keyasint,omitempty"`
 	Done   bool       `cbor:"4,keyasint,omitempty"`
 	// Notices are the hood's open agency requests; Checkpoints the latest checkpoint of each agency log
-	// the sender accepted, so neighbors compare what the agencies showed them (requests_sync.go).
+	// the sender accepted, so neighbors compare what the agencies showed them (federation/agency).
 	Notices     [][]byte `cbor:"5,keyasint,omitempty"`
 	Checkpoints [][]byte `cbor:"6,keyasint,omitempty"`
 }
@@ -54,7 +55,7 @@ func (n *Node) serveSync(s network.Stream) {
 	s.SetDeadline(time.Now().Add(syncTimeout))
 	remote := s.Conn().RemotePeer()
 	var req syncRequest
-	if err := newFrameReader(s).read(&req); err != nil {
+	if err := wire.NewFrameReader(s, maxFrame).Read(&req); err != nil {
 		n.rejects.reject(remote, "sync", err.Error())
 		s.Reset()
 		return
@@ -67,12 +68,14 @@ func (n *Node) serveSync(s network.Stream) {
 	n.mu.RLock()
 	h := n.hoods[req.Hood]
 	first := syncFrame{Peers: n.memberAddrs(h.r)}
-	if !bytes.Equal(req.Roster, h.r.digest()) {
-		first.Roster = encodeRecords(h.r.records())
+	if !bytes.Equal(req.Roster, h.r.Digest()) {
+		first.Roster = encodeRecords(h.r.Records())
 	}
 	n.mu.RUnlock()
-	first.Notices, first.Checkpoints = n.syncRequests(req.Hood)
-	if err := writeFrame(s, &first); err != nil {
+	if r := n.requests(); r != nil {
+		first.Notices, first.Checkpoints = r.SyncNotices(req.Hood)
+	}
+	if err := wire.WriteFrame(s, &first); err != nil {
 		return
 	}
 	since := max(req.Since, n.now().Add(-CatchUpWindow).UnixMilli())
@@ -83,21 +86,21 @@ func (n *Node) serveSync(s network.Stream) {
 		batch = append(batch, append([]byte(nil), rec...))
 		sent++
 		if len(batch) == syncAlertsPerFrame {
-			werr = writeFrame(s, &syncFrame{Alerts: batch})
+			werr = wire.WriteFrame(s, &syncFrame{Alerts: batch})
 			batch = nil
 		}
 		return werr == nil && sent < syncMaxAlerts
 	})
 	if werr == nil {
-		writeFrame(s, &syncFrame{Alerts: batch, Done: true})
+		wire.WriteFrame(s, &syncFrame{Alerts: batch, Done: true})
 	}
 }
 
 // memberAddrs lists the addresses of the hood's members we are connected to. Call with n.mu held.
-func (n *Node) memberAddrs(r *roster) []peerAddr {
+func (n *Node) memberAddrs(r *roster.Roster) []peerAddr {
 	var out []peerAddr
-	for id := range r.members {
-		if id == n.self || !r.active(id) || n.host.Network().Connectedness(id) != network.Connected {
+	for id := range r.Members() {
+		if id == n.self || !r.Active(id) || n.host.Network().Connectedness(id) != network.Connected {
 			continue
 		}
 		pa := peerAddr{ID: []byte(id)}
@@ -114,7 +117,7 @@ func (n *Node) syncWith(ctx context.Context, p peer.ID) {
 	n.mu.RLock()
 	var hoods []string
 	for id, h := range n.hoods {
-		if h.r.active(p) {
+		if h.r.Active(p) {
 			hoods = append(hoods, id)
 		}
 	}
@@ -145,16 +148,16 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 	defer s.Close()
 	s.SetDeadline(time.Now().Add(syncTimeout))
 	n.mu.RLock()
-	digest := n.hoods[hoodID].r.digest()
+	digest := n.hoods[hoodID].r.Digest()
 	n.mu.RUnlock()
-	if err := writeFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
+	if err := wire.WriteFrame(s, &syncRequest{Hood: hoodID, Since: since, Roster: digest}); err != nil {
 		return err
 	}
-	r := newFrameReader(s)
+	r := wire.NewFrameReader(s, maxFrame)
 	got := 0
 	for {
 		var f syncFrame
-		if err := r.read(&f); err != nil {
+		if err := r.Read(&f); err != nil {
 			return fmt.Errorf("sync from %s: %w", p, err)
 		}
 		for _, b := range f.Roster {
@@ -163,7 +166,9 @@ func (n *Node) syncHood(ctx context.Context, p peer.ID, hoodID string) error {
 			}
 		}
 		n.learnPeers(f.Peers)
-		n.takeSyncedRequests(hoodID, p, f.Notices, f.Checkpoints)
+		if r := n.requests(); r != nil {
+			r.TakeSynced(hoodID, p, f.Notices, f.Checkpoints)
+		}
 		var batch []storedAlert
 		for _, b := range f.Alerts {
 			if a, ok := n.acceptSynced(hoodID, p, b); ok {
@@ -193,7 +198,7 @@ func (n *Node) acceptSynced(hoodID string, from peer.ID, b []byte) (storedAlert,
 		return storedAlert{}, false
 	}
 	if err := n.checkAlert(hoodID, rec, "", CatchUpWindow, false); err != nil {
-		if r, ok := err.(*rejection); ok && r.reason == "replay" {
+		if r, ok := err.(*rejection); ok && r.Reason == "replay" {
 			return storedAlert{}, false // we have it: the expected overlap
 		}
 		n.rejectErr(from, err)

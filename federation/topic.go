@@ -10,6 +10,7 @@ import (
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -17,14 +18,14 @@ import (
 // maxSkew is refused.
 const (
 	gossipWindow = 10 * time.Minute
-	maxSkew      = 2 * time.Minute
+	maxSkew      = roster.MaxSkew
 )
 
 // joinTopic subscribes to a hood's topic with its validator. Call without n.mu held: pubsub calls back
 // into the peer filter, which takes it.
 func (n *Node) joinTopic(h *hood) error {
-	name := topicName(h.r.id)
-	hoodID := h.r.id
+	name := topicName(h.r.ID())
+	hoodID := h.r.ID()
 	if err := n.ps.RegisterTopicValidator(name, func(ctx context.Context, from peer.ID, m *pubsub.Message) pubsub.ValidationResult {
 		return n.validateGossip(hoodID, from, m)
 	}, pubsub.WithValidatorInline(true)); err != nil {
@@ -78,8 +79,10 @@ func (n *Node) readTopic(ctx context.Context, hoodID string, sub *pubsub.Subscri
 			return
 		}
 		switch v := m.ValidatorData.(type) {
-		case checkedRequest:
-			n.receiveRequest(v)
+		case checkedNotice:
+			if r := n.requests(); r != nil {
+				r.TakeNotice(v.checked)
+			}
 		case wire.Signed:
 			if v.Kind == wire.KindAlert {
 				n.receiveAlert(hoodID, v)
@@ -120,22 +123,26 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 		author := m.GetFrom()
 		if err := n.checkAlert(hoodID, rec, author, gossipWindow, !local); err != nil {
 			var r *rejection
-			if errors.As(err, &r) && r.reason == "replay" && local {
+			if errors.As(err, &r) && r.Reason == "replay" && local {
 				m.ValidatorData = rec
 				return pubsub.ValidationAccept
 			}
 			return n.rejectErr(from, err)
 		}
 	case wire.KindNotice:
-		c, err := n.checkNotice(hoodID, rec, m.GetFrom(), requestWindow)
+		r := n.requests()
+		if r == nil { // a node without the agency side neither takes nor passes on requests
+			return pubsub.ValidationIgnore
+		}
+		c, err := r.CheckNotice(hoodID, rec, m.GetFrom())
 		if err != nil {
 			var r *rejection
-			if errors.As(err, &r) && r.reason == "replay" && local {
+			if errors.As(err, &r) && r.Reason == "replay" && local {
 				return pubsub.ValidationAccept // our own request, stored when posted
 			}
 			return n.rejectErr(from, err)
 		}
-		m.ValidatorData = c
+		m.ValidatorData = checkedNotice{c}
 		return pubsub.ValidationAccept
 	case wire.KindCert, wire.KindRevocation:
 		if _, err := n.applyRecord(hoodID, rec); err != nil {
@@ -148,6 +155,9 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 	return pubsub.ValidationAccept
 }
 
+// checkedNotice is a notice the agency-request side accepted, on its way to TakeNotice.
+type checkedNotice struct{ checked any }
+
 func (n *Node) rejectMsg(from peer.ID, reason string, err error) pubsub.ValidationResult {
 	n.rejects.reject(from, reason, err.Error())
 	return pubsub.ValidationReject
@@ -156,7 +166,7 @@ func (n *Node) rejectMsg(from peer.ID, reason string, err error) pubsub.Validati
 func (n *Node) rejectErr(from peer.ID, err error) pubsub.ValidationResult {
 	var r *rejection
 	if errors.As(err, &r) {
-		return n.rejectMsg(from, r.reason, r.err)
+		return n.rejectMsg(from, r.Reason, r.Err)
 	}
 	return n.rejectMsg(from, "invalid", err)
 }

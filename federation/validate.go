@@ -1,25 +1,19 @@
 package federation
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // rejection is a refused message with the reason it is counted under.
-type rejection struct {
-	reason string
-	err    error
-}
-
-func (r *rejection) Error() string { return r.reason + ": " + r.err.Error() }
-func (r *rejection) Unwrap() error { return r.err }
+type rejection = roster.Refusal
 
 func reject(reason string, format string, args ...any) error {
-	return &rejection{reason: reason, err: fmt.Errorf(format, args...)}
+	return roster.Refuse(reason, format, args...)
 }
 
 // checkAlert validates an alert record for a hood: shape, membership of the author (and that the sender,
@@ -32,7 +26,7 @@ func (n *Node) checkAlert(hoodID string, rec wire.Signed, sender peer.ID, window
 	if a.Hood != hoodID {
 		return reject("malformed", "alert for hood %s on hood %s", a.Hood, hoodID)
 	}
-	author, err := peerOf(a.Author)
+	author, err := roster.PeerOf(a.Author)
 	if err != nil {
 		return reject("malformed", "author: %w", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -67,7 +67,7 @@ func (c *Client) VerifyLogs(ctx context.Context) ([]ui.LogReport, error) {
 }
 
 // Transparency returns the per-agency monthly report.
-func (c *Client) Transparency(ctx context.Context) ([]federation.MonthReport, error) {
-	var out []federation.MonthReport
+func (c *Client) Transparency(ctx context.Context) ([]agency.MonthReport, error) {
+	var out []agency.MonthReport
 	return out, c.do(ctx, http.MethodGet, "/api/v1/transparency", nil, &out)
 }

@@ -75,7 +75,7 @@ func TestDemoHood(t *testing.T) {
 // checkDemoAgency checks that the demo node's directory holds the agency, admitted with demoAgencyScope.
 func checkDemoAgency(t *testing.T, n *Node) {
 	t.Helper()
-	dir := n.fed.Directory()
+	dir := n.ag.Directory()
 	if len(dir) != 1 {
 		t.Fatalf("agency directory: got %d entries %+v, want 1", len(dir), dir)
 	}

@@ -10,15 +10,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/recorder"
 )
 
-// newFederation builds the node's neighborhood presence from the config.
-func newFederation(cfg *Config, rec *recorder.Recorder, cams federation.CameraSource, reg prometheus.Registerer,
-	log *slog.Logger) (*federation.Node, error) {
+// newFederation builds the node's neighborhood presence from the config: the hood core and its
+// agency-request side, wired to each other.
+func newFederation(cfg *Config, rec *recorder.Recorder, cams agency.CameraSource, reg prometheus.Registerer,
+	log *slog.Logger) (*federation.Node, *agency.Agency, error) {
 	key, err := LoadIdentity(cfg.DataDir())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fc := federation.Config{
 		DataDir:      cfg.DataDir(),
@@ -33,13 +35,25 @@ func newFederation(cfg *Config, rec *recorder.Recorder, cams federation.CameraSo
 		Logger:       log.With("component", "federation"),
 		Registerer:   reg,
 	}
+	ac := agency.Config{DataDir: cfg.DataDir(), Key: key, Role: string(cfg.Role),
+		Logger: log.With("component", "agency"), Registerer: reg}
 	if rec != nil {
-		fc.Clips, fc.Cameras = clipSource{rec}, cams
+		fc.Clips, ac.Clips, ac.Cameras = clipSource{rec}, clipSource{rec}, cams
 	}
-	return federation.New(fc)
+	fed, err := federation.New(fc)
+	if err != nil {
+		return nil, nil, err
+	}
+	ag, err := agency.New(ac, fed)
+	if err != nil {
+		return nil, nil, errors.Join(err, fed.Close())
+	}
+	fed.SetRequests(ag)
+	return fed, ag, nil
 }
 
-// clipSource lets the federation share a clip the owner attached to an alert (federation.ClipSource).
+// clipSource lets the federation share a clip the owner attached to an alert or approved for an agency
+// (federation.ClipSource), and hold an approved one from retention (agency.ClipHolder).
 type clipSource struct{ rec *recorder.Recorder }
 
 func (c clipSource) WriteClip(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/ui"
 )
@@ -22,6 +23,7 @@ type Node struct {
 	log   *slog.Logger
 	rec   *recorder.Recorder
 	fed   *federation.Node
+	ag    *agency.Agency // the agency-request side of fed
 	http  *ui.Server
 	camMu sync.Mutex // serialises ApplyCameras: one writer of the config file and the camera set
 }
@@ -43,15 +45,15 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		rec.Collector())
 	n := &Node{cfg: cfg, log: log, rec: rec}
-	fed, err := newFederation(cfg, rec, cameraViews{n}, reg, log)
+	fed, ag, err := newFederation(cfg, rec, cameraViews{n}, reg, log)
 	if err != nil {
 		return nil, errors.Join(err, rec.Close())
 	}
-	n.fed = fed
-	closeAll := func(err error) error { return errors.Join(err, fed.Close(), rec.Close()) }
+	n.fed, n.ag = fed, ag
+	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
 		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed},
-		Requests: requestAPI{fed}}
+		Requests: requestAPI{ag, fed}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
@@ -76,26 +78,32 @@ func (n *Node) HTTPURL() string {
 	return "http://" + n.http.Addr()
 }
 
-// Run runs the node until ctx is done. It stops the HTTP server first, then the federation, then the
-// recorder, each with a deadline, and returns when all have stopped.
+// Run runs the node until ctx is done. It stops the HTTP server first, then the agency side, then the
+// federation, then the recorder, each with a deadline, and returns when all have stopped.
 func (n *Node) Run(ctx context.Context) error {
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
+	agCtx, stopAg := context.WithCancel(context.Background())
 	fedCtx, stopFed := context.WithCancel(context.Background())
 	recCtx, stopRec := context.WithCancel(context.Background())
 	defer stopHTTP()
+	defer stopAg()
 	defer stopFed()
 	defer stopRec()
 	httpDone := make(chan error, 1)
+	agDone := make(chan error, 1)
 	fedDone := make(chan error, 1)
 	recDone := make(chan error, 1)
 	go func() { httpDone <- n.http.Run(httpCtx) }()
 	go func() { fedDone <- n.fed.Run(fedCtx) }()
+	go func() { agDone <- n.ag.Run(agCtx) }()
 	go func() { recDone <- n.rec.Run(recCtx) }()
 	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-httpDone:
 		httpDone <- err
+	case err = <-agDone:
+		agDone <- err
 	case err = <-fedDone:
 		fedDone <- err
 	case err = <-recDone:
@@ -105,6 +113,11 @@ func (n *Node) Run(ctx context.Context) error {
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)
 	}
+	stopAg()
+	if e := waitFor(agDone, 2*time.Second, "agency"); e != nil {
+		err = errors.Join(err, e)
+	}
+	err = errors.Join(err, n.ag.Close())
 	stopFed()
 	if e := waitFor(fedDone, 2*time.Second, "federation"); e != nil {
 		err = errors.Join(err, e)

@@ -8,20 +8,25 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/ui"
 )
 
-// requestAPI adapts the federation node's agency-request side to the HTTP API (ui.Requests).
-type requestAPI struct{ f *federation.Node }
+// requestAPI adapts the agency-request side (and the hood core, for agency invites) to the HTTP API
+// (ui.Requests).
+type requestAPI struct {
+	f    *agency.Agency
+	core *federation.Node
+}
 
-func uiRequest(r federation.RequestInfo) ui.Request {
+func uiRequest(r agency.RequestInfo) ui.Request {
 	return ui.Request{ID: r.ID, Hood: r.Hood, Agency: r.Agency.String(), AgencyName: r.AgencyName, Case: r.Case,
 		Category: r.Category, Reason: r.Reason, Contact: r.Contact, Lat: r.Lat, Lon: r.Lon, Radius: r.Radius,
 		Polygon: r.Polygon, Start: r.Start, End: r.End, Expires: r.Expires, Time: r.Time, LogIndex: r.LogIndex,
 		Status: r.Status, Matches: r.Matches, Submissions: r.Submissions}
 }
 
-func uiDelivery(d federation.DeliveryInfo) ui.Delivery {
+func uiDelivery(d agency.DeliveryInfo) ui.Delivery {
 	return ui.Delivery{ID: d.ID, Request: d.Request, Camera: d.Camera, Start: d.Start, End: d.End, Size: d.Size,
 		Status: d.Status, Delivered: d.Delivered, LastError: d.LastError}
 }
@@ -50,7 +55,7 @@ func (a requestAPI) Request(id string) (ui.Request, error) {
 
 func (a requestAPI) PostRequest(ctx context.Context, d ui.RequestDraft) (ui.Request, error) {
 	life, _ := time.ParseDuration(d.Life) // checked by the handler
-	r, err := a.f.PostRequest(ctx, federation.RequestDraft{Hood: d.Hood, Case: d.Case, Category: d.Category,
+	r, err := a.f.PostRequest(ctx, agency.RequestDraft{Hood: d.Hood, Case: d.Case, Category: d.Category,
 		Reason: d.Reason, Contact: d.Contact, Lat: d.Lat, Lon: d.Lon, Radius: d.Radius, Polygon: d.Polygon,
 		Start: d.Start, End: d.End, Life: life})
 	return uiRequest(r), hoodErr(err)
@@ -62,7 +67,7 @@ func (a requestAPI) CloseRequest(id string) (ui.Request, error) {
 }
 
 func (a requestAPI) Approve(ctx context.Context, id string, d ui.ApprovalDraft) (ui.Delivery, error) {
-	r, err := a.f.Approve(ctx, id, federation.Approval{Camera: d.Camera, Start: d.Start, End: d.End, Note: d.Note})
+	r, err := a.f.Approve(ctx, id, agency.Approval{Camera: d.Camera, Start: d.Start, End: d.End, Note: d.Note})
 	return uiDelivery(r), hoodErr(err)
 }
 
@@ -75,7 +80,7 @@ func (a requestAPI) Deliveries() ([]ui.Delivery, error) {
 
 func (a requestAPI) Submissions() ([]ui.Submission, error) {
 	ss, err := a.f.Submissions()
-	return each(ss, err, func(s federation.SubmissionInfo) ui.Submission {
+	return each(ss, err, func(s agency.SubmissionInfo) ui.Submission {
 		return ui.Submission{ID: s.ID, Request: s.Request, Case: s.Case, Camera: s.Camera, Start: s.Start, End: s.End,
 			Received: s.Received, Size: s.Size, Note: s.Note, Count: s.Count}
 	})
@@ -86,7 +91,7 @@ func (a requestAPI) OpenSubmission(id string, w io.Writer) (int64, error) {
 	return n, hoodErr(err)
 }
 
-func uiCustody(c federation.Custody) ui.Custody {
+func uiCustody(c agency.Custody) ui.Custody {
 	return ui.Custody{Submission: c.Submission, Request: c.Request, Case: c.Case, Camera: c.Camera, Start: c.Start,
 		End: c.End, Note: c.Note, Size: c.Size, SHA256: c.SHA256, CipherSize: c.CipherSize, CipherSHA256: c.CipherSHA256,
 		Owner: c.Owner, Approved: c.Approved, Received: c.Received, Manifest: c.Manifest, Receipt: c.Receipt,
@@ -109,7 +114,7 @@ func (a requestAPI) Policy() ui.RequestPolicy {
 }
 
 func (a requestAPI) SetPolicy(p ui.RequestPolicy) error {
-	fp := federation.Policy{OptOut: p.OptOut, NeverShare: p.NeverShare}
+	fp := agency.Policy{OptOut: p.OptOut, NeverShare: p.NeverShare}
 	for _, m := range p.Muted {
 		id, err := peer.Decode(m)
 		if err != nil {
@@ -133,13 +138,13 @@ func (a requestAPI) Directory() []ui.AgencyEntry {
 
 func (a requestAPI) VerifyLogs(ctx context.Context) ([]ui.LogReport, error) {
 	rs, err := a.f.VerifyLogs(ctx)
-	return each(rs, err, func(r federation.LogReport) ui.LogReport {
+	return each(rs, err, func(r agency.LogReport) ui.LogReport {
 		return ui.LogReport{Agency: r.Agency.String(), AgencyName: r.AgencyName, OK: r.OK(), Size: r.Size,
 			Checkpoint: r.Checkpoint, Requests: r.Requests, Forks: r.Forks, Problems: append([]string{}, r.Problems...)}
 	})
 }
 
-func uiMonth(m federation.MonthReport) ui.MonthReport {
+func uiMonth(m agency.MonthReport) ui.MonthReport {
 	return ui.MonthReport{Agency: m.Agency.String(), AgencyName: m.AgencyName, Month: m.Month, Requests: m.Requests,
 		Closed: m.Closed, Submissions: m.Submissions, AreaSqMi: m.AreaSqMi, MaxAreaSqMi: m.MaxAreaSqMi,
 		WindowHours: m.WindowHours, MaxWindowH: m.MaxWindowH, Categories: m.Categories, LogVerified: m.LogVerified,
@@ -152,7 +157,7 @@ func (a requestAPI) Transparency(ctx context.Context) ([]ui.MonthReport, error) 
 }
 
 func (a requestAPI) InviteAgency(hood string, ttl time.Duration, via []string, s ui.AgencyScope) (ui.Invite, error) {
-	inv, err := a.f.InviteAgency(hood, ttl, via, federation.Scope{Lat: s.Lat, Lon: s.Lon, Radius: s.Radius,
+	inv, err := a.core.InviteAgency(hood, ttl, via, federation.Scope{Lat: s.Lat, Lon: s.Lon, Radius: s.Radius,
 		MaxArea: s.MaxAreaSqMi, MaxWindow: s.MaxWindow, PerDay: s.PerDay, Valid: s.Valid})
 	if err != nil {
 		return ui.Invite{}, hoodErr(err)

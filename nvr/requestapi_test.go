@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/agency"
 )
 
 // fill sets every field of v, recursively, to a value that is not zero and differs between fields, so a
@@ -48,8 +48,8 @@ func fill(t *testing.T, v reflect.Value, seed *int) {
 // TestRequestAPIJSON: the ui types that replaced `any` in ui.Requests marshal to the JSON the federation
 // types did, field for field, so the typed results changed no response.
 func TestRequestAPIJSON(t *testing.T) {
-	var c federation.Custody
-	var m federation.MonthReport
+	var c agency.Custody
+	var m agency.MonthReport
 	seed := 0
 	fill(t, reflect.ValueOf(&c).Elem(), &seed)
 	fill(t, reflect.ValueOf(&m).Elem(), &seed)

@@ -5,12 +5,12 @@
 //
 // # What it owns and what it does not
 //
-// deliver owns the bytes: sealing and unsealing (Seal, Unseal), the wire protocol (Send, Receiver.Serve),
-// the partial and completed files in the receiver's directory, and the SHA-256 checks. It treats the
-// manifest and the receipt as opaque bytes: signing them, checking who may deliver what, and where a
-// completed submission is stored are the caller's (package federation), through Receiver.Accept and
-// Receiver.Complete. It does not open streams, dial peers or close streams; it works on any io.ReadWriter,
-// such as a libp2p stream or a net.Conn.
+// deliver owns the bytes: sealing and unsealing (Seal, or a Sealer for a producer that writes; Unseal),
+// the wire protocol (Send, Receiver.Serve), the partial and completed files in the receiver's directory,
+// and the SHA-256 checks. It treats the manifest and the receipt as opaque bytes: signing them, checking
+// who may deliver what, and where a completed submission is stored are the caller's (package
+// federation), through Receiver.Accept and Receiver.Complete. It does not open streams, dial peers or
+// close streams; it works on any io.ReadWriter, such as a libp2p stream or a net.Conn.
 //
 // # Protocol
 //

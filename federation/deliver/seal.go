@@ -25,23 +25,50 @@ func (s Sums) ID() string { return IDOf(s.CipherSHA256) }
 // plaintext and the ciphertext on the way. dst should be a file: resuming a delivery needs the same
 // ciphertext again, and age output differs every time (see the package doc).
 func Seal(dst io.Writer, src io.Reader, to age.Recipient) (Sums, error) {
-	var s Sums
-	cipher := &countHash{h: sha256.New()}
-	w, err := age.Encrypt(io.MultiWriter(dst, cipher), to)
+	s, err := NewSealer(dst, to)
 	if err != nil {
-		return s, fmt.Errorf("deliver: seal: %w", err)
+		return Sums{}, err
 	}
-	plain := &countHash{h: sha256.New()}
-	if _, err := io.CopyBuffer(w, io.TeeReader(src, plain), make([]byte, copyBuf)); err != nil {
-		return s, fmt.Errorf("deliver: seal: %w", err)
+	if _, err := io.CopyBuffer(s, src, make([]byte, copyBuf)); err != nil {
+		return Sums{}, fmt.Errorf("deliver: seal: %w", err)
 	}
-	// Close writes the last chunk; the ciphertext is only complete after it.
-	if err := w.Close(); err != nil {
-		return s, fmt.Errorf("deliver: seal: %w", err)
+	return s.Finish()
+}
+
+// A Sealer is Seal for a producer that writes: the plaintext written to it is encrypted to one age
+// recipient into dst as it comes, so it is never stored in the clear. Finish completes the ciphertext.
+type Sealer struct {
+	w             io.WriteCloser
+	plain, cipher *countHash
+}
+
+// NewSealer starts a ciphertext for to in dst.
+func NewSealer(dst io.Writer, to age.Recipient) (*Sealer, error) {
+	s := &Sealer{plain: &countHash{h: sha256.New()}, cipher: &countHash{h: sha256.New()}}
+	w, err := age.Encrypt(io.MultiWriter(dst, s.cipher), to)
+	if err != nil {
+		return nil, fmt.Errorf("deliver: seal: %w", err)
 	}
-	s.PlainSize, s.PlainSHA256 = plain.sum()
-	s.CipherSize, s.CipherSHA256 = cipher.sum()
+	s.w = w
 	return s, nil
+}
+
+// Write encrypts p.
+func (s *Sealer) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.plain.Write(p[:n])
+	return n, err
+}
+
+// Finish writes the last chunk (the ciphertext is only complete after it) and returns the sums.
+func (s *Sealer) Finish() (Sums, error) {
+	if err := s.w.Close(); err != nil {
+		return Sums{}, fmt.Errorf("deliver: seal: %w", err)
+	}
+	var sums Sums
+	sums.PlainSize, sums.PlainSHA256 = s.plain.sum()
+	sums.CipherSize, sums.CipherSHA256 = s.cipher.sum()
+	return sums, nil
 }
 
 // Unseal decrypts an age ciphertext from src with id and writes the plaintext to dst, hashing both sides.

@@ -56,6 +56,39 @@ func TestSealUnsealRoundTrip(t *testing.T) {
 	}
 }
 
+// A Sealer takes the plaintext in writes of any size (an exporter's) and gives the sums Seal gives.
+func TestSealerTakesWrites(t *testing.T) {
+	want, _ := io.ReadAll(plain(3<<20+5, 9))
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sealed bytes.Buffer
+	s, err := NewSealer(&sealed, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rest, size := want, 1; len(rest) > 0; size = size*3 + 1 {
+		k := min(size, len(rest))
+		if n, err := s.Write(rest[:k]); n != k || err != nil {
+			t.Fatalf("Write(%d bytes) = %d, %v", k, n, err)
+		}
+		rest = rest[k:]
+	}
+	sums, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sums.PlainSize != int64(len(want)) || sums.PlainSHA256 != sha256.Sum256(want) ||
+		sums.CipherSize != int64(sealed.Len()) || sums.CipherSHA256 != sha256.Sum256(sealed.Bytes()) {
+		t.Errorf("sums %+v do not describe the %d bytes written and the %d sealed", sums, len(want), sealed.Len())
+	}
+	var got bytes.Buffer
+	if _, err := Unseal(&got, &sealed, id); err != nil || !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("unsealed %d bytes (%v), want the %d written", got.Len(), err, len(want))
+	}
+}
+
 func TestSealIsRandomised(t *testing.T) {
 	// The reason a delivery must be sealed once and resent from the same file.
 	id, _ := age.GenerateX25519Identity()

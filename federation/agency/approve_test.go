@@ -1,0 +1,98 @@
+package agency
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/deliver"
+)
+
+// outboxWatch is a ClipSource that exports in pieces and, after each, notes the outbox's files and
+// whether any of them holds plaintext footage.
+type outboxWatch struct {
+	*fakeClips
+	dir   string
+	names map[string]bool
+	clear []string // files seen with footage in the clear
+}
+
+func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
+	b := o.footage(camera, start, end)
+	var n int64
+	for len(b) > 0 {
+		k, err := w.Write(b[:min(64<<10, len(b))])
+		n, b = n+int64(k), b[k:]
+		if err != nil {
+			return n, err
+		}
+		ents, _ := os.ReadDir(o.dir)
+		for _, e := range ents {
+			o.names[e.Name()] = true
+			if data, _ := os.ReadFile(filepath.Join(o.dir, e.Name())); bytes.Contains(data, o.footage(camera, start, end)[:256]) {
+				o.clear = append(o.clear, e.Name())
+			}
+		}
+	}
+	return n, nil
+}
+
+// Approving seals the clip while it is exported: no file in the data dir ever holds it in the clear, and
+// only the sealed copy is left in the outbox.
+func TestSealClipStoresNoPlaintext(t *testing.T) {
+	dir := t.TempDir()
+	watch := &outboxWatch{fakeClips: &fakeClips{size: 1<<20 + 3}, dir: filepath.Join(dir, outboxDir), names: map[string]bool{}}
+	n := testNode(t, "Home", func(c *federation.Config) { c.DataDir, c.Clips = dir, watch }, nil)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	a := Approval{Camera: "porch", Start: start, End: start.Add(time.Minute)}
+	path, sums, err := n.sealClip(context.Background(), a, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(watch.names) == 0 {
+		t.Fatal("the outbox was empty while the clip was exported: the export did not write into it")
+	}
+	for name := range watch.names {
+		if !strings.HasPrefix(name, "clip-") || !strings.HasSuffix(name, ".age") {
+			t.Errorf("the outbox held %s during the export, want only the clip-*.age being sealed", name)
+		}
+	}
+	if len(watch.clear) > 0 {
+		t.Errorf("files with footage in the clear during the export: %v", watch.clear)
+	}
+	left, _ := os.ReadDir(watch.dir)
+	if len(left) != 1 || filepath.Join(watch.dir, left[0].Name()) != path || path != filepath.Join(watch.dir, sums.ID()+".age") {
+		t.Errorf("the outbox holds %v, want only %s", left, path)
+	}
+	plain := watch.footage(a.Camera, a.Start, a.End)
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, _ := os.ReadFile(p); bytes.Contains(data, plain[:256]) {
+				t.Errorf("%s holds the footage in the clear", p)
+			}
+		}
+		return nil
+	})
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got bytes.Buffer
+	if u, err := deliver.Unseal(&got, f, id); err != nil || !bytes.Equal(got.Bytes(), plain) || u != sums {
+		t.Errorf("the sealed clip opens to %d bytes (%v, sums %+v), want the %d exported (sums %+v)", got.Len(), err, u, len(plain), sums)
+	}
+}
