@@ -40,9 +40,10 @@ type Server struct {
 	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
 	readTimeout time.Duration
 
-	ln   net.Listener
-	mux  *http.ServeMux
-	auth *authState
+	ln     net.Listener
+	mux    *http.ServeMux
+	auth   *authState
+	errLog *serverErrorLog
 }
 
 // Start validates the server, loads its users and tokens and binds its listener; Addr is known
@@ -70,6 +71,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("ui: http.listen: %w", err)
 	}
 	s.ln = newConnLimiter(ln, defaultMaxUnauthPerAddr, defaultMaxUnauth, s.Registry)
+	s.errLog = newServerErrorLog(s.Logger, s.Now, s.Registry)
 	if s.TLSConfig != nil {
 		s.ln, s.TLS = tls.NewListener(s.ln, s.TLSConfig), true
 	}
@@ -95,7 +97,7 @@ func (s *Server) Run(ctx context.Context) error {
 	// connLimiter.
 	srv := &http.Server{Handler: s.mux, ConnContext: withConn,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.readTimeout, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+		ErrorLog: s.errLog.logger()}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
 	select {
