@@ -215,3 +215,34 @@ func TestSessionExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginSprayLimitPerIPv6Prefix: the addresses of one IPv6 /64, which one host commonly holds whole,
+// share one budget, as they share one cap of connections; another /64 has its own.
+func TestLoginSprayLimitPerIPv6Prefix(t *testing.T) {
+	e := newAuthEnv(t)
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.ln.Close() })
+	login := func(remote, user, password string) int {
+		req := httptest.NewRequest("POST", "/api/v1/login",
+			strings.NewReader(`{"user":"`+user+`","password":"`+password+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range addrBurst {
+		if code := login(fmt.Sprintf("[2001:db8:1:2::%x]:40000", i+1), fmt.Sprint("user", i), "password1"); code != 401 {
+			t.Fatalf("guess %d: got status %d, want 401", i+1, code)
+		}
+	}
+	if code := login("[2001:db8:1:2:ffff::1]:40000", "admin", e.adminPW); code != 429 {
+		t.Errorf("login from a new address of the sprayer's /64: got status %d, want 429", code)
+	}
+	if code := login("[2001:db8:1:3::1]:40000", "admin", e.adminPW); code != 200 {
+		t.Errorf("login from another /64: got status %d, want 200", code)
+	}
+}

@@ -168,17 +168,22 @@ func (c *limitedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// addrKey is the client address a cap applies to: the IPv4 address, or the /64 of an IPv6 address (one
-// host commonly holds a whole /64).
+// addrKey is the client address a cap applies to (see ipKey).
 func addrKey(a net.Addr) string {
 	ta, ok := a.(*net.TCPAddr)
 	if !ok {
 		return a.String()
 	}
-	if v4 := ta.IP.To4(); v4 != nil {
+	return ipKey(ta.IP)
+}
+
+// ipKey is the client a limit applies to, the connection caps and the login budget alike: the IPv4
+// address, or the /64 of an IPv6 address (one host commonly holds a whole /64).
+func ipKey(ip net.IP) string {
+	if v4 := ip.To4(); v4 != nil {
 		return v4.String()
 	}
-	return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 type connKey struct{}
