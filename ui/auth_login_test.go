@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 func TestLogin(t *testing.T) {
@@ -244,5 +249,47 @@ func TestLoginSprayLimitPerIPv6Prefix(t *testing.T) {
 	}
 	if code := login("[2001:db8:1:3::1]:40000", "admin", e.adminPW); code != 200 {
 		t.Errorf("login from another /64: got status %d, want 200", code)
+	}
+}
+
+// TestLoginAbandonedWhileWaitingIsNoError: a login whose client goes away (or whose connection the caps
+// shed) while it waits for its turn at the password hash is no failure of the node: it is not logged as
+// an error, so clients that send logins and hang up cannot fill the log. The attempt is taken back.
+func TestLoginAbandonedWhileWaitingIsNoError(t *testing.T) {
+	e := newAuthEnv(t)
+	logs, reg := &recordedLog{}, prometheus.NewRegistry()
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now,
+		Logger: slog.New(logs), Registry: reg}
+	addr := strings.TrimPrefix(runServer(t, s), "http://")
+	for range cap(s.auth.hashSem) { // every hash is taken: the login waits
+		s.auth.hashSem <- struct{}{}
+	}
+	t.Cleanup(func() {
+		for range cap(s.auth.hashSem) {
+			<-s.auth.hashSem
+		}
+	})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"user":"admin","password":"` + e.adminPW + `"}`
+	fmt.Fprintf(c, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(body), body)
+	waiting := func() bool {
+		s.auth.limiter.mu.Lock()
+		defer s.auth.limiter.mu.Unlock()
+		return len(s.auth.limiter.pairs) == 1
+	}
+	testutil.WaitFor(t, 5*time.Second, "the login to wait for a hash", waiting)
+	c.Close()
+	testutil.WaitFor(t, 5*time.Second, "the server to close the abandoned connection", func() bool {
+		return gatherValues(t, reg)[`porchlight_http_connections{state="unauthenticated"}`] == 0
+	})
+	if got := logs.containing("ERROR"); len(got) != 0 {
+		t.Errorf("an abandoned login: got log lines %q, want no error", got)
+	}
+	if waiting() {
+		t.Error("an abandoned login: the attempt still counts as a failure")
 	}
 }
