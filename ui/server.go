@@ -86,7 +86,7 @@ func (s *Server) Start() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Handler returns the server's HTTP handler (Start must have been called).
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return recheckConn(s.mux) }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
@@ -95,7 +95,7 @@ func (s *Server) Run(ctx context.Context) error {
 	// (TestStreamOutlivesTheReadTimeout), so responses such as a live stream or an export may last long;
 	// there is no WriteTimeout for them. Connections that have not authenticated are capped by the
 	// connLimiter.
-	srv := &http.Server{Handler: s.mux, ConnContext: withConn,
+	srv := &http.Server{Handler: s.Handler(), ConnContext: withConn,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.readTimeout, IdleTimeout: 2 * time.Minute,
 		ErrorLog: s.errLog.logger()}
 	errc := make(chan error, 1)
