@@ -91,11 +91,15 @@ func (s *Server) beginAttempt(w http.ResponseWriter, r *http.Request, user strin
 	return attempt{}, false
 }
 
-// clientIP is the peer address of r; proxies' forwarding headers are not trusted.
+// clientIP is the client r comes from as the login limits count it: its peer's IPv4 address or IPv6
+// /64 (ipKey); proxies' forwarding headers are not trusted.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ipKey(ip)
 	}
 	return host
 }

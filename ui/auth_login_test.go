@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 func TestLogin(t *testing.T) {
@@ -213,5 +218,78 @@ func TestSessionExpiry(t *testing.T) {
 			code, _, body := e.do(c, "GET", "/api/v1/session", nil)
 			wantStatus(t, "request after expiry", code, 401, body)
 		})
+	}
+}
+
+// TestLoginSprayLimitPerIPv6Prefix: the addresses of one IPv6 /64, which one host commonly holds whole,
+// share one budget, as they share one cap of connections; another /64 has its own.
+func TestLoginSprayLimitPerIPv6Prefix(t *testing.T) {
+	e := newAuthEnv(t)
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.ln.Close() })
+	login := func(remote, user, password string) int {
+		req := httptest.NewRequest("POST", "/api/v1/login",
+			strings.NewReader(`{"user":"`+user+`","password":"`+password+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range addrBurst {
+		if code := login(fmt.Sprintf("[2001:db8:1:2::%x]:40000", i+1), fmt.Sprint("user", i), "password1"); code != 401 {
+			t.Fatalf("guess %d: got status %d, want 401", i+1, code)
+		}
+	}
+	if code := login("[2001:db8:1:2:ffff::1]:40000", "admin", e.adminPW); code != 429 {
+		t.Errorf("login from a new address of the sprayer's /64: got status %d, want 429", code)
+	}
+	if code := login("[2001:db8:1:3::1]:40000", "admin", e.adminPW); code != 200 {
+		t.Errorf("login from another /64: got status %d, want 200", code)
+	}
+}
+
+// TestLoginAbandonedWhileWaitingIsNoError: a login whose client goes away (or whose connection the caps
+// shed) while it waits for its turn at the password hash is no failure of the node: it is not logged as
+// an error, so clients that send logins and hang up cannot fill the log. The attempt is taken back.
+func TestLoginAbandonedWhileWaitingIsNoError(t *testing.T) {
+	e := newAuthEnv(t)
+	logs, reg := &recordedLog{}, prometheus.NewRegistry()
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now,
+		Logger: slog.New(logs), Registry: reg}
+	addr := strings.TrimPrefix(runServer(t, s), "http://")
+	for range cap(s.auth.hashSem) { // every hash is taken: the login waits
+		s.auth.hashSem <- struct{}{}
+	}
+	t.Cleanup(func() {
+		for range cap(s.auth.hashSem) {
+			<-s.auth.hashSem
+		}
+	})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"user":"admin","password":"` + e.adminPW + `"}`
+	fmt.Fprintf(c, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(body), body)
+	waiting := func() bool {
+		s.auth.limiter.mu.Lock()
+		defer s.auth.limiter.mu.Unlock()
+		return len(s.auth.limiter.pairs) == 1
+	}
+	testutil.WaitFor(t, 5*time.Second, "the login to wait for a hash", waiting)
+	c.Close()
+	testutil.WaitFor(t, 5*time.Second, "the server to close the abandoned connection", func() bool {
+		return gatherValues(t, reg)[`porchlight_http_connections{state="unauthenticated"}`] == 0
+	})
+	if got := logs.containing("ERROR"); len(got) != 0 {
+		t.Errorf("an abandoned login: got log lines %q, want no error", got)
+	}
+	if waiting() {
+		t.Error("an abandoned login: the attempt still counts as a failure")
 	}
 }

@@ -47,7 +47,7 @@ func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 			unauthorized(w)
 			return
 		}
-		connAuthenticated(r.Context()) // exempts the connection from the caps on unauthenticated ones
+		connAuthenticated(r.Context(), s.auth.live(p)) // exempts the connection from the caps while p's credential lives
 		if p.session != nil && stateChanging(r.Method) &&
 			subtle.ConstantTimeCompare([]byte(r.Header.Get(csrfHeader)), []byte(p.session.csrf)) != 1 {
 			writeError(w, http.StatusForbidden, "missing or wrong "+csrfHeader+" header")

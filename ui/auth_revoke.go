@@ -48,6 +48,17 @@ func (a *authState) admit(ctx context.Context, w http.ResponseWriter, p *princip
 	return ctx, func() { a.scopes.leave(sr); a.sessions.release(id) }, true
 }
 
+// live returns whether the credential of p is still accepted, without counting the question as use of
+// a session: for the connection limiter, which exempts a connection only while its credential lives.
+func (a *authState) live(p principal) func() bool {
+	if p.session == nil {
+		id := p.token
+		return func() bool { return a.tokens.live(id) }
+	}
+	id := p.session.id
+	return func() bool { return a.sessions.alive(id) }
+}
+
 // startSession starts a session for u, whose password was just checked, unless u was removed or
 // changed meanwhile (errUserChanged): the check and the start hold usersMu, so a removal or password
 // change either comes first and is seen, or comes after and ends the new session.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // Streams end with their credential: every long response (live video, event streams, clips) runs under
@@ -182,19 +184,21 @@ func TestStreamToStalledClientEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close() // never read: the socket buffers fill and the server's Write blocks
-	// Wait until the server stops taking chunks: it is blocked writing.
+	// Wait until the server stops taking chunks, for 100 ms: it is blocked writing.
 	var last int64 = -1
-	waitFor(t, 10*time.Second, "the live handler to block in a write", func() bool {
-		n := e.cams.nexts.Load()
-		stalled := n == last && n > 0
-		last = n
-		return stalled
-	}, 100*time.Millisecond)
+	var since time.Time
+	testutil.WaitFor(t, 10*time.Second, "the live handler to block in a write", func() bool {
+		if n := e.cams.nexts.Load(); n != last {
+			last, since = n, time.Now()
+			return false
+		}
+		return last > 0 && time.Since(since) >= 100*time.Millisecond
+	})
 	code, _, body := e.do(creds{bearer: testToken}, "DELETE", "/api/v1/users/alice", nil)
 	wantStatus(t, "delete alice", code, 204, body)
-	waitFor(t, streamEnd, "the live handler to end (its feed closed)", func() bool {
+	testutil.WaitFor(t, streamEnd, "the live handler to end (its feed closed)", func() bool {
 		return e.cams.closed.Load() == 1
-	}, 5*time.Millisecond)
+	})
 }
 
 // TestOpenStreamKeepsSessionInUse: a request in flight is use, so a live view left open does not let its
@@ -217,7 +221,7 @@ func TestOpenStreamKeepsSessionInUse(t *testing.T) {
 	code, _, body := e.do(alice, "GET", "/api/v1/session", nil)
 	wantStatus(t, "session while its stream is open", code, 200, body)
 	cancel()
-	waitFor(t, 5*time.Second, "the live handler to end", func() bool { return e.cams.closed.Load() == 1 }, 5*time.Millisecond)
+	testutil.WaitFor(t, 5*time.Second, "the live handler to end", func() bool { return e.cams.closed.Load() == 1 })
 	e.clock.Advance(idleTimeout)
 	code, _, body = e.do(alice, "GET", "/api/v1/session", nil)
 	wantStatus(t, "session idle since its stream closed", code, 401, body)
@@ -337,18 +341,6 @@ func newStreamHTTPClient(t *testing.T) *http.Client {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
-}
-
-// waitFor polls cond every poll until it holds, failing the test after d.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, poll time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s", d, what)
-		}
-		time.Sleep(poll)
-	}
 }
 
 // endlessCameras serves a live feed and exports that never end.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/http"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,7 +25,9 @@ const (
 // over the cap of an address, that address's oldest; over the total cap, the oldest of the address that
 // holds the most, so clients at many addresses cannot shed the one or two of another. A connection is
 // authenticated from the first request on it that carries a valid session or token (the auth middleware
-// marks it) until it closes; such connections are not counted and never shed.
+// marks it); such connections are not counted and never shed. Once the credential that authenticated it
+// has ended (logout, expiry, removal, revocation), the connection's next request, to any route, counts it
+// as unauthenticated again (recheckConn), so a client cannot keep the exemption of a credential it lost.
 //
 // The limit: an attacker at the owner's own address (the same host, a NAT, a reverse proxy in front of
 // the node) competes with the owner's new connections, which survive only if they authenticate before
@@ -39,7 +42,7 @@ type connLimiter struct {
 	byAddr map[string]*list.List // per client address key, its *limitedConn not yet authenticated, oldest first
 	unauth int                   // connections in byAddr
 	authed int
-	seq    uint64 // connections accepted
+	seq    uint64 // connections counted as unauthenticated, when accepted or again
 }
 
 // limitedConn is a connection accepted by a connLimiter.
@@ -47,11 +50,12 @@ type limitedConn struct {
 	net.Conn
 	l   *connLimiter
 	key string // client address key
-	seq uint64 // order of acceptance
+	seq uint64 // order of being counted as unauthenticated
 
 	// Guarded by l.mu.
 	elem   *list.Element // in l.byAddr[key]; nil once authenticated or closed
 	authed bool
+	live   func() bool // while authed: whether the credential that authenticated c is still accepted
 	closed bool
 }
 
@@ -80,16 +84,25 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	lc := &limitedConn{Conn: c, l: l, key: addrKey(c.RemoteAddr())}
-	var victims [2]*limitedConn
 	l.mu.Lock()
+	victims := l.addLocked(lc)
+	l.mu.Unlock()
+	l.closeShed(victims)
+	return lc, nil
+}
+
+// addLocked counts c as unauthenticated, the newest of its address, and takes out the connections the caps
+// then shed: the oldest of its address if that is over its cap, and the oldest of the address that holds
+// the most if all are over theirs. The caller closes them (closeShed) after unlocking.
+func (l *connLimiter) addLocked(c *limitedConn) (victims [2]*limitedConn) {
 	l.seq++
-	lc.seq = l.seq
-	own := l.byAddr[lc.key]
+	c.seq = l.seq
+	own := l.byAddr[c.key]
 	if own == nil {
 		own = list.New()
-		l.byAddr[lc.key] = own
+		l.byAddr[c.key] = own
 	}
-	lc.elem = own.PushBack(lc)
+	c.elem = own.PushBack(c)
 	l.unauth++
 	if own.Len() > l.perAddr {
 		victims[0] = l.evictLocked(own.Front().Value.(*limitedConn))
@@ -97,14 +110,17 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	if l.unauth > l.total {
 		victims[1] = l.evictLocked(l.heaviestLocked().Front().Value.(*limitedConn))
 	}
-	l.mu.Unlock()
+	return victims
+}
+
+// closeShed closes the connections addLocked took out and counts them.
+func (l *connLimiter) closeShed(victims [2]*limitedConn) {
 	for i, reason := range [2]string{"address", "total"} {
 		if v := victims[i]; v != nil {
 			_ = v.Conn.Close()
 			l.shed.WithLabelValues(reason).Inc()
 		}
 	}
-	return lc, nil
 }
 
 // heaviestLocked returns the unauthenticated connections of the address that holds the most of them
@@ -141,17 +157,43 @@ func (l *connLimiter) removeLocked(c *limitedConn) {
 	l.unauth--
 }
 
-// authenticate exempts c from the caps for the rest of its life.
-func (c *limitedConn) authenticate() {
+// authenticate exempts c from the caps while live reports that the credential it was shown still lives.
+func (c *limitedConn) authenticate(live func() bool) {
 	l := c.l
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if c.authed || c.closed {
+	if c.closed {
+		return
+	}
+	c.live = live // the latest credential shown on c is the one that counts
+	if c.authed {
 		return
 	}
 	l.removeLocked(c)
 	c.authed = true
 	l.authed++
+}
+
+// recheck counts c as unauthenticated again, subject to the caps as the newest of its address, if the
+// credential that authenticated it has ended.
+func (c *limitedConn) recheck() {
+	l := c.l
+	l.mu.Lock()
+	live := c.live
+	l.mu.Unlock()
+	if live == nil || live() { // live takes the auth stores' locks: not under l.mu
+		return
+	}
+	l.mu.Lock()
+	if !c.authed || c.closed {
+		l.mu.Unlock()
+		return
+	}
+	c.authed, c.live = false, nil
+	l.authed--
+	victims := l.addLocked(c)
+	l.mu.Unlock()
+	l.closeShed(victims)
 }
 
 func (c *limitedConn) Close() error {
@@ -168,17 +210,22 @@ func (c *limitedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// addrKey is the client address a cap applies to: the IPv4 address, or the /64 of an IPv6 address (one
-// host commonly holds a whole /64).
+// addrKey is the client address a cap applies to (see ipKey).
 func addrKey(a net.Addr) string {
 	ta, ok := a.(*net.TCPAddr)
 	if !ok {
 		return a.String()
 	}
-	if v4 := ta.IP.To4(); v4 != nil {
+	return ipKey(ta.IP)
+}
+
+// ipKey is the client a limit applies to, the connection caps and the login budget alike: the IPv4
+// address, or the /64 of an IPv6 address (one host commonly holds a whole /64).
+func ipKey(ip net.IP) string {
+	if v4 := ip.To4(); v4 != nil {
 		return v4.String()
 	}
-	return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 type connKey struct{}
@@ -194,9 +241,21 @@ func withConn(ctx context.Context, c net.Conn) context.Context {
 	return ctx
 }
 
-// connAuthenticated marks the connection of a request that carried a valid credential.
-func connAuthenticated(ctx context.Context) {
+// connAuthenticated marks the connection of a request that carried a valid credential; live reports
+// whether that credential still lives.
+func connAuthenticated(ctx context.Context, live func() bool) {
 	if lc, ok := ctx.Value(connKey{}).(*limitedConn); ok {
-		lc.authenticate()
+		lc.authenticate(live)
 	}
+}
+
+// recheckConn is the server's outermost handler: before each request, on any route, it counts the
+// request's connection as unauthenticated again if the credential that authenticated it has ended.
+func recheckConn(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
+			lc.recheck()
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -61,7 +61,7 @@ func TestConnLimiterShedsOldest(t *testing.T) {
 	}
 
 	ac1, a1 := accept("127.0.0.1")
-	a1.authenticate()
+	a1.authenticate(func() bool { return true })
 	ac2, a2 := accept("127.0.0.1")
 	_, a3 := accept("127.0.0.1")
 	_, a4 := accept("127.0.0.1") // a third unauthenticated one from 127.0.0.1: a2 goes

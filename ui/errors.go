@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -92,8 +93,15 @@ func status(err error) int {
 
 // writeErr answers err with its status. A client error shows its message on one line; a failure (500)
 // shows only a request ID, under which the whole error is logged: it may name files, peers or addresses
-// the client has no business seeing.
+// the client has no business seeing. A cancelled request (its client went away or its connection was
+// shed, its credential ended, the server is stopping) is no failure of the node: it answers 503 and is
+// logged at debug only, so clients that hang up cannot fill the log with errors.
 func (s *Server) writeErr(w http.ResponseWriter, err error) {
+	if errors.Is(err, context.Canceled) {
+		s.Logger.Debug("request cancelled", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "request cancelled")
+		return
+	}
 	code := status(err)
 	if code != http.StatusInternalServerError {
 		writeError(w, code, strings.ReplaceAll(err.Error(), "\n", ": "))

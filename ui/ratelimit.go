@@ -17,7 +17,8 @@ import (
 //     addrRefill, against trying a few passwords on many names.
 //
 // Guessing one name from many addresses is bounded by each address's budget and by the cost of the
-// password hash (maxConcurrentHashes at a time). Behind a reverse proxy every client has the proxy's
+// password hash (maxConcurrentHashes at a time). An address is an IPv6 client's /64 (clientIP), or
+// one host could take a fresh budget from each of its 2^64 addresses. Behind a reverse proxy every client has the proxy's
 // address (forwarding headers are not trusted), so they share its budget.
 const (
 	pairFreeFailures = 3

@@ -40,9 +40,10 @@ type Server struct {
 	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
 	readTimeout time.Duration
 
-	ln   net.Listener
-	mux  *http.ServeMux
-	auth *authState
+	ln     net.Listener
+	mux    *http.ServeMux
+	auth   *authState
+	errLog *serverErrorLog
 }
 
 // Start validates the server, loads its users and tokens and binds its listener; Addr is known
@@ -70,6 +71,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("ui: http.listen: %w", err)
 	}
 	s.ln = newConnLimiter(ln, defaultMaxUnauthPerAddr, defaultMaxUnauth, s.Registry)
+	s.errLog = newServerErrorLog(s.Logger, s.Now, s.Registry)
 	if s.TLSConfig != nil {
 		s.ln, s.TLS = tls.NewListener(s.ln, s.TLSConfig), true
 	}
@@ -84,7 +86,7 @@ func (s *Server) Start() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Handler returns the server's HTTP handler (Start must have been called).
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return recheckConn(s.mux) }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
@@ -93,9 +95,9 @@ func (s *Server) Run(ctx context.Context) error {
 	// (TestStreamOutlivesTheReadTimeout), so responses such as a live stream or an export may last long;
 	// there is no WriteTimeout for them. Connections that have not authenticated are capped by the
 	// connLimiter.
-	srv := &http.Server{Handler: s.mux, ConnContext: withConn,
+	srv := &http.Server{Handler: s.Handler(), ConnContext: withConn,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.readTimeout, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+		ErrorLog: s.errLog.logger()}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
 	select {

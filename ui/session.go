@@ -105,6 +105,15 @@ func (st *sessionStore) hold(id string) bool {
 	return true
 }
 
+// alive reports whether session id lives, without extending its idle expiry.
+func (st *sessionStore) alive(id string) bool {
+	now := st.now()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	e, ok := st.byID[id]
+	return ok && !e.expired(now)
+}
+
 // release ends what hold began: the session's idle time counts from now.
 func (st *sessionStore) release(id string) {
 	now := st.now()
