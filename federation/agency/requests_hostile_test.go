@@ -280,7 +280,7 @@ func TestExpiredCredential(t *testing.T) {
 		t.Fatalf("directory %+v", dir)
 	}
 	testutil.WaitFor(t, 10*time.Second, "the credential expires", func() bool { return time.Now().After(dir[0].Expires) })
-	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, ErrNoCredential) {
+	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, roster.ErrNoCredential) {
 		t.Fatalf("the agency posted with an expired credential: %v", err)
 	}
 	disarm(ag)
