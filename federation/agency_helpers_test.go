@@ -6,18 +6,10 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/federation/agency"
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/geo"
 	"github.com/porchlight/porchlight/federation/wire"
 )
-
-// Elm Street, for the agency tests: the scope is 2 km around it.
-const (
-	elmLat, elmLon  = 40.71280, -74.00600
-	metresPerDegLat = 111_320.0
-)
-
-// north returns a point d metres north of Elm Street.
-func north(d float64) (lat, lon float64) { return elmLat + d/metresPerDegLat, elmLon }
 
 // agencies are the test nodes' agency sides, by node (runNode); cameras are the cameras a test gives a
 // node's agency side, by the node's data dir (withCameras).
@@ -51,39 +43,22 @@ func agencyOf(n *Node) *agency.Agency {
 // withCameras gives the agency side of the node c configures these cameras to match requests against.
 func withCameras(c *Config, cams agency.CameraSource) { cameras.Store(c.DataDir, cams) }
 
-// fakeCameras is a home's cameras for the matcher: views and recorded spans set by the test.
-type fakeCameras struct {
-	mu       sync.Mutex
-	cams     []agency.Camera
-	recorded map[string][2]time.Time
-}
+// fakeCameras is a home's cameras for the matcher.
+type fakeCameras = fedtest.Cameras[agency.Camera]
 
-func (f *fakeCameras) Cameras() []agency.Camera {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]agency.Camera(nil), f.cams...)
-}
+// camerasAt is a home with one camera d metres north of Elm Street (fedtest.CamerasAt).
+func camerasAt(name string, d float64) *fakeCameras { return fedtest.CamerasAt(name, d, camera) }
 
-func (f *fakeCameras) Recorded(camera string, start, end time.Time) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r, ok := f.recorded[camera]
-	return ok && r[0].Before(end) && start.Before(r[1])
-}
+// camera is the matcher's camera of that name and view.
+func camera(name string, v geo.View) agency.Camera { return agency.Camera{Name: name, View: v} }
 
-// camerasAt is a home with one camera at d metres north of Elm Street, looking all around, that recorded
-// the last two days.
-func camerasAt(name string, d float64) *fakeCameras {
-	lat, lon := north(d)
-	now := time.Now()
-	return &fakeCameras{cams: []agency.Camera{{Name: name, View: geo.View{At: geo.Point{Lat: lat, Lon: lon}, Radius: 40}}},
-		recorded: map[string][2]time.Time{name: {now.Add(-48 * time.Hour), now.Add(time.Hour)}}}
-}
+// fakeClips is the clip source the tests give nodes.
+type fakeClips = fedtest.Clips
 
 // draft is a request for footage of the last hour within radius metres of the point d metres north of
 // Elm Street.
 func draft(d, radius float64) agency.RequestDraft {
-	lat, lon := north(d)
+	lat, lon := fedtest.North(d)
 	now := time.Now()
 	return agency.RequestDraft{Case: "2026-1142", Category: "theft", Reason: "package taken from a porch",
 		Contact: "Det. Ruiz", Lat: lat, Lon: lon, Radius: radius, Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour)}

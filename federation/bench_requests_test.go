@@ -16,6 +16,7 @@ import (
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/internal/testutil"
 )
 
@@ -48,7 +49,7 @@ func BenchmarkRequestFanout100(b *testing.B) {
 	agency := testNode(b, "Springfield PD", func(c *Config) { benchConfig(c); c.Role = "agency" })
 	agencyDialled, err := benchJoinWith(nodes[0], agency, func() (InviteInfo, error) {
 		return nodes[0].InviteAgency("", time.Hour, nil,
-			Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 100})
+			Scope{Lat: fedtest.ElmLat, Lon: fedtest.ElmLon, Radius: 2000, PerDay: 100})
 	})
 	if err != nil {
 		b.Fatalf("agency joins: %v", err)

@@ -34,7 +34,8 @@ type Requests interface {
 
 type requestsHook struct{ Requests }
 
-// SetRequests makes r the node's agency-request side. Until it is set, request notices are ignored.
+// SetRequests makes r the node's agency-request side. Until it is set, request notices gossiped to the
+// node are refused and counted under the reason "no-agency" (notices in a sync answer are not taken).
 func (n *Node) SetRequests(r Requests) { n.reqs.Store(&requestsHook{r}) }
 
 // requests returns the agency-request side, or nil.

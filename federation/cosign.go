@@ -41,7 +41,7 @@ func (n *Node) Cosign(code string) (CosignInfo, error) {
 		return CosignInfo{}, fmt.Errorf("%w: only an agency invite with a scope is cosigned", ErrInvalid)
 	}
 	if n.now().UnixMilli() > inv.Expires {
-		return CosignInfo{}, fmt.Errorf("%w at %s", ErrInviteExpired, ms(inv.Expires).Format(time.RFC3339))
+		return CosignInfo{}, fmt.Errorf("%w at %s", ErrInviteExpired, wire.Millis(inv.Expires).Format(time.RFC3339))
 	}
 	n.mu.RLock()
 	h, ok := n.hoods[inv.Hood]
@@ -93,8 +93,6 @@ func (n *Node) Cosign(code string) (CosignInfo, error) {
 	return info, nil
 }
 
-func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
-
 func cosignInfo(inv wire.Invite, quorum int) CosignInfo {
 	s := inv.Scope
 	lat, lon := s.Area.Center.Degrees()
@@ -102,7 +100,7 @@ func cosignInfo(inv wire.Invite, quorum int) CosignInfo {
 	return CosignInfo{Hood: inv.Hood, HoodName: inv.HoodName, Issuer: issuer, Signers: []peer.ID{issuer},
 		Quorum: quorum, Lat: lat, Lon: lon, Radius: float64(s.Area.Radius),
 		MaxAreaSqMi: float64(s.MaxArea) / roster.SquareMetresPerSqMi, MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond,
-		PerDay: int(s.PerDay), Credential: ms(s.Expires), InviteExpires: ms(inv.Expires)}
+		PerDay: int(s.PerDay), Credential: wire.Millis(s.Expires), InviteExpires: wire.Millis(inv.Expires)}
 }
 
 // checkEndorsed counts the endorsements an agency sent with its claim of one of our invites against the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/wire"
 	"github.com/porchlight/porchlight/internal/testutil"
 )
@@ -27,8 +28,8 @@ type cosignHood struct {
 func startCosignHood(t *testing.T) *cosignHood {
 	t.Helper()
 	ch := &cosignHood{a: testNode(t, "Steward A", nil), b: testNode(t, "Steward B", nil), m: testNode(t, "Member M", nil),
-		elm: Scope{Lat: elmLat, Lon: elmLon, Radius: 2000}}
-	ch.home = testNode(t, "Home", func(c *Config) { withCameras(c, camerasAt("porch", 0)); c.Clips = &fakeClips{size: 1 << 20} })
+		elm: Scope{Lat: fedtest.ElmLat, Lon: fedtest.ElmLon, Radius: 2000}}
+	ch.home = testNode(t, "Home", func(c *Config) { withCameras(c, camerasAt("porch", 0)); c.Clips = &fakeClips{Size: 1 << 20} })
 	h, err := ch.a.FoundHood("Elm Street", Founding{CoStewards: []peer.ID{ch.b.ID()}})
 	if err != nil {
 		t.Fatal(err)

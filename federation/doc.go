@@ -33,9 +33,22 @@
 // A steward admits an agency with a scoped credential (federation/roster holds the rules). Everything
 // about requests — posting, the agency's public log, every home's checks, matching, approvals,
 // deliveries, submissions, audits and transparency — is federation/agency, a component with its own
-// state, buckets and Run. It reaches this core through a small interface (*Node implements it:
-// coreapi.go) and this core hands it the notices that arrive on a hood's topic or in sync through the
-// Requests hooks (SetRequests); nvr wires the two.
+// state, buckets and Run. It reaches this core only through agency.Core, which *Node implements
+// (coreapi.go: Roster, Publish, streams and served protocols, Reject, DB, SendApproved, ExportLocal). The
+// core hands it what arrives for it through the Requests hooks it implements (SetRequests): a notice on
+// a hood's topic is checked by CheckNotice in the validator and taken by TakeNotice once delivered; a
+// sync answer carries SyncNotices and is taken by TakeSynced; an agency invite is claimed with
+// Recipient. nvr wires the two. A node with no Requests attached refuses every notice on the topic and
+// counts it under "no-agency", and passes none on.
+//
+// # Who owns what
+//
+// This package owns the host, the hoods (one roster each, under n.mu), alerts, clips, sync, invites
+// and joins, and the rejection counter. federation/roster owns the membership rules and the sentinel
+// errors (errors.go here re-exports them, with roster's types and bounds, under the names callers
+// know). federation/wire owns the record formats (and wire.Millis, a record timestamp as a time).
+// federation/agency owns requests. The tests of this package and of federation/agency share their
+// helpers through federation/fedtest (test-only; shipped code may not import it).
 //
 // # Footage
 //

@@ -208,7 +208,7 @@ func FuzzSyncFrame(f *testing.F) {
 }
 
 func FuzzClipRequest(f *testing.F) {
-	clips := &fakeClips{size: 1 << 10}
+	clips := &fakeClips{Size: 1 << 10}
 	fh := newFuzzHood(f, func(c *Config) { c.Clips = clips })
 	start := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	al, err := fh.s.PostAlert(f.Context(), AlertDraft{Text: "clip", Camera: "porch", Start: start, End: start.Add(time.Second)})

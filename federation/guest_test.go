@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -22,14 +23,14 @@ import (
 // open invite; a guest gets the join protocol's answer and the log's checkpoint and consistency proofs,
 // and nothing else (README, "What a non-member sees").
 func TestGuestSeesNoMemberData(t *testing.T) {
-	clips := &fakeClips{size: 64 << 10}
+	clips := &fakeClips{Size: 64 << 10}
 	steward := testNode(t, "Steward", func(c *Config) { c.Clips = clips })
 	h, err := steward.CreateHood("Elm Street")
 	if err != nil {
 		t.Fatal(err)
 	}
 	agency := testNode(t, "Springfield PD", func(c *Config) { c.Role = wire.RoleAgency; c.RelayService = true })
-	inv, err := steward.InviteAgency("", time.Hour, nil, Scope{Lat: elmLat, Lon: elmLon, Radius: 2000})
+	inv, err := steward.InviteAgency("", time.Hour, nil, Scope{Lat: fedtest.ElmLat, Lon: fedtest.ElmLon, Radius: 2000})
 	if err != nil {
 		t.Fatal(err)
 	}

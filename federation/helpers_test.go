@@ -2,12 +2,8 @@ package federation
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/internal/testutil"
 )
 
@@ -27,12 +24,9 @@ func testNode(t testing.TB, name string, edit func(*Config)) *Node {
 // testConfig is the configuration testNode uses: a fresh key and data dir, loopback only, fast redials.
 func testConfig(t testing.TB, name string, edit func(*Config)) Config {
 	t.Helper()
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	cfg := Config{DataDir: t.TempDir(), Key: key, Name: name, Listen: []string{"/ip4/127.0.0.1/tcp/0"},
-		DiscoverInterval: time.Second, SyncInterval: 10 * time.Second}
-	if os.Getenv("PORCHLIGHT_TEST_LOG") != "" {
-		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("node", name)
-	}
+	key, logger := fedtest.Identity(t, name)
+	cfg := Config{DataDir: t.TempDir(), Key: key, Name: name, Listen: fedtest.Loopback,
+		DiscoverInterval: time.Second, SyncInterval: 10 * time.Second, Logger: logger}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -114,10 +108,7 @@ func names(n int, prefix string) []string {
 func waitMembers(t *testing.T, hood string, want int, nodes ...*Node) {
 	t.Helper()
 	for _, n := range nodes {
-		testutil.WaitFor(t, 30*time.Second, fmt.Sprintf("%s to list %d members", n.cfg.Name, want), func() bool {
-			ms, _ := n.Members(hood)
-			return len(ms) == want
-		})
+		fedtest.WaitMembers(t, n.cfg.Name, hood, want, n.Members)
 	}
 }
 

@@ -3,12 +3,8 @@ package federation
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
-	mrand "math/rand/v2"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -283,40 +279,8 @@ func TestInviteErrors(t *testing.T) {
 	})
 }
 
-// fakeClips is a ClipSource serving deterministic pseudo-random footage keyed by camera and range. With
-// tamper set it serves other footage than it hashed when the alert was posted.
-type fakeClips struct {
-	size   int
-	tamper atomic.Bool
-	mu     sync.Mutex
-	holds  []clipHold
-}
-
-type clipHold struct {
-	camera            string
-	start, end, until time.Time
-}
-
-func (f *fakeClips) footage(camera string, start, end time.Time, tampered bool) []byte {
-	seed := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%t", camera, start.UnixMilli(), end.UnixMilli(), tampered))
-	b := make([]byte, f.size)
-	mrand.NewChaCha8(seed).Read(b)
-	return b
-}
-
-func (f *fakeClips) WriteClip(_ context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
-	n, err := w.Write(f.footage(camera, start, end, f.tamper.Load()))
-	return int64(n), err
-}
-
-func (f *fakeClips) Hold(camera string, start, end, until time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.holds = append(f.holds, clipHold{camera, start, end, until})
-}
-
 func TestClipFetch(t *testing.T) {
-	clips := &fakeClips{size: 3 << 20}
+	clips := &fakeClips{Size: 3 << 20}
 	s := testNode(t, "Elm 1", nil)
 	author := testNode(t, "Elm 3", func(c *Config) { c.Clips = clips })
 	neighbor := testNode(t, "Elm 5", nil)
@@ -336,14 +300,12 @@ func TestClipFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if al.Clip == nil || al.Clip.Size != int64(clips.size) || al.Clip.Camera != "driveway" {
-		t.Fatalf("posted clip %+v, want driveway, %d bytes", al.Clip, clips.size)
+	if al.Clip == nil || al.Clip.Size != int64(clips.Size) || al.Clip.Camera != "driveway" {
+		t.Fatalf("posted clip %+v, want driveway, %d bytes", al.Clip, clips.Size)
 	}
-	clips.mu.Lock()
-	holds := append([]clipHold(nil), clips.holds...)
-	clips.mu.Unlock()
-	if len(holds) != 1 || holds[0].camera != "driveway" || !holds[0].start.Equal(start) || !holds[0].end.Equal(end) ||
-		holds[0].until.Before(posted.Add(AlertRetention-time.Minute)) {
+	holds := clips.Holds()
+	if len(holds) != 1 || holds[0].Camera != "driveway" || !holds[0].Start.Equal(start) || !holds[0].End.Equal(end) ||
+		holds[0].Until.Before(posted.Add(AlertRetention-time.Minute)) {
 		t.Fatalf("holds %+v, want one of driveway [%s, %s) for %s", holds, start, end, AlertRetention)
 	}
 	plain, err := author.PostAlert(context.Background(), AlertDraft{Text: "no footage of this one"})
@@ -364,7 +326,7 @@ func TestClipFetch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := clips.footage("driveway", start, end, false); !bytes.Equal(got, want) {
+		if want := clips.Footage("driveway", start, end); !bytes.Equal(got, want) {
 			t.Fatalf("fetched %d bytes that differ from the %d served", len(got), len(want))
 		}
 	})
@@ -377,8 +339,8 @@ func TestClipFetch(t *testing.T) {
 		}
 	})
 	t.Run("footage changed since posting", func(t *testing.T) {
-		clips.tamper.Store(true)
-		defer clips.tamper.Store(false)
+		clips.Tamper.Store(true)
+		defer clips.Tamper.Store(false)
 		if _, err := fetch(al.ID); !errors.Is(err, ErrInvalid) {
 			t.Errorf("FetchClip = %v, want ErrInvalid", err)
 		}

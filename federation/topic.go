@@ -132,7 +132,7 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 	case wire.KindNotice:
 		r := n.requests()
 		if r == nil { // a node without the agency side neither takes nor passes on requests
-			return pubsub.ValidationIgnore
+			return n.rejectMsg(from, reasonNoAgency, errors.New("request notice on a node with no agency side"))
 		}
 		c, err := r.CheckNotice(hoodID, rec, m.GetFrom())
 		if err != nil {
@@ -154,6 +154,9 @@ func (n *Node) validateGossip(hoodID string, from peer.ID, m *pubsub.Message) pu
 	m.ValidatorData = rec
 	return pubsub.ValidationAccept
 }
+
+// reasonNoAgency is the rejection reason of a request notice that reached a node with no agency side.
+const reasonNoAgency = "no-agency"
 
 // checkedNotice is a notice the agency-request side accepted, on its way to TakeNotice.
 type checkedNotice struct{ checked any }

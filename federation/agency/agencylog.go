@@ -10,6 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	stlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
 )
@@ -90,7 +91,7 @@ func (ag *Agency) serveLog(s network.Stream) {
 	}
 	if !logPublic[req.Op] && !ag.core.IsMember(remote) {
 		ag.core.Reject(remote, "guest", protoLog+" "+req.Op)
-		wire.WriteFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", ErrNotMember, req.Op)})
+		wire.WriteFrame(s, &logResponse{Error: fmt.Sprintf("%v: the log's %s are for members of the agency's hoods", roster.ErrNotMember, req.Op)})
 		return
 	}
 	resp, err := ag.answerLog(req)
@@ -102,7 +103,7 @@ func (ag *Agency) serveLog(s network.Stream) {
 
 func (ag *Agency) answerLog(req logRequest) (logResponse, error) {
 	if ag.cfg.Role != wire.RoleAgency {
-		return logResponse{}, fmt.Errorf("%w: this node keeps no request log", ErrNotFound)
+		return logResponse{}, fmt.Errorf("%w: this node keeps no request log", roster.ErrNotFound)
 	}
 	l, err := ag.agencyLog()
 	if err != nil {
@@ -132,7 +133,7 @@ func (ag *Agency) answerLog(req logRequest) (logResponse, error) {
 		}
 		return out, nil
 	}
-	return logResponse{}, fmt.Errorf("%w: log operation %q", ErrInvalid, req.Op)
+	return logResponse{}, fmt.Errorf("%w: log operation %q", roster.ErrInvalid, req.Op)
 }
 
 // askLog sends one question to an agency's log.
@@ -147,11 +148,11 @@ func (ag *Agency) askLog(ctx context.Context, agency peer.ID, req logRequest) (l
 	s.SetDeadline(time.Now().Add(logTimeout))
 	if err := wire.WriteFrame(s, &req); err != nil {
 		s.Reset()
-		return logResponse{}, fmt.Errorf("%w: agency %s: %w", ErrUnreachable, agency, err)
+		return logResponse{}, fmt.Errorf("%w: agency %s: %w", roster.ErrUnreachable, agency, err)
 	}
 	var resp logResponse
 	if err := wire.NewFrameReader(s, maxFrame).Read(&resp); err != nil {
-		return logResponse{}, fmt.Errorf("%w: agency %s: %w", ErrUnreachable, agency, err)
+		return logResponse{}, fmt.Errorf("%w: agency %s: %w", roster.ErrUnreachable, agency, err)
 	}
 	if resp.Error != "" {
 		return resp, fmt.Errorf("agency %s: %s", agency, resp.Error)

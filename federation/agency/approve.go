@@ -43,7 +43,7 @@ type DeliveryInfo struct {
 func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (DeliveryInfo, error) {
 	st, err := ag.store.request(requestID)
 	if err != nil {
-		return DeliveryInfo{}, fmt.Errorf("%w: request %s", ErrNotFound, requestID)
+		return DeliveryInfo{}, fmt.Errorf("%w: request %s", roster.ErrNotFound, requestID)
 	}
 	info, err := ag.requestInfo(requestID, st)
 	if err != nil {
@@ -51,18 +51,18 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 	}
 	switch {
 	case ag.cfg.Clips == nil:
-		return DeliveryInfo{}, fmt.Errorf("%w: this node records no cameras", ErrInvalid)
+		return DeliveryInfo{}, fmt.Errorf("%w: this node records no cameras", roster.ErrInvalid)
 	case st.Status == StatusDeclined:
-		return DeliveryInfo{}, fmt.Errorf("%w: you declined this request", ErrInvalid)
+		return DeliveryInfo{}, fmt.Errorf("%w: you declined this request", roster.ErrInvalid)
 	case len(st.Matches) == 0:
-		return DeliveryInfo{}, fmt.Errorf("%w: none of your cameras matches this request", ErrInvalid)
+		return DeliveryInfo{}, fmt.Errorf("%w: none of your cameras matches this request", roster.ErrInvalid)
 	case !slices.Contains(st.Matches, a.Camera):
-		return DeliveryInfo{}, fmt.Errorf("%w: camera %q does not match this request (matching: %s)", ErrInvalid,
+		return DeliveryInfo{}, fmt.Errorf("%w: camera %q does not match this request (matching: %s)", roster.ErrInvalid,
 			a.Camera, strings.Join(st.Matches, ", "))
 	case slices.Contains(ag.Policy().NeverShare, a.Camera):
-		return DeliveryInfo{}, fmt.Errorf("%w: camera %q is marked never-share", ErrInvalid, a.Camera)
+		return DeliveryInfo{}, fmt.Errorf("%w: camera %q is marked never-share", roster.ErrInvalid, a.Camera)
 	case ag.now().After(info.Expires):
-		return DeliveryInfo{}, fmt.Errorf("%w: the request expired at %s", ErrInvalid, info.Expires.Format(time.RFC3339))
+		return DeliveryInfo{}, fmt.Errorf("%w: the request expired at %s", roster.ErrInvalid, info.Expires.Format(time.RFC3339))
 	}
 	if a.Start.IsZero() {
 		a.Start = info.Start
@@ -71,11 +71,11 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 		a.End = info.End
 	}
 	if a.Start.Before(info.Start) || a.End.After(info.End) || !a.End.After(a.Start) {
-		return DeliveryInfo{}, fmt.Errorf("%w: the clip must lie within the request's window %s – %s", ErrInvalid,
+		return DeliveryInfo{}, fmt.Errorf("%w: the clip must lie within the request's window %s – %s", roster.ErrInvalid,
 			info.Start.Format(time.RFC3339), info.End.Format(time.RFC3339))
 	}
 	if len(a.Note) > wire.MaxNote {
-		return DeliveryInfo{}, fmt.Errorf("%w: note longer than %d bytes", ErrInvalid, wire.MaxNote)
+		return DeliveryInfo{}, fmt.Errorf("%w: note longer than %d bytes", roster.ErrInvalid, wire.MaxNote)
 	}
 	recipient, agencyKey, err := ag.agencyRecipient(info.Hood, info)
 	if err != nil {
@@ -102,7 +102,7 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 	// The status moves to approved only now, after the export; a decline meanwhile wins, and nothing leaves.
 	if err := ag.store.updateRequest(requestID, func(s *requestState) error {
 		if s.Status == StatusDeclined {
-			return fmt.Errorf("%w: you declined this request while the clip was prepared", ErrInvalid)
+			return fmt.Errorf("%w: you declined this request while the clip was prepared", roster.ErrInvalid)
 		}
 		if s.Status != StatusDelivered {
 			s.Status = StatusApproved
@@ -125,7 +125,7 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 func (ag *Agency) Decline(requestID string) error {
 	return ag.store.updateRequest(requestID, func(s *requestState) error {
 		if s.Status == StatusApproved || s.Status == StatusDelivered {
-			return fmt.Errorf("%w: already approved", ErrInvalid)
+			return fmt.Errorf("%w: already approved", roster.ErrInvalid)
 		}
 		s.Status = StatusDeclined
 		return nil
@@ -144,11 +144,11 @@ func (ag *Agency) agencyRecipient(hoodID string, info RequestInfo) (age.Recipien
 		return nil, nil, err
 	}
 	if !active || m.Cert.Scope == nil {
-		return nil, nil, fmt.Errorf("%w: the agency is no longer admitted to this hood", ErrRevoked)
+		return nil, nil, fmt.Errorf("%w: the agency is no longer admitted to this hood", roster.ErrRevoked)
 	}
 	r, err := age.ParseX25519Recipient(m.Cert.Scope.Recipient)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: agency key: %w", ErrInvalid, err)
+		return nil, nil, fmt.Errorf("%w: agency key: %w", roster.ErrInvalid, err)
 	}
 	return r, m.Cert.Member, nil
 }

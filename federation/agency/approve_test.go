@@ -27,7 +27,7 @@ type outboxWatch struct {
 }
 
 func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
-	b := o.footage(camera, start, end)
+	b := o.Footage(camera, start, end)
 	var n int64
 	for len(b) > 0 {
 		k, err := w.Write(b[:min(64<<10, len(b))])
@@ -38,7 +38,7 @@ func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end tim
 		ents, _ := os.ReadDir(o.dir)
 		for _, e := range ents {
 			o.names[e.Name()] = true
-			if data, _ := os.ReadFile(filepath.Join(o.dir, e.Name())); bytes.Contains(data, o.footage(camera, start, end)[:256]) {
+			if data, _ := os.ReadFile(filepath.Join(o.dir, e.Name())); bytes.Contains(data, o.Footage(camera, start, end)[:256]) {
 				o.clear = append(o.clear, e.Name())
 			}
 		}
@@ -50,7 +50,7 @@ func (o *outboxWatch) WriteClip(_ context.Context, camera string, start, end tim
 // only the sealed copy is left in the outbox.
 func TestSealClipStoresNoPlaintext(t *testing.T) {
 	dir := t.TempDir()
-	watch := &outboxWatch{fakeClips: &fakeClips{size: 1<<20 + 3}, dir: filepath.Join(dir, outboxDir), names: map[string]bool{}}
+	watch := &outboxWatch{fakeClips: &fakeClips{Size: 1<<20 + 3}, dir: filepath.Join(dir, outboxDir), names: map[string]bool{}}
 	n := testNode(t, "Home", func(c *federation.Config) { c.DataDir, c.Clips = dir, watch }, nil)
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -77,7 +77,7 @@ func TestSealClipStoresNoPlaintext(t *testing.T) {
 	if len(left) != 1 || filepath.Join(watch.dir, left[0].Name()) != path || path != filepath.Join(watch.dir, sums.ID()+".age") {
 		t.Errorf("the outbox holds %v, want only %s", left, path)
 	}
-	plain := watch.footage(a.Camera, a.Start, a.End)
+	plain := watch.Footage(a.Camera, a.Start, a.End)
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			if data, _ := os.ReadFile(p); bytes.Contains(data, plain[:256]) {

@@ -83,10 +83,10 @@ func deliveryInfo(id string, d deliveryState) (DeliveryInfo, error) {
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
-	info := DeliveryInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: ms(a.Start), End: ms(a.End), Size: a.Size,
+	info := DeliveryInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: wire.Millis(a.Start), End: wire.Millis(a.End), Size: a.Size,
 		Status: d.Status, LastError: d.LastError}
 	if d.Delivered != 0 {
-		info.Delivered = ms(d.Delivered)
+		info.Delivered = wire.Millis(d.Delivered)
 	}
 	return info, nil
 }
@@ -235,7 +235,7 @@ func checkReceipt(b []byte, approvalID string, a wire.Approval) error {
 		err = errors.New("receipt is for another clip")
 	}
 	if err != nil {
-		return fmt.Errorf("%w: agency receipt: %w", ErrInvalid, err)
+		return fmt.Errorf("%w: agency receipt: %w", roster.ErrInvalid, err)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	// cut must come from the attempt having moved data (as each connection through a relay with a data
 	// limit does), not from the retry timer.
 	ah := startAgencyHoodWith(t, elm, func(fc *federation.Config, ac *Config) {
-		fc.Clips, ac.DeliverRetry = &fakeClips{size: size}, time.Hour
+		fc.Clips, ac.DeliverRetry = &fakeClips{Size: size}, time.Hour
 	}, cams)
 	a := ah.homes[0]
 	r, err := ah.agency.PostRequest(context.Background(), draft(20, 100))
@@ -70,7 +70,7 @@ func TestDeliveryResumesAfterCut(t *testing.T) {
 	if _, err := ah.agency.OpenSubmission(subs[0].ID, &got); err != nil {
 		t.Fatal(err)
 	}
-	if want := (&fakeClips{size: size}).footage("porch", ds[0].Start, ds[0].End); !bytes.Equal(got.Bytes(), want) {
+	if want := (&fakeClips{Size: size}).Footage("porch", ds[0].Start, ds[0].End); !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("the agency decrypted %d bytes that are not the clip", got.Len())
 	}
 	// Resumed, not restarted: what home A sent in all is the clip once plus what was in flight at the cut.

@@ -51,7 +51,7 @@ func (ag *Agency) Directory() []AgencyEntry {
 			out = append(out, AgencyEntry{Hood: hid, Agency: id, Name: m.Cert.Name, Lat: lat, Lon: lon,
 				Radius: float64(s.Area.Radius), MaxAreaSqMi: float64(s.MaxArea) / roster.SquareMetresPerSqMi,
 				MaxWindow: time.Duration(s.MaxWindow) * time.Millisecond, PerDay: int(s.PerDay),
-				Since: ms(m.Cert.Issued), Expires: ms(s.Expires), Revoked: !r.Active(id),
+				Since: wire.Millis(m.Cert.Issued), Expires: wire.Millis(s.Expires), Revoked: !r.Active(id),
 				Requests: counts[hid+"/"+id.String()], SignedBy: r.SignerNames(m.Cert)})
 		}
 	})
@@ -64,7 +64,7 @@ func (ag *Agency) Directory() []AgencyEntry {
 func (ag *Agency) CloseRequest(id string) (RequestInfo, error) {
 	st, err := ag.store.request(id)
 	if err != nil || st.Agency != ag.self.String() {
-		return RequestInfo{}, fmt.Errorf("%w: no request %s of this agency", ErrNotFound, id)
+		return RequestInfo{}, fmt.Errorf("%w: no request %s of this agency", roster.ErrNotFound, id)
 	}
 	if st.Status == StatusClosed {
 		return ag.requestInfo(id, st)

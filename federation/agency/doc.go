@@ -29,6 +29,10 @@
 // (Run: deliveries, pruning). It reaches the hood core only through Core, which *federation.Node
 // implements: the hoods' rosters, publishing, streams and the protocols it serves, the rejection counter,
 // the database and the footage gate. The core hands it what arrives for it on a hood's topic and in
-// sync through the federation.Requests hooks it implements. nvr wires the two; agency imports no other
-// package of the federation room than its leaves and roster (nvr/deps_federation_test.go).
+// sync through the federation.Requests hooks it implements (CheckNotice and TakeNotice for gossiped
+// notices, SyncNotices and TakeSynced for sync, Recipient for claiming an agency invite). nvr wires the
+// two; agency imports no other package of the federation room than its leaves and roster
+// (nvr/deps_federation_test.go). The errors it returns are roster's sentinels (roster.ErrInvalid, ...)
+// and its refusals roster.Refusal, counted by the core under their reason. Its tests run it on real
+// cores, with helpers shared with the core's tests in federation/fedtest.
 package agency

@@ -2,18 +2,8 @@ package agency
 
 import "github.com/porchlight/porchlight/federation/roster"
 
-// Sentinel errors callers branch on: the federation room's values (federation/roster's errors.go), the
-// same the hood core returns.
-var (
-	ErrNotMember    = roster.ErrNotMember
-	ErrUnknownHood  = roster.ErrUnknownHood
-	ErrRevoked      = roster.ErrRevoked
-	ErrUnreachable  = roster.ErrUnreachable
-	ErrRateLimited  = roster.ErrRateLimited
-	ErrNotFound     = roster.ErrNotFound
-	ErrInvalid      = roster.ErrInvalid
-	ErrNoCredential = roster.ErrNoCredential
-)
+// The sentinel errors this package returns are federation/roster's (roster.ErrInvalid, ...), defined
+// once there; federation re-exports them under the names its callers know.
 
 // rejection is a refused record with the reason it is counted under.
 type rejection = roster.Refusal

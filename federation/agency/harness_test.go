@@ -2,15 +2,7 @@ package agency
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	mrand "math/rand/v2"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/geo"
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
@@ -36,12 +29,9 @@ type node struct {
 // and aedit, when not nil, change the core's and the agency side's configs.
 func testNode(t testing.TB, name string, edit func(*federation.Config), aedit func(*Config)) *node {
 	t.Helper()
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	fc := federation.Config{DataDir: t.TempDir(), Key: key, Name: name, Listen: []string{"/ip4/127.0.0.1/tcp/0"},
-		DiscoverInterval: time.Second, SyncInterval: testSyncInterval}
-	if os.Getenv("PORCHLIGHT_TEST_LOG") != "" {
-		fc.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("node", name)
-	}
+	key, logger := fedtest.Identity(t, name)
+	fc := federation.Config{DataDir: t.TempDir(), Key: key, Name: name, Listen: fedtest.Loopback,
+		DiscoverInterval: time.Second, SyncInterval: testSyncInterval, Logger: logger}
 	if edit != nil {
 		edit(&fc)
 	}
@@ -99,10 +89,7 @@ func join(t testing.TB, s, j *node, role string) federation.HoodInfo {
 func waitMembers(t *testing.T, hood string, want int, nodes ...*node) {
 	t.Helper()
 	for _, n := range nodes {
-		testutil.WaitFor(t, 30*time.Second, fmt.Sprintf("%s to list %d members", n.name, want), func() bool {
-			ms, _ := n.Members(hood)
-			return len(ms) == want
-		})
+		fedtest.WaitMembers(t, n.name, hood, want, n.Members)
 	}
 }
 
@@ -160,76 +147,20 @@ func rawPublish(t *testing.T, n *node, hood string, rec wire.Signed) {
 	}
 }
 
-// fakeClips is a ClipSource serving deterministic pseudo-random footage keyed by camera and range.
-type fakeClips struct {
-	size  int
-	mu    sync.Mutex
-	holds []clipHold
-}
-
-type clipHold struct {
-	camera            string
-	start, end, until time.Time
-}
-
-func (f *fakeClips) footage(camera string, start, end time.Time) []byte {
-	seed := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%t", camera, start.UnixMilli(), end.UnixMilli(), false))
-	b := make([]byte, f.size)
-	mrand.NewChaCha8(seed).Read(b)
-	return b
-}
-
-func (f *fakeClips) WriteClip(_ context.Context, camera string, start, end time.Time, w io.Writer) (int64, error) {
-	n, err := w.Write(f.footage(camera, start, end))
-	return int64(n), err
-}
-
-func (f *fakeClips) Hold(camera string, start, end, until time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.holds = append(f.holds, clipHold{camera, start, end, until})
-}
-
-// Elm Street, for the agency tests: the scope is 2 km around it.
-const (
-	elmLat, elmLon  = 40.71280, -74.00600
-	metresPerDegLat = 111_320.0
-)
+// fakeClips is the clip source the tests give homes.
+type fakeClips = fedtest.Clips
 
 // elm is an agency scope of 2 km around Elm Street.
-var elm = roster.Scope{Lat: elmLat, Lon: elmLon, Radius: 2000}
+var elm = fedtest.Elm
 
-// north returns a point d metres north of Elm Street.
-func north(d float64) (lat, lon float64) { return elmLat + d/metresPerDegLat, elmLon }
+// fakeCameras is a home's cameras for the matcher.
+type fakeCameras = fedtest.Cameras[Camera]
 
-// fakeCameras is a home's cameras for the matcher: views and recorded spans set by the test.
-type fakeCameras struct {
-	mu       sync.Mutex
-	cams     []Camera
-	recorded map[string][2]time.Time
-}
+// camerasAt is a home with one camera d metres north of Elm Street (fedtest.CamerasAt).
+func camerasAt(name string, d float64) *fakeCameras { return fedtest.CamerasAt(name, d, camera) }
 
-func (f *fakeCameras) Cameras() []Camera {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]Camera(nil), f.cams...)
-}
-
-func (f *fakeCameras) Recorded(camera string, start, end time.Time) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r, ok := f.recorded[camera]
-	return ok && r[0].Before(end) && start.Before(r[1])
-}
-
-// camerasAt is a home with one camera at d metres north of Elm Street, looking all around, that recorded
-// the last two days.
-func camerasAt(name string, d float64) *fakeCameras {
-	lat, lon := north(d)
-	now := time.Now()
-	return &fakeCameras{cams: []Camera{{Name: name, View: geo.View{At: geo.Point{Lat: lat, Lon: lon}, Radius: 40}}},
-		recorded: map[string][2]time.Time{name: {now.Add(-48 * time.Hour), now.Add(time.Hour)}}}
-}
+// camera is the matcher's camera of that name and view.
+func camera(name string, v geo.View) Camera { return Camera{Name: name, View: v} }
 
 // agencyHood is a steward, an agency admitted with a 2 km scope around Elm Street, and homes with the
 // given cameras (nil: none).
@@ -276,7 +207,7 @@ func startAgencyHoodWith(t *testing.T, scope roster.Scope, homeOpt func(*federat
 		home := testNode(t, "Home "+string(rune('A'+i)), func(fc *federation.Config) {
 			short(fc)
 			if c != nil {
-				fc.Clips = &fakeClips{size: 1 << 20}
+				fc.Clips = &fakeClips{Size: 1 << 20}
 			}
 			if homeOpt != nil {
 				homeOpt(fc, &opt)
@@ -301,7 +232,7 @@ func startAgencyHoodWith(t *testing.T, scope roster.Scope, homeOpt func(*federat
 // draft is a request for footage of the last hour within radius metres of the point d metres north of
 // Elm Street.
 func draft(d, radius float64) RequestDraft {
-	lat, lon := north(d)
+	lat, lon := fedtest.North(d)
 	now := time.Now()
 	return RequestDraft{Case: "2026-1142", Category: "theft", Reason: "package taken from a porch",
 		Contact: "Det. Ruiz", Lat: lat, Lon: lon, Radius: radius, Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour)}

@@ -79,7 +79,7 @@ func (ag *Agency) matchRequest(r *wire.Request, agency peer.ID) []string {
 		if slices.Contains(pol.NeverShare, c.Name) || !c.View.Meets(area) {
 			continue
 		}
-		if ag.cfg.Cameras.Recorded(c.Name, ms(r.Start), ms(r.End)) {
+		if ag.cfg.Cameras.Recorded(c.Name, wire.Millis(r.Start), wire.Millis(r.End)) {
 			out = append(out, c.Name)
 		}
 	}

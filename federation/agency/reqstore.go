@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/wire"
 )
 
@@ -106,7 +107,7 @@ func updateRequestTx(tx *bolt.Tx, id string, fn func(*requestState) error) error
 	bk := tx.Bucket(bRequests)
 	v := bk.Get(requestKey(id))
 	if v == nil {
-		return ErrNotFound
+		return roster.ErrNotFound
 	}
 	var st requestState
 	if err := wire.Unmarshal(v, &st); err != nil {
@@ -128,7 +129,7 @@ func (s *reqStore) request(id string) (requestState, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bRequests).Get(requestKey(id))
 		if v == nil {
-			return ErrNotFound
+			return roster.ErrNotFound
 		}
 		return wire.Unmarshal(v, &st)
 	})
@@ -137,7 +138,7 @@ func (s *reqStore) request(id string) (requestState, error) {
 
 func (s *reqStore) seenRequest(id string) bool {
 	_, err := s.request(id)
-	return !errors.Is(err, ErrNotFound)
+	return !errors.Is(err, roster.ErrNotFound)
 }
 
 // eachRequest calls fn for every stored request.
@@ -234,12 +235,12 @@ func (s *reqStore) eachCBOR(bucket []byte, fn func(k, v []byte) error) error {
 	return s.db.View(func(tx *bolt.Tx) error { return tx.Bucket(bucket).ForEach(fn) })
 }
 
-// getCBOR decodes the value under key in a top-level bucket into v; ErrNotFound when absent.
+// getCBOR decodes the value under key in a top-level bucket into v; roster.ErrNotFound when absent.
 func (s *reqStore) getCBOR(bucket, key []byte, v any) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket).Get(key)
 		if b == nil {
-			return ErrNotFound
+			return roster.ErrNotFound
 		}
 		return wire.Unmarshal(b, v)
 	})

@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
 	"github.com/porchlight/porchlight/federation/wire"
@@ -272,14 +273,14 @@ func TestForkedLogDetected(t *testing.T) {
 
 // A credential that expired is refused by homes (and by the agency's own node before it posts).
 func TestExpiredCredential(t *testing.T) {
-	ah := startAgencyHoodScope(t, roster.Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, Valid: 3 * time.Second}, camerasAt("porch", 0))
+	ah := startAgencyHoodScope(t, roster.Scope{Lat: fedtest.ElmLat, Lon: fedtest.ElmLon, Radius: 2000, Valid: 3 * time.Second}, camerasAt("porch", 0))
 	home, ag := ah.homes[0], ah.agency
 	dir := ag.Directory()
 	if len(dir) != 1 {
 		t.Fatalf("directory %+v", dir)
 	}
 	testutil.WaitFor(t, 10*time.Second, "the credential expires", func() bool { return time.Now().After(dir[0].Expires) })
-	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, ErrNoCredential) {
+	if _, err := ag.PostRequest(context.Background(), draft(0, 100)); !errors.Is(err, roster.ErrNoCredential) {
 		t.Fatalf("the agency posted with an expired credential: %v", err)
 	}
 	disarm(ag)
@@ -292,7 +293,7 @@ func TestExpiredCredential(t *testing.T) {
 
 // A burst of requests validated at once cannot pass the agency's daily rate before any of them is stored.
 func TestRateHoldsUnderBurst(t *testing.T) {
-	ah := startAgencyHoodScope(t, roster.Scope{Lat: elmLat, Lon: elmLon, Radius: 2000, PerDay: 3}, camerasAt("porch", 0))
+	ah := startAgencyHoodScope(t, roster.Scope{Lat: fedtest.ElmLat, Lon: fedtest.ElmLon, Radius: 2000, PerDay: 3}, camerasAt("porch", 0))
 	home, ag := ah.homes[0], ah.agency
 	var notices []wire.Signed
 	for range 6 {

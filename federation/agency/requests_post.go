@@ -41,18 +41,18 @@ func (ag *Agency) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo,
 	}
 	if scope == nil {
 		return RequestInfo{}, fmt.Errorf("%w: this node holds no agency credential with a scope in this hood: ask the steward "+
-			"for an agency invite with --scope-lat, --scope-lon and --scope-radius", ErrNoCredential)
+			"for an agency invite with --scope-lat, --scope-lon and --scope-radius", roster.ErrNoCredential)
 	}
 	now := ag.now()
 	if now.UnixMilli() > scope.Expires {
 		return RequestInfo{}, fmt.Errorf("%w: the agency's credential expired at %s; ask the steward for a new invite",
-			ErrNoCredential, ms(scope.Expires).Format(time.RFC3339))
+			roster.ErrNoCredential, wire.Millis(scope.Expires).Format(time.RFC3339))
 	}
 	if d.Life == 0 {
 		d.Life = DefaultRequestLife
 	}
 	if d.Life < 0 || d.Life > MaxRequestLife {
-		return RequestInfo{}, fmt.Errorf("%w: a request stays open at most %s", ErrInvalid, MaxRequestLife)
+		return RequestInfo{}, fmt.Errorf("%w: a request stays open at most %s", roster.ErrInvalid, MaxRequestLife)
 	}
 	area, err := draftArea(d)
 	if err != nil {
@@ -67,13 +67,13 @@ func (ag *Agency) PostRequest(ctx context.Context, d RequestDraft) (RequestInfo,
 		err = rec.Open(wire.KindRequest, new(wire.Request)) // the shape checks homes make
 	}
 	if err != nil {
-		return RequestInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return RequestInfo{}, fmt.Errorf("%w: %w", roster.ErrInvalid, err)
 	}
 	if err := roster.CheckRequest(&r, *scope); err != nil {
-		return RequestInfo{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return RequestInfo{}, fmt.Errorf("%w: %w", roster.ErrInvalid, err)
 	}
 	if ag.store.requestsSince(hid, ag.self, r.Time-24*time.Hour.Milliseconds()) >= int(scope.PerDay) {
-		return RequestInfo{}, fmt.Errorf("%w: the credential allows %d requests a day", ErrRateLimited, scope.PerDay)
+		return RequestInfo{}, fmt.Errorf("%w: the credential allows %d requests a day", roster.ErrRateLimited, scope.PerDay)
 	}
 	notice, err := ag.logRequest(rec)
 	if err != nil {
@@ -127,21 +127,21 @@ func draftArea(d RequestDraft) (wire.Area, error) {
 	pts := append([][2]float64{{d.Lat, d.Lon}}, d.Polygon...)
 	for _, p := range pts {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -90 || p[0] > 90 || p[1] < -180 || p[1] > 180 {
-			return wire.Area{}, fmt.Errorf("%w: positions must be lat -90..90, lon -180..180", ErrInvalid)
+			return wire.Area{}, fmt.Errorf("%w: positions must be lat -90..90, lon -180..180", roster.ErrInvalid)
 		}
 	}
 	if !(d.Radius >= 1 && d.Radius <= wire.MaxRadius) {
-		return wire.Area{}, fmt.Errorf("%w: radius must be 1..%d m", ErrInvalid, wire.MaxRadius)
+		return wire.Area{}, fmt.Errorf("%w: radius must be 1..%d m", roster.ErrInvalid, wire.MaxRadius)
 	}
 	if !d.End.After(d.Start) {
-		return wire.Area{}, fmt.Errorf("%w: the window must end after it starts", ErrInvalid)
+		return wire.Area{}, fmt.Errorf("%w: the window must end after it starts", roster.ErrInvalid)
 	}
 	a := wire.Area{Center: roster.Microdegrees(d.Lat, d.Lon), Radius: uint32(math.Round(d.Radius))}
 	for _, p := range d.Polygon {
 		a.Polygon = append(a.Polygon, roster.Microdegrees(p[0], p[1]))
 	}
 	if _, err := roster.GeoArea(a); err != nil {
-		return wire.Area{}, fmt.Errorf("%w: area: %w", ErrInvalid, err)
+		return wire.Area{}, fmt.Errorf("%w: area: %w", roster.ErrInvalid, err)
 	}
 	return a, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
+	"github.com/porchlight/porchlight/federation/wire"
 )
 
 // RequestInfo is a request as this node holds it.
@@ -119,11 +120,11 @@ func (ag *Agency) checkLogged(ctx context.Context, st requestState) error {
 		ag.observeCheckpoint(ctx, agency, cp, nt.Prev, nt.Consistency)
 	}
 	if forks, _ := ag.witness.Forks(); slices.ContainsFunc(forks, func(f tlog.ForkError) bool { return f.Origin == cp.Origin }) {
-		return fmt.Errorf("%w: the agency's log is forked (it showed homes different histories): nothing is sent", ErrInvalid)
+		return fmt.Errorf("%w: the agency's log is forked (it showed homes different histories): nothing is sent", roster.ErrInvalid)
 	}
 	if latest, ok := ag.witness.Latest(cp.Origin); !ok || latest.Size < cp.Size {
 		return fmt.Errorf("%w: the agency's log could not be checked against what this home saw before; try again "+
-			"when the agency is reachable", ErrUnreachable)
+			"when the agency is reachable", roster.ErrUnreachable)
 	}
 	return nil
 }
@@ -164,8 +165,8 @@ func (ag *Agency) requestInfo(id string, st requestState) (RequestInfo, error) {
 	agency, _ := peer.Decode(st.Agency)
 	lat, lon := r.Area.Center.Degrees()
 	info := RequestInfo{ID: id, Hood: r.Hood, Agency: agency, Case: r.Case, Category: r.Category, Reason: r.Reason,
-		Contact: r.Contact, Lat: lat, Lon: lon, Radius: float64(r.Area.Radius), Start: ms(r.Start), End: ms(r.End),
-		Expires: ms(r.Expires), Time: ms(r.Time), LogIndex: nt.Index, Status: st.Status, Matches: st.Matches,
+		Contact: r.Contact, Lat: lat, Lon: lon, Radius: float64(r.Area.Radius), Start: wire.Millis(r.Start), End: wire.Millis(r.End),
+		Expires: wire.Millis(r.Expires), Time: wire.Millis(r.Time), LogIndex: nt.Index, Status: st.Status, Matches: st.Matches,
 		Submissions: st.Submissions}
 	for _, p := range r.Area.Polygon {
 		la, lo := p.Degrees()
@@ -178,8 +179,6 @@ func (ag *Agency) requestInfo(id string, st requestState) (RequestInfo, error) {
 	})
 	return info, nil
 }
-
-func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
 
 // SubscribeRequests delivers every new request that matches this home, until cancel. A slow reader
 // misses requests rather than blocking the node (the inbox has them all).

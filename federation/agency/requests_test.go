@@ -93,7 +93,7 @@ func TestApproveDeliversToTheAgency(t *testing.T) {
 	if _, err := ah.agency.OpenSubmission(s.ID, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := (&fakeClips{size: 1 << 20}).footage("porch", start, end)
+	want := (&fakeClips{Size: 1 << 20}).Footage("porch", start, end)
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("decrypted %d bytes that are not the approved clip (%d bytes)", got.Len(), len(want))
 	}

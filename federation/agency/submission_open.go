@@ -38,7 +38,7 @@ func (ag *Agency) OpenSubmission(id string, w io.Writer) (int64, error) {
 		return sums.PlainSize, fmt.Errorf("decrypt submission %s: %w", id, err)
 	}
 	if sums.PlainSize != a.Size || !bytes.Equal(sums.PlainSHA256[:], a.SHA256) {
-		return sums.PlainSize, fmt.Errorf("%w: submission %s does not match its manifest", ErrInvalid, id)
+		return sums.PlainSize, fmt.Errorf("%w: submission %s does not match its manifest", roster.ErrInvalid, id)
 	}
 	return sums.PlainSize, nil
 }
@@ -47,7 +47,7 @@ func (ag *Agency) submission(id string) (submissionState, wire.Approval, error) 
 	var st submissionState
 	var a wire.Approval
 	if err := ag.store.getCBOR(bSubmissions, requestKey(id), &st); err != nil {
-		return st, a, fmt.Errorf("%w: submission %s", ErrNotFound, id)
+		return st, a, fmt.Errorf("%w: submission %s", roster.ErrNotFound, id)
 	}
 	rec, err := wire.Decode(st.Approval)
 	if err == nil {
@@ -116,10 +116,10 @@ func (ag *Agency) SubmissionCustody(id string) (Custody, error) {
 		return Custody{}, err
 	}
 	owner, _ := roster.PeerOf(a.Owner)
-	return Custody{Submission: id, Request: a.Request, Case: req.Case, Camera: a.Camera, Start: ms(a.Start),
-		End: ms(a.End), Note: a.Note, Size: a.Size, SHA256: fmt.Sprintf("%x", a.SHA256), CipherSize: a.CipherSize,
-		CipherSHA256: fmt.Sprintf("%x", a.CipherSHA256), Owner: owner.String(), Approved: ms(a.Time),
-		Received: ms(st.Received), Manifest: base64.StdEncoding.EncodeToString(st.Approval),
+	return Custody{Submission: id, Request: a.Request, Case: req.Case, Camera: a.Camera, Start: wire.Millis(a.Start),
+		End: wire.Millis(a.End), Note: a.Note, Size: a.Size, SHA256: fmt.Sprintf("%x", a.SHA256), CipherSize: a.CipherSize,
+		CipherSHA256: fmt.Sprintf("%x", a.CipherSHA256), Owner: owner.String(), Approved: wire.Millis(a.Time),
+		Received: wire.Millis(st.Received), Manifest: base64.StdEncoding.EncodeToString(st.Approval),
 		Receipt: base64.StdEncoding.EncodeToString(st.Receipt), Checkpoint: string(cp.Signed), RequestIndex: req.LogIndex,
 		RequestProof: b64Hashes(rp), SubmissionNo: st.Count, SubmissionIdx: st.LogIndex, SubmissionPath: b64Hashes(sp)}, nil
 }

@@ -102,25 +102,25 @@ func (ag *Agency) acceptManifest(from peer.ID, o deliver.Offer) (string, wire.Ap
 	owner, err := roster.PeerOf(a.Owner)
 	switch {
 	case err != nil || owner != from:
-		return "", a, fmt.Errorf("%w: the approval is not the sender's", ErrInvalid)
+		return "", a, fmt.Errorf("%w: the approval is not the sender's", roster.ErrInvalid)
 	case rec.Verify(a.Owner) != nil:
-		return "", a, fmt.Errorf("%w: approval signature", ErrInvalid)
+		return "", a, fmt.Errorf("%w: approval signature", roster.ErrInvalid)
 	case string(a.Recipient) != string(ag.pub()):
-		return "", a, fmt.Errorf("%w: the approval names another recipient", ErrInvalid)
+		return "", a, fmt.Errorf("%w: the approval names another recipient", roster.ErrInvalid)
 	case a.CipherSize != o.Size || string(a.CipherSHA256) != string(o.SHA256):
-		return "", a, fmt.Errorf("%w: the approval does not bind this ciphertext", ErrInvalid)
+		return "", a, fmt.Errorf("%w: the approval does not bind this ciphertext", roster.ErrInvalid)
 	case !ag.core.IsHoodMember(a.Hood, from):
-		return "", a, fmt.Errorf("%w: %s", ErrNotMember, from)
+		return "", a, fmt.Errorf("%w: %s", roster.ErrNotMember, from)
 	}
 	st, err := ag.store.request(a.Request)
 	if err != nil || st.Agency != ag.self.String() || st.Hood != a.Hood {
-		return "", a, fmt.Errorf("%w: no request %s of ours", ErrNotFound, a.Request)
+		return "", a, fmt.Errorf("%w: no request %s of ours", roster.ErrNotFound, a.Request)
 	}
 	if st.Status == StatusClosed {
-		return "", a, fmt.Errorf("%w: request %s is closed", ErrInvalid, a.Request)
+		return "", a, fmt.Errorf("%w: request %s is closed", roster.ErrInvalid, a.Request)
 	}
 	if ag.submissionsFrom(a.Request, a.Owner) >= maxClipsPerHome {
-		return "", a, fmt.Errorf("%w: %d clips from this home for request %s already", ErrRateLimited, maxClipsPerHome, a.Request)
+		return "", a, fmt.Errorf("%w: %d clips from this home for request %s already", roster.ErrRateLimited, maxClipsPerHome, a.Request)
 	}
 	return rec.ID(), a, nil
 }
@@ -265,8 +265,8 @@ func (ag *Agency) submissionInfo(id string, st submissionState) (SubmissionInfo,
 	if err != nil {
 		return SubmissionInfo{}, err
 	}
-	info := SubmissionInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: ms(a.Start), End: ms(a.End),
-		Received: ms(st.Received), Size: a.Size, Note: a.Note, Count: st.Count}
+	info := SubmissionInfo{ID: id, Request: a.Request, Camera: a.Camera, Start: wire.Millis(a.Start), End: wire.Millis(a.End),
+		Received: wire.Millis(st.Received), Size: a.Size, Note: a.Note, Count: st.Count}
 	if r, err := ag.Request(a.Request); err == nil {
 		info.Case = r.Case
 	}

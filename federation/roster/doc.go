@@ -3,6 +3,10 @@
 // agency's credential and the endorsements that make it, an invite claim's checks, and the scope an
 // agency's requests are held to (Scope, CheckRequest).
 //
+// It also defines, once, the federation room's sentinel errors (errors.go: ErrNotMember, ErrInvalid, ...)
+// and Refusal, a refused record with the reason it is counted under; federation re-exports the sentinels
+// under its own names, federation/agency returns roster's.
+//
 // It is pure code: no host, no database, no clock (callers pass the time) and no lock. Package federation
 // keeps one Roster per hood under its own lock, persists the records it applies and publishes them;
 // federation/agency asks a roster for an agency's credential. roster imports the federation leaves wire
