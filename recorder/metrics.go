@@ -19,7 +19,8 @@ var (
 	mDroppedG  = prometheus.NewDesc("porchlight_recorder_dropped_gops_total", "GOPs dropped because the disk fell behind.", labels, nil)
 	mDroppedF  = prometheus.NewDesc("porchlight_recorder_dropped_frames_total", "Frames not recorded (dropped GOPs, waiting for a keyframe, failed writes).", labels, nil)
 	mReconn    = prometheus.NewDesc("porchlight_recorder_reconnects_total", "Camera reconnects.", labels, nil)
-	mDiscont   = prometheus.NewDesc("porchlight_recorder_discontinuities_total", "Timestamp discontinuities that started a new run.", labels, nil)
+	mDiscont   = prometheus.NewDesc("porchlight_recorder_discontinuities_total", "Timestamp discontinuities (re-anchored in the open segment, or a new run after a gap).", labels, nil)
+	mRefused   = prometheus.NewDesc("porchlight_recorder_segment_starts_refused_total", "Segment starts refused because the camera's timeline broke too often; frames until the next start are dropped.", labels, nil)
 	mWriteSec  = prometheus.NewDesc("porchlight_recorder_write_seconds_total", "Time spent in segment writes.", labels, nil)
 	mWrites    = prometheus.NewDesc("porchlight_recorder_writes_total", "Segment writes (one per part).", labels, nil)
 	mDeleted   = prometheus.NewDesc("porchlight_recorder_retention_deleted_bytes_total", "Bytes deleted by retention.", labels, nil)
@@ -30,7 +31,7 @@ var (
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont,
+	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
 		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording} {
 		ch <- d
 	}
@@ -54,6 +55,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(mDroppedF, float64(st.Dropped))
 		counter(mReconn, float64(st.Reconnects))
 		counter(mDiscont, float64(st.Discont))
+		counter(mRefused, float64(st.SegmentsRefused))
 		counter(mWriteSec, float64(st.WriteNanos)/1e9)
 		counter(mWrites, float64(st.Writes))
 		counter(mDeleted, float64(st.Deleted))

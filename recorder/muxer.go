@@ -22,6 +22,7 @@ type muxer struct {
 	queue   *diskQueue
 	hub     *Hub
 	stats   *streamStats
+	cuts    *cutBudget // bounds segment starts besides the rotation
 	mu      sync.Mutex
 	tracks  []*trackState
 	video   *trackState
@@ -45,6 +46,11 @@ type muxer struct {
 // maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
 // timestamps keep pace end the run instead of becoming one long frame.
 const maxFrameGap = 5 * 90000
+
+// maxReanchorLead is how far ahead of the wall clock a segment's media time may be when a track's clock
+// starts a new run and the track continues in the open segment (see reanchor); a timeline that ran
+// further ahead ends the segment.
+const maxReanchorLead = time.Second
 
 // ptsUnwrapper turns 32-bit RTP presentation timestamps into a continuous int64 that may step back (B
 // frames) but never wraps.
@@ -97,10 +103,11 @@ type openSegment struct {
 	clock time.Time
 }
 
-func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats) *muxer {
+func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats,
+	cuts *cutBudget) *muxer {
 	m := &muxer{stream: stream, segDur: cfg.SegmentDuration, partDur: cfg.PartDuration,
 		fragDur: min(cfg.FragmentDuration, cfg.PartDuration), ids: ids, queue: q,
-		hub: hub, stats: st, newRun: true}
+		hub: hub, stats: st, cuts: cuts, newRun: true}
 	for _, spec := range tracks {
 		ts := &trackState{spec: spec, mapper: &timing.Mapper{ClockRate: spec.rate}}
 		m.tracks = append(m.tracks, ts)
@@ -166,9 +173,14 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		return
 	}
 	if discont && m.seg != nil {
+		// A jump of the camera's timestamps: the clock re-anchored this frame at its arrival. The segment
+		// goes on unless wall time says there is a gap (or the timeline ran ahead): a camera that jumps
+		// often must not make a file per jump.
 		m.stats.discontinuity()
-		m.endSegment()
-		m.newRun = true
+		if !m.reanchor(t, wall) {
+			m.endSegment()
+			m.newRun = true
+		}
 	}
 	if key && m.queue.broken.Swap(false) && m.seg != nil {
 		m.endSegment() // the writer lost a part of it: resume in a new segment and run
@@ -178,9 +190,14 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.appendSample(t, uint32(ticks-t.pending.ticks))
 	}
 	if key && (m.seg == nil || m.paramsChanged || wall.Sub(m.seg.start) >= m.segDur) {
+		rotation := m.seg != nil && !m.paramsChanged
 		m.endSegment()
-		m.startSegment(wall)
-		m.paramsChanged = false
+		if rotation || m.cuts == nil || m.cuts.allow(arrival) {
+			m.startSegment(wall)
+			m.paramsChanged = false
+		} else {
+			m.newRun = true // refused: frames are dropped until a keyframe where a start is allowed
+		}
 	} else if m.seg != nil && m.partFrames > 0 && (key || m.partFull(wall)) {
 		m.flushPart()
 		m.partStart, m.partKey = wall, key
@@ -229,7 +246,12 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		wall = wall.Add(off) // the camera's sender reports put audio on the video's timeline
 	}
 	if discont && t.started {
-		// An audio jump inside a segment: close the pending frame and resume at the next segment.
+		if m.reanchor(t, wall) {
+			// An audio jump inside a segment, while audio keeps pace with wall time: continue.
+			t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
+			return
+		}
+		// Otherwise close the pending frame and resume at the next segment.
 		if t.pending != nil {
 			m.appendSample(t, t.lastDur)
 		}
@@ -260,6 +282,30 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		m.appendSample(t, uint32(d))
 	}
 	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
+}
+
+// reanchor continues track t in the open segment after its clock started a new run at the frame at wall:
+// the pending frame lasts until wall, measured on the segment's own timeline (media time since the
+// segment's first keyframe at seg.clock), so the frames that follow keep their wall time and the error
+// of the segment's timeline does not add up over jumps. It reports false, leaving the pending frame
+// alone, when there is none, or when wall lies more than maxFrameGap after the pending frame's start (a
+// gap in the recording) or the segment's media time is more than maxReanchorLead ahead of wall (the
+// camera's clock ran fast); the caller then ends the segment.
+func (m *muxer) reanchor(t *trackState, wall time.Time) bool {
+	if t.pending == nil || m.seg == nil {
+		return false
+	}
+	pos := t.base // media time at which the pending frame starts
+	for _, f := range t.frames {
+		pos += uint64(f.Duration)
+	}
+	lead := index.TicksToDuration(pos, t.spec.rate) - wall.Sub(m.seg.clock)
+	if lead > maxReanchorLead || -lead > maxFrameGap*time.Second/90000 {
+		return false
+	}
+	d := -lead.Nanoseconds() * int64(t.spec.rate) / int64(time.Second)
+	m.appendSample(t, uint32(max(d, 1)))
+	return true
 }
 
 // appendSample moves the pending frame of t into the current part with the given duration.

@@ -90,6 +90,7 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 		cfg: &r.cfg, now: r.cfg.Now, readTimeout: r.cfg.ReadTimeout, ids: ids, queue: newDiskQueue(r.cfg.QueueDuration),
 		hub: newHub(), stats: st,
 		log: r.cfg.Logger.With("component", "recorder", "camera", cam.Name, "stream", name)}
+	s.cuts = newCutBudget(s.log, st)
 	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
 		now: r.cfg.Now, log: s.log, stats: st}
 	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }

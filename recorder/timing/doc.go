@@ -1,7 +1,7 @@
 // Package timing derives, for every frame of an RTP track, the two clocks the recorder needs: a
 // continuous media time in ticks (for sample durations) and a smooth wall-clock time that stays close
 // to true time (for segment times, the index and the timeline). It also says when the RTP timeline can
-// no longer be trusted, so that the recorder ends the current run and starts a new one.
+// no longer be trusted, so that the recorder re-anchors the track there.
 //
 // The package owns only this arithmetic. It does not read packets, RTCP or the system clock: the caller
 // passes each frame's RTP timestamp and arrival time, and optionally the camera's RTCP sender reports.

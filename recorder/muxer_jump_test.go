@@ -1,0 +1,100 @@
+package recorder
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/democam"
+	"github.com/porchlight/porchlight/recorder/index"
+)
+
+// muxerOutput sums up what a muxer queued for the disk.
+type muxerOutput struct {
+	starts []*index.Segment
+	frames int
+	bytes  int
+}
+
+func collect(q *diskQueue) muxerOutput {
+	var o muxerOutput
+	for _, it := range drain(q) {
+		if it.start != nil {
+			o.starts = append(o.starts, it.start)
+			o.bytes += len(it.data)
+		}
+		o.bytes += it.size
+		for _, p := range it.parts {
+			o.frames += len(p.frames[0])
+		}
+	}
+	return o
+}
+
+// TestMuxerReanchorsJumps: a camera whose RTP timestamps jump every third frame while the frames arrive
+// in real time records one run in segments of the configured length, every frame kept, each at its
+// wall time. Before, every jump ended the segment and the frames up to the next keyframe were lost.
+func TestMuxerReanchorsJumps(t *testing.T) {
+	m, q, st := newTestMuxer(time.Hour)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+	start := f.at
+	const frames = 60 * 25 // a minute
+	for i := range frames {
+		if i%3 == 2 {
+			f.ts += rand.Uint32() // anywhere: forward, back, across the wrap
+		}
+		f.next(m)
+	}
+	m.close()
+	o := collect(q)
+	s := st.snapshot()
+	if len(o.starts) != 15 || o.frames != frames || s.Dropped != 0 {
+		t.Fatalf("got %d segments, %d frames (%d dropped); want 15 segments of 4 s and all %d frames",
+			len(o.starts), o.frames, s.Dropped, frames)
+	}
+	if s.Discont < frames/4 {
+		t.Fatalf("discontinuities: got %d, want about %d (the test's jumps were not seen)", s.Discont, frames/3)
+	}
+	for i, seg := range o.starts {
+		if seg.Run != o.starts[0].ID {
+			t.Errorf("segment %d: run %d, want one run %d", i, seg.Run, o.starts[0].ID)
+		}
+		// Every segment starts at the wall time of its first keyframe (every 2 s from the start).
+		if want := start.Add(time.Duration(i) * 4 * time.Second); seg.Start.Sub(want).Abs() > 5*time.Millisecond {
+			t.Errorf("segment %d starts at %s, want %s", i, seg.Start.Sub(start), want.Sub(start))
+		}
+	}
+}
+
+// TestMuxerBoundsCuts: a camera whose clock runs ten times too fast breaks its timeline every third of
+// a second, and every frame is a keyframe, so each break could start a segment. Segment starts (a file
+// and an index row each) stay within the per-minute budget, and what was refused is counted.
+func TestMuxerBoundsCuts(t *testing.T) {
+	m, q, st := newTestMuxer(time.Hour)
+	clip := democam.Default()
+	key := clip.Video.Samples[0]
+	if !key.Key {
+		t.Fatal("the demo clip does not open with a keyframe")
+	}
+	allKey := *clip
+	allKey.Video.Samples = []democam.VideoSample{key}
+	f := &feeder{clip: &allKey, at: time.Unix(1_800_000_000, 0)}
+	const minutes = 3
+	for range minutes * 60 * 25 {
+		f.ts += 9 * 3600 // ten frames' worth of ticks per frame (next adds the tenth)
+		f.next(m)
+	}
+	m.close()
+	o := collect(q)
+	s := st.snapshot()
+	// The old muxer started a segment at every break: about 180 a minute.
+	if limit := maxCuts * (minutes + 1); len(o.starts) > limit {
+		t.Errorf("segments started in %d min: got %d, want at most %d", minutes, len(o.starts), limit)
+	}
+	if s.SegmentsRefused == 0 || s.Dropped == 0 {
+		t.Errorf("refused starts %d, dropped frames %d: want both counted", s.SegmentsRefused, s.Dropped)
+	}
+	if o.frames == 0 {
+		t.Error("nothing recorded: the allowed starts should still record")
+	}
+}
