@@ -47,6 +47,9 @@ type muxer struct {
 // timestamps keep pace end the run instead of becoming one long frame.
 const maxFrameGap = 5 * 90000
 
+// maxFrameBytes bounds the payload of one video frame assembled from access units with one timestamp.
+const maxFrameBytes = 16 << 20
+
 // maxReanchorLead is how far ahead of the wall clock a segment's media time may be when a track's clock
 // starts a new run and the track continues in the open segment (see reanchor); a timeline that ran
 // further ahead ends the segment.
@@ -165,7 +168,13 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	}
 	ptsOffset := int32(pts - dts)
 	if !discont && t.pending != nil && ticks == t.pending.ticks {
-		// Several access units with one timestamp: a camera that marks every slice. They are one frame.
+		// Several access units with one timestamp: a camera that marks every slice. They are one frame,
+		// up to a size no real frame reaches (a camera whose timestamps stand still must not grow one
+		// frame without end).
+		if len(t.pending.payload) > maxFrameBytes {
+			m.stats.droppedFrame()
+			return
+		}
 		if b, err := h264.AVCC(au.nalus).Marshal(); err == nil {
 			t.pending.payload = append(t.pending.payload, b...)
 			t.pending.key = t.pending.key || key

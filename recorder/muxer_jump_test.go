@@ -98,3 +98,18 @@ func TestMuxerBoundsCuts(t *testing.T) {
 		t.Error("nothing recorded: the allowed starts should still record")
 	}
 }
+
+// TestQueueBoundsBytes: parts whose timestamps say they last nothing (a camera whose clock stands still)
+// cannot fill memory: the queue refuses them past maxQueueRate bytes per second of its bound.
+func TestQueueBoundsBytes(t *testing.T) {
+	q := newDiskQueue(time.Second)
+	accepted := 0
+	for range 100 {
+		if q.push(queueItem{size: 1 << 20, parts: []partMeta{{}}}) {
+			accepted++
+		}
+	}
+	if accepted != maxQueueRate>>20 {
+		t.Errorf("accepted %d parts of 1 MiB and no duration, want %d", accepted, maxQueueRate>>20)
+	}
+}
