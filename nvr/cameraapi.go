@@ -79,7 +79,7 @@ func (a cameraAPI) Storage() (ui.StorageReport, error) {
 	global, cams, minFree := a.rec.RetentionLimits()
 	rep := ui.StorageReport{Filesystem: ui.Filesystem{Total: fs.Total, Free: fs.Free},
 		Limits:       ui.Limits{MaxAge: global.MaxAge, MaxBytes: global.MaxBytes, MinFree: minFree},
-		CameraLimits: make(map[string]ui.Limits, len(cams))}
+		CameraLimits: make(map[string]ui.Limits, len(cams)), Warning: a.rec.DiskWarning()}
 	for name, l := range cams {
 		rep.CameraLimits[name] = ui.Limits{MaxAge: l.MaxAge, MaxBytes: l.MaxBytes}
 	}

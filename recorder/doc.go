@@ -19,7 +19,9 @@
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
-// free-space floor, never the open segment nor a held range.
+// free-space floor, never the open segment nor a held range. For free space it frees only what recording
+// wrote meanwhile and keeps each stream's newest KeepRecent, so another program filling the disk cannot
+// empty it of footage; a shortfall that lasts raises the disk warning (retention_space.go).
 //
 // The package does not know about the HTTP API, the neighborhood, or the config file: nvr wires it.
 package recorder

@@ -27,12 +27,13 @@ var (
 	mDisk      = prometheus.NewDesc("porchlight_recorder_disk_bytes", "Bytes of footage on disk.", labels, nil)
 	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
 	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
+	mDiskWarn  = prometheus.NewDesc("porchlight_recorder_disk_warning", "1 while the disk is filling for other reasons than recording and retention frees no more (the storage API says why).", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
-		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording} {
+		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording, mDiskWarn} {
 		ch <- d
 	}
 }
@@ -40,6 +41,11 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	r := (*Recorder)(c)
+	warn := 0.0
+	if r.DiskWarning() != "" {
+		warn = 1
+	}
+	ch <- prometheus.MustNewConstMetric(mDiskWarn, prometheus.GaugeValue, warn)
 	_, streams := r.snapshot()
 	for _, s := range streams {
 		st := s.stats.snapshot()

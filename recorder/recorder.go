@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,8 @@ type Recorder struct {
 	recovered bool            // Recover has run (under setMu)
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 	usage     *usageRing      // disk usage history, sampled by Run
+	space     spaceBudget     // what retention may free for free space; the disk warning
+	log       *slog.Logger
 
 	recoverOnce sync.Once
 }
@@ -49,7 +52,8 @@ func New(cfg Config) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}
-	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples)}
+	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples),
+		log: cfg.Logger.With("component", "recorder")}
 	for _, cam := range cfg.Cameras {
 		ss, err := r.newStreams(cam)
 		if err != nil {
