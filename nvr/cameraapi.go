@@ -2,6 +2,7 @@ package nvr
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/porchlight/porchlight/recorder"
@@ -66,6 +67,8 @@ func apiErr(err error) error {
 		return errors.Join(ui.ErrNotFound, err)
 	case errors.Is(err, recorder.ErrNoRecording):
 		return errors.Join(ui.ErrNoRecording, err)
+	case errors.Is(err, recorder.ErrRangeTooLong):
+		return fmt.Errorf("%w: %w", ui.ErrBadRequest, err) // one line: the CLI prints it as the reason
 	}
 	return err
 }

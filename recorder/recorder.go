@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/porchlight/porchlight/recorder/export"
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
@@ -17,6 +18,8 @@ import (
 var (
 	ErrUnknownCamera = errors.New("unknown camera")
 	ErrNoRecording   = errors.New("nothing recorded in that range")
+	// ErrRangeTooLong reports an export range longer than export.MaxRange (a day).
+	ErrRangeTooLong = export.ErrRangeTooLong
 )
 
 // Recorder records every configured camera to disk and answers questions about what it recorded.
