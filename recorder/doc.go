@@ -9,8 +9,9 @@
 // The muxer assigns every frame a wall-clock time (package timing), cuts fragmented-MP4 parts of at most
 // one second and segments of about a minute at keyframes, and never blocks on the disk: when the queue is
 // full it drops whole GOPs and counts them. When a camera's timestamps jump, the track's clock re-anchors
-// at the frame's arrival and the open segment goes on, the frame before the jump lasting until then; only
-// a gap in wall time (or a clock that ran ahead) ends the segment and starts a new run. Such unscheduled
+// at the frame's arrival and the open segment goes on, the frame before the jump lasting its usual
+// duration (or until the new frame's arrival, when frames were lost); only a gap in wall time, or a
+// timeline more than a second off wall time, ends the segment and starts a new run. Such unscheduled
 // segment starts are bounded per stream (cuts.go: ten a minute); refused ones are counted and logged, and
 // their frames dropped, so a broken camera cannot make a file and an index row per frame. The writer appends each part with one write, fsyncs by
 // policy and only then records the part in the index, so the index never points at bytes that a power

@@ -33,7 +33,12 @@ func jumpingTimestamps(n int) func(*rtp.Packet) bool {
 		if p.Timestamp != tr.last { // a new frame
 			tr.last = p.Timestamp
 			if tr.frames++; tr.frames%n == 0 {
-				tr.shift = rand.Uint32()
+				// Far, either way: minutes at any clock rate, which the clock tells from arrival times.
+				j := int32(0)
+				for j > -1<<24 && j < 1<<24 {
+					j = int32(rand.Uint32())
+				}
+				tr.shift += uint32(j)
 			}
 		}
 		p.Timestamp += tr.shift

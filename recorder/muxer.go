@@ -50,10 +50,9 @@ const maxFrameGap = 5 * 90000
 // maxFrameBytes bounds the payload of one video frame assembled from access units with one timestamp.
 const maxFrameBytes = 16 << 20
 
-// maxReanchorLead is how far ahead of the wall clock a segment's media time may be when a track's clock
-// starts a new run and the track continues in the open segment (see reanchor); a timeline that ran
-// further ahead ends the segment.
-const maxReanchorLead = time.Second
+// maxReanchorDrift is how far a segment's media time may drift from wall time while a track whose
+// timestamps jump continues in the open segment (see reanchor).
+const maxReanchorDrift = time.Second
 
 // ptsUnwrapper turns 32-bit RTP presentation timestamps into a continuous int64 that may step back (B
 // frames) but never wraps.
@@ -293,13 +292,15 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
 }
 
-// reanchor continues track t in the open segment after its clock started a new run at the frame at wall:
-// the pending frame lasts until wall, measured on the segment's own timeline (media time since the
-// segment's first keyframe at seg.clock), so the frames that follow keep their wall time and the error
-// of the segment's timeline does not add up over jumps. It reports false, leaving the pending frame
-// alone, when there is none, or when wall lies more than maxFrameGap after the pending frame's start (a
-// gap in the recording) or the segment's media time is more than maxReanchorLead ahead of wall (the
-// camera's clock ran fast); the caller then ends the segment.
+// reanchor continues track t in the open segment after its clock started a new run at the frame at wall
+// (a jump of the camera's timestamps), and reports whether it did. The pending frame lasts its track's
+// usual duration: the camera captures at its pace whatever its timestamps say, and arrival times, which
+// are all the new run knows, jitter (a frame shorter than usual would even show as two frames at one
+// time). Measured on the segment's own timeline (media time since the first keyframe at seg.clock), the
+// error against wall time so stays within maxReanchorDrift: when wall time is further ahead (frames were
+// lost) the pending frame lasts until wall, and when the segment's media time is further ahead (the
+// camera's clock ran fast), or wall time lies more than maxFrameGap after the pending frame (a gap in the
+// recording), reanchor reports false, leaving the pending frame alone, and the caller ends the segment.
 func (m *muxer) reanchor(t *trackState, wall time.Time) bool {
 	if t.pending == nil || m.seg == nil {
 		return false
@@ -308,12 +309,20 @@ func (m *muxer) reanchor(t *trackState, wall time.Time) bool {
 	for _, f := range t.frames {
 		pos += uint64(f.Duration)
 	}
-	lead := index.TicksToDuration(pos, t.spec.rate) - wall.Sub(m.seg.clock)
-	if lead > maxReanchorLead || -lead > maxFrameGap*time.Second/90000 {
+	lead := index.TicksToDuration(pos, t.spec.rate) - wall.Sub(m.seg.clock) // if the pending frame lasted nothing
+	usual := t.lastDur
+	ahead := lead + index.TicksToDuration(uint64(usual), t.spec.rate) // if it lasts its usual duration
+	if ahead > maxReanchorDrift || -lead > maxFrameGap*time.Second/90000 {
 		return false
 	}
-	d := -lead.Nanoseconds() * int64(t.spec.rate) / int64(time.Second)
-	m.appendSample(t, uint32(max(d, 1)))
+	d := usual
+	if usual == 0 || -ahead > maxReanchorDrift {
+		d = uint32(max(-lead.Nanoseconds()*int64(t.spec.rate)/int64(time.Second), 1))
+	}
+	m.appendSample(t, d)
+	if usual > 0 {
+		t.lastDur = usual // a catch-up is not the track's usual duration
+	}
 	return true
 }
 

@@ -31,23 +31,41 @@ func collect(q *diskQueue) muxerOutput {
 	return o
 }
 
+// bigJump returns a random timestamp step of more than 5 s either way (or across the wrap): one the clock
+// tells from a frame's arrival. A smaller forward step passes for lost frames (the frame before it lasts
+// that long), so the segment's timeline runs ahead and the next jump ends the segment, as it should.
+func bigJump(rng *rand.Rand) uint32 {
+	for {
+		if j := rng.Uint32(); int32(j) < -5*90000 || int32(j) > 5*90000 {
+			return j
+		}
+	}
+}
+
 // TestMuxerReanchorsJumps: a camera whose RTP timestamps jump every third frame while the frames arrive
 // in real time records one run in segments of the configured length, every frame kept, each at its
 // wall time. Before, every jump ended the segment and the frames up to the next keyframe were lost.
 func TestMuxerReanchorsJumps(t *testing.T) {
-	m, q, st := newTestMuxer(time.Hour)
-	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
-	start := f.at
 	const frames = 60 * 25 // a minute
-	for i := range frames {
-		if i%3 == 2 {
-			f.ts += rand.Uint32() // anywhere: forward, back, across the wrap
+	record := func(jump bool) (muxerOutput, StreamStatus) {
+		m, q, st := newTestMuxer(time.Hour)
+		f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range frames {
+			if jump && i%3 == 2 {
+				f.ts += bigJump(rng) // forward, back, across the wrap
+			}
+			f.next(m)
 		}
-		f.next(m)
+		m.close()
+		return collect(q), st.snapshot()
 	}
-	m.close()
-	o := collect(q)
-	s := st.snapshot()
+	start := time.Unix(1_800_000_000, 0)
+	o, s := record(true)
+	// What the jumps cost in bytes handed to the disk (and so in memory while queued): nothing.
+	if steady, _ := record(false); o.bytes != steady.bytes {
+		t.Errorf("bytes queued for the disk: %d with jumps, %d without", o.bytes, steady.bytes)
+	}
 	if len(o.starts) != 15 || o.frames != frames || s.Dropped != 0 {
 		t.Fatalf("got %d segments, %d frames (%d dropped); want 15 segments of 4 s and all %d frames",
 			len(o.starts), o.frames, s.Dropped, frames)
@@ -63,6 +81,37 @@ func TestMuxerReanchorsJumps(t *testing.T) {
 		if want := start.Add(time.Duration(i) * 4 * time.Second); seg.Start.Sub(want).Abs() > 5*time.Millisecond {
 			t.Errorf("segment %d starts at %s, want %s", i, seg.Start.Sub(start), want.Sub(start))
 		}
+	}
+}
+
+// TestMuxerReanchorsBursts: when the frames of a jumping camera arrive in bursts (two at a time), a frame
+// before a jump still lasts at least half a frame, or players would show two frames at one time.
+func TestMuxerReanchorsBursts(t *testing.T) {
+	m, q, st := newTestMuxer(time.Hour)
+	f := &feeder{clip: democam.Default(), at: time.Unix(1_800_000_000, 0)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 600 {
+		if i%3 == 2 {
+			f.ts += bigJump(rng)
+		}
+		at := f.at
+		f.at = f.at.Truncate(80 * time.Millisecond) // this frame arrives with the one before or after
+		f.next(m)
+		f.at = at.Add(40 * time.Millisecond)
+	}
+	m.close()
+	short := 0
+	for _, it := range drain(q) {
+		for _, p := range it.parts {
+			for _, fr := range p.frames[0] {
+				if fr.Duration < 1800 {
+					short++
+				}
+			}
+		}
+	}
+	if short > 0 || st.snapshot().Dropped != 0 {
+		t.Errorf("%d frames shorter than half a frame, %d dropped; want none", short, st.snapshot().Dropped)
 	}
 }
 

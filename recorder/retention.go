@@ -87,7 +87,7 @@ func (r *Recorder) applyRetention(need int64) int {
 	}
 	plan := planRetention(in)
 	r.space.credit -= plan.spent
-	r.space.observe(plan.short, now, r.cfg.RetentionInterval, facts, r.log)
+	r.space.observe(plan.short, need == 0, now, r.cfg.RetentionInterval, facts, r.log)
 	deleted := 0
 	for _, c := range plan.del {
 		s := byKey[c.key]

@@ -25,6 +25,9 @@ type spaceBudget struct {
 	seen    map[string]uint64 // per stream key, the bytes handed to its writer at the last pass
 	credit  int64
 	starved bool // a write failed on a full disk since the last periodic pass
+	// writeShort is whether the last pass for a failed write could not free what it needed; failing
+	// is, for a periodic pass, whether that was so at some write since the previous one.
+	writeShort, failing bool
 
 	shortSince time.Time // since when free space has been short; zero while it is not
 	logged     time.Time // when the warning was last logged
@@ -52,15 +55,22 @@ func (b *spaceBudget) accrue(streams []*stream, periodic, fine bool) {
 		if fine && !b.starved {
 			b.credit = min(b.credit, delta)
 		}
-		b.starved = false
+		b.failing = b.starved && b.writeShort
+		b.starved, b.writeShort = false, false
 	} else {
 		b.starved = true
 	}
 }
 
 // observe records the outcome of a pass: whether free space stayed short, and the numbers a person needs
-// to see why.
-func (b *spaceBudget) observe(short bool, now time.Time, interval time.Duration, facts diskFacts, log *slog.Logger) {
+// to see why. A periodic pass counts as short too while writes fail for lack of space (without min_free
+// it sees no shortfall of its own).
+func (b *spaceBudget) observe(short, periodic bool, now time.Time, interval time.Duration, facts diskFacts, log *slog.Logger) {
+	if !periodic {
+		b.writeShort = short
+	} else if b.failing {
+		short = true
+	}
 	if !short {
 		if b.Warning() != "" {
 			log.Info("disk space is fine again", "free", facts.free)

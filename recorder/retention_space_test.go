@@ -48,17 +48,41 @@ func TestSpaceBudgetWarning(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	t0 := time.Unix(1_800_000_000, 0)
 	facts := diskFacts{free: 0, total: 8 << 20, minFree: 1 << 20, footage: 2 << 20, keep: 10 * time.Minute}
-	b.observe(true, t0, 10*time.Second, facts, log)
+	b.observe(true, true, t0, 10*time.Second, facts, log)
 	if b.Warning() != "" {
 		t.Fatal("warning after one short pass, want it only once the shortfall lasts")
 	}
-	b.observe(true, t0.Add(10*time.Second), 10*time.Second, facts, log)
+	b.observe(true, true, t0.Add(10*time.Second), 10*time.Second, facts, log)
 	want := "0 B free (min_free 1.0 MiB); footage 2.0 MiB, other files 6.0 MiB"
 	if w := b.Warning(); !strings.Contains(w, want) || !strings.Contains(w, "newest 10m0s") {
 		t.Fatalf("warning: got %q, want it to say %q and the floor", w, want)
 	}
-	b.observe(false, t0.Add(11*time.Second), 10*time.Second, facts, log)
+	b.observe(false, true, t0.Add(11*time.Second), 10*time.Second, facts, log)
 	if b.Warning() != "" {
 		t.Fatal("warning kept after a pass that was not short")
+	}
+}
+
+// TestSpaceBudgetWarningWithoutMinFree: without min_free a periodic pass sees no shortfall of its own;
+// writes that keep failing for lack of space, with retention unable to help, still raise the warning.
+func TestSpaceBudgetWarningWithoutMinFree(t *testing.T) {
+	var b spaceBudget
+	log := slog.New(slog.DiscardHandler)
+	t0 := time.Unix(1_800_000_000, 0)
+	facts := diskFacts{free: 0, total: 8 << 20, footage: 2 << 20}
+	for i := range 3 {
+		at := t0.Add(time.Duration(i) * 10 * time.Second)
+		b.accrue(nil, false, true)                             // a write failed on a full disk ...
+		b.observe(true, false, at, 10*time.Second, facts, log) // ... and nothing could be freed
+		b.accrue(nil, true, true)
+		b.observe(false, true, at.Add(time.Second), 10*time.Second, facts, log)
+	}
+	if b.Warning() == "" {
+		t.Fatal("no warning while writes kept failing for lack of space")
+	}
+	b.accrue(nil, true, true) // a quiet interval: no write failed
+	b.observe(false, true, t0.Add(time.Minute), 10*time.Second, facts, log)
+	if b.Warning() != "" {
+		t.Fatal("warning kept once writes stopped failing")
 	}
 }
