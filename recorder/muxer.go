@@ -50,10 +50,6 @@ const maxFrameGap = 5 * 90000
 // maxFrameBytes bounds the payload of one video frame assembled from access units with one timestamp.
 const maxFrameBytes = 16 << 20
 
-// maxReanchorDrift is how far a segment's media time may drift from wall time while a track whose
-// timestamps jump continues in the open segment (see reanchor).
-const maxReanchorDrift = time.Second
-
 // ptsUnwrapper turns 32-bit RTP presentation timestamps into a continuous int64 that may step back (B
 // frames) but never wraps.
 type ptsUnwrapper struct {
@@ -290,40 +286,6 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		m.appendSample(t, uint32(d))
 	}
 	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
-}
-
-// reanchor continues track t in the open segment after its clock started a new run at the frame at wall
-// (a jump of the camera's timestamps), and reports whether it did. The pending frame lasts its track's
-// usual duration: the camera captures at its pace whatever its timestamps say, and arrival times, which
-// are all the new run knows, jitter (a frame shorter than usual would even show as two frames at one
-// time). Measured on the segment's own timeline (media time since the first keyframe at seg.clock), the
-// error against wall time so stays within maxReanchorDrift: when wall time is further ahead (frames were
-// lost) the pending frame lasts until wall, and when the segment's media time is further ahead (the
-// camera's clock ran fast), or wall time lies more than maxFrameGap after the pending frame (a gap in the
-// recording), reanchor reports false, leaving the pending frame alone, and the caller ends the segment.
-func (m *muxer) reanchor(t *trackState, wall time.Time) bool {
-	if t.pending == nil || m.seg == nil {
-		return false
-	}
-	pos := t.base // media time at which the pending frame starts
-	for _, f := range t.frames {
-		pos += uint64(f.Duration)
-	}
-	lead := index.TicksToDuration(pos, t.spec.rate) - wall.Sub(m.seg.clock) // if the pending frame lasted nothing
-	usual := t.lastDur
-	ahead := lead + index.TicksToDuration(uint64(usual), t.spec.rate) // if it lasts its usual duration
-	if ahead > maxReanchorDrift || -lead > maxFrameGap*time.Second/90000 {
-		return false
-	}
-	d := usual
-	if usual == 0 || -ahead > maxReanchorDrift {
-		d = uint32(max(-lead.Nanoseconds()*int64(t.spec.rate)/int64(time.Second), 1))
-	}
-	m.appendSample(t, d)
-	if usual > 0 {
-		t.lastDur = usual // a catch-up is not the track's usual duration
-	}
-	return true
 }
 
 // appendSample moves the pending frame of t into the current part with the given duration.
