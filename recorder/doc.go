@@ -12,10 +12,11 @@
 // at the frame's arrival and the open segment goes on, the frame before the jump lasting its usual
 // duration (or until the new frame's arrival, when frames were lost); only a gap in wall time, or a
 // timeline more than a second off wall time, ends the segment and starts a new run. Such unscheduled
-// segment starts are bounded per stream (muxer_jumps.go: ten a minute); refused ones are counted and logged, and
-// their frames dropped, so a broken camera cannot make a file and an index row per frame. The writer appends each part with one write, fsyncs by
-// policy and only then records the part in the index, so the index never points at bytes that a power
-// loss could take. On start-up, recovery scans segment files the index does not fully know and cuts torn
+// segment starts are bounded per stream (muxer_jumps.go: ten a minute); refused ones are counted and
+// logged, and their frames dropped, so a broken camera cannot make a file and an index row per frame.
+//
+// The writer appends each part with one write, fsyncs by policy and only then records the part in the
+// index, so the index never points at bytes that a power loss could take. On start-up, recovery scans segment files the index does not fully know and cuts torn
 // tails, so kill -9 loses at most the part being assembled (at most one second).
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
