@@ -16,8 +16,9 @@
 // logged, and their frames dropped, so a broken camera cannot make a file and an index row per frame.
 //
 // The writer appends each part with one write, fsyncs by policy and only then records the part in the
-// index, so the index never points at bytes that a power loss could take. On start-up, recovery scans segment files the index does not fully know and cuts torn
-// tails, so kill -9 loses at most the part being assembled (at most one second).
+// index, so the index never points at bytes that a power loss could take. On start-up, recovery scans
+// segment files the index does not fully know and cuts torn tails, so kill -9 loses at most the part
+// being assembled (at most one second).
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
