@@ -29,6 +29,7 @@ type muxer struct {
 	dtsH264 *h264.DTSExtractor
 	dtsH265 *h265.DTSExtractor
 	seg     *openSegment // nil while waiting for a keyframe
+	refused bool         // the last segment start was refused (cuts): the next keyframe retries it
 	newRun  bool         // the next segment starts a new run
 	run     uint64
 	prevEnd time.Time // end of the previous segment of this run
@@ -196,11 +197,11 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	if key && (m.seg == nil || m.paramsChanged || wall.Sub(m.seg.start) >= m.segDur) {
 		rotation := m.seg != nil && !m.paramsChanged
 		m.endSegment()
-		if rotation || m.cuts == nil || m.cuts.allow(arrival) {
+		if rotation || m.cuts == nil || m.cuts.allow(arrival, m.refused) {
 			m.startSegment(wall)
-			m.paramsChanged = false
+			m.paramsChanged, m.refused = false, false
 		} else {
-			m.newRun = true // refused: frames are dropped until a keyframe where a start is allowed
+			m.newRun, m.refused = true, true // frames are dropped until a keyframe where a start is allowed
 		}
 	} else if m.seg != nil && m.partFrames > 0 && (key || m.partFull(wall)) {
 		m.flushPart()

@@ -146,6 +146,8 @@ func TestMuxerBoundsCuts(t *testing.T) {
 	if o.frames == 0 {
 		t.Error("nothing recorded: the allowed starts should still record")
 	}
+	t.Logf("%d segments started in %d min, %d starts refused, %d of %d frames recorded", len(o.starts), minutes,
+		s.SegmentsRefused, o.frames, minutes*60*25)
 }
 
 // TestQueueBoundsBytes: parts whose timestamps say they last nothing (a camera whose clock stands still)

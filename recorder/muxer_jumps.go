@@ -75,9 +75,10 @@ func newCutBudget(log *slog.Logger, st *streamStats) *cutBudget {
 	return &cutBudget{log: log, stats: st, tokens: maxCuts}
 }
 
-// allow reports whether a segment may start now (by the frame's arrival time); a refused start is counted
-// and logged, at most once per cutLogEvery.
-func (b *cutBudget) allow(now time.Time) bool {
+// allow reports whether a segment may start now (by the frame's arrival time). A refused start is counted
+// (and logged, at most once per cutLogEvery) unless it is a retry: the next keyframe of a start refused
+// before, whose frames in between were dropped and counted as such.
+func (b *cutBudget) allow(now time.Time, retry bool) bool {
 	if !b.at.IsZero() {
 		if el := now.Sub(b.at); el > 0 {
 			b.tokens = min(maxCuts, b.tokens+maxCuts*float64(el)/float64(cutPeriod))
@@ -87,6 +88,9 @@ func (b *cutBudget) allow(now time.Time) bool {
 	if b.tokens >= 1 {
 		b.tokens--
 		return true
+	}
+	if retry {
+		return false
 	}
 	b.refused++
 	b.stats.refusedSegment()
