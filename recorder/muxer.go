@@ -251,19 +251,16 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		wall = wall.Add(off) // the camera's sender reports put audio on the video's timeline
 	}
 	if discont && t.started {
-		if m.reanchor(t, wall) {
-			// An audio jump inside a segment, while audio keeps pace with wall time: continue.
-			t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
+		// An audio jump inside a segment: while audio keeps pace with wall time it goes on with this
+		// frame; otherwise the pending frame is closed and audio resumes at the next segment.
+		if !m.reanchor(t, wall) {
+			if t.pending != nil {
+				m.appendSample(t, t.lastDur)
+			}
+			t.pending = nil
 			return
 		}
-		// Otherwise close the pending frame and resume at the next segment.
-		if t.pending != nil {
-			m.appendSample(t, t.lastDur)
-		}
-		t.pending = nil
-		return
-	}
-	if !t.started || t.pending == nil {
+	} else if !t.started || t.pending == nil {
 		if t.started {
 			return // waiting for the next segment after an audio jump
 		}
