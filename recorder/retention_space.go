@@ -39,17 +39,16 @@ type spaceBudget struct {
 // accrue adds what the streams handed their writers since the last call to the credit. A periodic pass
 // that finds the disk fine keeps at most what this interval brought: earlier growth was provided for.
 func (b *spaceBudget) accrue(streams []*stream, periodic, fine bool) {
-	if b.seen == nil {
-		b.seen = make(map[string]uint64)
-	}
 	var delta int64
+	seen := make(map[string]uint64, len(streams)) // of the current streams only
 	for _, s := range streams {
 		in := s.stats.snapshot().BytesIn
 		if last, ok := b.seen[s.key]; ok && in >= last {
 			delta += int64(in - last)
 		}
-		b.seen[s.key] = in
+		seen[s.key] = in
 	}
+	b.seen = seen
 	b.credit += delta
 	if periodic {
 		if fine && !b.starved {
