@@ -66,6 +66,8 @@ func apiErr(err error) error {
 		return ui.WrapError(ui.ErrNotFound, err)
 	case errors.Is(err, recorder.ErrNoRecording):
 		return ui.WrapError(ui.ErrNoRecording, err)
+	case errors.Is(err, recorder.ErrRangeTooLong):
+		return ui.WrapError(ui.ErrBadRequest, err)
 	}
 	return err
 }
@@ -79,7 +81,7 @@ func (a cameraAPI) Storage() (ui.StorageReport, error) {
 	global, cams, minFree := a.rec.RetentionLimits()
 	rep := ui.StorageReport{Filesystem: ui.Filesystem{Total: fs.Total, Free: fs.Free},
 		Limits:       ui.Limits{MaxAge: global.MaxAge, MaxBytes: global.MaxBytes, MinFree: minFree},
-		CameraLimits: make(map[string]ui.Limits, len(cams))}
+		CameraLimits: make(map[string]ui.Limits, len(cams)), Warning: a.rec.DiskWarning()}
 	for name, l := range cams {
 		rep.CameraLimits[name] = ui.Limits{MaxAge: l.MaxAge, MaxBytes: l.MaxBytes}
 	}

@@ -161,6 +161,13 @@ func TestServeExportCLI(t *testing.T) {
 	if msg, err := bad.CombinedOutput(); err == nil || !strings.HasPrefix(string(msg), "porchlight: ") {
 		t.Errorf("export of an unknown camera: err %v, output %q", err, msg)
 	}
+	// An export longer than a day is refused, with the reason, by the API (400) and so the CLI.
+	long := exec.Command(porchlightBin(t), "export", "--config", cfgPath, "--camera", "front", "--start",
+		start.Add(-30*24*time.Hour).Format(time.RFC3339), "--end", start.Format(time.RFC3339), "-o", out+".3")
+	if msg, err := long.CombinedOutput(); err == nil || !strings.Contains(string(msg), "400") ||
+		!strings.Contains(string(msg), "may span at most 24h0m0s") || strings.Count(string(msg), "\n") != 1 {
+		t.Errorf("export of 30 days: err %v, output %q, want a one-line 400 naming the 24h bound", err, msg)
+	}
 
 	began := time.Now()
 	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {

@@ -53,6 +53,10 @@ func (r *Recorder) SetCameras(cams []CameraConfig) error {
 
 	// Outside r.mu: a writer draining on a full disk calls into retention, which takes r.mu.
 	stopStreams(stop)
+	stopped := make(map[string]*stream, len(stop))
+	for _, s := range stop {
+		stopped[s.key] = s
+	}
 	var fresh []*stream
 	var errs []error
 	failed := map[string]bool{}
@@ -64,8 +68,14 @@ func (r *Recorder) SetCameras(cams []CameraConfig) error {
 			continue
 		}
 		for _, s := range ss {
-			if r.recovered {
-				// The stream's directory may hold segments of an earlier camera of this name.
+			if old := stopped[s.key]; old != nil {
+				// A restarted stream: its writer has just closed its files, so there is nothing to
+				// recover, and scanning its directory (however many files) would only delay the caller.
+				// The IDs it handed out (a file a failed write left unindexed) are not reused.
+				s.ids.last = max(s.ids.last, old.ids.current())
+			} else if r.recovered {
+				// The stream's directory may hold segments of an earlier camera of this name, which no
+				// recovery has seen.
 				r.recoverOne(s)
 			}
 			fresh = append(fresh, s)

@@ -21,6 +21,10 @@ type Config struct {
 	QueueDuration    time.Duration // media a stream may buffer while the disk is slow; 0 = 8s
 	Retention        Limits        // limits over all cameras
 	MinFree          int64         // free-space floor of the data dir's filesystem, bytes; 0 = none
+	// KeepRecent is the floor of recent footage: deletions for free space (MinFree, or a write that
+	// failed on a full disk) never take the newest KeepRecent of a stream. MaxAge and MaxBytes still
+	// apply. 0 = DefaultKeepRecent; negative = no floor.
+	KeepRecent time.Duration
 	// RetentionInterval is how often retention runs besides on a full disk; 0 = 10s.
 	RetentionInterval time.Duration
 	BackoffMin        time.Duration // first reconnect delay; 0 = 1s
@@ -60,6 +64,7 @@ func (c *Config) setDefaults() {
 	def(&c.BackoffMin, time.Second)
 	def(&c.BackoffMax, 30*time.Second)
 	def(&c.ReadTimeout, 10*time.Second)
+	def(&c.KeepRecent, DefaultKeepRecent)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -8,14 +8,23 @@
 //
 // The muxer assigns every frame a wall-clock time (package timing), cuts fragmented-MP4 parts of at most
 // one second and segments of about a minute at keyframes, and never blocks on the disk: when the queue is
-// full it drops whole GOPs and counts them. The writer appends each part with one write, fsyncs by
-// policy and only then records the part in the index, so the index never points at bytes that a power
-// loss could take. On start-up, recovery scans segment files the index does not fully know and cuts torn
-// tails, so kill -9 loses at most the part being assembled (at most one second).
+// full it drops whole GOPs and counts them. When a camera's timestamps jump, the track's clock re-anchors
+// at the frame's arrival and the open segment goes on, the frame before the jump lasting its usual
+// duration (or until the new frame's arrival, when frames were lost); only a gap in wall time, or a
+// timeline more than a second off wall time, ends the segment and starts a new run. Such unscheduled
+// segment starts are bounded per stream (muxer_jumps.go: ten a minute); refused ones are counted and
+// logged, and their frames dropped, so a broken camera cannot make a file and an index row per frame.
+//
+// The writer appends each part with one write, fsyncs by policy and only then records the part in the
+// index, so the index never points at bytes that a power loss could take. On start-up, recovery scans
+// segment files the index does not fully know and cuts torn tails, so kill -9 loses at most the part
+// being assembled (at most one second).
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
-// free-space floor, never the open segment nor a held range.
+// free-space floor, never the open segment nor a held range. For free space it frees only what recording
+// wrote meanwhile and keeps each stream's newest KeepRecent, so another program filling the disk cannot
+// empty it of footage; a shortfall that lasts raises the disk warning (retention_space.go).
 //
 // The package does not know about the HTTP API, the neighborhood, or the config file: nvr wires it.
 package recorder

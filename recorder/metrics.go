@@ -19,19 +19,21 @@ var (
 	mDroppedG  = prometheus.NewDesc("porchlight_recorder_dropped_gops_total", "GOPs dropped because the disk fell behind.", labels, nil)
 	mDroppedF  = prometheus.NewDesc("porchlight_recorder_dropped_frames_total", "Frames not recorded (dropped GOPs, waiting for a keyframe, failed writes).", labels, nil)
 	mReconn    = prometheus.NewDesc("porchlight_recorder_reconnects_total", "Camera reconnects.", labels, nil)
-	mDiscont   = prometheus.NewDesc("porchlight_recorder_discontinuities_total", "Timestamp discontinuities that started a new run.", labels, nil)
+	mDiscont   = prometheus.NewDesc("porchlight_recorder_discontinuities_total", "Timestamp discontinuities (re-anchored in the open segment, or a new run after a gap).", labels, nil)
+	mRefused   = prometheus.NewDesc("porchlight_recorder_segment_starts_refused_total", "Segment starts refused because the camera's timeline broke too often; frames until the next start are dropped.", labels, nil)
 	mWriteSec  = prometheus.NewDesc("porchlight_recorder_write_seconds_total", "Time spent in segment writes.", labels, nil)
 	mWrites    = prometheus.NewDesc("porchlight_recorder_writes_total", "Segment writes (one per part).", labels, nil)
 	mDeleted   = prometheus.NewDesc("porchlight_recorder_retention_deleted_bytes_total", "Bytes deleted by retention.", labels, nil)
 	mDisk      = prometheus.NewDesc("porchlight_recorder_disk_bytes", "Bytes of footage on disk.", labels, nil)
 	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
 	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
+	mDiskWarn  = prometheus.NewDesc("porchlight_recorder_disk_warning", "1 while the disk is filling for other reasons than recording and retention frees no more (the storage API says why).", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont,
-		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording} {
+	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
+		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording, mDiskWarn} {
 		ch <- d
 	}
 }
@@ -39,6 +41,11 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	r := (*Recorder)(c)
+	warn := 0.0
+	if r.DiskWarning() != "" {
+		warn = 1
+	}
+	ch <- prometheus.MustNewConstMetric(mDiskWarn, prometheus.GaugeValue, warn)
 	_, streams := r.snapshot()
 	for _, s := range streams {
 		st := s.stats.snapshot()
@@ -54,6 +61,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(mDroppedF, float64(st.Dropped))
 		counter(mReconn, float64(st.Reconnects))
 		counter(mDiscont, float64(st.Discont))
+		counter(mRefused, float64(st.SegmentsRefused))
 		counter(mWriteSec, float64(st.WriteNanos)/1e9)
 		counter(mWrites, float64(st.Writes))
 		counter(mDeleted, float64(st.Deleted))

@@ -22,12 +22,14 @@ type muxer struct {
 	queue   *diskQueue
 	hub     *Hub
 	stats   *streamStats
+	cuts    *cutBudget // bounds segment starts besides the rotation
 	mu      sync.Mutex
 	tracks  []*trackState
 	video   *trackState
 	dtsH264 *h264.DTSExtractor
 	dtsH265 *h265.DTSExtractor
 	seg     *openSegment // nil while waiting for a keyframe
+	refused bool         // the last segment start was refused (cuts): the next keyframe retries it
 	newRun  bool         // the next segment starts a new run
 	run     uint64
 	prevEnd time.Time // end of the previous segment of this run
@@ -45,6 +47,9 @@ type muxer struct {
 // maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
 // timestamps keep pace end the run instead of becoming one long frame.
 const maxFrameGap = 5 * 90000
+
+// maxFrameBytes bounds the payload of one video frame assembled from access units with one timestamp.
+const maxFrameBytes = 16 << 20
 
 // ptsUnwrapper turns 32-bit RTP presentation timestamps into a continuous int64 that may step back (B
 // frames) but never wraps.
@@ -97,10 +102,11 @@ type openSegment struct {
 	clock time.Time
 }
 
-func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats) *muxer {
+func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats,
+	cuts *cutBudget) *muxer {
 	m := &muxer{stream: stream, segDur: cfg.SegmentDuration, partDur: cfg.PartDuration,
 		fragDur: min(cfg.FragmentDuration, cfg.PartDuration), ids: ids, queue: q,
-		hub: hub, stats: st, newRun: true}
+		hub: hub, stats: st, cuts: cuts, newRun: true}
 	for _, spec := range tracks {
 		ts := &trackState{spec: spec, mapper: &timing.Mapper{ClockRate: spec.rate}}
 		m.tracks = append(m.tracks, ts)
@@ -158,7 +164,13 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	}
 	ptsOffset := int32(pts - dts)
 	if !discont && t.pending != nil && ticks == t.pending.ticks {
-		// Several access units with one timestamp: a camera that marks every slice. They are one frame.
+		// Several access units with one timestamp: a camera that marks every slice. They are one frame,
+		// up to a size no real frame reaches (a camera whose timestamps stand still must not grow one
+		// frame without end).
+		if len(t.pending.payload) > maxFrameBytes {
+			m.stats.droppedFrame()
+			return
+		}
 		if b, err := h264.AVCC(au.nalus).Marshal(); err == nil {
 			t.pending.payload = append(t.pending.payload, b...)
 			t.pending.key = t.pending.key || key
@@ -166,9 +178,14 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		return
 	}
 	if discont && m.seg != nil {
+		// A jump of the camera's timestamps: the clock re-anchored this frame at its arrival. The segment
+		// goes on unless wall time says there is a gap (or the timeline ran ahead): a camera that jumps
+		// often must not make a file per jump.
 		m.stats.discontinuity()
-		m.endSegment()
-		m.newRun = true
+		if !m.reanchor(t, wall) {
+			m.endSegment()
+			m.newRun = true
+		}
 	}
 	if key && m.queue.broken.Swap(false) && m.seg != nil {
 		m.endSegment() // the writer lost a part of it: resume in a new segment and run
@@ -178,9 +195,14 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.appendSample(t, uint32(ticks-t.pending.ticks))
 	}
 	if key && (m.seg == nil || m.paramsChanged || wall.Sub(m.seg.start) >= m.segDur) {
+		rotation := m.seg != nil && !m.paramsChanged
 		m.endSegment()
-		m.startSegment(wall)
-		m.paramsChanged = false
+		if rotation || m.cuts == nil || m.cuts.allow(arrival, m.refused) {
+			m.startSegment(wall)
+			m.paramsChanged, m.refused = false, false
+		} else {
+			m.newRun, m.refused = true, true // frames are dropped until a keyframe where a start is allowed
+		}
 	} else if m.seg != nil && m.partFrames > 0 && (key || m.partFull(wall)) {
 		m.flushPart()
 		m.partStart, m.partKey = wall, key
@@ -229,14 +251,16 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		wall = wall.Add(off) // the camera's sender reports put audio on the video's timeline
 	}
 	if discont && t.started {
-		// An audio jump inside a segment: close the pending frame and resume at the next segment.
-		if t.pending != nil {
-			m.appendSample(t, t.lastDur)
+		// An audio jump inside a segment: while audio keeps pace with wall time it goes on with this
+		// frame; otherwise the pending frame is closed and audio resumes at the next segment.
+		if !m.reanchor(t, wall) {
+			if t.pending != nil {
+				m.appendSample(t, t.lastDur)
+			}
+			t.pending = nil
+			return
 		}
-		t.pending = nil
-		return
-	}
-	if !t.started || t.pending == nil {
+	} else if !t.started || t.pending == nil {
 		if t.started {
 			return // waiting for the next segment after an audio jump
 		}

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func newTestMuxer(queue time.Duration) (*muxer, *diskQueue, *streamStats) {
 	st := &streamStats{}
 	cfg := &Config{SegmentDuration: 4 * time.Second}
 	cfg.setDefaults()
-	return newMuxer("front/main", []*trackSpec{spec}, cfg, &idSource{}, q, newHub(), st), q, st
+	return newMuxer("front/main", []*trackSpec{spec}, cfg, &idSource{}, q, newHub(), st, newCutBudget(slog.New(slog.DiscardHandler), st)), q, st
 }
 
 func drain(q *diskQueue) []queueItem {

@@ -70,10 +70,14 @@ func (c *Clip) Close() error {
 }
 
 // Export plans an MP4 of [start, end) of a camera stream. The caller must Close the clip. The range is
-// held from retention until then.
+// held from retention until then. A range longer than export.MaxRange is refused (ErrRangeTooLong)
+// before anything is read.
 func (r *Recorder) Export(camera, stream string, start, end time.Time) (*Clip, error) {
 	s, err := r.stream(camera, stream)
 	if err != nil {
+		return nil, err
+	}
+	if err := export.CheckRange(start, end); err != nil {
 		return nil, err
 	}
 	release := r.Hold(camera, start, end)

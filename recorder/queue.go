@@ -30,32 +30,40 @@ type partMeta struct {
 	bases    []uint64        // per track, segment-relative media time of the part's first sample
 }
 
-// diskQueue decouples the network reader from the disk. It is bounded by media duration: when the disk
-// falls behind, push refuses parts and the muxer drops whole GOPs instead of blocking the reader.
+// diskQueue decouples the network reader from the disk. It is bounded by media duration, and by bytes
+// (maxQueueRate per second of that duration) for a camera whose timestamps make durations meaningless:
+// when the disk falls behind, push refuses parts and the muxer drops whole GOPs instead of blocking the
+// reader.
 type diskQueue struct {
 	max    time.Duration
 	mu     sync.Mutex
 	items  []queueItem
 	queued time.Duration
 	wake   chan struct{}
+	bytes  int // of the queued parts
+	limit  int // bound of bytes
 	// broken is set by the writer when it lost a part or could not open a segment: the muxer then starts
 	// a new segment (and run) at the next keyframe, since a segment cannot hold a hole.
 	broken atomic.Bool
 }
 
+// maxQueueRate is the byte rate (32 Mbit/s, above any camera's) that bounds the queue's bytes.
+const maxQueueRate = 4 << 20
+
 func newDiskQueue(max time.Duration) *diskQueue {
-	return &diskQueue{max: max, wake: make(chan struct{}, 1)}
+	return &diskQueue{max: max, limit: int(max.Seconds() * maxQueueRate), wake: make(chan struct{}, 1)}
 }
 
 // push queues a part unless that would exceed the bound.
 func (q *diskQueue) push(it queueItem) bool {
 	q.mu.Lock()
-	if q.queued+it.dur > q.max && q.queued > 0 {
+	if (q.queued+it.dur > q.max || q.bytes+it.size > q.limit) && (q.queued > 0 || q.bytes > 0) {
 		q.mu.Unlock()
 		return false
 	}
 	q.items = append(q.items, it)
 	q.queued += it.dur
+	q.bytes += it.size
 	q.mu.Unlock()
 	q.signal()
 	return true
@@ -85,6 +93,7 @@ func (q *diskQueue) pop(ctx context.Context) (queueItem, bool) {
 			q.items[0] = queueItem{}
 			q.items = q.items[1:]
 			q.queued -= it.dur
+			q.bytes -= it.size
 			q.mu.Unlock()
 			return it, true
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 
+	"github.com/porchlight/porchlight/recorder/export"
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
@@ -16,6 +18,8 @@ import (
 var (
 	ErrUnknownCamera = errors.New("unknown camera")
 	ErrNoRecording   = errors.New("nothing recorded in that range")
+	// ErrRangeTooLong reports an export range longer than export.MaxRange (a day).
+	ErrRangeTooLong = export.ErrRangeTooLong
 )
 
 // Recorder records every configured camera to disk and answers questions about what it recorded.
@@ -32,6 +36,8 @@ type Recorder struct {
 	recovered bool            // Recover has run (under setMu)
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 	usage     *usageRing      // disk usage history, sampled by Run
+	space     spaceBudget     // what retention may free for free space; the disk warning
+	log       *slog.Logger
 
 	recoverOnce sync.Once
 }
@@ -49,7 +55,8 @@ func New(cfg Config) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}
-	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples)}
+	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples),
+		log: cfg.Logger.With("component", "recorder")}
 	for _, cam := range cfg.Cameras {
 		ss, err := r.newStreams(cam)
 		if err != nil {
@@ -90,6 +97,7 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 		cfg: &r.cfg, now: r.cfg.Now, readTimeout: r.cfg.ReadTimeout, ids: ids, queue: newDiskQueue(r.cfg.QueueDuration),
 		hub: newHub(), stats: st,
 		log: r.cfg.Logger.With("component", "recorder", "camera", cam.Name, "stream", name)}
+	s.cuts = newCutBudget(s.log, st)
 	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
 		now: r.cfg.Now, log: s.log, stats: st}
 	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }

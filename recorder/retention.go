@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/porchlight/porchlight/recorder/index"
@@ -35,24 +34,26 @@ func (r *Recorder) freeNow(need int64) bool {
 	return r.applyRetention(max(need, 1)) > 0
 }
 
-// applyRetention runs one retention pass and returns how many segments it deleted.
+// applyRetention runs one retention pass and returns how many segments it deleted. need is 0 for the
+// periodic pass; a writer that hit a full disk passes the bytes it needs.
 func (r *Recorder) applyRetention(need int64) int {
 	r.retMu.Lock()
 	defer r.retMu.Unlock()
-	in := retentionInput{now: r.cfg.Now(), global: r.cfg.Retention, cameras: map[string]Limits{},
+	now := r.cfg.Now()
+	in := retentionInput{now: now, global: r.cfg.Retention, cameras: map[string]Limits{},
 		oldest: map[string][]candidate{}, bytes: map[string]int64{}, free: -1, minFree: r.cfg.MinFree,
-		need: need, held: r.holds.covers, open: map[string]uint64{}}
+		need: need, held: r.holds.covers, open: map[string]uint64{}, keep: map[string]time.Time{}}
 	cams, streams := r.snapshot()
 	byKey := make(map[string]*stream, len(streams))
 	for _, c := range cams {
 		in.cameras[c.Name] = c.Retention
 	}
-	if r.cfg.MinFree > 0 {
-		var st syscall.Statfs_t
-		if err := syscall.Statfs(r.cfg.DataDir, &st); err == nil {
-			in.free = int64(st.Bavail) * int64(st.Bsize)
-		}
+	facts := diskFacts{free: -1, total: -1, minFree: r.cfg.MinFree, keep: r.cfg.KeepRecent}
+	if fs, err := r.Filesystem(); err == nil {
+		in.free, facts.free, facts.total = fs.Free, fs.Free, fs.Total
 	}
+	r.space.accrue(streams, need == 0, in.minFree <= 0 || in.free < 0 || in.free >= in.minFree)
+	in.credit = r.space.credit
 	for _, s := range streams {
 		byKey[s.key] = s
 		u, err := r.db.Usage(s.key)
@@ -60,6 +61,10 @@ func (r *Recorder) applyRetention(need int64) int {
 			continue
 		}
 		in.bytes[s.key] = u.Bytes
+		facts.footage += u.Bytes
+		if r.cfg.KeepRecent > 0 && !u.Newest.IsZero() {
+			in.keep[s.key] = u.Newest.Add(-r.cfg.KeepRecent)
+		}
 		// Every segment the muxer has started (the writer may open it any moment) is off limits.
 		in.open[s.key] = s.ids.current()
 		var cands []candidate
@@ -80,8 +85,11 @@ func (r *Recorder) applyRetention(need int64) int {
 		}
 		in.oldest[s.key] = cands
 	}
-	del := planRetention(in)
-	for _, c := range del {
+	plan := planRetention(in)
+	r.space.credit -= plan.spent
+	r.space.observe(plan.short, need == 0, now, r.cfg.RetentionInterval, facts, r.log)
+	deleted := 0
+	for _, c := range plan.del {
 		s := byKey[c.key]
 		if r.holds.covers(c.camera, c.start, c.end) {
 			continue // held since the plan was made (an export that just started)
@@ -97,9 +105,10 @@ func (r *Recorder) applyRetention(need int64) int {
 			s.log.Warn("retention: delete index row", "id", c.id, "err", err)
 		}
 		s.stats.deleted(c.size)
+		deleted++
 	}
-	if len(del) > 0 {
-		r.cfg.Logger.Info("retention deleted segments", "component", "recorder", "segments", len(del))
+	if deleted > 0 {
+		r.log.Info("retention deleted segments", "segments", deleted)
 	}
-	return len(del)
+	return deleted
 }

@@ -30,12 +30,30 @@ type retentionInput struct {
 	need    int64 // bytes to free now on top of the limits (a write failed on a full disk)
 	held    func(camera string, start, end time.Time) bool
 	open    map[string]uint64 // per stream, the lowest ID that may still be written: it and later are kept
+	// credit is how many bytes deletions for free space (minFree, need) may take: what Porchlight's own
+	// recording wrote since the disk was last fine. They go on while it is positive, so the last one may
+	// overshoot it by less than a segment.
+	credit int64
+	// keep is, per stream, the floor of recent footage: deletions for free space leave every segment
+	// that ends after it. A stream without an entry has no floor.
+	keep map[string]time.Time
+}
+
+// retentionPlan is what planRetention decided.
+type retentionPlan struct {
+	del []candidate
+	// spent is the size of the deletions made for free space, which the credit pays for.
+	spent int64
+	// short reports that free space stays below minFree, or need unmet, after the plan: the credit, the
+	// floor of recent footage, holds or the open segments left nothing more to delete.
+	short bool
 }
 
 // planRetention returns the segments to delete, oldest first within each reason: first what is older
 // than max_age, then what exceeds per-camera max_bytes, then globally oldest-first while the total is over
-// max_bytes, free space is under the floor, or need is not yet met.
-func planRetention(in retentionInput) []candidate {
+// max_bytes, then, while free space is under the floor or need is not yet met, globally oldest-first again
+// within the credit and above each stream's floor of recent footage.
+func planRetention(in retentionInput) retentionPlan {
 	var del []candidate
 	gone := map[string]int{} // per stream, how many of oldest are planned
 	camBytes := map[string]int64{}
@@ -95,20 +113,44 @@ func planRetention(in retentionInput) []candidate {
 			take(c)
 		}
 	}
-	for (in.global.MaxBytes > 0 && total > in.global.MaxBytes) || (in.minFree > 0 && in.free >= 0 && in.free < in.minFree) || in.need > 0 {
+	// oldest returns the globally oldest deletable candidate; for free space, only one above its
+	// stream's floor (a stream's candidates are oldest-first, so once one is in the floor all are).
+	oldest := func(forSpace bool) (candidate, bool) {
 		var best candidate
 		found := false
 		for _, key := range keys {
-			if c, ok := next(key); ok && (!found || c.start.Before(best.start)) {
+			c, ok := next(key)
+			if !ok {
+				continue
+			}
+			if k, floor := in.keep[key]; forSpace && floor && c.end.After(k) {
+				continue
+			}
+			if !found || c.start.Before(best.start) {
 				best, found = c, true
 			}
 		}
-		if !found {
+		return best, found
+	}
+	for in.global.MaxBytes > 0 && total > in.global.MaxBytes {
+		c, ok := oldest(false)
+		if !ok {
 			break
 		}
-		take(best)
+		take(c)
 	}
-	return del
+	plan := retentionPlan{}
+	spaceShort := func() bool { return (in.minFree > 0 && in.free >= 0 && in.free < in.minFree) || in.need > 0 }
+	for spaceShort() && plan.spent < in.credit {
+		c, ok := oldest(true)
+		if !ok {
+			break
+		}
+		take(c)
+		plan.spent += c.size
+	}
+	plan.del, plan.short = del, spaceShort()
+	return plan
 }
 
 func minPositive(a, b time.Duration) time.Duration {

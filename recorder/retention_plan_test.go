@@ -34,7 +34,7 @@ func TestPlanRetention(t *testing.T) {
 	base := func() retentionInput {
 		return retentionInput{now: now, cameras: map[string]Limits{},
 			oldest: map[string][]candidate{"a/main": a, "b/main": b},
-			bytes:  map[string]int64{"a/main": 1000, "b/main": 1000}, free: -1}
+			bytes:  map[string]int64{"a/main": 1000, "b/main": 1000}, free: -1, credit: 1 << 40}
 	}
 	tests := []struct {
 		name string
@@ -65,12 +65,29 @@ func TestPlanRetention(t *testing.T) {
 			in.open = map[string]uint64{"a/main": 1}
 			in.need = 1
 		}, []string{}},
+		// Another program took the free space: deletions for it stop once they have freed what
+		// Porchlight wrote (the credit), the last one overshooting by less than a segment.
+		{"free space is freed only within the credit", func(in *retentionInput) {
+			in.free, in.minFree, in.credit = 0, 10000, 150
+		}, []string{"a/main#1", "b/main#1"}},
+		{"nothing freed for space without credit", func(in *retentionInput) {
+			in.need, in.credit = 500, 0
+		}, []string{}},
+		{"the floor of recent footage stays", func(in *retentionInput) {
+			in.free, in.minFree = 0, 10000
+			in.keep = map[string]time.Time{"a/main": t0.Add(8 * time.Minute), "b/main": t0.Add(9 * time.Minute)}
+		}, []string{"a/main#1", "a/main#2", "a/main#3", "a/main#4", "a/main#5", "a/main#6", "a/main#7", "a/main#8",
+			"b/main#1", "b/main#2", "b/main#3", "b/main#4", "b/main#5", "b/main#6", "b/main#7", "b/main#8"}},
+		{"max_bytes ignores the credit and the floor", func(in *retentionInput) {
+			in.global.MaxBytes, in.credit = 1850, 0
+			in.keep = map[string]time.Time{"a/main": t0, "b/main": t0}
+		}, []string{"a/main#1", "b/main#1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := base()
 			tt.mod(&in)
-			got := ids(planRetention(in))
+			got := ids(planRetention(in).del)
 			slices.Sort(got)
 			want := slices.Clone(tt.want)
 			slices.Sort(want)

@@ -85,7 +85,7 @@ func (s *stream) runSession(ctx context.Context) error {
 	if err := c.SetupAll(desc.BaseURL, medias); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	mux := newMuxer(s.key, tracks, s.cfg, s.ids, s.queue, s.hub, s.stats)
+	mux := newMuxer(s.key, tracks, s.cfg, s.ids, s.queue, s.hub, s.stats, s.cuts)
 	defer mux.close()
 	for i, t := range tracks {
 		ts := mux.tracks[i]

@@ -36,11 +36,14 @@ type StreamStatus struct {
 	Dropped     uint64    `json:"dropped_frames"`
 	DroppedAud  uint64    `json:"dropped_audio_frames"`
 	Discont     uint64    `json:"discontinuities"`
-	WriteNanos  uint64    `json:"write_nanos"`   // total time spent in write calls
-	Deleted     uint64    `json:"deleted_bytes"` // bytes retention removed
-	DiskBytes   int64     `json:"disk_bytes"`    // footage of this stream on disk
-	Oldest      time.Time `json:"oldest,omitzero"`
-	Writes      uint64    `json:"writes"`
+	// SegmentsRefused counts segment starts refused because the stream's timeline broke too often (see
+	// cutBudget); the frames until the next allowed start are dropped.
+	SegmentsRefused uint64    `json:"segments_refused"`
+	WriteNanos      uint64    `json:"write_nanos"`   // total time spent in write calls
+	Deleted         uint64    `json:"deleted_bytes"` // bytes retention removed
+	DiskBytes       int64     `json:"disk_bytes"`    // footage of this stream on disk
+	Oldest          time.Time `json:"oldest,omitzero"`
+	Writes          uint64    `json:"writes"`
 }
 
 // streamStats collects a stream's counters; every method is safe for concurrent use.
@@ -129,6 +132,12 @@ func (st *streamStats) droppedFrames(n int) {
 func (st *streamStats) discontinuity() {
 	st.mu.Lock()
 	st.s.Discont++
+	st.mu.Unlock()
+}
+
+func (st *streamStats) refusedSegment() {
+	st.mu.Lock()
+	st.s.SegmentsRefused++
 	st.mu.Unlock()
 }
 

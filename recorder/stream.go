@@ -25,6 +25,7 @@ type stream struct {
 	queue       *diskQueue
 	hub         *Hub
 	stats       *streamStats
+	cuts        *cutBudget
 	writer      *segWriter
 
 	// life guards the fields below: each stream is started and stopped on its own, so that cameras can

@@ -73,6 +73,10 @@ func (r *Recorder) Filesystem() (FSUsage, error) {
 	return FSUsage{Total: int64(st.Blocks) * int64(st.Bsize), Free: int64(st.Bavail) * int64(st.Bsize)}, nil
 }
 
+// DiskWarning returns why the disk is short of space when it is filling for other reasons than
+// recording and retention frees no more (see spaceBudget), or "" while it is not.
+func (r *Recorder) DiskWarning() string { return r.space.Warning() }
+
 // RetentionLimits returns the global limits, each camera's own limits and the free-space floor in bytes.
 func (r *Recorder) RetentionLimits() (global Limits, cameras map[string]Limits, minFree int64) {
 	cams, _ := r.snapshot()

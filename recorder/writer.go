@@ -126,7 +126,9 @@ func (w *segWriter) writePart(it queueItem) {
 }
 
 // write appends bufs with one writev. A write cut short by a full disk is undone, retention is asked for
-// room, and the write is tried again.
+// room, and the write is tried again. When the cut-short write cannot be undone the file's tail is torn:
+// write returns both errors and does not try again, so nothing is appended after the torn bytes (the
+// index never points at them, and recovery cuts them at the next start).
 func (w *segWriter) write(bufs [][]byte) (int64, error) {
 	for attempt := 0; ; attempt++ {
 		fi, err := w.f.Stat()
@@ -137,7 +139,9 @@ func (w *segWriter) write(bufs [][]byte) (int64, error) {
 		if err == nil {
 			return n, nil
 		}
-		_ = w.f.Truncate(fi.Size())
+		if terr := w.f.Truncate(fi.Size()); terr != nil {
+			return 0, fmt.Errorf("write %s: %w; undoing the partial write: %w", w.f.Name(), err, terr)
+		}
 		if w.roomFor(err, n, attempt) {
 			continue
 		}

@@ -32,6 +32,9 @@ type StorageReport struct {
 	Limits       Limits            // global
 	CameraLimits map[string]Limits // each camera's own, by name
 	History      []UsagePoint      // oldest first
+	// Warning says why the disk is short of space when it fills for other reasons than recording and
+	// retention frees no more; "" while it does not.
+	Warning string
 }
 
 // StorageReporter may be implemented by the server's Cameras; without it GET /api/v1/storage answers 501.
@@ -66,6 +69,7 @@ type storageResponse struct {
 	Filesystem Filesystem      `json:"filesystem"`
 	Limits     storageLimits   `json:"limits"`
 	History    []UsagePoint    `json:"history"`
+	Warning    string          `json:"warning,omitempty"`
 }
 
 func (s *Server) storage(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +88,7 @@ func (s *Server) storage(w http.ResponseWriter, r *http.Request) {
 
 // buildStorage merges the streams of each camera and computes their horizons.
 func buildStorage(streams []Camera, rep StorageReport, now time.Time) storageResponse {
-	out := storageResponse{Cameras: []storageCamera{}, Filesystem: rep.Filesystem, History: thin(rep.History),
+	out := storageResponse{Cameras: []storageCamera{}, Filesystem: rep.Filesystem, History: thin(rep.History), Warning: rep.Warning,
 		Limits: storageLimits{MaxAge: rep.Limits.MaxAge.Seconds(), MaxBytes: rep.Limits.MaxBytes, MinFree: rep.Limits.MinFree}}
 	byName := map[string]int{}
 	for _, st := range streams {

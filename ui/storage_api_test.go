@@ -12,7 +12,7 @@ import (
 func (f *fakeCameras) Storage() (StorageReport, error) {
 	return StorageReport{Filesystem: Filesystem{Total: 4 * gb, Free: gb}, Limits: Limits{MaxAge: 48 * time.Hour},
 		History: []UsagePoint{{Time: time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC), Bytes: 5, Free: gb,
-			Cameras: map[string]int64{"front": 5}}}}, nil
+			Cameras: map[string]int64{"front": 5}}}, Warning: "the disk is filling up"}, nil
 }
 
 // plainCameras hides the Storage method of the cameras it wraps (the alias names the embedded field).
@@ -39,6 +39,7 @@ func TestStorageAPI(t *testing.T) {
 			MaxAge float64 `json:"max_age"`
 		}
 		History []UsagePoint
+		Warning string
 	}
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatalf("%v in %s", err, body)
@@ -50,6 +51,9 @@ func TestStorageAPI(t *testing.T) {
 	if got.Filesystem.Total != 4*gb || got.Limits.MaxAge != 172800 || len(got.History) != 1 || got.History[0].Cameras["front"] != 5 {
 		t.Errorf("got filesystem %+v, max_age %v, history %+v; want 4 GB, 172800 s, one sample with front 5",
 			got.Filesystem, got.Limits.MaxAge, got.History)
+	}
+	if got.Warning != "the disk is filling up" {
+		t.Errorf("got warning %q, want the recorder's", got.Warning)
 	}
 }
 

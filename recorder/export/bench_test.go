@@ -1,9 +1,11 @@
 package export_test
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -81,4 +83,32 @@ func BenchmarkExportThroughput(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkExportMemory measures what New and the first read allocate for a clip of 1 h and of 6 h of
+// footage (25 fps video at ~4 Mbit/s and AAC), and reports it per hour of footage.
+func BenchmarkExportMemory(b *testing.B) {
+	for _, hours := range []int{1, 6} {
+		b.Run(fmt.Sprintf("%dh", hours), func(b *testing.B) {
+			dir := b.TempDir()
+			segs := writeSynth(b, dir, synthSpec{segments: 60 * hours, segDur: time.Minute, keySize: 60000,
+				frameSize: 18000, audioSize: 300, sparse: true})
+			buf := make([]byte, 64<<10)
+			b.ReportAllocs()
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			for b.Loop() {
+				c, err := export.New(segs, base, base.Add(time.Duration(hours)*time.Hour), opener(dir))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.ReadFull(c, buf); err != nil {
+					b.Fatal(err)
+				}
+				c.Close()
+			}
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N)/float64(hours), "alloc-bytes/h")
+		})
+	}
 }

@@ -28,6 +28,7 @@ func TestNewErrors(t *testing.T) {
 			return nil
 		}, export.ErrNoFrames},
 		{"end not after start", 2 * time.Second, 2 * time.Second, nil, export.ErrBadRange},
+		{"longer than a day", -time.Hour, export.MaxRange, nil, export.ErrRangeTooLong},
 		{"missing file", 0, 3 * time.Second, func(t *testing.T, dir string, segs []*index.Segment) []*index.Segment {
 			if err := os.Remove(filepath.Join(dir, segs[0].File)); err != nil {
 				t.Fatal(err)

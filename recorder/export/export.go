@@ -4,8 +4,9 @@
 // The moov is planned from the bbolt index alone (plus the few hundred bytes of each segment's init, for the
 // codec configuration), so the size, the ETag and the first bytes of a clip are known before any sample is
 // read. The mdat is the needed byte ranges of the segment files in order; they are read on demand with
-// ReadAt, so the memory a Clip holds for sample data does not grow with its length. A Clip is an
-// io.ReadSeeker, which lets http.ServeContent answer Range and conditional requests.
+// ReadAt, so the memory a Clip holds for sample data does not grow with its length. Its header does (it
+// lists every sample: about 1 MB per hour of video with audio), so a clip spans at most MaxRange. A Clip
+// is an io.ReadSeeker, which lets http.ServeContent answer Range and conditional requests.
 //
 // Timing: every frame keeps its true wall time. Video starts at the last keyframe at or before the start
 // and an edit list makes playback begin at the start; audio starts at the frame covering the start with its
@@ -45,20 +46,41 @@ var (
 	// ErrBadIndex reports a segment record that disagrees with itself or with its file: part counts that
 	// do not add up to the frames, data past the file size, or an init without the indexed track.
 	ErrBadIndex = errors.New("export: segment index does not match the segment")
+	// ErrRangeTooLong reports a range longer than MaxRange.
+	ErrRangeTooLong = fmt.Errorf("export: a range may span at most %s", MaxRange)
 )
+
+// MaxRange is the longest range one export may span: a day. A clip's header holds a size for every
+// sample (about 1 MB per hour of 25 fps video with audio), and the index records it is planned from
+// grow with the range too, so the bound keeps what any one request may allocate to a day's worth
+// (Clip's memory per hour is measured by BenchmarkExportMemory).
+const MaxRange = 24 * time.Hour
+
+// CheckRange returns ErrBadRange or ErrRangeTooLong (wrapped, with the range) when [start, end) cannot be
+// exported. New checks it; a caller may check it before it loads the segments.
+func CheckRange(start, end time.Time) error {
+	r := start.Format(time.RFC3339Nano) + ".." + end.Format(time.RFC3339Nano)
+	switch d := end.Sub(start); {
+	case d <= 0:
+		return fmt.Errorf("export: range %s: %w", r, ErrBadRange)
+	case d > MaxRange:
+		return fmt.Errorf("%w; %s spans %s: export it in parts", ErrRangeTooLong, r, d)
+	}
+	return nil
+}
 
 // formatVersion changes the ETag of every clip when the layout New produces changes.
 const formatVersion = "porchlight-export-1"
 
 // New plans an MP4 of [start, end) from segs (time order, fully decoded) without reading sample bytes.
+// The range may span at most MaxRange.
 //
 // The range is clamped to the recorded material inside it (video if any segment has video, else audio).
 // The clip holds the first video track and the first audio track of the segments. New reads the init of
 // every segment it uses once, through open; sample bytes are read later, when the clip is read.
 func New(segs []*index.Segment, start, end time.Time, open Opener) (*Clip, error) {
-	if !end.After(start) {
-		return nil, fmt.Errorf("export: range %s..%s: %w", start.Format(time.RFC3339Nano),
-			end.Format(time.RFC3339Nano), ErrBadRange)
+	if err := CheckRange(start, end); err != nil {
+		return nil, err
 	}
 	sel, err := selectRange(segs, start, end)
 	if err != nil {

@@ -68,7 +68,7 @@ func (w *builder) matrix() {
 func buildHeader(tracks []*table, dur time.Duration, l *plan) []byte {
 	n := 4096
 	for _, t := range tracks {
-		n += 4*len(t.sizes) + 4*len(t.syncs) + 8*len(t.offs) + 20*len(t.chunks) + len(t.entries)
+		n += 4*t.samples + 4*len(t.syncs) + 8*len(t.durs) + 8*len(t.offs) + 20*len(t.chunks) + len(t.entries)
 	}
 	w := &builder{b: make([]byte, 0, n)}
 	ftyp := w.begin("ftyp")

@@ -32,13 +32,51 @@ type table struct {
 	entryCount    uint32
 	width, height uint16 // from the first visual sample entry
 
-	sizes     []uint32
-	durs      []uint32
-	offs      []int32  // composition offsets; nil while all are zero
+	// The per-sample tables are kept run-length coded, as stts and ctts store them, and the sizes are
+	// read from the index records when stsz is written: a clip's memory grows with its runs and
+	// chunks, not with every sample.
+	segs      []*index.Segment // the records ranges refer to
+	samples   int
+	dur       uint64   // sum of the durations
+	durs      []run    // sample durations
+	offs      []run    // composition offsets (int32 bits); nil while all are zero
 	syncs     []uint32 // 1-based numbers of the sync samples; nil while every sample is one
 	chunks    []chunk
 	mediaTime int64         // edit list media_time: where playback begins, in timescale
 	delay     time.Duration // from the clip start to the first sample, when the track begins later
+}
+
+// run is count consecutive samples with one value: a duration (stts) or a composition offset (ctts).
+type run struct{ count, value uint32 }
+
+// appendRun adds a sample with value v to runs.
+func appendRun(runs []run, v uint32) []run {
+	if n := len(runs); n > 0 && runs[n-1].value == v {
+		runs[n-1].count++
+		return runs
+	}
+	return append(runs, run{1, v})
+}
+
+// setLastDur changes the duration of the last sample to d.
+func (t *table) setLastDur(d uint32) {
+	n := len(t.durs)
+	last := &t.durs[n-1]
+	if last.value == d {
+		return
+	}
+	t.dur = t.dur - uint64(last.value) + uint64(d)
+	if last.count > 1 {
+		last.count--
+		t.durs = append(t.durs, run{1, d})
+		return
+	}
+	if n > 1 && t.durs[n-2].value == d {
+		t.durs[n-2].count++
+		t.durs = t.durs[:n-1]
+		return
+	}
+	last.value = d
 }
 
 // ranges lists the per-segment frame runs of a selection, in order.
@@ -66,12 +104,7 @@ func (s *trackSel) ranges(segs []*index.Segment) []segRange {
 // a frame is the floor because a near-zero duration makes players see two frames at one time; the
 // recorder keeps segments of a run contiguous, so real overlaps are far smaller than that.
 func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
-	n := 0
-	for _, r := range t.ranges {
-		n += r.hi - r.lo
-	}
-	t.sizes = make([]uint32, 0, n)
-	t.durs = make([]uint32, 0, n)
+	t.segs = segs
 	var dts int64 // decode time of the next sample
 	for i, r := range t.ranges {
 		seg := segs[r.seg]
@@ -82,10 +115,10 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 		}
 		if i > 0 {
 			target := toTicks(wall(seg, tr, ticks).Sub(t.sel.origin), t.timescale)
-			last := len(t.durs) - 1
-			prev := dts - int64(t.durs[last])
-			d := min(max(target-prev, max(int64(t.durs[last])/2, 1)), math.MaxUint32)
-			t.durs[last] = uint32(d)
+			last := int64(t.durs[len(t.durs)-1].value)
+			prev := dts - last
+			d := min(max(target-prev, max(last/2, 1)), math.MaxUint32)
+			t.setLastDur(uint32(d))
 			dts = prev + d
 		}
 		var cum uint64 // ticks of the source track since frame lo
@@ -98,22 +131,26 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 			}
 			cum += uint64(f.Duration)
 			if off != 0 && t.offs == nil {
-				t.offs = make([]int32, len(t.sizes), n)
+				t.offs = []run{}
+				if t.samples > 0 {
+					t.offs = append(t.offs, run{uint32(t.samples), 0})
+				}
 			}
 			if t.offs != nil {
-				t.offs = append(t.offs, off)
+				t.offs = appendRun(t.offs, uint32(off))
 			}
 			switch {
 			case !f.Key && t.syncs == nil:
-				t.syncs = make([]uint32, len(t.sizes), len(t.sizes)+64)
+				t.syncs = make([]uint32, t.samples, t.samples+64)
 				for k := range t.syncs {
 					t.syncs[k] = uint32(k + 1)
 				}
 			case f.Key && t.syncs != nil:
-				t.syncs = append(t.syncs, uint32(len(t.sizes)+1))
+				t.syncs = append(t.syncs, uint32(t.samples+1))
 			}
-			t.sizes = append(t.sizes, f.Size)
-			t.durs = append(t.durs, d)
+			t.samples++
+			t.durs = appendRun(t.durs, d)
+			t.dur += uint64(d)
 			dts += int64(d)
 		}
 	}
@@ -125,13 +162,7 @@ func (t *table) fillSamples(segs []*index.Segment, start time.Time) {
 }
 
 // duration sums the sample durations in the track's timescale.
-func (t *table) duration() uint64 {
-	var d uint64
-	for _, v := range t.durs {
-		d += uint64(v)
-	}
-	return d
-}
+func (t *table) duration() uint64 { return t.dur }
 
 // toTicks converts d to ticks of timescale, rounding to nearest, without overflow for any clip length.
 func toTicks(d time.Duration, timescale uint32) int64 {

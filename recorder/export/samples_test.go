@@ -48,8 +48,15 @@ func TestFillSamples(t *testing.T) {
 			tb := &table{sel: sel, timescale: 1000}
 			tb.ranges = sel.ranges(segs)
 			tb.fillSamples(segs, t0.Add(tc.start))
-			if !slices.Equal(tb.durs, tc.wantDurs) {
-				t.Errorf("durations: got %v, want %v", tb.durs, tc.wantDurs)
+			if got := expand(tb.durs); !slices.Equal(got, tc.wantDurs) {
+				t.Errorf("durations: got %v (runs %v), want %v", got, tb.durs, tc.wantDurs)
+			}
+			var sum uint64
+			for _, d := range tc.wantDurs {
+				sum += uint64(d)
+			}
+			if tb.duration() != sum {
+				t.Errorf("duration: got %d, want %d", tb.duration(), sum)
 			}
 			if tb.mediaTime != tc.wantMedia || tb.delay != tc.wantDelay {
 				t.Errorf("edit: got media time %d, delay %s, want %d, %s", tb.mediaTime, tb.delay, tc.wantMedia,
@@ -60,4 +67,15 @@ func TestFillSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// expand lists the values of runs sample by sample.
+func expand(runs []run) []uint32 {
+	var out []uint32
+	for _, r := range runs {
+		for range r.count {
+			out = append(out, r.value)
+		}
+	}
+	return out
 }

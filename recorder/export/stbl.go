@@ -13,20 +13,7 @@ func (w *builder) stbl(t *table, co64 bool) int {
 	w.end(stsd)
 
 	stts := w.beginFull("stts", 0, 0)
-	count := len(w.b)
-	w.u32(0)
-	var runs uint32
-	for i := 0; i < len(t.durs); {
-		j := i + 1
-		for j < len(t.durs) && t.durs[j] == t.durs[i] {
-			j++
-		}
-		w.u32(uint32(j - i))
-		w.u32(t.durs[i])
-		runs++
-		i = j
-	}
-	binary.BigEndian.PutUint32(w.b[count:], runs)
+	w.runs(t.durs)
 	w.end(stts)
 
 	if t.syncs != nil {
@@ -41,33 +28,20 @@ func (w *builder) stbl(t *table, co64 bool) int {
 	if t.offs != nil {
 		version := uint8(0)
 		for _, o := range t.offs {
-			if o < 0 {
+			if int32(o.value) < 0 {
 				version = 1
 				break
 			}
 		}
 		ctts := w.beginFull("ctts", version, 0)
-		count := len(w.b)
-		w.u32(0)
-		runs = 0
-		for i := 0; i < len(t.offs); {
-			j := i + 1
-			for j < len(t.offs) && t.offs[j] == t.offs[i] {
-				j++
-			}
-			w.u32(uint32(j - i))
-			w.u32(uint32(t.offs[i]))
-			runs++
-			i = j
-		}
-		binary.BigEndian.PutUint32(w.b[count:], runs)
+		w.runs(t.offs)
 		w.end(ctts)
 	}
 
 	stsc := w.beginFull("stsc", 0, 0)
-	count = len(w.b)
+	count := len(w.b)
 	w.u32(0)
-	runs = 0
+	var runs uint32
 	for i, c := range t.chunks {
 		if i > 0 && c.count == t.chunks[i-1].count && c.sdi == t.chunks[i-1].sdi {
 			continue
@@ -82,9 +56,11 @@ func (w *builder) stbl(t *table, co64 bool) int {
 
 	stsz := w.beginFull("stsz", 0, 0)
 	w.u32(0) // sizes differ: one entry per sample
-	w.u32(uint32(len(t.sizes)))
-	for _, n := range t.sizes {
-		w.u32(n)
+	w.u32(uint32(t.samples))
+	for _, r := range t.ranges {
+		for _, f := range t.segs[r.seg].Tracks[r.track].Frames[r.lo:r.hi] {
+			w.u32(f.Size)
+		}
 	}
 	w.end(stsz)
 
@@ -104,4 +80,13 @@ func (w *builder) stbl(t *table, co64 bool) int {
 	}
 	w.end(stbl)
 	return at
+}
+
+// runs writes the entry count and the entries of an stts or ctts box.
+func (w *builder) runs(runs []run) {
+	w.u32(uint32(len(runs)))
+	for _, r := range runs {
+		w.u32(r.count)
+		w.u32(r.value)
+	}
 }

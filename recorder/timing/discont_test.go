@@ -118,6 +118,19 @@ func TestMapDiscontinuities(t *testing.T) {
 			c.lose(time.Hour)
 			return append(fs, c.run(30*time.Second)...), outcome{starts: []span{at1(0)}, errFrom: 0}
 		}},
+		// Frames keep coming in real time while their timestamps barely move (one tick each): a stalled
+		// media clock ends the run JumpThreshold of arrival time after the lateness passed it (75
+		// frames late, 75 more), however little media time went by.
+		{"timestamps crawl one tick a frame", func(c *camera) ([]frame, outcome) {
+			fs := c.run(20 * time.Second)
+			k := len(fs)
+			last := fs[k-1]
+			for i := range 250 {
+				fs = append(fs, frame{ts: last.ts + uint32(i+1), capture: last.capture.Add(time.Duration(i+1) * 40 * time.Millisecond),
+					arrival: last.arrival.Add(time.Duration(i+1) * 40 * time.Millisecond)})
+			}
+			return fs, outcome{starts: []span{at1(0), {k + 140, k + 160}}, errFrom: -1}
+		}},
 		// Frame k is delayed behind frame k+1: it steps back and keeps k+1's tick count.
 		{"two frames reordered", func(c *camera) ([]frame, outcome) {
 			fs := c.run(30 * time.Second)

@@ -1,7 +1,7 @@
 // Package timing derives, for every frame of an RTP track, the two clocks the recorder needs: a
 // continuous media time in ticks (for sample durations) and a smooth wall-clock time that stays close
 // to true time (for segment times, the index and the timeline). It also says when the RTP timeline can
-// no longer be trusted, so that the recorder ends the current run and starts a new one.
+// no longer be trusted, so that the recorder re-anchors the track there.
 //
 // The package owns only this arithmetic. It does not read packets, RTCP or the system clock: the caller
 // passes each frame's RTP timestamp and arrival time, and optionally the camera's RTCP sender reports.
@@ -52,10 +52,10 @@
 // a burst: the first of them is late by the whole stall, yet its timestamp is right. While frames are
 // late the run continues on its timeline (which gives those frames their true capture time) and they
 // stay out of the jitter floor. If the lateness shrinks by at least a tenth of JumpThreshold within
-// every JumpThreshold of media time (the backlog drains at 1.1 times real time or faster) until it is
-// back within a tenth of JumpThreshold, the run survives; otherwise the frame at which that fails starts
-// a new run. A camera whose timestamps paused while time went on is therefore detected after at most
-// JumpThreshold of media time. Lateness that never exceeds JumpThreshold is left to the slow upward
+// every JumpThreshold of media time and of arrival time (the backlog drains at 1.1 times real time or
+// faster) until it is back within a tenth of JumpThreshold, the run survives; otherwise the frame at
+// which that fails starts a new run. A camera whose timestamps paused (or crawl) while time went on is
+// therefore detected after at most JumpThreshold of arrival time once its frames are late. Lateness that never exceeds JumpThreshold is left to the slow upward
 // correction.
 //
 // A run also ends, as a guard for the arithmetic, after a century of media time.

@@ -85,7 +85,7 @@ func (m *Mapper) Map(rtpTS uint32, arrival time.Time) (ticks int64, wall time.Ti
 	}
 	nominal := ticksToDur(ticks, m.ClockRate)
 	d := arrival.Sub(m.anchor) - nominal
-	if m.discontinuous(d-m.corr, ticks) {
+	if m.discontinuous(d-m.corr, ticks, arrival) {
 		m.restart(rtpTS, arrival)
 		return 0, arrival, true
 	}

@@ -36,6 +36,9 @@ async function refreshStorage() {
     return;
   }
   err.hidden = true;
+  const warn = $("#st-warning");
+  warn.textContent = rep.warning || "";
+  warn.hidden = !rep.warning;
   const fs = rep.filesystem, lim = rep.limits;
   $("#st-disk").textContent = fs.total
     ? `Disk: ${formatBytes(fs.free)} free of ${formatBytes(fs.total)} (${(100 * fs.free / fs.total).toFixed(0)} %)`
