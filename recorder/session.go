@@ -91,7 +91,7 @@ func (s *stream) runSession(ctx context.Context) error {
 		ts := mux.tracks[i]
 		c.OnPacketRTP(t.media, t.format, func(pkt *rtp.Packet) {
 			arrival := s.now()
-			s.stats.rtp.Add(uint64(len(pkt.Payload)))
+			s.stats.packet(len(pkt.Payload))
 			aus, err := t.decode(pkt)
 			if err != nil {
 				return // a lost or malformed packet; the decoder resynchronises by itself
