@@ -57,6 +57,7 @@ type benchStats struct {
 	Dropped     uint64 // frames not recorded
 	RTPBytes    uint64
 	RTPPackets  uint64
+	RTPLost     uint64
 	BytesOut    uint64 // bytes written to segment files
 	Mallocs     uint64 // heap objects allocated
 	AllocBytes  uint64 // heap bytes allocated
@@ -140,6 +141,7 @@ func recorderStats(r *recorder.Recorder) benchStats {
 		s.Dropped += st.Dropped
 		s.RTPBytes += st.RTPBytes
 		s.RTPPackets += st.RTPPackets
+		s.RTPLost += st.RTPLost
 		s.BytesOut += st.BytesOut
 	}
 	var ms runtime.MemStats

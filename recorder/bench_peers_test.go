@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -84,56 +86,88 @@ func startBenchCameras(b *testing.B, n int, clip string) []string {
 // ffmpegPeer is the program to beat: `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time
 // 60 -reset_timestamps 1 seg%03d.mp4` (how Frigate records), one process per camera.
 type ffmpegPeer struct {
-	cmds []*exec.Cmd
-	dirs []string
+	procs []*ffmpegProc
 }
 
-// startFFmpeg starts one ffmpeg per URL; they are stopped (SIGINT, then waited for) when the benchmark ends.
+type ffmpegProc struct {
+	url, dir string
+	cmd      *exec.Cmd
+	exited   atomic.Bool
+	starts   int
+}
+
+// startFFmpeg starts one ffmpeg per URL, 50 ms apart (a server that gets a hundred DESCRIBEs at once may
+// refuse some); they are stopped (SIGINT, then waited for) when the benchmark ends.
 func startFFmpeg(b *testing.B, urls []string) *ffmpegPeer {
 	b.Helper()
 	mediatest.Require(b, "ffmpeg")
 	p := &ffmpegPeer{}
 	root := b.TempDir()
 	b.Cleanup(func() {
-		for _, c := range p.cmds {
-			_ = c.Process.Signal(os.Interrupt)
+		for _, f := range p.procs {
+			_ = f.cmd.Process.Signal(os.Interrupt)
 		}
-		for _, c := range p.cmds {
-			_ = c.Wait()
+		for _, f := range p.procs {
+			for !f.exited.Load() {
+				time.Sleep(10 * time.Millisecond)
+			}
 		}
 	})
 	for i, u := range urls {
-		dir := filepath.Join(root, strconv.Itoa(i))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		f := &ffmpegProc{url: u, dir: filepath.Join(root, strconv.Itoa(i))}
+		if err := os.MkdirAll(f.dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", u, "-c", "copy",
-			"-f", "segment", "-segment_time", "60", "-reset_timestamps", "1", filepath.Join(dir, "seg%03d.mp4"))
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		p.cmds = append(p.cmds, cmd)
-		p.dirs = append(p.dirs, dir)
+		f.start(b)
+		p.procs = append(p.procs, f)
+		time.Sleep(50 * time.Millisecond)
 	}
 	return p
 }
 
-// recording reports how many of the ffmpeg processes have written media (their first segment has bytes).
-func (p *ffmpegPeer) recording() int {
+func (f *ffmpegProc) start(b *testing.B) {
+	f.starts++
+	f.cmd = exec.Command("ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", f.url, "-c", "copy",
+		"-f", "segment", "-segment_time", "60", "-reset_timestamps", "1",
+		filepath.Join(f.dir, fmt.Sprintf("try%d-seg%%03d.mp4", f.starts)))
+	f.cmd.Stderr = os.Stderr
+	if err := f.cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	f.exited.Store(false)
+	go func() { _ = f.cmd.Wait(); f.exited.Store(true) }()
+}
+
+// recording restarts any ffmpeg that gave up (before the window: ffmpeg does not retry a refused
+// connection) and reports how many have written media.
+func (p *ffmpegPeer) recording(b *testing.B) int {
 	n := 0
-	for _, d := range p.dirs {
-		if fi, err := os.Stat(filepath.Join(d, "seg000.mp4")); err == nil && fi.Size() > 0 {
+	for _, f := range p.procs {
+		if f.exited.Load() {
+			f.start(b)
+			continue
+		}
+		seg := filepath.Join(f.dir, fmt.Sprintf("try%d-seg000.mp4", f.starts))
+		if fi, err := os.Stat(seg); err == nil && fi.Size() > 0 {
 			n++
 		}
 	}
 	return n
 }
 
+// restarts counts the ffmpeg processes started again because one gave up.
+func (p *ffmpegPeer) restarts() int {
+	n := 0
+	for _, f := range p.procs {
+		n += f.starts - 1
+	}
+	return n
+}
+
 func (p *ffmpegPeer) pids() []int {
-	pids := make([]int, len(p.cmds))
-	for i, c := range p.cmds {
-		pids[i] = c.Process.Pid
+	pids := make([]int, len(p.procs))
+	for i, f := range p.procs {
+		pids[i] = f.cmd.Process.Pid
 	}
 	return pids
 }

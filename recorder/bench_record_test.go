@@ -59,21 +59,24 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 		b.Fatal(err)
 	}
 	rec.send(b, "run")
+	// The recorder's streams connect first, then ffmpeg's one by one: gst-rtsp-server, preparing its
+	// shared pipeline for a crowd of clients at once, sometimes serves none of them.
+	recording, ffRecording := 0, n
+	waitFor(b, time.Duration(60+n)*time.Second, "the recorder's streams", func() bool {
+		recording = rec.stats(b).Recording
+		return recording == n
+	}, func() string { return fmt.Sprintf("%d of %d recording", recording, n) })
 	var ff *ffmpegPeer
 	if os.Getenv("PORCHLIGHT_BENCH_FFMPEG") != "0" {
 		ff = startFFmpeg(b, urls)
 	}
-	deadline := time.Now().Add(time.Duration(60+n/2) * time.Second)
-	for rec.stats(b).Recording < n || (ff != nil && ff.recording() < n) {
-		if time.Now().After(deadline) {
-			ffn := 0
-			if ff != nil {
-				ffn = ff.recording()
-			}
-			b.Fatalf("not all connected: recorder %d, ffmpeg %d of %d cameras", rec.stats(b).Recording, ffn, n)
+	waitFor(b, time.Duration(60+n)*time.Second, "every camera recording on both sides", func() bool {
+		recording = rec.stats(b).Recording
+		if ff != nil {
+			ffRecording = ff.recording(b)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return recording == n && ffRecording == n
+	}, func() string { return fmt.Sprintf("recorder %d, ffmpeg %d of %d cameras", recording, ffRecording, n) })
 	time.Sleep(time.Duration(warm) * time.Second) // outside the window: start-up of both sides
 	dir := os.Getenv("PORCHLIGHT_BENCH_PROFILE")
 	if dir != "" {
@@ -86,6 +89,9 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	time.Sleep(time.Duration(secs) * time.Second)
 	r1, f1, s1 := sampleBoth(b, rec, ff)
 	b.StopTimer()
+	if s1.Recording < n {
+		b.Errorf("%d of %d recorder streams recording at the end of the window", s1.Recording, n)
+	}
 	if dir != "" {
 		rec.send(b, "endprofile")
 		rec.expect(b, "ok")
@@ -104,6 +110,7 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(float64(s1.RTPBytes-s0.RTPBytes)*8/camSecs/1e6, "Mbit/s/camera")
 	b.ReportMetric(float64(s1.BytesOut-s0.BytesOut)/float64(s1.RTPBytes-s0.RTPBytes), "written/rtp")
 	b.ReportMetric(pkts/camSecs, "pkts/camera-s")
+	b.ReportMetric(float64(s1.RTPLost-s0.RTPLost), "lost-pkts")
 	b.ReportMetric(float64(s1.Mallocs-s0.Mallocs)/pkts, "allocs/pkt")
 	b.ReportMetric(float64(rd.volCS+rd.nvolCS)/pkts, "ctxsw/pkt")
 	b.ReportMetric(float64(s1.NumGC-s0.NumGC)/float64(secs), "gc/s")
@@ -114,6 +121,7 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 		b.ReportMetric(float64(f1.rss)/float64(n)/(1<<20), "ffmpeg-MiB-RSS/camera")
 		b.ReportMetric(float64(fd.volCS+fd.nvolCS)/pkts, "ffmpeg-ctxsw/pkt")
 		b.ReportMetric(ours/theirs, "cpu-vs-ffmpeg")
+		b.ReportMetric(float64(ff.restarts()), "ffmpeg-restarts")
 	}
 }
 
@@ -132,6 +140,23 @@ func sampleBoth(b *testing.B, rec *recorderProc, ff *ffmpegPeer) (procSample, pr
 		}
 	}
 	return r, f, rec.stats(b)
+}
+
+// waitFor polls cond every 100 ms until it holds, and fails the benchmark after d, saying what it waited
+// for and, if state is not nil, where things stood.
+func waitFor(b *testing.B, d time.Duration, what string, cond func() bool, state func() string) {
+	b.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			msg := ""
+			if state != nil {
+				msg = ": " + state()
+			}
+			b.Fatalf("timed out after %s waiting for %s%s", d, what, msg)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

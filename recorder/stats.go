@@ -31,6 +31,7 @@ type StreamStatus struct {
 	Frames      uint64    `json:"frames"`
 	RTPBytes    uint64    `json:"rtp_bytes"`     // RTP payload bytes received
 	RTPPackets  uint64    `json:"rtp_packets"`   // RTP packets received
+	RTPLost     uint64    `json:"rtp_lost"`      // RTP packets lost on the way (sequence gaps)
 	BytesIn     uint64    `json:"bytes_in"`      // bytes of the parts (media + moof) handed to the writer
 	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
 	DroppedGOPs uint64    `json:"dropped_gops"`
@@ -48,6 +49,7 @@ type StreamStatus struct {
 type streamStats struct {
 	rtp  atomic.Uint64 // payload bytes; per packet, so kept off the mutex
 	pkts atomic.Uint64 // packets
+	lose atomic.Uint64 // packets lost
 	mu   sync.Mutex
 	s    StreamStatus
 	win  rateWindow
@@ -88,6 +90,9 @@ func (st *streamStats) packet(n int) {
 	st.rtp.Add(uint64(n))
 	st.pkts.Add(1)
 }
+
+// lost counts RTP packets lost.
+func (st *streamStats) lost(n uint64) { st.lose.Add(n) }
 
 func (st *streamStats) part(n int) {
 	st.mu.Lock()
@@ -176,6 +181,7 @@ func (st *streamStats) snapshot() StreamStatus {
 	s := st.s
 	s.RTPBytes = st.rtp.Load()
 	s.RTPPackets = st.pkts.Load()
+	s.RTPLost = st.lose.Load()
 	if st.diskErr != "" && s.State == StateRecording {
 		s.State, s.LastError = StateError, st.diskErr
 	}
