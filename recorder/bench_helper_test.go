@@ -76,11 +76,15 @@ type benchStats struct {
 //	profile DIR   starts a CPU profile into DIR/cpu.pprof and writes DIR/allocs0.pprof
 //	endprofile    stops the CPU profile and writes DIR/allocs1.pprof (go tool pprof -base allocs0 …)
 //
-// It stops when stdin closes. It does nothing in a normal test run.
+// It stops when stdin closes. PORCHLIGHT_BENCH_MEMPROFILERATE sets runtime.MemProfileRate (1 records every
+// allocation; it slows the process). It does nothing in a normal test run.
 func TestBenchRecorder(t *testing.T) {
 	list := os.Getenv("PORCHLIGHT_BENCH_RECORDER")
 	if list == "" {
 		t.Skip("helper process for BenchmarkRecord")
+	}
+	if rate, err := strconv.Atoi(os.Getenv("PORCHLIGHT_BENCH_MEMPROFILERATE")); err == nil {
+		runtime.MemProfileRate = rate
 	}
 	b, err := os.ReadFile(list)
 	if err != nil {

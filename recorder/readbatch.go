@@ -10,10 +10,13 @@ import (
 // (and makes a read syscall, then another that finds nothing) for nearly every packet: about 480 a second
 // for a 4 Mbit/s camera, most of the recorder's CPU. batchConn reads at most once per readBatchInterval
 // instead, on a tick shared by all cameras, taking whatever arrived meanwhile (several packets) with one
-// syscall, so the process wakes ~50 times a second whatever the number of cameras and their packet rates. The price is up to readBatchInterval of added latency.
+// syscall, so the process wakes ~20 times a second whatever the number of cameras and their packet rates.
+// The price is up to readBatchInterval of added latency (live view, ~0.5 s behind, is the only reader
+// that notices). 50 ms costs 40% less CPU than 20 ms at 4 cameras (BENCHMARKS.md); at 4 Mbit/s it is
+// 26 kB waiting in the socket, far below the kernel's receive buffer, so the camera never waits on it.
 const (
-	readBatchInterval = 20 * time.Millisecond
-	// readBatchSize bounds one read: 64 KiB per 20 ms is 26 Mbit/s; a stream faster than that fills the
+	readBatchInterval = 50 * time.Millisecond
+	// readBatchSize bounds one read: 64 KiB per 50 ms is 10 Mbit/s; a stream faster than that fills the
 	// buffer, and a full read is followed by another at once (the kernel holds more).
 	readBatchSize = 64 << 10
 )
@@ -63,7 +66,7 @@ func (c *batchConn) Read(p []byte) (int, error) {
 
 // untilTick returns the time from t to the next multiple of readBatchInterval since the Unix epoch. Every
 // camera's reader waits for the same ticks, so the runtime wakes once per tick for all of them rather than
-// once for each: with 100 cameras, 50 wake-ups a second instead of 5,000.
+// once for each: with 100 cameras, 20 wake-ups a second instead of 2,000.
 func untilTick(t time.Time) time.Duration {
 	return readBatchInterval - time.Duration(t.UnixNano()%int64(readBatchInterval))
 }

@@ -73,7 +73,7 @@ func TestBatchConnWaitsForTheTickOncePlaying(t *testing.T) {
 	if cc.reads != 4 {
 		t.Errorf("got %d reads of the connection, want 4", cc.reads)
 	}
-	want := []time.Duration{15 * time.Millisecond, readBatchInterval, readBatchInterval}
+	want := []time.Duration{readBatchInterval - 5*time.Millisecond, readBatchInterval, readBatchInterval}
 	if len(clk.slept) != len(want) {
 		t.Fatalf("slept %v, want %v", clk.slept, want)
 	}
