@@ -58,18 +58,18 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec.send(b, "run")
-	// The recorder's streams connect first, then ffmpeg's one by one: gst-rtsp-server, preparing its
-	// shared pipeline for a crowd of clients at once, sometimes serves none of them.
-	recording, ffRecording := 0, n
-	waitFor(b, time.Duration(60+n)*time.Second, "the recorder's streams", func() bool {
-		recording = rec.stats(b).Recording
-		return recording == n
-	}, func() string { return fmt.Sprintf("%d of %d recording", recording, n) })
+	// ffmpeg's processes connect first, one by one (a server may refuse a crowd, and ffmpeg, unlike the
+	// recorder, does not retry: recording restarts those that gave up), then the recorder's streams.
 	var ff *ffmpegPeer
+	recording, ffRecording := 0, n
 	if os.Getenv("PORCHLIGHT_BENCH_FFMPEG") != "0" {
 		ff = startFFmpeg(b, urls)
+		waitFor(b, time.Duration(60+n)*time.Second, "ffmpeg recording every camera", func() bool {
+			ffRecording = ff.recording(b)
+			return ffRecording == n
+		}, func() string { return fmt.Sprintf("%d of %d recording", ffRecording, n) })
 	}
+	rec.send(b, "run")
 	waitFor(b, time.Duration(60+n)*time.Second, "every camera recording on both sides", func() bool {
 		recording = rec.stats(b).Recording
 		if ff != nil {
