@@ -1,8 +1,10 @@
 package recorder
 
 import (
+	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -24,8 +26,14 @@ const (
 // batchConn is the TCP connection to a camera with batched reads (see readBatchInterval). Batching starts
 // with enable, once the session plays: the RTSP requests before then are answered without delay. Read
 // is called by one goroutine at a time (gortsplib's reader), like a bufio.Reader.
+//
+// While batching, a read on a tick that finds nothing does not park in the runtime's netpoller (which
+// would wake the reader for the next packet): it waits for the next tick. And the socket's SO_RCVLOWAT is
+// raised to the buffer size, so the kernel does not signal the runtime's epoll for every segment that
+// arrives between ticks: nobody waits for those signals, but each one wakes a thread.
 type batchConn struct {
 	net.Conn
+	raw   syscall.RawConn // nil when the connection has no file descriptor (tests)
 	batch atomic.Bool
 	buf   []byte
 	r, w  int
@@ -36,32 +44,76 @@ type batchConn struct {
 }
 
 func newBatchConn(c net.Conn) *batchConn {
-	return &batchConn{Conn: c, buf: make([]byte, readBatchSize), now: time.Now, sleep: time.Sleep}
+	bc := &batchConn{Conn: c, buf: make([]byte, readBatchSize), now: time.Now, sleep: time.Sleep}
+	if sc, ok := c.(syscall.Conn); ok {
+		bc.raw, _ = sc.SyscallConn()
+	}
+	return bc
 }
 
 // enable starts batching reads.
-func (c *batchConn) enable() { c.batch.Store(true) }
+func (c *batchConn) enable() {
+	if c.raw != nil {
+		_ = c.raw.Control(func(fd uintptr) {
+			// Best effort: without it batching still works, with more wake-ups.
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, readBatchSize)
+		})
+	}
+	c.batch.Store(true)
+}
 
 // Read hands out what the last read brought; when that is used up, it waits for the next tick (unless
-// that read filled the buffer) and reads again.
+// that read filled the buffer) and reads again, until a read brings something.
 func (c *batchConn) Read(p []byte) (int, error) {
-	if c.r == c.w {
+	for c.r == c.w {
 		if c.err != nil {
 			return 0, c.err
 		}
-		if c.batch.Load() && !c.full {
+		if !c.batch.Load() {
+			n, err := c.Conn.Read(c.buf)
+			c.r, c.w, c.err = 0, n, err
+			continue
+		}
+		if !c.full {
 			c.sleep(untilTick(c.now()))
 		}
-		n, err := c.Conn.Read(c.buf)
+		n, err := c.readNow()
 		c.full = n == len(c.buf)
 		c.r, c.w, c.err = 0, n, err
-		if n == 0 {
-			return 0, err
-		}
 	}
 	n := copy(p, c.buf[c.r:c.w])
 	c.r += n
 	return n, nil
+}
+
+// readNow reads what the socket holds without waiting: 0 bytes and no error if it holds nothing.
+func (c *batchConn) readNow() (int, error) {
+	if c.raw == nil {
+		return c.Conn.Read(c.buf)
+	}
+	var n int
+	var rerr error
+	err := c.raw.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = syscall.Read(int(fd), c.buf)
+			if rerr == syscall.EINTR {
+				continue
+			}
+			if rerr == syscall.EAGAIN {
+				n, rerr = 0, nil
+			} else if rerr == nil && n == 0 {
+				rerr = io.EOF
+			}
+			if n < 0 {
+				n = 0
+			}
+			return true
+		}
+	})
+	if err == nil {
+		err = rerr
+	}
+	return n, err
 }
 
 // untilTick returns the time from t to the next multiple of readBatchInterval since the Unix epoch. Every

@@ -98,3 +98,48 @@ func TestBatchConnReadsAgainAtOnceAfterAFullBuffer(t *testing.T) {
 		t.Fatalf("got %d reads and sleeps %v, want 4 reads and 2 sleeps", cc.reads, clk.slept)
 	}
 }
+
+// Over a real socket (the raw, non-blocking read path, SO_RCVLOWAT set), every byte arrives, in order, and
+// the end of the stream is io.EOF.
+func TestBatchConnOverTCP(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	data := make([]byte, 3*readBatchSize+1234)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for rest := data; len(rest) > 0; {
+			n := min(len(rest), 1500)
+			if _, err := c.Write(rest[:n]); err != nil {
+				return
+			}
+			rest = rest[n:]
+		}
+	}()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc := newBatchConn(nc)
+	defer bc.Close()
+	if bc.raw == nil {
+		t.Fatal("a TCP connection gave no raw connection")
+	}
+	bc.enable()
+	got, err := io.ReadAll(struct{ io.Reader }{bc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes that differ from the %d written", len(got), len(data))
+	}
+}
