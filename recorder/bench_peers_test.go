@@ -96,7 +96,8 @@ type ffmpegProc struct {
 	starts   int
 }
 
-// startFFmpeg starts one ffmpeg per URL, 50 ms apart (a server that gets a hundred DESCRIBEs at once may
+// startFFmpeg starts one ffmpeg per URL, the first alone until it records, then the others
+// PORCHLIGHT_BENCH_FFMPEG_GAP_MS apart (default 50: a server that gets a hundred DESCRIBEs at once may
 // refuse some); they are stopped (SIGINT, then waited for) when the benchmark ends.
 func startFFmpeg(b *testing.B, urls []string) *ffmpegPeer {
 	b.Helper()
@@ -107,8 +108,12 @@ func startFFmpeg(b *testing.B, urls []string) *ffmpegPeer {
 		for _, f := range p.procs {
 			_ = f.cmd.Process.Signal(os.Interrupt)
 		}
+		deadline := time.Now().Add(10 * time.Second)
 		for _, f := range p.procs {
 			for !f.exited.Load() {
+				if time.Now().After(deadline) {
+					_ = f.cmd.Process.Kill() // one stuck on a server that stopped answering
+				}
 				time.Sleep(10 * time.Millisecond)
 			}
 		}
@@ -120,7 +125,15 @@ func startFFmpeg(b *testing.B, urls []string) *ffmpegPeer {
 		}
 		f.start(b)
 		p.procs = append(p.procs, f)
-		time.Sleep(50 * time.Millisecond)
+		if i == 0 {
+			// The first client makes gst-rtsp-server prepare its shared pipeline; a crowd arriving
+			// meanwhile can hang it (its main loop stops reading requests).
+			deadline := time.Now().Add(30 * time.Second)
+			for p.recording(b) == 0 && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		time.Sleep(time.Duration(envInt("PORCHLIGHT_BENCH_FFMPEG_GAP_MS", 50)) * time.Millisecond)
 	}
 	return p
 }
