@@ -28,9 +28,9 @@ const (
 // is called by one goroutine at a time (gortsplib's reader), like a bufio.Reader.
 //
 // While batching, a read on a tick that finds nothing does not park in the runtime's netpoller (which
-// would wake the reader for the next packet): it waits for the next tick. And the socket's SO_RCVLOWAT is
-// raised to the buffer size, so the kernel does not signal the runtime's epoll for every segment that
-// arrives between ticks: nobody waits for those signals, but each one wakes a thread.
+// would wake the reader for the next packet): it waits for the next tick. (SO_RCVLOWAT, to keep the kernel
+// from signalling epoll between ticks, was tried: it held the camera's data back in the sender's socket,
+// by 0.8 s in BenchmarkBrowserLiveLatency.)
 type batchConn struct {
 	net.Conn
 	raw   syscall.RawConn // nil when the connection has no file descriptor (tests)
@@ -52,15 +52,7 @@ func newBatchConn(c net.Conn) *batchConn {
 }
 
 // enable starts batching reads.
-func (c *batchConn) enable() {
-	if c.raw != nil {
-		_ = c.raw.Control(func(fd uintptr) {
-			// Best effort: without it batching still works, with more wake-ups.
-			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, readBatchSize)
-		})
-	}
-	c.batch.Store(true)
-}
+func (c *batchConn) enable() { c.batch.Store(true) }
 
 // Read hands out what the last read brought; when that is used up, it waits for the next tick (unless
 // that read filled the buffer) and reads again, until a read brings something.

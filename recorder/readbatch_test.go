@@ -99,7 +99,7 @@ func TestBatchConnReadsAgainAtOnceAfterAFullBuffer(t *testing.T) {
 	}
 }
 
-// Over a real socket (the raw, non-blocking read path, SO_RCVLOWAT set), every byte arrives, in order, and
+// Over a real socket (the raw, non-blocking read path), every byte arrives, in order, and
 // the end of the stream is io.EOF.
 func TestBatchConnOverTCP(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
