@@ -37,6 +37,7 @@ type muxer struct {
 	paramsChanged bool
 	pts           ptsUnwrapper
 	partSeq       uint32
+	prefixes      prefixArena   // AVCC length prefixes of video samples
 	fragDur       time.Duration // a part (moof+mdat, what live viewers get) lasts at most this
 	batch         queueItem     // parts not yet handed to the disk queue
 	partStart     time.Time
@@ -90,7 +91,9 @@ type pendingFrame struct {
 	ptsOffset int32
 	wall      time.Time
 	key       bool
-	payload   []byte
+	payload   [][]byte // the sample's bytes in pieces (video: AVCC length prefixes and NAL units)
+	size      int      // bytes of payload
+	one       [1][]byte
 }
 
 // openSegment is the segment being assembled.
@@ -167,14 +170,14 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		// Several access units with one timestamp: a camera that marks every slice. They are one frame,
 		// up to a size no real frame reaches (a camera whose timestamps stand still must not grow one
 		// frame without end).
-		if len(t.pending.payload) > maxFrameBytes {
+		if t.pending.size > maxFrameBytes {
 			m.stats.droppedFrame()
 			return
 		}
-		if b, err := h264.AVCC(au.nalus).Marshal(); err == nil {
-			t.pending.payload = append(t.pending.payload, b...)
-			t.pending.key = t.pending.key || key
-		}
+		var n int
+		t.pending.payload, n = m.prefixes.appendAVCC(t.pending.payload, au.nalus)
+		t.pending.size += n
+		t.pending.key = t.pending.key || key
 		return
 	}
 	if discont && m.seg != nil {
@@ -212,12 +215,8 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		m.stats.droppedFrame()
 		return
 	}
-	payload, err := h264.AVCC(au.nalus).Marshal()
-	if err != nil {
-		t.pending = nil
-		return
-	}
-	t.pending = &pendingFrame{ticks: ticks, ptsOffset: ptsOffset, wall: wall, key: key, payload: payload}
+	payload, size := m.prefixes.appendAVCC(make([][]byte, 0, 2*len(au.nalus)), au.nalus)
+	t.pending = &pendingFrame{ticks: ticks, ptsOffset: ptsOffset, wall: wall, key: key, payload: payload, size: size}
 }
 
 // partFull reports whether the part must be cut before the frame at wall: one more frame would make it
@@ -283,7 +282,9 @@ func (m *muxer) writeAudio(t *trackState, au accessUnit, arrival time.Time) {
 		}
 		m.appendSample(t, uint32(d))
 	}
-	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, payload: au.payload}
+	t.pending = &pendingFrame{ticks: ticks, wall: wall, key: true, size: len(au.payload)}
+	t.pending.one[0] = au.payload
+	t.pending.payload = t.pending.one[:]
 }
 
 // appendSample moves the pending frame of t into the current part with the given duration.
@@ -294,7 +295,7 @@ func (m *muxer) appendSample(t *trackState, dur uint32) {
 		dur = 1
 	}
 	t.lastDur = dur
-	t.payloads = append(t.payloads, p.payload)
-	t.frames = append(t.frames, index.Frame{Size: uint32(len(p.payload)), Duration: dur, PTSOffset: p.ptsOffset, Key: p.key})
+	t.payloads = append(t.payloads, p.payload...)
+	t.frames = append(t.frames, index.Frame{Size: uint32(p.size), Duration: dur, PTSOffset: p.ptsOffset, Key: p.key})
 	m.partFrames++
 }

@@ -57,7 +57,7 @@ func Probe(ctx context.Context, url, transport string) (*ProbeResult, error) {
 }
 
 func probe(ctx context.Context, url, transport string) (*ProbeResult, error) {
-	rc, err := dialDescribe(ctx, url, transport, probeReadTimeout)
+	rc, err := dialDescribe(ctx, url, transport, probeReadTimeout, nil)
 	if err != nil {
 		return nil, err
 	}

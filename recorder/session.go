@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/bluenviron/gortsplib/v4"
@@ -21,12 +23,14 @@ type rtspConn struct {
 	desc      *description.Session
 	transport gortsplib.Transport
 	stopAfter func() bool
+	conn      atomic.Pointer[batchConn] // the RTSP connection, once dialled
 }
 
 // dialDescribe parses a camera URL (credentials in it), connects over TCP or UDP transport and DESCRIBEs
 // the stream. Until close, ctx ending closes the client, which ends any request in progress: shutdown
-// must not wait for a camera that does not answer.
-func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout time.Duration) (*rtspConn, error) {
+// must not wait for a camera that does not answer. onLost, when not nil, counts RTP packets lost (by the
+// camera, or a server that drops for a slow reader); nil discards the count.
+func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout time.Duration, onLost func(uint64)) (*rtspConn, error) {
 	u, err := base.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("camera url: %w", err)
@@ -38,18 +42,32 @@ func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout tim
 	if transport == "udp" {
 		tr = gortsplib.TransportUDP
 	}
+	rc := &rtspConn{transport: tr}
+	if onLost == nil {
+		onLost = func(uint64) {} // gortsplib's default logs every loss with the standard logger
+	}
 	c := &gortsplib.Client{
 		Scheme:      u.Scheme,
 		Host:        u.Host,
 		Transport:   &tr,
 		ReadTimeout: readTimeout,
 		// Cameras serve RTSPS with self-signed certificates; the stream is on the owner's LAN.
-		TLSConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec
+		TLSConfig:     &tls.Config{InsecureSkipVerify: true}, //nolint:gosec
+		OnPacketsLost: onLost,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			bc := newBatchConn(nc)
+			rc.conn.Store(bc)
+			return bc, nil
+		},
 	}
 	if err := c.Start2(); err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
-	rc := &rtspConn{c: c, transport: tr, stopAfter: context.AfterFunc(ctx, c.Close)}
+	rc.c, rc.stopAfter = c, context.AfterFunc(ctx, c.Close)
 	rc.desc, _, err = c.Describe(u)
 	if err != nil {
 		rc.close()
@@ -66,7 +84,7 @@ func (rc *rtspConn) close() {
 
 // runSession connects to the stream's camera and records until the connection fails or ctx is done.
 func (s *stream) runSession(ctx context.Context) error {
-	rc, err := dialDescribe(ctx, s.url, s.transport, s.readTimeout)
+	rc, err := dialDescribe(ctx, s.url, s.transport, s.readTimeout, s.stats.lost)
 	if err != nil {
 		return err
 	}
@@ -91,7 +109,7 @@ func (s *stream) runSession(ctx context.Context) error {
 		ts := mux.tracks[i]
 		c.OnPacketRTP(t.media, t.format, func(pkt *rtp.Packet) {
 			arrival := s.now()
-			s.stats.rtp.Add(uint64(len(pkt.Payload)))
+			s.stats.packet(len(pkt.Payload))
 			aus, err := t.decode(pkt)
 			if err != nil {
 				return // a lost or malformed packet; the decoder resynchronises by itself
@@ -112,6 +130,9 @@ func (s *stream) runSession(ctx context.Context) error {
 	}
 	if _, err := c.Play(nil); err != nil {
 		return fmt.Errorf("play: %w", err)
+	}
+	if bc := rc.conn.Load(); bc != nil {
+		bc.enable() // from here the connection carries media: read it in batches
 	}
 	s.stats.setState(StateConnecting, nil, codecs)
 	s.log.Info("camera connected", "codecs", codecs, "transport", transport.String())

@@ -30,6 +30,8 @@ type StreamStatus struct {
 	Reconnects  uint64    `json:"reconnects"`
 	Frames      uint64    `json:"frames"`
 	RTPBytes    uint64    `json:"rtp_bytes"`     // RTP payload bytes received
+	RTPPackets  uint64    `json:"rtp_packets"`   // RTP packets received
+	RTPLost     uint64    `json:"rtp_lost"`      // RTP packets lost on the way (sequence gaps)
 	BytesIn     uint64    `json:"bytes_in"`      // bytes of the parts (media + moof) handed to the writer
 	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
 	DroppedGOPs uint64    `json:"dropped_gops"`
@@ -48,10 +50,12 @@ type StreamStatus struct {
 
 // streamStats collects a stream's counters; every method is safe for concurrent use.
 type streamStats struct {
-	rtp atomic.Uint64 // per packet, so kept off the mutex
-	mu  sync.Mutex
-	s   StreamStatus
-	win rateWindow
+	rtp  atomic.Uint64 // payload bytes; per packet, so kept off the mutex
+	pkts atomic.Uint64 // packets
+	lose atomic.Uint64 // packets lost
+	mu   sync.Mutex
+	s    StreamStatus
+	win  rateWindow
 	// diskErr is the last write failure; frames arriving do not clear it, a successful write does.
 	diskErr string
 }
@@ -83,6 +87,15 @@ func (st *streamStats) frame(at time.Time) {
 	}
 	st.mu.Unlock()
 }
+
+// packet counts one RTP packet with n payload bytes.
+func (st *streamStats) packet(n int) {
+	st.rtp.Add(uint64(n))
+	st.pkts.Add(1)
+}
+
+// lost counts RTP packets lost.
+func (st *streamStats) lost(n uint64) { st.lose.Add(n) }
 
 func (st *streamStats) part(n int) {
 	st.mu.Lock()
@@ -176,6 +189,8 @@ func (st *streamStats) snapshot() StreamStatus {
 	defer st.mu.Unlock()
 	s := st.s
 	s.RTPBytes = st.rtp.Load()
+	s.RTPPackets = st.pkts.Load()
+	s.RTPLost = st.lose.Load()
 	if st.diskErr != "" && s.State == StateRecording {
 		s.State, s.LastError = StateError, st.diskErr
 	}

@@ -105,8 +105,8 @@ func FreePort(t testing.TB) int {
 }
 
 // StartGstCamera starts gst-rtsp-server (recorder/testdata/gst_rtsp_server.py) on a free port and returns
-// its base URL, e.g. rtsp://127.0.0.1:PORT; paths /h264 (H.264 + AAC) and /h265 are mounted. The server
-// is killed when the test ends.
+// its base URL, e.g. rtsp://127.0.0.1:PORT; paths /h264 (H.264 + AAC), /h265 and /h264-720p (720p25 at
+// about 4.2 Mbit/s + AAC) are mounted. The server is killed when the test ends.
 func StartGstCamera(t testing.TB) string {
 	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")
