@@ -19,7 +19,8 @@ import (
 // Sub-benchmarks are source × cameras × the recorder's GOMAXPROCS, each a list in the environment:
 // PORCHLIGHT_BENCH_SOURCES (default "democam,gst"), PORCHLIGHT_BENCH_CAMERAS ("4,100"),
 // PORCHLIGHT_BENCH_PROCS ("default,1"); PORCHLIGHT_BENCH_FFMPEG=0 leaves ffmpeg out, and
-// PORCHLIGHT_BENCH_PROFILE=DIR writes the recorder's CPU and allocation profiles of the window there.
+// ffmpeg is also left out on gst-rtsp-server above maxGstFFmpegClients cameras, which it cannot serve to
+// ffmpeg here; PORCHLIGHT_BENCH_PROFILE=DIR writes the recorder's CPU and allocation profiles of the window there.
 // Every sub-benchmark runs once, whatever b.N.
 //
 // Per camera it reports CPU ms per camera-second of both sides and their ratio, RSS per camera of both
@@ -49,6 +50,9 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
+// maxGstFFmpegClients is the most ffmpeg clients the benchmark connects to one gst-rtsp-server.
+const maxGstFFmpegClients = 15
+
 func benchRecord(b *testing.B, src string, n, procs int) {
 	secs := envInt("PORCHLIGHT_BENCH_SECONDS", 30)
 	warm := envInt("PORCHLIGHT_BENCH_WARMUP", 5)
@@ -62,7 +66,14 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	// recorder, does not retry: recording restarts those that gave up), then the recorder's streams.
 	var ff *ffmpegPeer
 	recording, ffRecording := 0, n
-	if os.Getenv("PORCHLIGHT_BENCH_FFMPEG") != "0" {
+	withFFmpeg := os.Getenv("PORCHLIGHT_BENCH_FFMPEG") != "0"
+	if withFFmpeg && src == "gst" && n > maxGstFFmpegClients {
+		// gst-rtsp-server's shared mount stops answering after 15-20 ffmpeg clients on this machine, so
+		// the comparison cannot run; the recorder alone still gives its figures.
+		b.Logf("ffmpeg left out: gst-rtsp-server serves at most %d ffmpeg clients here, not %d", maxGstFFmpegClients, n)
+		withFFmpeg = false
+	}
+	if withFFmpeg {
 		ff = startFFmpeg(b, urls)
 		waitFor(b, time.Duration(60+n)*time.Second, "ffmpeg recording every camera", func() bool {
 			ffRecording = ff.recording(b)
