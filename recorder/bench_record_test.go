@@ -18,9 +18,9 @@ import (
 //
 // Sub-benchmarks are source × cameras × the recorder's GOMAXPROCS, each a list in the environment:
 // PORCHLIGHT_BENCH_SOURCES (default "democam,gst"), PORCHLIGHT_BENCH_CAMERAS ("4,100"),
-// PORCHLIGHT_BENCH_PROCS ("default,1"); PORCHLIGHT_BENCH_FFMPEG=0 leaves ffmpeg out, and
-// ffmpeg is also left out on gst-rtsp-server above maxGstFFmpegClients cameras, which it cannot serve to
-// ffmpeg here; PORCHLIGHT_BENCH_PROFILE=DIR writes the recorder's CPU and allocation profiles of the window there.
+// PORCHLIGHT_BENCH_PROCS ("default,1"). PORCHLIGHT_BENCH_FFMPEG=0 leaves ffmpeg out, and so does gst-rtsp-
+// server above maxGstFFmpegClients cameras, which it cannot serve to ffmpeg here. PORCHLIGHT_BENCH_PROFILE=DIR
+// writes the recorder's CPU and allocation profiles of the window there.
 // Every sub-benchmark runs once, whatever b.N.
 //
 // Per camera it reports CPU ms per camera-second of both sides and their ratio, RSS per camera of both
