@@ -103,6 +103,13 @@ func (s *Server) writeErr(w http.ResponseWriter, err error) {
 		return
 	}
 	code := status(err)
+	if code == http.StatusServiceUnavailable {
+		// A peer that cannot be reached: the transport's error names neighbours' and agencies' addresses,
+		// which no client of the API is shown; the log keeps them.
+		s.Logger.Warn("api: unavailable", "err", err)
+		writeError(w, code, redactAddresses(strings.ReplaceAll(err.Error(), "\n", ": "), nil))
+		return
+	}
 	if code != http.StatusInternalServerError {
 		writeError(w, code, strings.ReplaceAll(err.Error(), "\n", ": "))
 		return

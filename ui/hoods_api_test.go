@@ -164,6 +164,9 @@ func TestErrorMessage(t *testing.T) {
 	}{
 		{WrapError(ErrConflict, errors.New("invite already used")), 409, "invite already used"},
 		{WrapError(ErrUnavailable, errors.Join(errors.New("steward offline"), errors.New("no relay"))), 503, "steward offline: no relay"},
+		// A peer out of reach: the transport names its addresses, which no client sees.
+		{WrapError(ErrUnavailable, errors.New("dial 12D3KooW: all dials failed: /ip4/192.168.1.7/tcp/7481: connection refused")),
+			503, "dial 12D3KooW: all dials failed: [redacted]: connection refused"},
 		{Errorf(ErrRateLimited, "too many joins, try again in %s", time.Minute), 429, "too many joins, try again in 1m0s"},
 		{ErrForbidden, 403, "forbidden"},
 		{fmt.Errorf("hood %q: %w", "h9", ErrNotFound), 404, `hood "h9": not found`},

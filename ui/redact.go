@@ -12,17 +12,18 @@ import (
 // redacted replaces what a viewer may not see in a message.
 const redacted = "[redacted]"
 
-// addressRE matches what names a place on the network in an error message: URLs, IP addresses (with a
-// port or not, IPv6 bare or in brackets), host:port and dotted host names. It errs on the side of
-// hiding: a file name such as seg.mp4 goes too.
+// addressRE matches what names a place on the network in an error message: URLs, libp2p multiaddrs, IP
+// addresses (with a port or not, IPv6 bare or in brackets), host:port and dotted host names. It errs on
+// the side of hiding: a file name such as seg.mp4 goes too.
 var addressRE = regexp.MustCompile(strings.Join([]string{
-	`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]*[^\s"'<>:;,.)]`,                  // URL, without punctuation after it
-	`\[[0-9a-fA-F:.]+(?:%[a-zA-Z0-9]+)?\](?::\d+)?`,                       // [IPv6]:port
-	`::(?:[0-9a-fA-F]{1,4}:){0,6}[0-9a-fA-F]{1,4}(?:(?:\.\d{1,3}){3})?\b`, // IPv6 from "::" (::1, ::ffff:IPv4)
-	`\b(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:(?:\.\d{1,3}){3})?\b`, // IPv6, perhaps ending in IPv4
-	`\b[a-zA-Z0-9][a-zA-Z0-9.-]*:\d{1,5}\b`,                               // host:port, IPv4:port
-	`\b\d{1,3}(?:\.\d{1,3}){3}\b`,                                         // IPv4
-	`\b(?:[a-zA-Z0-9-]+\.)+[a-zA-Z][a-zA-Z0-9-]*\b`,                       // host.name
+	`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]*[^\s"'<>:;,.)]`,                        // URL, without punctuation after it
+	`/(?:ip4|ip6|ip6zone|dns|dns4|dns6|dnsaddr)/[^\s"'<>,;\]]*[^\s"'<>,;:.)\]]`, // libp2p multiaddr
+	`\[[0-9a-fA-F:.]+(?:%[a-zA-Z0-9]+)?\](?::\d+)?`,                             // [IPv6]:port
+	`::(?:[0-9a-fA-F]{1,4}:){0,6}[0-9a-fA-F]{1,4}(?:(?:\.\d{1,3}){3})?\b`,       // IPv6 from "::" (::1, ::ffff:IPv4)
+	`\b(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:(?:\.\d{1,3}){3})?\b`,       // IPv6, perhaps ending in IPv4
+	`\b[a-zA-Z0-9][a-zA-Z0-9.-]*:\d{1,5}\b`,                                     // host:port, IPv4:port
+	`\b\d{1,3}(?:\.\d{1,3}){3}\b`,                                               // IPv4
+	`\b(?:[a-zA-Z0-9-]+\.)+[a-zA-Z][a-zA-Z0-9-]*\b`,                             // host.name
 }, "|"))
 
 // camerasFor returns the cameras as the caller of r may see them: viewers get each last_error without
