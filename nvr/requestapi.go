@@ -68,8 +68,12 @@ func (a requestAPI) CloseRequest(id string) (ui.Request, error) {
 
 func (a requestAPI) Approve(ctx context.Context, id string, d ui.ApprovalDraft) (ui.Delivery, error) {
 	r, err := a.f.Approve(ctx, id, agency.Approval{Camera: d.Camera, Start: d.Start, End: d.End, Note: d.Note})
-	return uiDelivery(r), hoodErr(err)
+	return uiDelivery(r), approveErr(err)
 }
+
+// approveErr maps the errors of an approval: the federation's, and the recorder's from exporting the clip
+// (a range longer than the recorder exports at once, a range with nothing recorded, a camera gone).
+func approveErr(err error) error { return apiErr(hoodErr(err)) }
 
 func (a requestAPI) Decline(id string) error { return hoodErr(a.f.Decline(id)) }
 

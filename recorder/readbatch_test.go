@@ -2,10 +2,13 @@ package recorder
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // chunkConn is a net.Conn whose Read returns at most chunk bytes of data, counting the calls.
@@ -142,4 +145,83 @@ func TestBatchConnOverTCP(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Fatalf("read %d bytes that differ from the %d written", len(got), len(data))
 	}
+}
+
+// A batching reader ends when its connection does: closed under it by the client (a camera stopped or
+// timed out) while it waits between ticks on a quiet socket, Read returns an error instead of waiting on;
+// reset by the camera after some data, Read hands out that data first and then the error, and the error
+// stays.
+func TestBatchConnEndsWithItsConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peers := make(chan net.Conn, 2)
+	g := testutil.Goroutines()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			peers <- c
+		}
+	}()
+	dial := func() (*batchConn, *net.TCPConn) {
+		t.Helper()
+		nc, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		bc := newBatchConn(nc)
+		bc.enable()
+		return bc, (<-peers).(*net.TCPConn)
+	}
+
+	// Closed by the client: the camera sends nothing, so every tick finds the socket empty.
+	bc, peer := dial()
+	defer peer.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := bc.Read(make([]byte, 4096))
+		done <- err
+	}()
+	bc.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("Read after Close: %v, want net.ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second): // a bound on a hang, not a measurement
+		t.Fatal("Read still waiting 5 s after the connection was closed")
+	}
+
+	// Reset by the camera after 1,000 bytes.
+	bc2, peer2 := dial()
+	defer bc2.Close()
+	if _, err := peer2.Write(bytes.Repeat([]byte{7}, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 5*time.Second, "the bytes to arrive", func() bool {
+		n, err := bc2.Read(make([]byte, 1))
+		return n == 1 && err == nil
+	})
+	peer2.SetLinger(0)
+	peer2.Close() // RST
+	got := 1
+	for err = nil; err == nil; {
+		var n int
+		n, err = bc2.Read(make([]byte, 4096))
+		got += n
+	}
+	if got != 1000 || errors.Is(err, io.EOF) {
+		t.Errorf("read %d bytes, then %v; want 1000 bytes, then a reset", got, err)
+	}
+	if _, again := bc2.Read(make([]byte, 1)); again == nil {
+		t.Error("a Read after the error returned no error")
+	}
+	bc2.Close()
+	ln.Close()
+	g.CheckEnded(t, 5*time.Second)
 }

@@ -84,8 +84,7 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 	if err := ag.checkLogged(ctx, st); err != nil {
 		return DeliveryInfo{}, err
 	}
-	ag.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
-	path, sums, err := ag.sealClip(ctx, a, recipient)
+	path, sums, err := ag.sealClip(ctx, a, recipient) // the export holds the range from retention meanwhile
 	if err != nil {
 		return DeliveryInfo{}, err
 	}
@@ -116,6 +115,9 @@ func (ag *Agency) Approve(ctx context.Context, requestID string, a Approval) (De
 		os.Remove(path)
 		return DeliveryInfo{}, fmt.Errorf("store approval: %w", err)
 	}
+	// Only an approval that stands holds its clip: a failed attempt, which the owner may retry with another
+	// range, must not keep its range (up to a week's window) from retention until the request expires.
+	ag.cfg.Clips.Hold(a.Camera, a.Start, a.End, info.Expires)
 	ag.kickDelivery()
 	return deliveryInfo(rec.ID(), ds)
 }

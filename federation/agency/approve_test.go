@@ -3,6 +3,7 @@ package agency
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/deliver"
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // outboxWatch is a ClipSource that exports in pieces and, after each, notes the outbox's files and
@@ -94,5 +96,36 @@ func TestSealClipStoresNoPlaintext(t *testing.T) {
 	var got bytes.Buffer
 	if u, err := deliver.Unseal(&got, f, id); err != nil || !bytes.Equal(got.Bytes(), plain) || u != sums {
 		t.Errorf("the sealed clip opens to %d bytes (%v, sums %+v), want the %d exported (sums %+v)", got.Len(), err, u, len(plain), sums)
+	}
+}
+
+// failingClips is a clip source whose exports fail (the recorder refused the range, or a disk error).
+type failingClips struct{ *fakeClips }
+
+func (failingClips) WriteClip(context.Context, string, time.Time, time.Time, io.Writer) (int64, error) {
+	return 0, errors.New("export refused")
+}
+
+// An approval whose export fails holds nothing from retention: the hold is the approved clip's, and a
+// failed approval, which the owner may retry with another range, approved nothing. (The hold was taken
+// before the export, so every failed attempt kept its range, up to a week's window, from retention until
+// the request expired.)
+func TestFailedApprovalHoldsNothing(t *testing.T) {
+	clips := failingClips{&fakeClips{Size: 1 << 10}}
+	ah := startAgencyHoodWith(t, elm, func(fc *federation.Config, _ *Config) { fc.Clips = clips }, camerasAt("porch", 0))
+	a := ah.homes[0]
+	r, err := ah.agency.PostRequest(context.Background(), draft(20, 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "the request reaches the home", func() bool {
+		in, _ := a.Requests(true)
+		return len(in) == 1
+	})
+	if _, err := a.Approve(context.Background(), r.ID, Approval{Camera: "porch"}); err == nil {
+		t.Fatal("an approval whose export failed succeeded")
+	}
+	if h := clips.Holds(); len(h) != 0 {
+		t.Errorf("a failed approval left holds %+v", h)
 	}
 }
