@@ -87,6 +87,10 @@ func (n *Node) admit(claimant peer.ID, req joinRequest) (joinResponse, error) {
 	// A retried claim gets the certificate it already has.
 	n.mu.RLock()
 	h := n.hoods[inv.Hood]
+	if h == nil { // left the hood since the invite was checked
+		n.mu.RUnlock()
+		return joinResponse{}, ErrNotMember
+	}
 	if m, ok := h.r.Member(claimant); ok && string(m.Cert.Invite) == string(inv.ID) {
 		cert = m.Rec
 	}

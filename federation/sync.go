@@ -67,6 +67,11 @@ func (n *Node) serveSync(s network.Stream) {
 	}
 	n.mu.RLock()
 	h := n.hoods[req.Hood]
+	if h == nil { // left the hood since the membership check
+		n.mu.RUnlock()
+		s.Reset()
+		return
+	}
 	first := syncFrame{Peers: n.memberAddrs(h.r)}
 	if !bytes.Equal(req.Roster, h.r.Digest()) {
 		first.Roster = encodeRecords(h.r.Records())
