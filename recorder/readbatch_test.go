@@ -105,15 +105,33 @@ func TestBatchConnReadsAgainAtOnceAfterAFullBuffer(t *testing.T) {
 // Over a real socket (the raw, non-blocking read path), every byte arrives, in order, and
 // the end of the stream is io.EOF.
 func TestBatchConnOverTCP(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	data := make([]byte, 3*readBatchSize+1234)
 	for i := range data {
 		data[i] = byte(i * 7)
 	}
+	bc := newBatchConn(dialServing(t, data))
+	defer bc.Close()
+	if bc.raw == nil {
+		t.Fatal("a TCP connection gave no raw connection")
+	}
+	bc.enable()
+	got, err := io.ReadAll(struct{ io.Reader }{bc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes that differ from the %d written", len(got), len(data))
+	}
+}
+
+// dialServing returns a loopback TCP connection whose peer writes data in 1500-byte segments, then closes.
+func dialServing(t *testing.T, data []byte) net.Conn {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
 	go func() {
 		c, err := ln.Accept()
 		if err != nil {
@@ -132,19 +150,7 @@ func TestBatchConnOverTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc := newBatchConn(nc)
-	defer bc.Close()
-	if bc.raw == nil {
-		t.Fatal("a TCP connection gave no raw connection")
-	}
-	bc.enable()
-	got, err := io.ReadAll(struct{ io.Reader }{bc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, data) {
-		t.Fatalf("read %d bytes that differ from the %d written", len(got), len(data))
-	}
+	return nc
 }
 
 // A batching reader ends when its connection does: closed under it by the client (a camera stopped or
