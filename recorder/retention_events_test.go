@@ -1,77 +1,62 @@
-package recorder
+package recorder_test
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/recorder/democam"
+	"github.com/porchlight/porchlight/recorder"
 )
 
 // TestEventRetention records a real camera to disk with an event in it: footage around the event goes
 // at max_age while the segments the event overlaps stay, and go once the camera's events_max_age comes
 // down to max_age. The deletion metrics say why.
 func TestEventRetention(t *testing.T) {
-	cam := &democam.Server{Addr: "127.0.0.1:0"} // a keyframe every 2 s: segments of about 2 s
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startCamera(t, nil, nil) // a keyframe every 2 s: segments of about 2 s
 	const maxAge = 4 * time.Second
-	r, err := New(Config{DataDir: t.TempDir(), SegmentDuration: time.Second, RetentionInterval: 100 * time.Millisecond,
-		Retention: Limits{MaxAge: maxAge, EventsMaxAge: time.Hour},
-		Cameras:   []CameraConfig{{Name: "front", URL: cam.URL()}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := span{time.Now().Add(4 * time.Second), time.Now().Add(5 * time.Second)} // pre- and post-roll included
-	r.keeper = &fakeKeeper{spans: map[string][]span{"front": {ev}}}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = r.Run(ctx) })
-	t.Cleanup(func() { cancel(); wg.Wait(); r.Close() })
+	r := startRecorder(t, recorder.Config{SegmentDuration: time.Second, RetentionInterval: 100 * time.Millisecond,
+		Retention: recorder.Limits{MaxAge: maxAge, EventsMaxAge: time.Hour},
+		Cameras:   []recorder.CameraConfig{{Name: "front", URL: cam.URL()}}})
+	evStart, evEnd := time.Now().Add(4*time.Second), time.Now().Add(5*time.Second) // pre- and post-roll included
+	recorder.SetEventSpans(r, map[string][][2]time.Time{"front": {{evStart, evEnd}}})
 
-	recorded := func(start, end time.Time) time.Duration {
-		spans, err := r.Spans("front", "", start, end)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var d time.Duration
-		for _, s := range spans {
-			d += s.End.Sub(s.Start)
-		}
-		return d
-	}
 	// Continuous footage a segment (2 s) and more away from the event, before and after it, older than
 	// max_age and a segment: deleted.
-	before := span{ev.start.Add(-10 * time.Second), ev.start.Add(-3 * time.Second)}
-	after := span{ev.end.Add(3 * time.Second), ev.end.Add(6 * time.Second)}
+	beforeStart, beforeEnd := evStart.Add(-10*time.Second), evStart.Add(-3*time.Second)
+	afterStart, afterEnd := evEnd.Add(3*time.Second), evEnd.Add(6*time.Second)
 	testutil.WaitForState(t, 60*time.Second, "continuous footage around the event to be deleted", func() (bool, string) {
-		newest := recorded(after.end.Add(maxAge+3*time.Second), after.end.Add(time.Hour))
-		b, a := recorded(before.start, before.end), recorded(after.start, after.end)
+		newest := recorded(t, r, afterEnd.Add(maxAge+3*time.Second), afterEnd.Add(time.Hour))
+		b, a := recorded(t, r, beforeStart, beforeEnd), recorded(t, r, afterStart, afterEnd)
 		return newest > 0 && b == 0 && a == 0, fmt.Sprintf("before %s, after %s, newer than due %s", b, a, newest)
 	})
-	if got := recorded(ev.start, ev.end); got < ev.end.Sub(ev.start)-100*time.Millisecond {
-		t.Fatalf("event footage: got %s of %s recorded, want all of it kept", got, ev.end.Sub(ev.start))
+	if got := recorded(t, r, evStart, evEnd); got < evEnd.Sub(evStart)-100*time.Millisecond {
+		t.Fatalf("event footage: got %s of %s recorded, want all of it kept", got, evEnd.Sub(evStart))
 	}
 	// Segments are whole files: those the event overlaps are kept whole, beyond the event.
-	if got := recorded(before.end, after.start); got <= ev.end.Sub(ev.start) {
+	if got := recorded(t, r, beforeEnd, afterStart); got <= evEnd.Sub(evStart) {
 		t.Errorf("footage kept around the event: got %s, want the whole segments it overlaps, more than the event", got)
 	}
 
 	// events_max_age down to max_age: the event footage goes too.
-	if err := r.SetCameras([]CameraConfig{{Name: "front", URL: cam.URL(), Retention: Limits{EventsMaxAge: maxAge}}}); err != nil {
+	err := r.SetCameras([]recorder.CameraConfig{{Name: "front", URL: cam.URL(), Retention: recorder.Limits{EventsMaxAge: maxAge}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	testutil.WaitFor(t, 30*time.Second, "event footage to be deleted at events_max_age", func() bool {
-		return recorded(ev.start, ev.end) == 0
+		return recorded(t, r, evStart, evEnd) == 0
 	})
 
+	if got := deletedSegments(t, r); got["max_age/continuous"] < 2 || got["events_max_age/event"] < 1 {
+		t.Errorf("deleted segments by reason/footage: got %v, want continuous ones at max_age, event ones at events_max_age", got)
+	}
+}
+
+// deletedSegments returns the retention deletion counters, summed by "reason/footage".
+func deletedSegments(t *testing.T, r *recorder.Recorder) map[string]float64 {
+	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(r.Collector())
 	mfs, err := reg.Gather()
@@ -91,7 +76,5 @@ func TestEventRetention(t *testing.T) {
 			got[l["reason"]+"/"+l["footage"]] += m.GetCounter().GetValue()
 		}
 	}
-	if got["max_age/continuous"] < 2 || got["events_max_age/event"] < 1 {
-		t.Errorf("deleted segments by reason/footage: got %v, want continuous ones at max_age, event ones at events_max_age", got)
-	}
+	return got
 }
