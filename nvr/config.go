@@ -76,9 +76,12 @@ type StorageConfig struct {
 
 // RetentionConfig bounds how much footage is kept; the oldest segments go first. Zero means no limit.
 type RetentionConfig struct {
-	MaxAge   Duration `yaml:"max_age"`
-	MaxBytes ByteSize `yaml:"max_bytes"`
-	MinFree  ByteSize `yaml:"min_free"` // free-space floor of the filesystem holding the data dir
+	MaxAge Duration `yaml:"max_age"`
+	// EventsMaxAge is how long footage inside events (with their pre- and post-roll) is kept, beside
+	// MaxAge for the rest: 0 = as long as MaxAge, never shorter. Per-camera max_age applies to both.
+	EventsMaxAge Duration `yaml:"events_max_age"`
+	MaxBytes     ByteSize `yaml:"max_bytes"`
+	MinFree      ByteSize `yaml:"min_free"` // free-space floor of the filesystem holding the data dir
 }
 
 // CameraRetention is a camera's own limits, applied in addition to the global ones. Zero means none.

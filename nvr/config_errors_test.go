@@ -79,6 +79,11 @@ var parseErrorTests = []struct {
 	{"min_free negative", "version: 1\nretention: {min_free: -1GB}\n", `retention.min_free: invalid size "-1GB"`},
 	{"max_age shorter than a segment", "version: 1\nretention: {max_age: 30s}\n",
 		"retention.max_age: must be 0 (no limit) or at least storage.segment_duration (60s)"},
+	{"events_max_age shorter than max_age", "version: 1\nretention: {max_age: 30d, events_max_age: 7d}\n",
+		"retention.events_max_age: must be 0 (as long as max_age) or at least retention.max_age (720h)"},
+	{"events_max_age negative", "version: 1\nretention: {events_max_age: -1h}\n",
+		`retention.events_max_age: invalid duration "-1h" (must not be negative)`},
+	{"events_max_age garbage", "version: 1\nretention: {events_max_age: long}\n", `retention.events_max_age: invalid duration "long"`},
 	// cameras
 	{"camera null entry", "version: 1\ncameras: [~]\n", "cameras[0].name: required"},
 	{"camera name missing", camera("    url: rtsp://h/\n"), "cameras[0].name: required"},

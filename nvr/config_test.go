@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porchlight/porchlight/configs"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/porchlight/porchlight/configs"
+	"github.com/porchlight/porchlight/recorder"
 )
 
 func TestParseShippedConfigEqualsDefault(t *testing.T) {
@@ -73,6 +75,15 @@ cameras:
 				SubURL: "rtsp://user:pass@cam.local/sub", Enabled: false, Location: &Location{Lat: 40.7128, Lon: -74.006},
 				Retention: CameraRetention{MaxAge: Duration(168 * time.Hour), MaxBytes: 50e9},
 			}),
+		},
+		{
+			"events_max_age beside max_age",
+			"version: 1\nretention: {max_age: 30d, events_max_age: 90d}\n",
+			func() *Config {
+				d := Default()
+				d.Retention.MaxAge, d.Retention.EventsMaxAge = Duration(720*time.Hour), Duration(2160*time.Hour)
+				return d
+			}(),
 		},
 		{
 			"anchors and aliases",
@@ -288,4 +299,17 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestRecorderConfigRetention: the retention keys reach the recorder.
+func TestRecorderConfigRetention(t *testing.T) {
+	cfg, err := Parse([]byte("version: 1\nretention: {max_age: 30d, events_max_age: 90d, max_bytes: 1GB, min_free: 2GB}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := recorderConfig(cfg, nil)
+	want := recorder.Limits{MaxAge: 720 * time.Hour, EventsMaxAge: 2160 * time.Hour, MaxBytes: 1e9}
+	if rc.Retention != want || rc.MinFree != 2e9 {
+		t.Errorf("got retention %+v, min_free %d; want %+v, 2000000000", rc.Retention, rc.MinFree, want)
+	}
 }

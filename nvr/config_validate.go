@@ -115,6 +115,12 @@ func (r *RetentionConfig) validate(segment Duration) error {
 	if r.MinFree < 0 {
 		return fmt.Errorf("retention.min_free: must not be negative")
 	}
+	if r.EventsMaxAge < 0 {
+		return fmt.Errorf("retention.events_max_age: must not be negative")
+	}
+	if r.EventsMaxAge != 0 && r.MaxAge != 0 && r.EventsMaxAge < r.MaxAge {
+		return fmt.Errorf("retention.events_max_age: must be 0 (as long as max_age) or at least retention.max_age (%v)", r.MaxAge)
+	}
 	return nil
 }
 

@@ -150,7 +150,7 @@ func recorderConfig(cfg *Config, log *slog.Logger) recorder.Config {
 		FsyncInterval:   time.Duration(cfg.Storage.FsyncInterval),
 		QueueDuration:   time.Duration(cfg.Storage.Queue),
 		Retention: recorder.Limits{MaxAge: time.Duration(cfg.Retention.MaxAge),
-			MaxBytes: int64(cfg.Retention.MaxBytes)},
+			EventsMaxAge: time.Duration(cfg.Retention.EventsMaxAge), MaxBytes: int64(cfg.Retention.MaxBytes)},
 		MinFree: int64(cfg.Retention.MinFree),
 		Logger:  log,
 	}

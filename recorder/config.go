@@ -46,8 +46,27 @@ type CameraConfig struct {
 
 // Limits bound how much footage is kept. Zero means no limit.
 type Limits struct {
-	MaxAge   time.Duration
-	MaxBytes int64
+	MaxAge time.Duration
+	// EventsMaxAge is how long footage inside events (with their pre- and post-roll) is kept: segments
+	// that overlap an event outlive MaxAge until then. 0 = as long as MaxAge; it may not be shorter. It
+	// only lengthens MaxAge: without a MaxAge there is no age limit at all.
+	EventsMaxAge time.Duration
+	MaxBytes     int64
+}
+
+// validate checks limits; name is the config path of their owner ("retention", "cameras[0].retention").
+func (l Limits) validate(name string) error {
+	switch {
+	case l.MaxAge < 0:
+		return fmt.Errorf("recorder: %s.max_age: must not be negative", name)
+	case l.EventsMaxAge < 0:
+		return fmt.Errorf("recorder: %s.events_max_age: must not be negative", name)
+	case l.MaxBytes < 0:
+		return fmt.Errorf("recorder: %s.max_bytes: must not be negative", name)
+	case l.EventsMaxAge > 0 && l.MaxAge > 0 && l.EventsMaxAge < l.MaxAge:
+		return fmt.Errorf("recorder: %s.events_max_age (%s): must not be shorter than max_age (%s)", name, l.EventsMaxAge, l.MaxAge)
+	}
+	return nil
 }
 
 func (c *Config) setDefaults() {
@@ -80,8 +99,14 @@ func (c *Config) validate() error {
 	if c.PartDuration > time.Second {
 		return fmt.Errorf("recorder: part duration %s exceeds 1s", c.PartDuration)
 	}
+	if err := c.Retention.validate("retention"); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, cam := range c.Cameras {
+		if err := cam.Retention.validate(fmt.Sprintf("cameras[%d].retention", i)); err != nil {
+			return err
+		}
 		if cam.Name == "" {
 			return fmt.Errorf("recorder: cameras[%d]: name is required", i)
 		}

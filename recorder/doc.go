@@ -26,5 +26,14 @@
 // wrote meanwhile and keeps each stream's newest KeepRecent, so another program filling the disk cannot
 // empty it of footage; a shortfall that lasts raises the disk warning (retention_space.go).
 //
+// Footage inside events is kept longer. The event store reports the spans events keep (each event with
+// its pre- and post-roll; an open one up to now), and a segment that overlaps one, even by a frame, is an
+// event segment, kept whole: segments are whole files of about a minute. Event segments outlive MaxAge
+// until EventsMaxAge; for max_bytes and free space, continuous segments go first, oldest first across
+// cameras, and event segments only when none is left, with holds, the open segment, KeepRecent and the
+// credit as above. A pass reads each stream's oldest segments and its oldest continuous ones, the latter
+// from a mark past the event segments earlier passes found, so old event footage is not read again every
+// pass (retention_scan.go).
+//
 // The package does not know about the HTTP API, the neighborhood, or the config file: nvr wires it.
 package recorder

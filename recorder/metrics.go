@@ -23,7 +23,6 @@ var (
 	mRefused   = prometheus.NewDesc("porchlight_recorder_segment_starts_refused_total", "Segment starts refused because the camera's timeline broke too often; frames until the next start are dropped.", labels, nil)
 	mWriteSec  = prometheus.NewDesc("porchlight_recorder_write_seconds_total", "Time spent in segment writes.", labels, nil)
 	mWrites    = prometheus.NewDesc("porchlight_recorder_writes_total", "Segment writes (one per part).", labels, nil)
-	mDeleted   = prometheus.NewDesc("porchlight_recorder_retention_deleted_bytes_total", "Bytes deleted by retention.", labels, nil)
 	mDisk      = prometheus.NewDesc("porchlight_recorder_disk_bytes", "Bytes of footage on disk.", labels, nil)
 	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
 	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
@@ -33,7 +32,7 @@ var (
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
-		mWriteSec, mWrites, mDeleted, mDisk, mBitrate, mRecording, mDiskWarn} {
+		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn} {
 		ch <- d
 	}
 }
@@ -64,7 +63,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(mRefused, float64(st.SegmentsRefused))
 		counter(mWriteSec, float64(st.WriteNanos)/1e9)
 		counter(mWrites, float64(st.Writes))
-		counter(mDeleted, float64(st.Deleted))
+		s.stats.collectDeletions(ch, lv)
 		if u, err := r.db.Usage(s.key); err == nil {
 			ch <- prometheus.MustNewConstMetric(mDisk, prometheus.GaugeValue, float64(u.Bytes), lv...)
 		}

@@ -37,7 +37,11 @@ type Recorder struct {
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 	usage     *usageRing      // disk usage history, sampled by Run
 	space     spaceBudget     // what retention may free for free space; the disk warning
-	log       *slog.Logger
+	scan      retentionScan   // how retention reads its candidates (under retMu)
+	// keeper reports the footage events keep, which retention keeps longer; nil = no events. Set before
+	// Run.
+	keeper eventKeeper
+	log    *slog.Logger
 
 	recoverOnce sync.Once
 }

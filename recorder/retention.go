@@ -10,11 +10,6 @@ import (
 	"github.com/porchlight/porchlight/recorder/index"
 )
 
-// oldestBatch is how many of each stream's oldest segments one retention pass considers.
-const oldestBatch = 256
-
-var errStop = errors.New("stop")
-
 func (r *Recorder) retentionLoop(ctx context.Context) {
 	t := time.NewTicker(r.cfg.RetentionInterval)
 	defer t.Stop()
@@ -54,6 +49,9 @@ func (r *Recorder) applyRetention(need int64) int {
 	}
 	r.space.accrue(streams, need == 0, in.minFree <= 0 || in.free < 0 || in.free >= in.minFree)
 	in.credit = r.space.credit
+	r.scan.db, r.scan.keeper, r.scan.held = r.db, r.keeper, r.holds.covers
+	r.scan.begin(streams, now)
+	in.more = map[string]bool{}
 	for _, s := range streams {
 		byKey[s.key] = s
 		u, err := r.db.Usage(s.key)
@@ -67,23 +65,11 @@ func (r *Recorder) applyRetention(need int64) int {
 		}
 		// Every segment the muxer has started (the writer may open it any moment) is off limits.
 		in.open[s.key] = s.ids.current()
-		var cands []candidate
-		err = r.db.Summaries(s.key, func(seg *index.Segment) error {
-			c := candidate{key: s.key, camera: s.camera, id: seg.ID, start: seg.Start, end: seg.End,
-				size: seg.Size, file: seg.File}
-			if c.id >= in.open[s.key] || r.holds.covers(c.camera, c.start, c.end) {
-				return nil // not deletable: look further, so holds cannot starve retention
-			}
-			cands = append(cands, c)
-			if len(cands) >= oldestBatch {
-				return errStop
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStop) {
-			s.log.Warn("retention: reading the index", "err", err)
+		cands, more, err := r.scan.candidates(s, in.open[s.key])
+		if err != nil {
+			s.log.Warn("retention: reading the index or the events", "err", err)
 		}
-		in.oldest[s.key] = cands
+		in.oldest[s.key], in.more[s.key] = cands, more
 	}
 	plan := planRetention(in)
 	r.space.credit -= plan.spent
@@ -104,7 +90,7 @@ func (r *Recorder) applyRetention(need int64) int {
 		if err := r.db.Delete(c.key, c.id); err != nil && !errors.Is(err, index.ErrNotFound) {
 			s.log.Warn("retention: delete index row", "id", c.id, "err", err)
 		}
-		s.stats.deleted(c.size)
+		s.stats.deleted(c.size, c.reason, c.event)
 		deleted++
 	}
 	if deleted > 0 {

@@ -5,6 +5,14 @@ import (
 	"time"
 )
 
+// Why retention deleted a segment: the reason label of the deletion metrics.
+const (
+	reasonMaxAge       = "max_age"        // continuous footage older than max_age
+	reasonEventsMaxAge = "events_max_age" // event footage older than events_max_age
+	reasonMaxBytes     = "max_bytes"      // a camera's or the global max_bytes
+	reasonFreeSpace    = "free_space"     // min_free, or a write that failed on a full disk
+)
+
 // candidate is a segment retention may delete.
 type candidate struct {
 	key    string // stream key
@@ -14,6 +22,10 @@ type candidate struct {
 	end    time.Time
 	size   int64
 	file   string
+	// event: the segment overlaps a span an event keeps (even by a frame), so it lives until
+	// events_max_age and goes after continuous footage when space is needed.
+	event  bool
+	reason string // set by planRetention
 }
 
 // retentionInput is everything a retention decision depends on; planRetention is a pure function of it.
@@ -21,8 +33,13 @@ type retentionInput struct {
 	now     time.Time
 	global  Limits
 	cameras map[string]Limits // per-camera limits
-	// oldest holds, per stream key, its oldest segments oldest-first (not necessarily all of them).
+	// oldest holds, per stream key, segments in ID order, which is oldest first: its oldest segments and
+	// its oldest continuous ones (not necessarily all of either).
 	oldest map[string][]candidate
+	// more is, per stream, whether it may have continuous segments younger than those in oldest: the
+	// list was cut short. Event footage is not deleted for space while such a stream has no continuous
+	// candidate left: the next pass reads further.
+	more map[string]bool
 	// bytes is the total size of each stream.
 	bytes   map[string]int64
 	free    int64 // free bytes on the filesystem, -1 when unknown
@@ -41,7 +58,7 @@ type retentionInput struct {
 
 // retentionPlan is what planRetention decided.
 type retentionPlan struct {
-	del []candidate
+	del []candidate // each with its reason
 	// spent is the size of the deletions made for free space, which the credit pays for.
 	spent int64
 	// short reports that free space stays below minFree, or need unmet, after the plan: the credit, the
@@ -49,108 +66,81 @@ type retentionPlan struct {
 	short bool
 }
 
-// planRetention returns the segments to delete, oldest first within each reason: first what is older
-// than max_age, then what exceeds per-camera max_bytes, then globally oldest-first while the total is over
-// max_bytes, then, while free space is under the floor or need is not yet met, globally oldest-first again
-// within the credit and above each stream's floor of recent footage.
+// planRetention returns the segments to delete, with the reason of each. In order: continuous segments
+// older than max_age and event segments older than events_max_age; then, while a camera is over its
+// max_bytes, the camera's oldest segment; then, while the total is over the global max_bytes, the
+// globally oldest; then, while free space is under the floor or need is not yet met, the globally oldest
+// within the credit and above each stream's floor of recent footage. The last three take continuous
+// segments first and event segments only when no continuous one is left. Held and open segments are
+// never taken.
 func planRetention(in retentionInput) retentionPlan {
-	var del []candidate
-	gone := map[string]int{} // per stream, how many of oldest are planned
-	camBytes := map[string]int64{}
-	var total int64
-	for _, cands := range in.oldest {
-		if len(cands) > 0 {
-			camBytes[cands[0].camera] += in.bytes[cands[0].key]
-		}
+	p := newPlanner(in)
+	p.byAge()
+	cams := make([]string, 0, len(in.cameras))
+	for cam := range in.cameras {
+		cams = append(cams, cam)
 	}
-	for _, b := range in.bytes {
-		total += b
-	}
-	deletable := func(c candidate) bool {
-		if id, ok := in.open[c.key]; ok && c.id >= id {
-			return false
-		}
-		return in.held == nil || !in.held(c.camera, c.start, c.end)
-	}
-	take := func(c candidate) {
-		del = append(del, c)
-		gone[c.key]++
-		camBytes[c.camera] -= c.size
-		total -= c.size
-		if in.free >= 0 {
-			in.free += c.size
-		}
-		in.need -= c.size
-	}
-	// next returns the next not-yet-planned deletable candidate of a stream.
-	next := func(key string) (candidate, bool) {
-		for _, c := range in.oldest[key][gone[key]:] {
-			if deletable(c) {
-				return c, true
-			}
-			gone[key]++ // held or open: skip it, keep looking at younger ones
-		}
-		return candidate{}, false
-	}
-	keys := make([]string, 0, len(in.oldest))
-	for k := range in.oldest {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, key := range keys {
-		for {
-			c, ok := next(key)
+	slices.Sort(cams)
+	for _, cam := range cams {
+		for lim := in.cameras[cam].MaxBytes; lim > 0 && p.camBytes[cam] > lim; {
+			c, ok := p.pick(cam, false)
 			if !ok {
 				break
 			}
-			lim := in.cameras[c.camera]
-			age := minPositive(lim.MaxAge, in.global.MaxAge)
-			tooOld := age > 0 && in.now.Sub(c.end) > age
-			tooBig := lim.MaxBytes > 0 && camBytes[c.camera] > lim.MaxBytes
-			if !tooOld && !tooBig {
-				break
-			}
-			take(c)
+			p.take(c, reasonMaxBytes)
 		}
 	}
-	// oldest returns the globally oldest deletable candidate; for free space, only one above its
-	// stream's floor (a stream's candidates are oldest-first, so once one is in the floor all are).
-	oldest := func(forSpace bool) (candidate, bool) {
-		var best candidate
-		found := false
-		for _, key := range keys {
-			c, ok := next(key)
-			if !ok {
-				continue
-			}
-			if k, floor := in.keep[key]; forSpace && floor && c.end.After(k) {
-				continue
-			}
-			if !found || c.start.Before(best.start) {
-				best, found = c, true
-			}
-		}
-		return best, found
-	}
-	for in.global.MaxBytes > 0 && total > in.global.MaxBytes {
-		c, ok := oldest(false)
+	for in.global.MaxBytes > 0 && p.total > in.global.MaxBytes {
+		c, ok := p.pick("", false)
 		if !ok {
 			break
 		}
-		take(c)
+		p.take(c, reasonMaxBytes)
 	}
 	plan := retentionPlan{}
-	spaceShort := func() bool { return (in.minFree > 0 && in.free >= 0 && in.free < in.minFree) || in.need > 0 }
-	for spaceShort() && plan.spent < in.credit {
-		c, ok := oldest(true)
+	for p.spaceShort() && plan.spent < in.credit {
+		c, ok := p.pick("", true)
 		if !ok {
 			break
 		}
-		take(c)
+		p.take(c, reasonFreeSpace)
 		plan.spent += c.size
 	}
-	plan.del, plan.short = del, spaceShort()
+	plan.del, plan.short = p.del, p.spaceShort()
 	return plan
+}
+
+// byAge takes, per stream, continuous segments older than their camera's max_age and event segments
+// older than its events_max_age.
+func (p *planner) byAge() {
+	for _, key := range p.keys {
+		for i, c := range p.in.oldest[key] {
+			if p.taken[key][i] || !p.deletable(c) {
+				continue
+			}
+			age, eventsAge := p.in.ages(c.camera)
+			if !c.event && (age <= 0 || p.in.now.Sub(c.end) <= age) {
+				break // younger ones are younger still, and events_max_age is at least max_age
+			}
+			switch {
+			case c.event && eventsAge > 0 && p.in.now.Sub(c.end) > eventsAge:
+				p.takeAt(key, i, reasonEventsMaxAge)
+			case !c.event:
+				p.takeAt(key, i, reasonMaxAge)
+			}
+		}
+	}
+}
+
+// ages returns a camera's max_age and events_max_age: the tighter of its own and the global ones, and
+// events_max_age never below max_age (0 means as long as max_age; without max_age, no limit).
+func (in *retentionInput) ages(camera string) (age, eventsAge time.Duration) {
+	lim := in.cameras[camera]
+	age = minPositive(lim.MaxAge, in.global.MaxAge)
+	if age <= 0 {
+		return 0, 0
+	}
+	return age, max(age, minPositive(lim.EventsMaxAge, in.global.EventsMaxAge))
 }
 
 func minPositive(a, b time.Duration) time.Duration {

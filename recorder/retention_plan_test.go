@@ -26,16 +26,21 @@ func ids(c []candidate) []string {
 	return out
 }
 
-func TestPlanRetention(t *testing.T) {
-	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	now := t0.Add(10 * time.Minute)
-	a := segs("a/main", "a", t0, 10, 100)
-	b := segs("b/main", "b", t0.Add(30*time.Second), 10, 100)
-	base := func() retentionInput {
-		return retentionInput{now: now, cameras: map[string]Limits{},
+// planFixture is the planner tests' two cameras a and b of ten one-minute segments of 100 bytes (a#k
+// covers minute k-1 to k after t0, b's start 30 s later), seen at t0 + 10 minutes without limits.
+func planFixture() (t0 time.Time, a, b []candidate, base func() retentionInput) {
+	t0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	a = segs("a/main", "a", t0, 10, 100)
+	b = segs("b/main", "b", t0.Add(30*time.Second), 10, 100)
+	return t0, a, b, func() retentionInput {
+		return retentionInput{now: t0.Add(10 * time.Minute), cameras: map[string]Limits{},
 			oldest: map[string][]candidate{"a/main": a, "b/main": b},
 			bytes:  map[string]int64{"a/main": 1000, "b/main": 1000}, free: -1, credit: 1 << 40}
 	}
+}
+
+func TestPlanRetention(t *testing.T) {
+	t0, a, _, base := planFixture()
 	tests := []struct {
 		name string
 		mod  func(*retentionInput)

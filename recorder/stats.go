@@ -58,6 +58,7 @@ type streamStats struct {
 	win  rateWindow
 	// diskErr is the last write failure; frames arriving do not clear it, a successful write does.
 	diskErr string
+	dels    map[deletionKind]deletionCount // retention's deletions by reason
 }
 
 // rateWindow estimates bitrate and frame rate over the last few seconds.
@@ -169,12 +170,6 @@ func (st *streamStats) setState(s State, err error, codecs []string) {
 func (st *streamStats) setError(err error) {
 	st.mu.Lock()
 	st.s.LastError = err.Error()
-	st.mu.Unlock()
-}
-
-func (st *streamStats) deleted(n int64) {
-	st.mu.Lock()
-	st.s.Deleted += uint64(n)
 	st.mu.Unlock()
 }
 

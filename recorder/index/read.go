@@ -152,7 +152,16 @@ func firstTimeKey(c *bolt.Cursor, after []byte, from int64) []byte {
 // UnmarshalSummary (no frames or parts). It stops at the first error, from fn (returned as is) or from
 // decoding. fn runs outside any transaction, so it may call Delete.
 func (db *DB) Summaries(stream string, fn func(*Segment) error) error {
+	return db.SummariesFrom(stream, 0, fn)
+}
+
+// SummariesFrom is Summaries from the segment with ID from on (or the first after it): a caller that
+// knows where its interest begins does not read the older segments again.
+func (db *DB) SummariesFrom(stream string, from uint64, fn func(*Segment) error) error {
 	var after []byte // key of the last segment read
+	if from > 0 {
+		after = idKey(from - 1)
+	}
 	for done := false; !done; {
 		page := make([]*Segment, 0, summariesPage)
 		err := db.view(func(tx *bolt.Tx) error {

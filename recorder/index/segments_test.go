@@ -130,4 +130,15 @@ func TestIterationPages(t *testing.T) {
 	if err != stop || calls != 1 {
 		t.Errorf("Summaries with a failing callback: got %d calls, error %v; want 1, stop", calls, err)
 	}
+	// From an ID on, across pages; an ID that was deleted starts at the next one.
+	for _, tt := range []struct {
+		from, first uint64
+		count       int
+	}{{601, 601, 250}, {600, 601, 250}, {n - 1, n - 1, 1}, {n, 0, 0}} {
+		ids = nil
+		err = db.SummariesFrom("cam", tt.from, func(s *index.Segment) error { ids = append(ids, s.ID); return nil })
+		if err != nil || len(ids) != tt.count || (len(ids) > 0 && ids[0] != tt.first) || !slices.IsSorted(ids) {
+			t.Errorf("SummariesFrom(%d): got %d ids from %v, error %v; want %d from %d", tt.from, len(ids), ids[:min(1, len(ids))], err, tt.count, tt.first)
+		}
+	}
 }
