@@ -15,13 +15,26 @@ import (
 )
 
 // benchSource starts n cameras of the named source and returns their URLs: "democam", the project's own
-// camera looping a 4 Mbit/s 720p clip (one server per camera, all in one process of their own), or "gst",
-// gst-rtsp-server's shared 720p25 x264 + AAC pipeline (one encoder, n URLs of the same mount).
+// camera looping a 4 Mbit/s 720p clip (one server per camera, all in one process of their own); "gst",
+// gst-rtsp-server's shared 720p25 x264 + AAC pipeline (one encoder, n URLs of the same mount); or
+// "gstfile", gst-rtsp-server playing a 3-minute 720p25 4.2 Mbit/s H.264 + AAC file once in real time
+// without encoding, one server per gstFileCameras cameras (its shared mounts hang with more clients).
 func benchSource(b *testing.B, name string, n int) []string {
 	b.Helper()
 	switch name {
 	case "democam":
-		return startBenchCameras(b, n, benchClip(b))
+		return startBenchCameras(b, n, benchClip(b, "4mbps.mp4", 10))
+	case "gstfile":
+		clip := benchClip(b, "4mbps-180s.mp4", 180)
+		servers := make([]string, (n+gstFileCameras-1)/gstFileCameras)
+		for i := range servers {
+			servers[i] = mediatest.StartGstFileCamera(b, clip)
+		}
+		urls := make([]string, n)
+		for i := range urls {
+			urls[i] = servers[i%len(servers)] + "/file"
+		}
+		return urls
 	case "gst":
 		base := mediatest.StartGstCamera(b)
 		urls := make([]string, n)
@@ -34,19 +47,24 @@ func benchSource(b *testing.B, name string, n int) []string {
 	return nil
 }
 
-// benchClip makes (once) a 10 s 1280x720 H.264 clip at about 4 Mbit/s with AAC.
-func benchClip(b *testing.B) string {
+// gstFileCameras is how many cameras (each with an ffmpeg and a recorder client) share one
+// gst-rtsp-server of the gstfile source.
+const gstFileCameras = 8
+
+// benchClip makes (once, kept in the temporary directory) a clip of secs seconds: 1280x720 25 fps H.264
+// at about 4 Mbit/s (GOP 50) with AAC, as a fragmented MP4.
+func benchClip(b *testing.B, name string, secs int) string {
 	b.Helper()
 	mediatest.Require(b, "ffmpeg")
 	dir := filepath.Join(os.TempDir(), "porchlight-bench")
-	path := filepath.Join(dir, "4mbps.mp4")
+	path := filepath.Join(dir, name)
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
 	_ = os.MkdirAll(dir, 0o755)
 	cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-y",
 		"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25,noise=alls=12:allf=t",
-		"-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", "10",
+		"-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", strconv.Itoa(secs),
 		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "4M", "-maxrate", "4M", "-bufsize", "2M",
 		"-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p",
 		"-c:a", "aac", "-ac", "1", "-movflags", "frag_keyframe+empty_moov+default_base_moof", path+".tmp.mp4")

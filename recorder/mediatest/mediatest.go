@@ -109,11 +109,25 @@ func FreePort(t testing.TB) int {
 // about 4.2 Mbit/s + AAC) are mounted. The server is killed when the test ends.
 func StartGstCamera(t testing.TB) string {
 	t.Helper()
+	return startGst(t)
+}
+
+// StartGstFileCamera starts gst-rtsp-server like StartGstCamera, with the path /file too: the MP4 at clip
+// (H.264 + AAC) played once in real time, shared by every client, without encoding. Shared mounts of
+// gst-rtsp-server 1.22 deadlock once a few dozen TCP clients have joined (every client stops receiving
+// and new requests go unread), so a test with many cameras starts one server per dozen or so clients.
+func StartGstFileCamera(t testing.TB, clip string) string {
+	t.Helper()
+	return startGst(t, clip)
+}
+
+func startGst(t testing.TB, args ...string) string {
+	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")
 	_, file, _, _ := runtime.Caller(0)
 	script := filepath.Join(filepath.Dir(file), "..", "testdata", "gst_rtsp_server.py")
 	port := FreePort(t)
-	cmd := exec.Command("/usr/bin/python3", script, strconv.Itoa(port))
+	cmd := exec.Command("/usr/bin/python3", append([]string{script, strconv.Itoa(port)}, args...)...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

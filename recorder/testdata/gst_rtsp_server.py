@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """A live RTSP camera for interop tests, served by GStreamer's gst-rtsp-server.
 
-Usage: gst_rtsp_server.py PORT
+Usage: gst_rtsp_server.py PORT [FILE]
 Mounts /h264 (H.264 640x360 25 fps, GOP 50, with AAC 48 kHz mono), /h265 (H.265, same shape, no audio) and
 /h264-720p (H.264 1280x720 25 fps at about 4.2 Mbit/s, GOP 50, with AAC: BenchmarkRecord's source). Every mount
 is shared: one pipeline, however many clients, so the encoder's cost does not grow with them.
+With FILE (an MP4 with H.264 video and AAC audio) /file plays it once in real time, shared, without
+encoding: BenchmarkRecord's source at 100 cameras, where the live encoder mounts hang (see mediatest).
 Prints "ready" on stdout once listening; runs until killed.
 """
 import sys
@@ -24,6 +26,8 @@ H264_720P = ("( videotestsrc is-live=true ! video/x-raw,width=1280,height=720,fr
              "x264enc tune=zerolatency speed-preset=veryfast bitrate=4200 key-int-max=50 bframes=0 "
              "option-string=scenecut=0 ! rtph264pay name=pay0 pt=96 config-interval=-1 "
              "audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=1 ! avenc_aac ! rtpmp4gpay name=pay1 pt=97 )")
+FILE = ("( filesrc location=%s ! qtdemux name=d d.video_0 ! queue ! h264parse config-interval=-1 ! "
+        "rtph264pay name=pay0 pt=96 d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )")
 H265 = ("( " + VIDEO + "x265enc tune=zerolatency speed-preset=ultrafast bitrate=1000 key-int-max=50 "
         "option-string=bframes=0:scenecut=0 ! rtph265pay name=pay0 pt=96 config-interval=-1 )")
 
@@ -34,7 +38,10 @@ def main():
     server.set_address("127.0.0.1")
     server.set_service(sys.argv[1])
     mounts = server.get_mount_points()
-    for path, launch in (("/h264", H264), ("/h265", H265), ("/h264-720p", H264_720P)):
+    launches = [("/h264", H264), ("/h265", H265), ("/h264-720p", H264_720P)]
+    if len(sys.argv) > 2:
+        launches.append(("/file", FILE % sys.argv[2]))
+    for path, launch in launches:
         f = GstRtspServer.RTSPMediaFactory()
         f.set_launch(launch)
         f.set_shared(True)
