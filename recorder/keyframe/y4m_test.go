@@ -23,13 +23,13 @@ func TestY4M(t *testing.T) {
 		t.Errorf("at the end: got %v, want io.EOF", err)
 	}
 	bad := []string{
-		"YUV4MPEG2 W4 H2 C420jpeg\n",               // not gray
-		"YUV4MPEG2 W0 H2 Cmono\n",                  // no size
-		"YUV4MPEG2 W99999 H99999 Cmono\n",          // too big
-		"YUV4MPEG2 Wx H2 Cmono\n",                  // bad number
-		"RIFF\n",                                   // not y4m
-		"YUV4MPEG2 W4 H2 Cmono\nFRAMX\nabcdefgh",   // bad frame line
-		"YUV4MPEG2 W4 H2 Cmono\nFRAME\nabc",        // short frame
+		"YUV4MPEG2 W4 H2 C420jpeg\n",                        // not gray
+		"YUV4MPEG2 W0 H2 Cmono\n",                           // no size
+		"YUV4MPEG2 W99999 H99999 Cmono\n",                   // too big
+		"YUV4MPEG2 Wx H2 Cmono\n",                           // bad number
+		"RIFF\n",                                            // not y4m
+		"YUV4MPEG2 W4 H2 Cmono\nFRAMX\nabcdefgh",            // bad frame line
+		"YUV4MPEG2 W4 H2 Cmono\nFRAME\nabc",                 // short frame
 		"YUV4MPEG2 W4 H2 Cmono" + string(make([]byte, 300)), // endless header
 	}
 	for _, s := range bad {
