@@ -48,7 +48,7 @@ func FetchSnapshot(ctx context.Context, client *http.Client, rawURL string) ([]b
 		return nil, fmt.Errorf("snapshot %s: %w", where, err)
 	}
 	if resp.StatusCode == http.StatusUnauthorized && user != "" {
-		auth, aerr := answer(resp.Header.Values("WWW-Authenticate"), user, pass, u.RequestURI())
+		auth, aerr := answer(resp.Header.Values("WWW-Authenticate"), user, pass, http.MethodGet, u.RequestURI())
 		drain(resp)
 		if aerr != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", where, aerr)
@@ -78,12 +78,12 @@ func get(ctx context.Context, client *http.Client, u *url.URL, auth string) (*ht
 }
 
 // answer picks the strongest challenge we can answer: Digest, then Basic.
-func answer(values []string, user, pass, uri string) (string, error) {
+func answer(values []string, user, pass, method, uri string) (string, error) {
 	cs := parseChallenges(values)
 	var lastErr error
 	for _, c := range cs {
 		if c.scheme == "digest" {
-			a, err := digestAuthorization(c, user, pass, http.MethodGet, uri)
+			a, err := digestAuthorization(c, user, pass, method, uri)
 			if err == nil {
 				return a, nil
 			}
