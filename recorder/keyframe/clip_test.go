@@ -26,7 +26,8 @@ type clip struct {
 	Seconds    int
 	BoxX, BoxY int // 0 BoxX and BoxY: no box
 	Step       int
-	Ramp       bool // brightness rises over the clip (auto exposure, dusk)
+	Ramp       bool   // brightness rises over the clip (auto exposure, dusk)
+	Bitrate    string // e.g. "4M": capped like a camera's CBR-ish stream; "" = x264's CRF default
 }
 
 // keyframes encodes c with ffmpeg's x264/x265 (AUDs on, GOP 2 s, no B-frames) and returns its
@@ -45,6 +46,9 @@ func (c clip) keyframes(t testing.TB) []Keyframe {
 			"-filter_complex", "[0][1]overlay=x='"+itoa(c.BoxX)+"+"+itoa(c.Step)+"*mod(floor(t),3)':y="+itoa(c.BoxY)+":shortest=1")
 	}
 	args = append(args, "-t", itoa(c.Seconds), "-pix_fmt", "yuv420p", "-g", "50", "-bf", "0")
+	if c.Bitrate != "" {
+		args = append(args, "-b:v", c.Bitrate, "-maxrate", c.Bitrate, "-bufsize", c.Bitrate)
+	}
 	if c.Codec == "H265" {
 		args = append(args, "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "aud=1:scenecut=0:log-level=error", "-f", "hevc", out)
 	} else {

@@ -210,4 +210,3 @@ func passwordDigest(nonce []byte, created, pass string) string {
 	h.Write([]byte(pass))
 	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
-

@@ -42,7 +42,8 @@ func decodeArgs(demux string, width int) []string {
 	}
 }
 
-func startProc(bin, demux string, width int) (*proc, error) {
+// startProc starts bin with args (decodeArgs, or a variant that writes more outputs) for the demuxer demux.
+func startProc(bin string, args []string, demux string) (*proc, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func startProc(bin, demux string, width int) (*proc, error) {
 		return nil, err
 	}
 	p := &proc{stdin: inW, stdout: outR, stderr: &tailBuffer{max: stderrCap}, codec: demux, exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, decodeArgs(demux, width)...)
+	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = inR, outW, p.stderr
 	p.cmd.SysProcAttr = childAttr()
 	err = p.cmd.Start()

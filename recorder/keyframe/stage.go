@@ -153,7 +153,7 @@ func (s *Stage) Run(ctx context.Context) error {
 					continue
 				}
 				var err error
-				if p, err = startProc(s.bin, s.demux, s.cfg.Width); err != nil {
+				if p, err = startProc(s.bin, decodeArgs(s.demux, s.cfg.Width), s.demux); err != nil {
 					s.fail(err)
 					notBefore, backoff = time.Now().Add(jitter(backoff)), min(2*backoff, s.cfg.BackoffMax)
 					continue
