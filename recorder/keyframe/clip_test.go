@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -35,6 +36,9 @@ type clip struct {
 func (c clip) keyframes(t testing.TB) []Keyframe {
 	t.Helper()
 	needFFmpeg(t)
+	if kfs, ok := clips.Load(c); ok {
+		return kfs.([]Keyframe) // tests only read them
+	}
 	out := filepath.Join(t.TempDir(), "clip.es")
 	src := "smptehdbars=size=" + c.Size + ":rate=25,noise=alls=12:allf=t"
 	if c.Ramp {
@@ -65,8 +69,12 @@ func (c clip) keyframes(t testing.TB) []Keyframe {
 	if want := (c.Seconds + 1) / 2; len(kfs) != want {
 		t.Fatalf("clip has %d keyframes, want %d", len(kfs), want)
 	}
+	clips.Store(c, kfs)
 	return kfs
 }
+
+// clips caches encoded clips by description: several tests use the same one.
+var clips sync.Map
 
 func itoa(i int) string { return strconv.Itoa(i) }
 

@@ -3,6 +3,9 @@ package keyframe
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,4 +197,50 @@ func TestStageLeavesNothingRunning(t *testing.T) {
 		t.Errorf("Submit after Close: got %v, want ErrClosed", err)
 	}
 	snap.CheckEnded(t, 5*time.Second)
+}
+
+func TestStageSetZonesAppliesFromTheNextKeyframe(t *testing.T) {
+	kfs := clip{Codec: "H264", Size: "640x360", Seconds: 6, BoxX: 300, BoxY: 100, Step: 100}.keyframes(t)
+	everything := Polygon{{0, 0}, {1, 0}, {1, 1}, {0, 1}}
+	s := runStage(t, Config{Camera: "front", Codec: "H264", Masks: []Polygon{everything}})
+	res := check(t, s, kfs[:2])
+	if res[1].Motion {
+		t.Errorf("everything masked: got %+v, want no motion", res[1])
+	}
+	if err := s.SetZones([]Polygon{{{0, 0}, {1, 0}, {1.5, 1}}}, nil, 0.5); err == nil || err.Error() != "motion.zones[0][2]: coordinates must be in 0..1 frame units, got [1.5, 1]" {
+		t.Errorf("SetZones with a bad point: got %v", err)
+	}
+	if err := s.SetZones(nil, nil, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	res = check(t, s, kfs[2:])
+	if !res[0].Motion {
+		t.Errorf("mask removed: got %+v, want motion", res[0])
+	}
+}
+
+func TestStageReportsWhatFFmpegSaid(t *testing.T) {
+	// A stand-in ffmpeg that fails the way a broken install does: a message on stderr, then exit 1.
+	bin := filepath.Join(t.TempDir(), "ffmpeg")
+	script := "#!/bin/sh\nhead -c 100000 /dev/zero | tr '\\0' 'x' >&2\necho 'error while loading shared libraries: libavcodec.so.59' >&2\nexit 1\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := runStage(t, Config{Camera: "front", Codec: "H264", FFmpeg: bin, BackoffMin: time.Hour})
+	if err := s.Submit(Keyframe{NALUs: [][]byte{{0x65, 0x88}}}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "the failure reported", func() bool { return s.Status().Failures == 1 })
+	st := s.Status()
+	if !strings.HasSuffix(st.LastError, "error while loading shared libraries: libavcodec.so.59") || len(st.LastError) > stderrCap+200 {
+		t.Errorf("LastError %q (%d bytes): want the end of ffmpeg's stderr, bounded", st.LastError[max(0, len(st.LastError)-120):], len(st.LastError))
+	}
+	if st.Running {
+		t.Errorf("status %+v: want no process", st)
+	}
+	// Within the backoff, keyframes are shed, not queued behind a broken decoder.
+	if err := s.Submit(Keyframe{}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "the keyframe shed", func() bool { return s.Status().Shed == 1 })
 }
