@@ -31,10 +31,8 @@ func (s *Stage) Snapshot(ctx context.Context, k Keyframe) ([]byte, error) {
 	if s.bin == "" {
 		return nil, ErrNoFFmpeg
 	}
-	select {
-	case <-s.quit:
+	if s.closed() {
 		return nil, ErrClosed
-	default:
 	}
 	s.snapshots.Add(1)
 	defer s.snapshots.Done()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,7 @@ type Stage struct {
 	settings settings
 	lastErr  string
 	pid      int
+	cur      *os.Process // the running ffmpeg, for Close and ctx to kill mid-keyframe
 
 	decoded, shed, failures, restarts, dropped atomic.Uint64
 }
@@ -91,10 +93,8 @@ func (s *Stage) Submit(k Keyframe) error {
 	if s.bin == "" {
 		return ErrNoFFmpeg
 	}
-	select {
-	case <-s.quit:
+	if s.closed() {
 		return ErrClosed
-	default:
 	}
 	select {
 	case s.in <- k:
@@ -128,11 +128,13 @@ func (s *Stage) Run(ctx context.Context) error {
 	)
 	idle := time.NewTimer(s.cfg.IdleStop)
 	defer idle.Stop()
+	// A keyframe in progress is no reason to wait: the end of ctx kills ffmpeg at once (Close does too).
+	defer context.AfterFunc(ctx, s.killCurrent)()
 	stop := func(grace time.Duration) {
 		if p != nil {
 			p.stop(grace)
 			p = nil
-			s.setPID(0)
+			s.setProc(nil)
 		}
 	}
 	defer stop(0)
@@ -159,9 +161,12 @@ func (s *Stage) Run(ctx context.Context) error {
 					continue
 				}
 				started = time.Now()
-				s.setPID(p.pid())
+				s.setProc(p.cmd.Process)
 			}
 			gray, err := p.decode(k, time.Now().Add(s.cfg.Deadline))
+			if err != nil && (ctx.Err() != nil || s.closed()) {
+				return nil // killed by Close or ctx: no failure
+			}
 			if err != nil {
 				s.fail(err)
 				stop(0)
@@ -208,16 +213,37 @@ func (s *Stage) fail(err error) {
 	s.cfg.Logger.Warn("keyframe decoder failed", "err", err)
 }
 
-func (s *Stage) setPID(pid int) {
+func (s *Stage) setProc(p *os.Process) {
 	s.mu.Lock()
-	s.pid = pid
+	s.cur, s.pid = p, 0
+	if p != nil {
+		s.pid = p.Pid
+	}
 	s.mu.Unlock()
+}
+
+// killCurrent kills the running ffmpeg by PID (Run reaps it).
+func (s *Stage) killCurrent() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil {
+		_ = s.cur.Kill()
+	}
+}
+
+func (s *Stage) closed() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
+	}
 }
 
 // Close stops Run (if running) and every snapshot in progress, and returns once their ffmpeg processes
 // have been reaped.
 func (s *Stage) Close() error {
-	s.closeOnce.Do(func() { close(s.quit); s.snapStop() })
+	s.closeOnce.Do(func() { close(s.quit); s.snapStop(); s.killCurrent() })
 	s.running.Lock() // Run has returned (or never ran)
 	s.running.Unlock()
 	s.snapshots.Wait()

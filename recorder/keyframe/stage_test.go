@@ -244,3 +244,36 @@ func TestStageReportsWhatFFmpegSaid(t *testing.T) {
 	}
 	testutil.WaitFor(t, 10*time.Second, "the keyframe shed", func() bool { return s.Status().Shed == 1 })
 }
+
+func TestStageCloseDoesNotWaitForAHungKeyframe(t *testing.T) {
+	kfs := clip{Codec: "H264", Size: "640x360", Seconds: 2}.keyframes(t)
+	s, err := New(Config{Camera: "front", Codec: "H264", Deadline: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background()) }()
+	check(t, s, kfs)
+	pid := s.Status().PID
+	stopProcess(t, pid)
+	if err := s.Submit(kfs[0]); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 5*time.Second, "Run to take the keyframe", func() bool { return len(s.in) == 0 })
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	testutil.WaitFor(t, 20*time.Second, "Close, well before the hour's deadline", func() bool {
+		select {
+		case <-closed:
+			return true
+		default:
+			return false
+		}
+	})
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if st := s.Status(); alive(pid) || st.Failures != 0 {
+		t.Errorf("after Close: ffmpeg %d alive %v, status %+v; want it killed and no failure counted", pid, alive(pid), st)
+	}
+}
