@@ -1,0 +1,81 @@
+// Package keyframe is the optional second stage of motion detection: it decodes a camera's keyframes
+// only, with ffmpeg, to confirm motion at pixel level inside the owner's zones and outside their masks,
+// and it makes the JPEG snapshots of events.
+//
+// # Basics
+//
+// A Stage serves one camera. The recorder hands it keyframes it already holds (Keyframe: NAL units and
+// the parameter sets in force) with Submit, which never blocks; Run writes each to one ffmpeg process
+// as Annex-B on stdin:
+//
+//	ffmpeg -threads 1 -skip_frame nokey -probesize 32 -analyzeduration 0 -fpsprobesize 0 \
+//	       -f h264|hevc -i pipe:0 -vf scale=160:-2:flags=area,format=gray \
+//	       -fps_mode passthrough -f yuv4mpegpipe pipe:1
+//
+// and reads back one small gray frame per keyframe (YUV4MPEG2: the size is in the stream's header, not
+// guessed). An access unit delimiter after each keyframe makes ffmpeg's parser finish the picture at
+// once, so each answer comes before the next keyframe is written (measured: a few ms). Compare sets the
+// new frame against the one decoded before it (Result, on Results()): brightness normalised by the
+// ratio of means, a per-pixel threshold above the pair's median difference (the noise floor), isolated
+// changed pixels dropped, and the changed fraction of each zone against MinArea(sensitivity). The area
+// downscale (8×8 pixels per gray pixel at 720p) averages sensor noise away before anything is compared.
+//
+// Snapshots come from Stage.Snapshot (a short-lived ffmpeg encodes one keyframe at full size), from a
+// configured snapshot_url (FetchSnapshot: Basic or Digest auth from the URL's credentials, timeout,
+// size cap, content type and JPEG checks), or from the URI an ONVIF camera gives (ONVIF.SnapshotURI:
+// GetCapabilities or GetServices, GetProfiles, GetSnapshotUri, WS-Security UsernameToken digest).
+//
+// # Cost, and when to run
+//
+// Decoding a 720p keyframe at 4 Mbit/s costs ffmpeg ~10 ms of CPU, 1080p ~18 ms; starting ffmpeg
+// ~100 ms; a one-shot snapshot ~100-130 ms (BENCHMARKS.md, BenchmarkKeyframeStage). Run continuously at a
+// 2 s GOP the stage would cost ~5 ms per camera-second at 720p, more than the recorder itself (~4 ms):
+// it must run only while the compressed stage (package motion) suspects motion. ffmpeg starts on the
+// first keyframe and stops after Config.IdleStop without one (an idle decoder holds ~58 MiB).
+//
+// Snapshots are one-shot rather than a second JPEG output of the running decoder: that output would add
+// ~6 ms (720p) to every decoded keyframe, so it wins only for events shorter than about 15 keyframes
+// that are all decoded anyway; one-shot costs nothing for suspected motion that never becomes an event,
+// and needs no decoder running. Revisit if events turn out to be short and mostly confirmed.
+//
+// # Wiring (not done yet: nvr and the recorder's detection goroutine)
+//
+//	stage, _ := keyframe.New(keyframe.Config{Camera: name, Codec: "H264", Zones: z, Masks: m, Sensitivity: s})
+//	go stage.Run(ctx)                       // under nvr's supervisor; stage.Close() on shutdown
+//	// in the detection goroutine, off the recording path:
+//	//   motion suspected (package motion reports frames above baseline):
+//	//     stage.Submit(previous GOP's keyframe)   // the reference, from before the motion
+//	//     stage.Submit(each keyframe while suspected)
+//	//   for c := range stage.Results(): c.Result.Motion confirms (or vetoes) the event
+//	//   event opens: jpeg from FetchSnapshot(snapshot_url) if configured, else stage.Snapshot(keyframe)
+//	// config change: stage.SetZones(z, m, s); the UI shows stage.Status().Reason / LastError.
+//
+// The snapshot URL is found once per camera at start: snapshot_url from the config, else
+// ONVIF{}.SnapshotURI(ctx, camera.url) (a failure just means none); the result is not written back to
+// the config file.
+//
+// # Process hygiene
+//
+// Close (or the end of Run's context) kills ffmpeg by PID and reaps it; on Linux the child also gets
+// SIGKILL if the thread that started it dies (Pdeathsig), so a crashed porchlight leaves no decoder. A
+// keyframe not answered within Config.Deadline kills the process as hung; a crash or hang restarts it on
+// a later keyframe after a jittered, doubling backoff (keyframes meanwhile are shed and counted).
+// ffmpeg's stderr is kept (last 2 kB) and ends up in the error and Status.LastError.
+//
+// # Caveats
+//
+//   - Without ffmpeg on PATH the stage is unavailable, not an error: Status.Reason says "ffmpeg not found
+//     on PATH: events have no snapshots and zones are not checked"; motion detection and snapshot_url
+//     still work.
+//   - The comparison is frame against previous keyframe (2-4 s apart), not a background model: something
+//     that arrives and stops between two keyframes shows once, then no more. Suspected motion that
+//     lasts without a pixel change (rain, an encoder hiccup) is vetoed, which is the point.
+//   - Pdeathsig is tied to the starting OS thread; Go keeps threads alive, but code that locks a thread
+//     and lets it exit could end a decoder early (it restarts).
+//   - ONVIF is tested against a responder that serves hand-written responses in the schemas' shape
+//     (testdata/onvif): no real ONVIF camera was available. Cameras that require HTTP Digest on top of
+//     WS-Security are handled; cameras that reject the digest for clock skew beyond what
+//     GetSystemDateAndTime corrects are not.
+//   - Sizes of frames are whatever ffmpeg's area scaler gives for the width (160 by default, height by
+//     aspect, even); polygons are rasterised by pixel centre.
+package keyframe
