@@ -36,6 +36,7 @@ type Recorder struct {
 	recovered bool            // Recover has run (under setMu)
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 	usage     *usageRing      // disk usage history, sampled by Run
+	events    *eventHub       // stores events and tells subscribers
 	space     spaceBudget     // what retention may free for free space; the disk warning
 	log       *slog.Logger
 
@@ -56,7 +57,7 @@ func New(cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}
 	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples),
-		log: cfg.Logger.With("component", "recorder")}
+		events: newEventHub(db), log: cfg.Logger.With("component", "recorder")}
 	for _, cam := range cfg.Cameras {
 		ss, err := r.newStreams(cam)
 		if err != nil {
@@ -101,6 +102,10 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
 		now: r.cfg.Now, log: s.log, stats: st}
 	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }
+	if name == "main" {
+		s.motion.Store(&cam.Motion)
+		s.det = newDetector(cam.Name, &s.motion, r.events, s.log, r.cfg.Now)
+	}
 	return s, nil
 }
 
@@ -125,6 +130,7 @@ func (r *Recorder) Run(ctx context.Context) error {
 	// A stream SetCameras is replacing is still in r.order until it has stopped, so it is waited for here.
 	stopStreams(streams)
 	ret.Wait()
+	r.events.shutdown()
 	return nil
 }
 
@@ -141,6 +147,7 @@ func (r *Recorder) Recover() {
 		for _, s := range streams {
 			r.recoverOne(s)
 		}
+		r.recoverEvents()
 		r.recovered = true
 	})
 }

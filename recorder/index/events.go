@@ -84,6 +84,7 @@ func insertEvent(tx *bolt.Tx, e Event) (Event, error) {
 		return Event{}, err
 	}
 	e.ID = id
+	e.Start, e.End = stored(e.Start), stored(e.End)
 	if !e.Open() && e.End.Before(e.Start) {
 		e.End = e.Start
 	}
@@ -123,7 +124,7 @@ func (db *DB) CloseEvent(id uint64, end time.Time, score float64) (Event, error)
 		if e, err = getEvent(tx, id); err != nil {
 			return err
 		}
-		e.End, e.Score = end, score
+		e.End, e.Score = stored(end), min(max(score, 0), 1)
 		if e.End.Before(e.Start) {
 			e.End = e.Start
 		}
@@ -231,6 +232,14 @@ func putEvent(tx *bolt.Tx, e Event) error {
 		return err
 	}
 	return tx.Bucket(bucketEvents).Put(idKey(e.ID), rec)
+}
+
+// stored returns t as the index returns it: UTC, to the nanosecond, without a monotonic reading.
+func stored(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(0, nanos(t)).UTC()
 }
 
 // eventCameras returns the cameras that have events, with their longest closed event.
