@@ -79,6 +79,9 @@ type RetentionConfig struct {
 	MaxAge   Duration `yaml:"max_age"`
 	MaxBytes ByteSize `yaml:"max_bytes"`
 	MinFree  ByteSize `yaml:"min_free"` // free-space floor of the filesystem holding the data dir
+	// EventsMaxAge keeps footage inside events (with pre- and post-roll) this long when it is longer than
+	// MaxAge; 0 = as long as other footage.
+	EventsMaxAge Duration `yaml:"events_max_age"`
 }
 
 // CameraRetention is a camera's own limits, applied in addition to the global ones. Zero means none.
@@ -96,6 +99,11 @@ type CameraConfig struct {
 	Enabled   bool            `yaml:"enabled"`
 	Location  *Location       `yaml:"location,omitempty"`
 	Retention CameraRetention `yaml:"retention,omitempty"`
+	// SnapshotURL is an optional http(s) URL of the camera's still picture, for event snapshots; it may
+	// carry credentials.
+	SnapshotURL string `yaml:"snapshot_url,omitempty"`
+	// Motion is the camera's motion detection; nil means DefaultMotion (on).
+	Motion *MotionConfig `yaml:"motion,omitempty"`
 }
 
 // Location is where a camera is, in WGS 84 degrees, and what it sees: agency requests are matched against

@@ -150,7 +150,7 @@ func recorderConfig(cfg *Config, log *slog.Logger) recorder.Config {
 		FsyncInterval:   time.Duration(cfg.Storage.FsyncInterval),
 		QueueDuration:   time.Duration(cfg.Storage.Queue),
 		Retention: recorder.Limits{MaxAge: time.Duration(cfg.Retention.MaxAge),
-			MaxBytes: int64(cfg.Retention.MaxBytes)},
+			MaxBytes: int64(cfg.Retention.MaxBytes), EventsMaxAge: time.Duration(cfg.Retention.EventsMaxAge)},
 		MinFree: int64(cfg.Retention.MinFree),
 		Logger:  log,
 	}
@@ -164,7 +164,8 @@ func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
 	for _, c := range cams {
 		out = append(out, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
 			Transport: string(c.Transport), Disabled: !c.Enabled,
-			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)}})
+			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)},
+			Motion:    c.Motion.recorder()})
 	}
 	return out
 }
