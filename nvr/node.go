@@ -53,7 +53,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
 		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed},
-		Requests: requestAPI{ag, fed}}
+		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
