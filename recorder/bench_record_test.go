@@ -20,7 +20,9 @@ import (
 // PORCHLIGHT_BENCH_SOURCES (default "democam,gst"), PORCHLIGHT_BENCH_CAMERAS ("4,100"),
 // PORCHLIGHT_BENCH_PROCS ("default,1"). PORCHLIGHT_BENCH_FFMPEG=0 leaves ffmpeg out, and so does gst-rtsp-
 // server above maxGstFFmpegClients cameras, which it cannot serve to ffmpeg here. PORCHLIGHT_BENCH_PROFILE=DIR
-// writes the recorder's CPU and allocation profiles of the window there.
+// writes the recorder's CPU and allocation profiles of the window there. The recorder's motion detection
+// runs as shipped (on) and is reported apart (motion-ms/camera-s, its share of the recorder's CPU, frames
+// shed); PORCHLIGHT_BENCH_MOTION=0 turns it off, to compare the recorder's whole CPU without it.
 // Every sub-benchmark runs once, whatever b.N.
 //
 // Per camera it reports CPU ms per camera-second of both sides and their ratio, RSS per camera of both
@@ -125,6 +127,10 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(float64(s1.Mallocs-s0.Mallocs)/pkts, "allocs/pkt")
 	b.ReportMetric(float64(rd.volCS+rd.nvolCS)/pkts, "ctxsw/pkt")
 	b.ReportMetric(float64(s1.NumGC-s0.NumGC)/float64(secs), "gc/s")
+	detect := float64(s1.MotionNanos-s0.MotionNanos) / 1e6 / camSecs
+	b.ReportMetric(detect, "motion-ms/camera-s")
+	b.ReportMetric(detect/ours, "motion-vs-recorder")
+	b.ReportMetric(float64(s1.MotionShed-s0.MotionShed), "motion-shed-frames")
 	if ff != nil {
 		fd := f1.sub(f0)
 		theirs := ms(fd.cpu) / camSecs

@@ -179,6 +179,9 @@ func (r *Recorder) Status() []StreamStatus {
 	out := make([]StreamStatus, 0, len(r.order))
 	for _, s := range r.order {
 		st := s.stats.snapshot()
+		if s.det != nil {
+			st.MotionNanos, st.MotionShed = s.det.nanos.Load(), s.det.shed.Load()
+		}
 		if u, err := r.db.Usage(s.key); err == nil {
 			st.DiskBytes, st.Oldest = u.Bytes, u.Oldest
 		}
