@@ -5,15 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -42,21 +39,7 @@ func TestServeEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	dir := t.TempDir()
-	run(t, "init", "--dir", dir)
-	cfgPath := filepath.Join(dir, "porchlight.yml")
-	port := mediatest.FreePort(t)
-	cfg, _ := os.ReadFile(cfgPath)
-	cfg = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfg, []byte(fmt.Sprintf(
-		"cameras:\n  - name: front\n    url: %s\n    motion: {post_roll: 2s}\n", cam.URL())))
-	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
-	cfg = nvr.LocalP2P(cfg)
-	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	token, _ := os.ReadFile(filepath.Join(dir, "data", "api.token"))
-	tok := strings.TrimSpace(string(token))
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n    motion: {post_roll: 2s}\n", nil)
 	startServe(t, cfgPath)
 
 	// An SSE client sees an event open (end null).
