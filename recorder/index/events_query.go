@@ -96,8 +96,8 @@ func scanCamera(tx *bolt.Tx, cam string, longest time.Duration, q EventQuery, li
 		if start < lo || start < stopBefore {
 			break
 		}
-		if skip[id] {
-			continue
+		if skip[id] || (q.Before != 0 && id >= q.Before) {
+			continue // open (seen already), or on an earlier page: not decoded
 		}
 		v := evs.Get(idKey(id))
 		if v == nil {
