@@ -7,6 +7,7 @@ import (
 
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/motion"
+	"github.com/porchlight/porchlight/ui"
 )
 
 // MotionConfig is a camera's motion detection (the `motion` block of a camera). Omitted keys take the
@@ -105,3 +106,50 @@ func polygons(ps []Polygon) []recorder.Polygon {
 
 // validateHTTPURL checks a snapshot URL without echoing it: it may carry a password.
 func validateHTTPURL(s string) error { return validateURL(s, "http", "https") }
+
+// settings is the block (nil: the defaults) as the camera API shows it.
+func (m *MotionConfig) settings() ui.MotionSettings {
+	c := DefaultMotion()
+	if m != nil {
+		c = *m
+	}
+	poly := func(ps []Polygon) [][][]float64 {
+		out := make([][][]float64, 0, len(ps))
+		for _, p := range ps {
+			out = append(out, p)
+		}
+		return out
+	}
+	return ui.MotionSettings{Enabled: c.Enabled, Sensitivity: &c.Sensitivity, MinDuration: c.MinDuration.String(),
+		PreRoll: c.PreRoll.String(), PostRoll: c.PostRoll.String(), Zones: poly(c.Zones), Masks: poly(c.Masks)}
+}
+
+// motionFromSettings reads the camera API's motion settings; its errors start with the key. Validate
+// checks the values.
+func motionFromSettings(s ui.MotionSettings) (MotionConfig, error) {
+	m := DefaultMotion()
+	m.Enabled = s.Enabled
+	if s.Sensitivity != nil {
+		m.Sensitivity = *s.Sensitivity
+	}
+	for _, d := range []struct {
+		key string
+		v   string
+		dst *Duration
+	}{{"min_duration", s.MinDuration, &m.MinDuration}, {"pre_roll", s.PreRoll, &m.PreRoll}, {"post_roll", s.PostRoll, &m.PostRoll}} {
+		if d.v == "" {
+			continue // the default
+		}
+		if err := d.dst.UnmarshalText([]byte(d.v)); err != nil {
+			return m, fmt.Errorf("%s: %w", d.key, err)
+		}
+	}
+	m.Zones, m.Masks = make([]Polygon, 0, len(s.Zones)), make([]Polygon, 0, len(s.Masks))
+	for _, p := range s.Zones {
+		m.Zones = append(m.Zones, p)
+	}
+	for _, p := range s.Masks {
+		m.Masks = append(m.Masks, p)
+	}
+	return m, nil
+}

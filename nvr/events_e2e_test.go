@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -118,4 +119,64 @@ func TestServeEvents(t *testing.T) {
 		!strings.Contains(string(b), `porchlight_events_total{camera="front",kind="motion"}`) {
 		t.Errorf("metrics: %s, want porchlight_events_total for front", resp.Status)
 	}
+
+	// Turning detection off through the camera API applies without restarting the camera: no event opens
+	// over more than a whole loop of the clip (10 s), and the camera does not reconnect.
+	reconnects := cameraField(t, base, tok, func(c camState) any { return c.Reconnects })
+	put := fmt.Sprintf(`{"name":"front","url":%q,"transport":"tcp","enabled":true,"motion":{"enabled":false}}`, cam.URL())
+	req, _ = http.NewRequest("PUT", base+"/api/v1/config/cameras/front", strings.NewReader(put))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	presp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	presp.Body.Close()
+	if presp.StatusCode != 200 {
+		t.Fatalf("PUT camera with motion off: %s", presp.Status)
+	}
+	if b, _ := os.ReadFile(cfgPath); !regexp.MustCompile(`motion: \{[^}]*\benabled: false, sensitivity: 0.5,`).Match(b) {
+		t.Errorf("config file after PUT:\n%s\nwant motion.enabled: false", b)
+	}
+	since := time.Now().Add(time.Second) // the detector applies it at its next tick
+	mediatest.WaitFor(t, 40*time.Second, "12 s of frames after the change", func() bool {
+		return cameraField(t, base, tok, func(c camState) any { return c.LastFrame }).(time.Time).After(since.Add(12 * time.Second))
+	})
+	_, b := apiGet(t, base, tok, "/api/v1/events?camera=front&start="+since.UTC().Format(time.RFC3339Nano))
+	var after []apiEvent
+	if err := json.Unmarshal(b, &after); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after {
+		if e.Start.After(since) {
+			t.Errorf("event %+v opened with detection off", e)
+		}
+	}
+	if got := cameraField(t, base, tok, func(c camState) any { return c.Reconnects }); got != reconnects {
+		t.Errorf("reconnects %v -> %v: the camera restarted", reconnects, got)
+	}
+}
+
+// camState is the part of GET /api/v1/cameras these tests read.
+type camState struct {
+	Name, Stream string
+	Reconnects   uint64    `json:"reconnects"`
+	LastFrame    time.Time `json:"last_frame"`
+}
+
+// cameraField returns f of the main stream of camera front.
+func cameraField(t *testing.T, base, tok string, f func(camState) any) any {
+	t.Helper()
+	resp, b := apiGet(t, base, tok, "/api/v1/cameras")
+	var cams []camState
+	if err := json.Unmarshal(b, &cams); resp.StatusCode != 200 || err != nil {
+		t.Fatalf("cameras: %s %s", resp.Status, b)
+	}
+	for _, c := range cams {
+		if c.Name == "front" && c.Stream == "main" {
+			return f(c)
+		}
+	}
+	t.Fatalf("no main stream of front in %s", b)
+	return nil
 }
