@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -197,4 +198,26 @@ func TestEventStream(t *testing.T) {
 	}
 	cancel()
 	testutil.WaitFor(t, 5*time.Second, "the subscription to end", func() bool { return f.subscribers() == 0 })
+}
+
+// FuzzEventQuery: the events list's parameters never panic the parser, and what it accepts is in range.
+func FuzzEventQuery(f *testing.F) {
+	f.Add("camera=front&start=2026-12-01T10:00:00Z&end=2026-12-01T11:00:00Z&limit=5&before=9&kind=motion")
+	f.Add("limit=-1&before=0&start=x")
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, err := eventQuery(v)
+		if err != nil {
+			return
+		}
+		if q.Limit < 1 || q.Limit > maxEventPage {
+			t.Errorf("limit %d accepted", q.Limit)
+		}
+		if !q.Start.IsZero() && !q.End.IsZero() && !q.End.After(q.Start) {
+			t.Errorf("range %s..%s accepted", q.Start, q.End)
+		}
+	})
 }
