@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porchlight/porchlight/configs"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/porchlight/porchlight/configs"
 )
 
 func TestParseShippedConfigEqualsDefault(t *testing.T) {
