@@ -220,10 +220,14 @@ func TestEventCrashRecovery(t *testing.T) {
 	if err != nil || len(spans) == 0 {
 		t.Fatalf("spans: %v, %v", spans, err)
 	}
+	// Closed at the last recorded frame; at its start if the crash took the footage after that (the motion
+	// began up to a second before the event opened, and a kill loses up to a part).
 	last := spans[len(spans)-1].End
-	if e.Open() || !e.End.Equal(last) {
+	if e.Open() || !e.End.Equal(last) && !(e.End.Equal(e.Start) && !last.After(e.Start)) {
 		t.Errorf("event %+v after recovery: want it closed at the last recorded frame %s", e, last)
 	}
+	t.Logf("event %d: %s..%s, last recorded frame %s", e.ID, e.Start.Format(time.StampMilli), e.End.Format(time.StampMilli),
+		last.Format(time.StampMilli))
 	if strings.TrimSpace(e.Camera) != "front" {
 		t.Errorf("camera %q", e.Camera)
 	}
