@@ -35,6 +35,8 @@ func (a *cameraAdmin) CameraSettings() []ui.CameraSettings {
 			l := ui.Location(*c.Location)
 			out[i].Location = &l
 		}
+		m := c.Motion.settings()
+		out[i].Motion = &m
 	}
 	return out
 }
@@ -61,6 +63,13 @@ func (a *cameraAdmin) EditCameras(edit func([]ui.CameraSettings) ([]ui.CameraSet
 		if s.Location != nil {
 			l := Location(*s.Location)
 			c.Location = &l
+		}
+		if s.Motion != nil {
+			m, err := motionFromSettings(*s.Motion)
+			if err != nil {
+				return invalidCameras{fmt.Errorf("cameras[%d].motion.%w", i, err)}
+			}
+			c.Motion = &m
 		}
 		cams[i] = c
 	}

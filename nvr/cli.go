@@ -28,6 +28,7 @@ var commands = []command{
 	{"export", "--config FILE --camera NAME --start T --end T -o OUT.mp4",
 		"write a recorded range of a camera as an MP4 file (times in RFC 3339)",
 		runExportCmd},
+	{"events", usageEvents, "list the cameras' events (motion), newest first: a table, or JSON", runEventsCmd},
 	{"hood", "create|invite|join|members|revoke|id --config FILE ...",
 		"neighborhoods: found one, invite and admit members, list or revoke them", runHoodCmd},
 	{"alert", "post|list|clip --config FILE ...", "post alerts to the neighborhood, list them, fetch attached clips",

@@ -99,6 +99,11 @@ type CameraConfig struct {
 	Enabled   bool            `yaml:"enabled"`
 	Location  *Location       `yaml:"location,omitempty"`
 	Retention CameraRetention `yaml:"retention,omitempty"`
+	// SnapshotURL is an optional http(s) URL of the camera's still picture, for event snapshots; it may
+	// carry credentials.
+	SnapshotURL string `yaml:"snapshot_url,omitempty"`
+	// Motion is the camera's motion detection; nil means DefaultMotion (on).
+	Motion *MotionConfig `yaml:"motion,omitempty"`
 }
 
 // Location is where a camera is, in WGS 84 degrees, and what it sees: agency requests are matched against

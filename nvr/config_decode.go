@@ -80,6 +80,9 @@ func decodeValue(n *yaml.Node, path string, v reflect.Value) error {
 	case reflect.Pointer:
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
+			if d, ok := v.Interface().(defaulter); ok {
+				d.applyDefaults() // a block given in part starts from its defaults
+			}
 		}
 		return decodeValue(n, path, v.Elem())
 	case reflect.Struct:

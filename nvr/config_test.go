@@ -86,6 +86,21 @@ cameras:
 			}(),
 		},
 		{
+			"camera motion, partly given, starts from the defaults",
+			"version: 1\ncameras:\n  - name: front\n    url: rtsp://h/s\n    snapshot_url: http://u:p@h/snap.jpg\n" +
+				"    motion: {sensitivity: 0.8, zones: [[[0.1,0.5],[0.9,0.5],[0.9,1.0],[0.1,1.0]]]}\n" +
+				"retention: {events_max_age: 2160h}\n",
+			func() *Config {
+				m := DefaultMotion()
+				m.Sensitivity = 0.8
+				m.Zones = []Polygon{{{0.1, 0.5}, {0.9, 0.5}, {0.9, 1.0}, {0.1, 1.0}}}
+				d := withCamera(CameraConfig{Name: "front", URL: "rtsp://h/s", Transport: TransportTCP, Enabled: true,
+					SnapshotURL: "http://u:p@h/snap.jpg", Motion: &m})
+				d.Retention.EventsMaxAge = Duration(2160 * time.Hour)
+				return d
+			}(),
+		},
+		{
 			"anchors and aliases",
 			"version: 1\nstorage: {queue: &q 10s, segment_duration: *q}\n",
 			func() *Config {

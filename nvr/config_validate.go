@@ -177,6 +177,16 @@ func (c *CameraConfig) validate(segment Duration) error {
 			return fmt.Errorf("location.fov: must be between 0 (default %d°) and 360 degrees", geo.DefaultFOV)
 		}
 	}
+	if c.SnapshotURL != "" {
+		if err := validateHTTPURL(c.SnapshotURL); err != nil {
+			return fmt.Errorf("snapshot_url: %w", err)
+		}
+	}
+	if c.Motion != nil {
+		if err := c.Motion.validate(); err != nil {
+			return fmt.Errorf("motion.%w", err)
+		}
+	}
 	return validateLimits("retention.", c.Retention.MaxAge, c.Retention.MaxBytes, segment)
 }
 
@@ -195,13 +205,16 @@ func validateName(s string) error {
 }
 
 // validateRTSPURL checks a camera URL without echoing it: it may carry a password.
-func validateRTSPURL(s string) error {
+func validateRTSPURL(s string) error { return validateURL(s, "rtsp", "rtsps") }
+
+// validateURL checks a URL of scheme plain or secure without echoing it: it may carry a password.
+func validateURL(s, plain, secure string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("not a valid URL")
 	}
-	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
-		return fmt.Errorf("scheme must be rtsp or rtsps")
+	if u.Scheme != plain && u.Scheme != secure {
+		return fmt.Errorf("scheme must be %s or %s", plain, secure)
 	}
 	if u.Hostname() == "" {
 		return fmt.Errorf("missing host")

@@ -90,6 +90,31 @@ func apiGet(t *testing.T, base, token, path string) (*http.Response, []byte) {
 	return resp, b
 }
 
+// initNode runs `porchlight init` in a new directory and edits its config: camera "front" with the
+// given keys (indented by 4), the API on a free port, p2p on loopback, then edit (nil: none). It returns
+// the config's path, the API's base URL and the API token.
+func initNode(t *testing.T, cameraKeys string, edit func([]byte) []byte) (cfgPath, base, tok string) {
+	t.Helper()
+	dir := t.TempDir()
+	if out := run(t, "init", "--dir", dir, "--name", "Elm Street 12"); !strings.Contains(out, "password") {
+		t.Fatalf("init printed %q, want the admin password", out)
+	}
+	cfgPath = filepath.Join(dir, "porchlight.yml")
+	port := mediatest.FreePort(t)
+	cfg, _ := os.ReadFile(cfgPath)
+	cfg = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfg, []byte("cameras:\n  - name: front\n"+cameraKeys))
+	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
+	cfg = nvr.LocalP2P(cfg)
+	if edit != nil {
+		cfg = edit(cfg)
+	}
+	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := os.ReadFile(filepath.Join(dir, "data", "api.token"))
+	return cfgPath, fmt.Sprintf("http://127.0.0.1:%d", port), strings.TrimSpace(string(token))
+}
+
 // TestServeExportCLI drives the contract end to end with separate processes: init, serve recording an
 // in-process camera, the API, export through the CLI, and a clean shutdown on SIGTERM.
 func TestServeExportCLI(t *testing.T) {
@@ -98,24 +123,9 @@ func TestServeExportCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	dir := t.TempDir()
-	if out := run(t, "init", "--dir", dir, "--name", "Elm Street 12"); !strings.Contains(out, "password") {
-		t.Fatalf("init printed %q, want the admin password", out)
-	}
-	cfgPath := filepath.Join(dir, "porchlight.yml")
-	port := mediatest.FreePort(t)
-	cfg, _ := os.ReadFile(cfgPath)
-	cfg = regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(cfg, []byte(fmt.Sprintf(
-		"cameras:\n  - name: front\n    url: %s\n", cam.URL())))
-	cfg = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(cfg, []byte(fmt.Sprintf("listen: 127.0.0.1:%d", port)))
-	cfg = nvr.LocalP2P(cfg)
-	cfg = regexp.MustCompile(`segment_duration: 60s`).ReplaceAll(cfg, []byte("segment_duration: 2s"))
-	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	token, _ := os.ReadFile(filepath.Join(dir, "data", "api.token"))
-	tok := strings.TrimSpace(string(token))
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n", func(cfg []byte) []byte {
+		return regexp.MustCompile(`segment_duration: 60s`).ReplaceAll(cfg, []byte("segment_duration: 2s"))
+	})
 
 	serve, line := startServe(t, cfgPath)
 	if !strings.Contains(line, base) {

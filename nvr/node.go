@@ -53,7 +53,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
 		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed},
-		Requests: requestAPI{ag, fed}}
+		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
@@ -164,7 +164,8 @@ func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
 	for _, c := range cams {
 		out = append(out, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
 			Transport: string(c.Transport), Disabled: !c.Enabled,
-			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)}})
+			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)},
+			Motion:    c.Motion.recorder()})
 	}
 	return out
 }

@@ -63,6 +63,8 @@ type benchStats struct {
 	AllocBytes  uint64 // heap bytes allocated
 	NumGC       uint32
 	HeapInuseMi float64
+	MotionNanos uint64 // time the motion detectors spent observing frames
+	MotionShed  uint64 // frames the detectors shed
 }
 
 // TestBenchRecorder is the recorder process of BenchmarkRecord: a process that holds only the recorder,
@@ -91,8 +93,10 @@ func TestBenchRecorder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cams []recorder.CameraConfig
+	motionOff := os.Getenv("PORCHLIGHT_BENCH_MOTION") == "0"
 	for i, u := range strings.Fields(string(b)) {
-		cams = append(cams, recorder.CameraConfig{Name: fmt.Sprintf("cam%03d", i), URL: u})
+		cams = append(cams, recorder.CameraConfig{Name: fmt.Sprintf("cam%03d", i), URL: u,
+			Motion: recorder.MotionConfig{Disabled: motionOff}})
 	}
 	r, err := recorder.New(recorder.Config{DataDir: os.Getenv("PORCHLIGHT_BENCH_DIR"), PartDuration: time.Second,
 		FsyncInterval: 5 * time.Second, Cameras: cams})
@@ -147,6 +151,8 @@ func recorderStats(r *recorder.Recorder) benchStats {
 		s.RTPPackets += st.RTPPackets
 		s.RTPLost += st.RTPLost
 		s.BytesOut += st.BytesOut
+		s.MotionNanos += st.MotionNanos
+		s.MotionShed += st.MotionShed
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

@@ -20,8 +20,10 @@ import (
 // PORCHLIGHT_BENCH_SOURCES (default "democam,gst,gstfile"), PORCHLIGHT_BENCH_CAMERAS ("4,100"),
 // PORCHLIGHT_BENCH_PROCS ("default,1"). PORCHLIGHT_BENCH_FFMPEG=0 leaves ffmpeg out, and so does the gst
 // source above maxGstFFmpegClients cameras, which its one live mount cannot serve to ffmpeg here (gstfile
-// spreads the cameras over several servers instead). PORCHLIGHT_BENCH_PROFILE=DIR
-// writes the recorder's CPU and allocation profiles of the window there.
+// spreads the cameras over several servers instead). PORCHLIGHT_BENCH_PROFILE=DIR writes the recorder's
+// CPU and allocation profiles of the window there. The recorder's motion detection runs as shipped (on)
+// and is reported apart (motion-ms/camera-s, its share of the recorder's CPU, frames shed);
+// PORCHLIGHT_BENCH_MOTION=0 turns it off, to compare the recorder's whole CPU without it.
 // Every sub-benchmark runs once, whatever b.N.
 //
 // Per camera it reports CPU ms per camera-second of both sides and their ratio, RSS per camera of both
@@ -127,6 +129,10 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(float64(s1.Mallocs-s0.Mallocs)/pkts, "allocs/pkt")
 	b.ReportMetric(float64(rd.volCS+rd.nvolCS)/pkts, "ctxsw/pkt")
 	b.ReportMetric(float64(s1.NumGC-s0.NumGC)/float64(secs), "gc/s")
+	detect := float64(s1.MotionNanos-s0.MotionNanos) / 1e6 / camSecs
+	b.ReportMetric(detect, "motion-ms/camera-s")
+	b.ReportMetric(detect/ours, "motion-vs-recorder")
+	b.ReportMetric(float64(s1.MotionShed-s0.MotionShed), "motion-shed-frames")
 	if ff != nil {
 		fd := f1.sub(f0)
 		theirs := ms(fd.cpu) / camSecs

@@ -104,6 +104,12 @@ func (r *Recorder) SetCameras(cams []CameraConfig) error {
 		}
 	}
 	r.cfg.Cameras, r.order = applied, order
+	for _, c := range applied {
+		if s, ok := r.streams[c.Name+"/main"]; ok && keep[c.Name] {
+			m := c.Motion
+			s.motion.Store(&m) // the detector picks it up at its next batch
+		}
+	}
 	if r.runCtx != nil {
 		for _, s := range fresh {
 			s.start(r.runCtx)

@@ -41,7 +41,8 @@ type CameraConfig struct {
 	SubURL    string // optional sub-stream, recorded as stream "sub"
 	Transport string // "tcp" (default) or "udp"
 	Disabled  bool
-	Retention Limits // per-camera limits, applied besides the global ones
+	Retention Limits       // per-camera limits, applied besides the global ones
+	Motion    MotionConfig // motion detection on the main stream; changes apply without a restart
 }
 
 // Limits bound how much footage is kept. Zero means no limit.
@@ -114,6 +115,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("recorder: cameras[%d]: duplicate name %q", i, cam.Name)
 		}
 		seen[cam.Name] = true
+		if err := cam.Motion.validate(); err != nil {
+			return fmt.Errorf("recorder: cameras[%d]: %w", i, err)
+		}
 	}
 	return nil
 }

@@ -4,7 +4,10 @@
 // side and a segment writer on the disk side, joined by a bounded queue:
 //
 //	camera ─RTSP─► session ─► muxer ──queue──► writer ─► segment files + index (bbolt)
-//	                            └──────────► live hub ─► subscribers (the UI's live view)
+//	                            ├──────────► live hub ─► subscribers (the UI's live view)
+//	                            └─ frame summaries (main stream; a full channel sheds, counted)
+//	                                 ──► detector (per stream, one wake-up per 250 ms tick, package motion)
+//	                                 ──► events in the index's buckets ─► SubscribeEvents, Events
 //
 // The muxer assigns every frame a wall-clock time (package timing), cuts fragmented-MP4 parts of at most
 // one second and segments of about a minute at keyframes, and never blocks on the disk: when the queue is
@@ -19,6 +22,12 @@
 // index, so the index never points at bytes that a power loss could take. On start-up, recovery scans
 // segment files the index does not fully know and cuts torn tails, so kill -9 loses at most the part
 // being assembled (at most one second).
+//
+// Motion detection never slows recording: the muxer hands each video frame's summary (wall time, key,
+// NAL units shared read-only) to its stream's detector with a send that never blocks, and the detector
+// drains what arrived once per tick (detect.go). An event opens and closes with one index write each;
+// subscribers that fall behind miss events rather than hold detection up. After a crash, recovery closes
+// the events left open at the last recorded frame of their camera (events_recover.go).
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a

@@ -26,13 +26,16 @@ var (
 	mDisk      = prometheus.NewDesc("porchlight_recorder_disk_bytes", "Bytes of footage on disk.", labels, nil)
 	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
 	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
+	mEvents    = prometheus.NewDesc("porchlight_events_total", "Events opened.", []string{"camera", "kind"}, nil)
+	mDetectSec = prometheus.NewDesc("porchlight_motion_detect_seconds_total", "Time the motion detector spent observing frames.", labels, nil)
+	mShed      = prometheus.NewDesc("porchlight_motion_frames_shed_total", "Frames the motion detector did not analyse because it fell behind (recording is unaffected).", labels, nil)
 	mDiskWarn  = prometheus.NewDesc("porchlight_recorder_disk_warning", "1 while the disk is filling for other reasons than recording and retention frees no more (the storage API says why).", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
-		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn} {
+		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn, mEvents, mDetectSec, mShed} {
 		ch <- d
 	}
 }
@@ -45,6 +48,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		warn = 1
 	}
 	ch <- prometheus.MustNewConstMetric(mDiskWarn, prometheus.GaugeValue, warn)
+	for k, n := range r.events.countsSnapshot() {
+		ch <- prometheus.MustNewConstMetric(mEvents, prometheus.CounterValue, float64(n), k[0], k[1])
+	}
 	_, streams := r.snapshot()
 	for _, s := range streams {
 		st := s.stats.snapshot()
@@ -64,6 +70,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(mWriteSec, float64(st.WriteNanos)/1e9)
 		counter(mWrites, float64(st.Writes))
 		s.stats.collectDeletions(ch, lv)
+		if s.det != nil {
+			counter(mDetectSec, float64(s.det.nanos.Load())/1e9)
+			counter(mShed, float64(s.det.shed.Load()))
+		}
 		if u, err := r.db.Usage(s.key); err == nil {
 			ch <- prometheus.MustNewConstMetric(mDisk, prometheus.GaugeValue, float64(u.Bytes), lv...)
 		}

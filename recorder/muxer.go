@@ -43,6 +43,7 @@ type muxer struct {
 	partStart     time.Time
 	partKey       bool // the current part starts with a keyframe
 	partFrames    int
+	detect        *detector // motion detection of this stream; nil: none
 }
 
 // maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
@@ -179,6 +180,10 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 		t.pending.size += n
 		t.pending.key = t.pending.key || key
 		return
+	}
+	if m.detect != nil {
+		// Off the recording path: a send that never waits (a full channel sheds the frame).
+		m.detect.offer(frameSummary{wall: wall, key: key, h265: t.spec.codec == "H265", nalus: au.nalus})
 	}
 	if discont && m.seg != nil {
 		// A jump of the camera's timestamps: the clock re-anchored this frame at its arrival. The segment

@@ -36,10 +36,11 @@ type Recorder struct {
 	recovered bool            // Recover has run (under setMu)
 	runCtx    context.Context // non-nil while Run is starting streams (under mu)
 	usage     *usageRing      // disk usage history, sampled by Run
+	events    *eventHub       // stores events and tells subscribers
 	space     spaceBudget     // what retention may free for free space; the disk warning
 	scan      retentionScan   // how retention reads its candidates (under retMu)
-	// keeper reports the footage events keep, which retention keeps longer; nil = no events. Set before
-	// Run.
+	// keeper reports the footage events keep, which retention keeps longer: the event store (tests
+	// replace it before Run).
 	keeper eventKeeper
 	log    *slog.Logger
 
@@ -60,7 +61,8 @@ func New(cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}
 	r := &Recorder{cfg: cfg, db: db, streams: make(map[string]*stream), usage: newUsageRing(usageSamples),
-		log: cfg.Logger.With("component", "recorder")}
+		events: newEventHub(db), log: cfg.Logger.With("component", "recorder")}
+	r.keeper = eventKeep{r}
 	for _, cam := range cfg.Cameras {
 		ss, err := r.newStreams(cam)
 		if err != nil {
@@ -105,6 +107,10 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 	s.writer = &segWriter{stream: key, dir: streamDir(r.cfg.DataDir, key), db: r.db, fsyncEvery: r.cfg.FsyncInterval,
 		now: r.cfg.Now, log: s.log, stats: st}
 	s.writer.makeRoom = func(need int64) bool { return r.freeNow(need) }
+	if name == "main" {
+		s.motion.Store(&cam.Motion)
+		s.det = newDetector(cam.Name, &s.motion, r.events, s.log, r.cfg.Now)
+	}
 	return s, nil
 }
 
@@ -129,6 +135,7 @@ func (r *Recorder) Run(ctx context.Context) error {
 	// A stream SetCameras is replacing is still in r.order until it has stopped, so it is waited for here.
 	stopStreams(streams)
 	ret.Wait()
+	r.events.shutdown()
 	return nil
 }
 
@@ -145,6 +152,7 @@ func (r *Recorder) Recover() {
 		for _, s := range streams {
 			r.recoverOne(s)
 		}
+		r.recoverEvents()
 		r.recovered = true
 	})
 }
@@ -176,6 +184,9 @@ func (r *Recorder) Status() []StreamStatus {
 	out := make([]StreamStatus, 0, len(r.order))
 	for _, s := range r.order {
 		st := s.stats.snapshot()
+		if s.det != nil {
+			st.MotionNanos, st.MotionShed = s.det.nanos.Load(), s.det.shed.Load()
+		}
 		if u, err := r.db.Usage(s.key); err == nil {
 			st.DiskBytes, st.Oldest = u.Bytes, u.Oldest
 		}

@@ -105,6 +105,7 @@ func (s *stream) runSession(ctx context.Context) error {
 	}
 	mux := newMuxer(s.key, tracks, s.cfg, s.ids, s.queue, s.hub, s.stats, s.cuts)
 	defer mux.close()
+	mux.detect = s.det
 	for i, t := range tracks {
 		ts := mux.tracks[i]
 		c.OnPacketRTP(t.media, t.format, func(pkt *rtp.Packet) {

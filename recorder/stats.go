@@ -46,6 +46,10 @@ type StreamStatus struct {
 	DiskBytes       int64     `json:"disk_bytes"`    // footage of this stream on disk
 	Oldest          time.Time `json:"oldest,omitzero"`
 	Writes          uint64    `json:"writes"`
+	// MotionNanos is the time the motion detector spent observing this stream's frames; MotionShed the
+	// frames it did not analyse because it fell behind (recording is unaffected).
+	MotionNanos uint64 `json:"motion_nanos"`
+	MotionShed  uint64 `json:"motion_frames_shed"`
 }
 
 // streamStats collects a stream's counters; every method is safe for concurrent use.

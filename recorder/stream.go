@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,8 @@ type stream struct {
 	stats       *streamStats
 	cuts        *cutBudget
 	writer      *segWriter
+	det         *detector                    // motion detection; nil for a sub-stream
+	motion      atomic.Pointer[MotionConfig] // the camera's motion settings, replaced by SetCameras
 
 	// life guards the fields below: each stream is started and stopped on its own, so that cameras can
 	// come and go while the others keep recording.
@@ -52,6 +55,9 @@ func (s *stream) start(ctx context.Context) {
 	sctx, stopSession := context.WithCancel(ctx)
 	s.stopWriter, s.stopSession = stopWriter, stopSession
 	s.writers.Go(func() { s.writer.run(wctx, s.queue) })
+	if s.det != nil {
+		s.writers.Go(func() { s.det.run(wctx) }) // like the writer, it sees the session's last frames
+	}
 	if !s.disabled {
 		s.sessions.Go(func() { s.supervise(sctx) })
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -139,43 +138,7 @@ func (s *Server) streamAlerts(w http.ResponseWriter, r *http.Request) {
 	// Subscribed before the headers go out, so a client that has them misses no alert posted later.
 	alerts, cancel := n.SubscribeAlerts()
 	defer cancel()
-	rc := http.NewResponseController(w)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.WriteString(w, ": subscribed\n\n"); err != nil || rc.Flush() != nil {
-		return
-	}
-	every := s.alertKeepalive
-	if every <= 0 {
-		every = alertKeepalive
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		var msg string
-		select {
-		case <-r.Context().Done():
-			return
-		case a, ok := <-alerts:
-			if !ok {
-				return
-			}
-			b, err := json.Marshal(a) // one line: JSON escapes newlines inside strings
-			if err != nil {
-				s.Logger.Warn("alert stream", "err", err)
-				continue
-			}
-			msg = "event: alert\ndata: " + string(b) + "\n\n"
-		case <-tick.C:
-			msg = ": keepalive\n\n"
-		}
-		if _, err := io.WriteString(w, msg); err != nil || rc.Flush() != nil {
-			return // the client left
-		}
-	}
+	serveSSE(s, w, r, alerts, "alert", s.alertKeepalive)
 }
 
 // alertClip streams an alert's clip, fetched from its author's node as it arrives.

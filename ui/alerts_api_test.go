@@ -99,7 +99,13 @@ type sseClient struct {
 // openAlertStream connects to the alert stream as the CLI token; the stream closes when ctx ends.
 func openAlertStream(t *testing.T, ctx context.Context, e *authEnv) *sseClient {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, "GET", e.url+"/api/v1/alerts/stream", nil)
+	return openSSE(t, ctx, e, "/api/v1/alerts/stream")
+}
+
+// openSSE connects to an event stream at path as the CLI token; the stream closes when ctx ends.
+func openSSE(t *testing.T, ctx context.Context, e *authEnv, path string) *sseClient {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", e.url+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

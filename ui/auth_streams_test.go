@@ -60,6 +60,7 @@ var streamPaths = map[string]string{
 	"GET /api/v1/cameras/{name}/live.mp4":   "/api/v1/cameras/front/live.mp4",
 	"GET /api/v1/cameras/{name}/export.mp4": "/api/v1/cameras/front/export.mp4?start=2026-01-01T00:00:00Z",
 	"GET /api/v1/alerts/stream":             "/api/v1/alerts/stream",
+	"GET /api/v1/events/stream":             "/api/v1/events/stream",
 	"GET /api/v1/alerts/{id}/clip.mp4":      "/api/v1/alerts/a1/clip.mp4",
 	"GET /api/v1/submissions/{id}/clip.mp4": "/api/v1/submissions/s1/clip.mp4",
 }
@@ -256,7 +257,8 @@ func newStreamEnv(t *testing.T, o endlessOptions) *streamEnv {
 	}
 	cams := &endlessCameras{o: o}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: cams, Now: e.clock.Now,
-		Hoods: endlessHoods{newFakeHoods(), o}, Requests: endlessRequests{o: o}, alertKeepalive: o.every}
+		Hoods: endlessHoods{newFakeHoods(), o}, Requests: endlessRequests{o: o}, Events: &endlessEvents{o: o},
+		alertKeepalive: o.every}
 	e.url = runServer(t, s)
 	return &streamEnv{authEnv: e, cams: cams}
 }
@@ -446,4 +448,33 @@ func (q endlessRequests) OpenSubmission(id string, w io.Writer) (int64, error) {
 			return n, err
 		}
 	}
+}
+
+// endlessEvents publishes an event every o.every to each subscriber until it cancels.
+type endlessEvents struct {
+	fakeEvents
+	o endlessOptions
+}
+
+func (f *endlessEvents) SubscribeEvents(buffer int) (<-chan Event, func()) {
+	ch := make(chan Event)
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(f.o.every)
+		defer tick.Stop()
+		for id := uint64(1); ; id++ {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			select {
+			case ch <- Event{ID: id, Camera: "front", Kind: "motion", Start: time.Unix(1_800_000_000, 0)}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() { once.Do(func() { close(done) }) }
 }

@@ -24,6 +24,21 @@ type CameraSettings struct {
 	SubURL    string    `json:"sub_url,omitempty"`
 	Enabled   bool      `json:"enabled"`
 	Location  *Location `json:"location,omitempty"`
+	// Motion is the camera's motion detection; absent in a change: kept as it is.
+	Motion *MotionSettings `json:"motion,omitempty"`
+}
+
+// MotionSettings is a camera's motion detection as the config file has it (cameras[].motion): durations
+// in Go syntax ("10s"), zones and masks polygons of [x, y] points in frame units (0..1). In a change it
+// replaces the whole block: absent keys take their defaults.
+type MotionSettings struct {
+	Enabled     bool          `json:"enabled"`
+	Sensitivity *float64      `json:"sensitivity,omitempty"`
+	MinDuration string        `json:"min_duration"`
+	PreRoll     string        `json:"pre_roll"`
+	PostRoll    string        `json:"post_roll"`
+	Zones       [][][]float64 `json:"zones"`
+	Masks       [][][]float64 `json:"masks"`
 }
 
 // Location is where a camera is, in WGS 84 degrees, and what it sees (radius in metres, direction in

@@ -33,6 +33,8 @@ type Server struct {
 	CameraAdmin CameraAdmin
 	// Requests is the node's agency-request side (federation); nil: those routes answer 503.
 	Requests Requests
+	// Events is the node's events (the recorder's); nil: the event routes answer 503.
+	Events Events
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
@@ -152,6 +154,9 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/hoods/{id}/invites/qr.svg", adminOnly, s.inviteQR},
 		{"GET", "/api/v1/hoods/{id}/members", anyUser, s.listMembers},
 		{"DELETE", "/api/v1/hoods/{id}/members/{member}", adminOnly, s.revokeMember},
+		{"GET", "/api/v1/events", anyUser, s.listEvents},
+		{"GET", "/api/v1/events/stream", anyUser, s.streamEvents},
+		{"GET", "/api/v1/events/{id}/snapshot.jpg", anyUser, s.eventSnapshot},
 		{"GET", "/api/v1/alerts", anyUser, s.listAlerts},
 		{"POST", "/api/v1/alerts", adminOnly, s.postAlert},
 		{"GET", "/api/v1/alerts/stream", anyUser, s.streamAlerts},

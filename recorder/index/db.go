@@ -77,6 +77,9 @@ func initLayout(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketStreams); err != nil {
 		return err
 	}
+	if err := initEvents(tx); err != nil {
+		return err
+	}
 	v := meta.Get(keyVersion)
 	if v == nil {
 		return meta.Put(keyVersion, []byte{layoutVersion})

@@ -39,6 +39,18 @@
 //	                        times sort first) + ID (8 bytes) -> empty
 //	    runs                bucket: run ID (8 bytes) -> start and end (unix ns, 8 bytes big-endian
 //	                        each)
+//	events                  bucket: event ID (8 bytes, from the bucket's sequence) -> event record
+//	                        (MarshalEvent)
+//	evtime                  bucket: camera + 0x00 + start (as in time) + event ID -> empty: each
+//	                        camera's events by start, so a day of events is one range scan per camera
+//	evopen                  bucket: event ID -> empty, for the events that have not ended
+//	evcams                  bucket: camera -> its longest closed event (ns, 8 bytes), which bounds how
+//	                        far before a range a scan must start
+//	evsnap                  bucket: event ID -> snapshot JPEG
+//
+// Events (OpenEvent, CloseEvent, SetEventSnapshot, Events, EventSpans) are keyed by camera, not stream:
+// an event belongs to what the camera saw. IDs increase in the order events open; Events lists newest
+// (highest ID) first and pages with EventQuery.Before.
 //
 // A run record covers the segments from its key up to the next run key. Deleting a segment at the head or
 // tail of a run moves the run's start or end to its remaining neighbour (the key stays); deleting one from

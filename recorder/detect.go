@@ -1,0 +1,182 @@
+package recorder
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/motion"
+)
+
+// Motion detection runs off the recording path. The muxer hands each video frame's summary to the
+// stream's detector through a bounded channel with a send that never blocks; a full channel sheds the
+// frame (counted) and recording goes on. The detector goroutine wakes once per detectTick, not per frame,
+// and observes what arrived meanwhile in one batch.
+const (
+	detectTick   = 250 * time.Millisecond
+	detectBuffer = 256 // frames: ten seconds at 25 fps, so only a stalled detector sheds
+)
+
+// frameSummary is what the detector needs of a frame. nalus are shared read-only with the recording path:
+// the muxer never writes into received bytes.
+type frameSummary struct {
+	wall  time.Time
+	key   bool
+	h265  bool
+	nalus [][]byte
+}
+
+// detector is a stream's motion detection: its channel, its goroutine's state, and its counters.
+type detector struct {
+	camera string
+	frames chan frameSummary
+	events *eventHub
+	cfg    *atomic.Pointer[MotionConfig]
+	log    *slog.Logger
+	now    func() time.Time
+
+	shed  atomic.Uint64 // frames not analysed because the channel was full
+	nanos atomic.Uint64 // time spent observing frames
+
+	det       *motion.Detector
+	applied   *MotionConfig // the config det was made with
+	codecH265 bool
+	open      Event // the open event; ID 0 when none
+	lastWall  time.Time
+	lastSeen  time.Time // when the last frame arrived (now), for an idle stream
+}
+
+func newDetector(camera string, cfg *atomic.Pointer[MotionConfig], events *eventHub, log *slog.Logger,
+	now func() time.Time) *detector {
+	return &detector{camera: camera, frames: make(chan frameSummary, detectBuffer), events: events, cfg: cfg,
+		log: log, now: now}
+}
+
+// offer hands a frame to the detector without waiting; it is called on the recording path.
+func (d *detector) offer(f frameSummary) {
+	select {
+	case d.frames <- f:
+	default:
+		d.shed.Add(1)
+	}
+}
+
+// run observes frames until ctx is done, then closes an open event at the last frame.
+func (d *detector) run(ctx context.Context) {
+	tick := time.NewTicker(detectTick)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			d.batch()
+			d.closeOpen(d.lastWall, d.open.Score)
+			return
+		case <-tick.C:
+			d.batch()
+		}
+	}
+}
+
+// batch observes every frame waiting in the channel.
+func (d *detector) batch() {
+	cfg := d.cfg.Load()
+	if cfg == nil || cfg.Disabled {
+		for range len(d.frames) {
+			f := <-d.frames
+			d.lastWall = f.wall
+		}
+		d.closeOpen(d.lastWall, d.open.Score)
+		d.det, d.applied = nil, nil
+		return
+	}
+	n := len(d.frames)
+	if n == 0 {
+		d.idle(cfg)
+		return
+	}
+	began := time.Now()
+	for range n {
+		f := <-d.frames
+		if d.det == nil || f.h265 != d.codecH265 {
+			codec := "H264"
+			if f.h265 {
+				codec = "H265"
+			}
+			d.det, d.codecH265, d.applied = motion.New(codec, cfg.Settings), f.h265, cfg
+		} else if d.applied != cfg {
+			d.det.SetSettings(cfg.Settings)
+			d.applied = cfg
+		}
+		d.lastWall = f.wall
+		c, ok := d.det.Observe(motion.Frame{Time: f.wall, Key: f.key, Size: sliceBytes(f.nalus, f.h265), NALUs: f.nalus})
+		if ok {
+			d.change(c)
+		}
+	}
+	d.nanos.Add(uint64(time.Since(began)))
+	d.lastSeen = d.now()
+}
+
+// idle closes an open event when the stream has sent nothing for longer than the post-roll (a camera
+// that went away): frames would have closed it otherwise.
+func (d *detector) idle(cfg *MotionConfig) {
+	wait := cfg.Settings.PostRoll
+	if wait <= 0 {
+		wait = motion.DefaultPostRoll
+	}
+	if d.open.ID != 0 && d.now().Sub(d.lastSeen) > wait {
+		d.closeOpen(d.lastWall, d.open.Score)
+		d.det = nil // start over with a fresh baseline when frames come back
+	}
+}
+
+func (d *detector) change(c motion.Change) {
+	switch c.Kind {
+	case motion.Opened:
+		if d.open.ID != 0 {
+			d.closeOpen(c.Start, d.open.Score)
+		}
+		e, err := d.events.open(d.camera, "motion", c.Start, c.Score)
+		if err != nil {
+			d.log.Warn("motion event not stored", "err", err)
+			return
+		}
+		d.open = e
+	case motion.Closed:
+		d.closeOpen(c.End, c.Score)
+	}
+}
+
+// closeOpen closes the open event, if any, at end.
+func (d *detector) closeOpen(end time.Time, score float64) {
+	if d.open.ID == 0 {
+		return
+	}
+	if end.IsZero() {
+		end = d.open.Start
+	}
+	if _, err := d.events.close(d.open.ID, end, score); err != nil {
+		d.log.Warn("motion event not closed", "event", d.open.ID, "err", err)
+	}
+	d.open = Event{}
+}
+
+// sliceBytes sums the sizes of a frame's slice NAL units (its coded picture, without parameter sets and
+// SEI).
+func sliceBytes(nalus [][]byte, h265 bool) int {
+	n := 0
+	for _, u := range nalus {
+		if len(u) == 0 {
+			continue
+		}
+		if h265 {
+			if (u[0]>>1)&0x3f <= 31 { // VCL NAL unit types
+				n += len(u)
+			}
+		} else if t := u[0] & 0x1f; t >= 1 && t <= 5 {
+			n += len(u)
+		}
+	}
+	return n
+}

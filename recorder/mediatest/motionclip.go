@@ -1,0 +1,32 @@
+package mediatest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// MotionClip makes with ffmpeg (the test is skipped without it) a fragmented-MP4 H.264 clip that
+// democam.LoadClip takes: 6 s of a still grey picture, then 4 s of moving test pattern (CRF, as most
+// cameras encode), 25 fps, a keyframe every 2 s, no B-frames, no audio. Looped by a demo camera, it is a
+// camera that sees motion 4 s in every 10.
+func MotionClip(t testing.TB) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed")
+	}
+	out := filepath.Join(t.TempDir(), "motion.mp4")
+	cmd := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:size=320x240:rate=25:d=6",
+		"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:d=4", "-filter_complex", "[0][1]concat=n=2:v=1:a=0",
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "0", "-g", "50",
+		"-keyint_min", "50", "-sc_threshold", "0", "-an", "-movflags", "frag_keyframe+empty_moov+default_base_moof", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v: %s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
