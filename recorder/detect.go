@@ -62,9 +62,11 @@ func (d *detector) offer(f frameSummary) {
 	}
 }
 
-// run observes frames until ctx is done, then closes an open event at the last frame.
+// run observes frames until ctx is done, then closes an open event at the last frame. Its ticks fall on
+// multiples of detectTick since the Unix epoch, like the camera reads' (readbatch.go): every stream's
+// detector wakes at the same instants as the reads, so the process wakes no more often for detection.
 func (d *detector) run(ctx context.Context) {
-	tick := time.NewTicker(detectTick)
+	tick := time.NewTimer(untilNext(time.Now(), detectTick))
 	defer tick.Stop()
 	for {
 		select {
@@ -72,10 +74,16 @@ func (d *detector) run(ctx context.Context) {
 			d.batch()
 			d.closeOpen(d.lastWall, d.open.Score)
 			return
-		case <-tick.C:
+		case now := <-tick.C:
 			d.batch()
+			tick.Reset(untilNext(now, detectTick))
 		}
 	}
+}
+
+// untilNext returns the time from t to the next multiple of every since the Unix epoch.
+func untilNext(t time.Time, every time.Duration) time.Duration {
+	return every - time.Duration(t.UnixNano()%int64(every))
 }
 
 // batch observes every frame waiting in the channel.
