@@ -107,19 +107,18 @@ var endCases = []endCase{
 		}
 	}},
 	{"session expiry", func(e *streamEnv) ([]creds, []creds, func()) {
-		// alice's session reaches its absolute expiry 2 s of real time after the streams open (the
-		// test's clock stands still; the server times the expiry from it).
+		// alice's session is kept in use up to an hour before its absolute expiry; the server's clock
+		// then moves past it, and its timers with it: no real time needs to pass.
 		a := e.login("alice", alicePW)
 		for left := absoluteTimeout; left > 10*time.Hour; left -= 10 * time.Hour {
 			e.clock.Advance(10 * time.Hour)
 			code, _, body := e.do(a, "GET", "/api/v1/session", nil)
 			wantStatus(e.t, "keeping alice's session in use", code, 200, body)
 		}
-		const margin = 2 * time.Second
+		const margin = time.Hour
 		e.clock.Advance(absoluteTimeout%(10*time.Hour) - margin)
 		survivors := []creds{e.login("admin", e.adminPW)}
-		expiry := time.Now().Add(margin) // a little before the real expiry: the streams open after this
-		return []creds{a}, survivors, func() { time.Sleep(time.Until(expiry)) }
+		return []creds{a}, survivors, func() { e.clock.Advance(margin) }
 	}},
 }
 
@@ -255,7 +254,7 @@ func newStreamEnv(t *testing.T, o endlessOptions) *streamEnv {
 		t.Fatal(err)
 	}
 	cams := &endlessCameras{o: o}
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: cams, Now: e.clock.Now,
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: cams, Now: e.clock.Now, afterFunc: e.clock.AfterFunc,
 		Hoods: endlessHoods{newFakeHoods(), o}, Requests: endlessRequests{o: o}, alertKeepalive: o.every}
 	e.url = runServer(t, s)
 	return &streamEnv{authEnv: e, cams: cams}

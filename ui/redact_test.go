@@ -56,7 +56,7 @@ func TestViewerSeesRedactedLastError(t *testing.T) {
 	fa := &fakeCameraAdmin{cams: []CameraSettings{{Name: "front", URL: "rtsp://cam:s3cret@frontcam:554/main",
 		Transport: "tcp", Enabled: true}}}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: failingCameras{&fakeCameras{}, lastErr},
-		CameraAdmin: fa, Now: e.clock.Now}
+		CameraAdmin: fa, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	e.url = runServer(t, s)
 	admin, viewer := e.login("admin", e.adminPW), e.login("viewer", viewerPW)
 	for _, path := range []string{"/api/v1/cameras", "/api/v1/storage"} {
@@ -96,7 +96,7 @@ func TestViewerSeesRedactedDeliveryError(t *testing.T) {
 		"* [/ip4/203.0.113.7/tcp/7481] dial tcp4 203.0.113.7:7481: connect: connection refused; " +
 		"* [/dns4/pd.example.org/udp/7481/quic-v1] timeout"
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{},
-		Requests: failedDeliveries{lastErr: lastErr}, Now: e.clock.Now}
+		Requests: failedDeliveries{lastErr: lastErr}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	e.url = runServer(t, s)
 	admin, viewer := e.login("admin", e.adminPW), e.login("viewer", viewerPW)
 	code, _, body := e.do(viewer, "GET", "/api/v1/deliveries", nil)
