@@ -42,8 +42,9 @@ type Agency struct {
 	rateMu     sync.Mutex
 	reqPending map[peer.ID]map[string]int64 // requests accepted, not stored yet, by agency
 
-	auditMu   sync.Mutex // one log audit at a time; the last one's reports are reused for a while
-	auditAt   time.Time
+	auditMu   sync.Mutex // checking and applying fetched logs; the latest audit's reports, reused for a while
+	auditAt   time.Time  // when the reports kept were made
+	auditFrom time.Time  // when the audit that made them started
 	auditReps []LogReport
 
 	subMu     sync.Mutex      // one submission stored at a time: counts and log entries stay in step
