@@ -45,11 +45,10 @@ func startNode(t testing.TB, cfg Config) *Node {
 // idempotent and also runs at the end of the test.
 func runNode(t testing.TB, cfg Config) (n *Node, stop func()) {
 	t.Helper()
-	n, err := New(cfg)
+	n, ag, err := newWithAgency(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag := attachAgency(t, n, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done, agDone := make(chan struct{}), make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()

@@ -100,9 +100,9 @@ type Core interface {
 	ExportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error)
 }
 
-// New opens the agency side's buckets in the core's database and serves its protocols on the core. The
-// caller (nvr) then hands it to the core with federation.Node.SetRequests, runs it, and closes it before
-// the core.
+// New opens the agency side's buckets in the core's database and serves its protocols on the core. nvr
+// calls it from federation.Config.AttachRequests, so the core attaches it before its host starts; the
+// caller then runs it, and closes it before the core.
 func New(cfg Config, core Core) (*Agency, error) {
 	if len(cfg.Key) != ed25519.PrivateKeySize {
 		return nil, errors.New("agency: no node key")

@@ -42,16 +42,16 @@ func testNode(t testing.TB, name string, edit func(*federation.Config), aedit fu
 	if aedit != nil {
 		aedit(&ac)
 	}
+	var ag *Agency
+	fc.AttachRequests = func(core *federation.Node) (federation.Requests, error) {
+		var err error
+		ag, err = New(ac, core)
+		return ag, err
+	}
 	core, err := federation.New(fc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag, err := New(ac, core)
-	if err != nil {
-		core.Close()
-		t.Fatal(err)
-	}
-	core.SetRequests(ag)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { core.Run(ctx) })
