@@ -2,7 +2,6 @@ package federation
 
 import (
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/federation/agency"
@@ -15,9 +14,9 @@ import (
 // node's agency side, by the node's data dir (withCameras).
 var agencies, cameras sync.Map
 
-// attachAgency builds n's agency side from the node's config, as nvr does, and hands it to n.
-func attachAgency(t testing.TB, n *Node, cfg Config) *agency.Agency {
-	t.Helper()
+// newWithAgency starts a node from cfg with its agency side built from the node's config and attached
+// during New, as nvr does.
+func newWithAgency(cfg Config) (*Node, *agency.Agency, error) {
 	ac := agency.Config{DataDir: cfg.DataDir, Key: cfg.Key, Role: cfg.Role, Logger: cfg.Logger, Clock: cfg.Clock}
 	if cfg.Clips != nil {
 		ac.Clips = cfg.Clips
@@ -25,13 +24,18 @@ func attachAgency(t testing.TB, n *Node, cfg Config) *agency.Agency {
 	if c, ok := cameras.Load(cfg.DataDir); ok {
 		ac.Cameras = c.(agency.CameraSource)
 	}
-	ag, err := agency.New(ac, n)
-	if err != nil {
-		t.Fatal(err)
+	var ag *agency.Agency
+	cfg.AttachRequests = func(core *Node) (Requests, error) {
+		var err error
+		ag, err = agency.New(ac, core)
+		return ag, err
 	}
-	n.SetRequests(ag)
+	n, err := New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	agencies.Store(n, ag)
-	return ag
+	return n, ag, nil
 }
 
 // agencyOf is n's agency side.

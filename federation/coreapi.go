@@ -35,7 +35,9 @@ type Requests interface {
 type requestsHook struct{ Requests }
 
 // SetRequests makes r the node's agency-request side. Until it is set, request notices gossiped to the
-// node are refused and counted under the reason "no-agency" (notices in a sync answer are not taken).
+// node are refused and counted under the reason "no-agency" (notices in a sync answer are not taken):
+// a node that has one attaches it in New (Config.AttachRequests), before its host starts. Tests also
+// swap it on a running node.
 func (n *Node) SetRequests(r Requests) { n.reqs.Store(&requestsHook{r}) }
 
 // requests returns the agency-request side, or nil.
@@ -83,12 +85,23 @@ func (n *Node) OpenStream(ctx context.Context, p peer.ID, proto string) (network
 }
 
 // Handle serves a stream protocol. Only members reach it unless guests is set, when the handler decides
-// what a guest may have (see setHandlers).
+// what a guest may have (see setHandlers). Called before the host starts (from AttachRequests), it is
+// registered as the host starts.
 func (n *Node) Handle(proto string, guests bool, serve network.StreamHandler) {
 	if !guests {
 		serve = n.membersOnly(proto, serve)
 	}
+	if n.host == nil {
+		n.early = append(n.early, earlyHandler{protocol.ID(proto), serve})
+		return
+	}
 	n.host.SetStreamHandler(protocol.ID(proto), serve)
+}
+
+// earlyHandler is a protocol handled before the host started.
+type earlyHandler struct {
+	proto protocol.ID
+	serve network.StreamHandler
 }
 
 // Reject counts a refusal of something p sent under reason (porchlight_hood_rejected_total) and logs the

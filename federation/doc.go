@@ -38,8 +38,9 @@
 // core hands it what arrives for it through the Requests hooks it implements (SetRequests): a notice on
 // a hood's topic is checked by CheckNotice in the validator and taken by TakeNotice once delivered; a
 // sync answer carries SyncNotices and is taken by TakeSynced; an agency invite is claimed with
-// Recipient. nvr wires the two. A node with no Requests attached refuses every notice on the topic and
-// counts it under "no-agency", and passes none on.
+// Recipient. nvr wires the two: New builds the agency side (Config.AttachRequests) before the host
+// starts, so nothing for it arrives unattached. A node with no Requests attached refuses every notice on
+// the topic and counts it under "no-agency", and passes none on.
 //
 // # Who owns what
 //

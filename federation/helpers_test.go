@@ -45,11 +45,10 @@ func startNode(t testing.TB, cfg Config) *Node {
 // idempotent and also runs at the end of the test.
 func runNode(t testing.TB, cfg Config) (n *Node, stop func()) {
 	t.Helper()
-	n, err := New(cfg)
+	n, ag, err := newWithAgency(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag := attachAgency(t, n, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done, agDone := make(chan struct{}), make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
@@ -69,20 +68,10 @@ func runNode(t testing.TB, cfg Config) (n *Node, stop func()) {
 	return n, stop
 }
 
-// join has node j join the hood of steward s with a fresh invite.
+// join has node j join the hood of steward s with a fresh invite (fedtest.Join).
 func join(t testing.TB, s, j *Node, role string) HoodInfo {
 	t.Helper()
-	inv, err := s.Invite("", role, time.Hour, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	h, err := j.Join(ctx, inv.Code)
-	if err != nil {
-		t.Fatalf("%s joins: %v", j.cfg.Name, err)
-	}
-	return h
+	return fedtest.Join(t, j.cfg.Name, role, s.Invite, func(inv InviteInfo) string { return inv.Code }, j.Join)
 }
 
 // hasAlert reports whether n holds the alert.

@@ -92,6 +92,10 @@ func (n *Node) startHost() error {
 		return fmt.Errorf("federation: gossipsub: %w", err)
 	}
 	n.setHandlers()
+	for _, e := range n.early {
+		h.SetStreamHandler(e.proto, e.serve)
+	}
+	n.early = nil
 	n.mu.RLock()
 	var hoods []*hood
 	for _, hd := range n.hoods {

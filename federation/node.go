@@ -55,6 +55,11 @@ type Config struct {
 	Logger       *slog.Logger
 	Registerer   prometheus.Registerer
 	Clock        func() time.Time
+	// AttachRequests, when set, builds the node's agency-request side (nvr: agency.New) during New, after
+	// the store opens and before the host starts, so that no notice, sync or join can arrive before it is
+	// attached. The protocols it serves (Handle) are registered with the host as it starts. Nil: the node
+	// has none, unless SetRequests gives it one later.
+	AttachRequests func(core *Node) (Requests, error)
 
 	// Tuning, mostly for tests; zero means the default in parentheses.
 	AlertRate         float64       // alerts a member may post per second, sustained (0.2)
@@ -87,6 +92,8 @@ type Node struct {
 
 	// reqs is the agency-request side (federation/agency, set by SetRequests), which owns its state.
 	reqs atomic.Pointer[requestsHook]
+	// early holds the protocols handled before the host started (by AttachRequests), for startHost.
+	early []earlyHandler
 
 	stopPubsub    context.CancelFunc
 	writer        *alertWriter
@@ -107,7 +114,8 @@ type Node struct {
 // ErrClosed is returned by calls on a node that was closed.
 var ErrClosed = errors.New("federation node closed")
 
-// New opens the store and starts the libp2p host. Run starts the background work; Close stops it all.
+// New opens the store, attaches the agency-request side (Config.AttachRequests) and starts the libp2p
+// host. Run starts the background work; Close stops it all.
 func New(cfg Config) (*Node, error) {
 	if len(cfg.Key) != ed25519.PrivateKeySize {
 		return nil, errors.New("federation: no node key")
@@ -137,6 +145,15 @@ func New(cfg Config) (*Node, error) {
 	n.gater = &gater{n: n}
 	n.gater.init()
 	n.loadOpenInvites()
+	if cfg.AttachRequests != nil {
+		r, err := cfg.AttachRequests(n)
+		if err != nil {
+			n.writer.close()
+			st.close()
+			return nil, err
+		}
+		n.SetRequests(r)
+	}
 	if err := n.startHost(); err != nil {
 		n.writer.close()
 		st.close()

@@ -40,15 +40,17 @@ func newFederation(cfg *Config, rec *recorder.Recorder, cams agency.CameraSource
 	if rec != nil {
 		fc.Clips, ac.Clips, ac.Cameras = clipSource{rec}, clipSource{rec}, cams
 	}
+	// The agency side is attached before the core's host starts: a notice arriving at start-up finds it.
+	var ag *agency.Agency
+	fc.AttachRequests = func(core *federation.Node) (federation.Requests, error) {
+		var err error
+		ag, err = agency.New(ac, core)
+		return ag, err
+	}
 	fed, err := federation.New(fc)
 	if err != nil {
 		return nil, nil, err
 	}
-	ag, err := agency.New(ac, fed)
-	if err != nil {
-		return nil, nil, errors.Join(err, fed.Close())
-	}
-	fed.SetRequests(ag)
 	return fed, ag, nil
 }
 

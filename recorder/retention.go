@@ -34,6 +34,17 @@ func (r *Recorder) freeNow(need int64) bool {
 func (r *Recorder) applyRetention(need int64) int {
 	r.retMu.Lock()
 	defer r.retMu.Unlock()
+	return r.carryOut(r.planPass(need))
+}
+
+// retentionPass is a pass's plan and the streams it was made for.
+type retentionPass struct {
+	plan  retentionPlan
+	byKey map[string]*stream
+}
+
+// planPass reads what a retention pass depends on and plans it. Call with retMu held.
+func (r *Recorder) planPass(need int64) retentionPass {
 	now := r.cfg.Now()
 	in := retentionInput{now: now, global: r.cfg.Retention, cameras: map[string]Limits{},
 		oldest: map[string][]candidate{}, bytes: map[string]int64{}, free: -1, minFree: r.cfg.MinFree,
@@ -72,11 +83,18 @@ func (r *Recorder) applyRetention(need int64) int {
 		in.oldest[s.key], in.more[s.key] = cands, more
 	}
 	plan := planRetention(in)
-	r.space.credit -= plan.spent
 	r.space.observe(plan.short, need == 0, now, r.cfg.RetentionInterval, facts, r.log)
+	return retentionPass{plan: plan, byKey: byKey}
+}
+
+// carryOut deletes what the pass planned, except segments held since it was planned, and charges the
+// space budget's credit with what it deleted for free space: a planned deletion that was skipped (held
+// meanwhile, or its file could not be removed) costs nothing. It returns how many segments it deleted.
+// Call with retMu held.
+func (r *Recorder) carryOut(pass retentionPass) int {
 	deleted := 0
-	for _, c := range plan.del {
-		s := byKey[c.key]
+	for _, c := range pass.plan.del {
+		s := pass.byKey[c.key]
 		if r.holds.covers(c.camera, c.start, c.end) {
 			continue // held since the plan was made (an export that just started)
 		}
@@ -91,6 +109,9 @@ func (r *Recorder) applyRetention(need int64) int {
 			s.log.Warn("retention: delete index row", "id", c.id, "err", err)
 		}
 		s.stats.deleted(c.size, c.reason, c.event)
+		if c.reason == reasonFreeSpace {
+			r.space.credit -= c.size
+		}
 		deleted++
 	}
 	if deleted > 0 {

@@ -59,7 +59,8 @@ type retentionInput struct {
 // retentionPlan is what planRetention decided.
 type retentionPlan struct {
 	del []candidate // each with its reason
-	// spent is the size of the deletions made for free space, which the credit pays for.
+	// spent is the size of the deletions planned for free space, within the credit; the credit pays for
+	// those carried out (Recorder.carryOut).
 	spent int64
 	// short reports that free space stays below minFree, or need unmet, after the plan: the credit, the
 	// floor of recent footage, holds or the open segments left nothing more to delete.

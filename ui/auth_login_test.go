@@ -225,7 +225,7 @@ func TestSessionExpiry(t *testing.T) {
 // share one budget, as they share one cap of connections; another /64 has its own.
 func TestLoginSprayLimitPerIPv6Prefix(t *testing.T) {
 	e := newAuthEnv(t)
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestLoginSprayLimitPerIPv6Prefix(t *testing.T) {
 func TestLoginAbandonedWhileWaitingIsNoError(t *testing.T) {
 	e := newAuthEnv(t)
 	logs, reg := &recordedLog{}, prometheus.NewRegistry()
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now,
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc,
 		Logger: slog.New(logs), Registry: reg}
 	addr := strings.TrimPrefix(runServer(t, s), "http://")
 	for range cap(s.auth.hashSem) { // every hash is taken: the login waits

@@ -37,7 +37,8 @@ type scopedRequest struct {
 	session string // the session id; "" for bearer tokens
 	cancel  context.CancelCauseFunc
 	rc      *http.ResponseController
-	timer   *time.Timer // ends the request at its session's absolute expiry; nil for tokens
+	// stopTimer stops the timer that ends the request at its session's absolute expiry; nil for tokens.
+	stopTimer func() bool
 
 	mu   sync.Mutex
 	left bool // the handler returned: the connection is no longer this request's
@@ -45,11 +46,22 @@ type scopedRequest struct {
 
 // scopes holds the requests in flight by scope key.
 type scopes struct {
+	afterFunc afterFunc // times sessions' absolute expiry on the server's clock
+
 	mu    sync.Mutex
 	byKey map[string]map[*scopedRequest]struct{}
 }
 
-func newScopes() *scopes { return &scopes{byKey: map[string]map[*scopedRequest]struct{}{}} }
+func newScopes(after afterFunc) *scopes {
+	return &scopes{afterFunc: after, byKey: map[string]map[*scopedRequest]struct{}{}}
+}
+
+// afterFunc runs f once d has passed on a clock, in its own goroutine, unless the stop it returns is
+// called first (stop reports whether it prevented f). realAfterFunc is time's; tests that move the
+// server's Now by hand pass their clock's, so a session expires when they move it past the expiry.
+type afterFunc func(d time.Duration, f func()) (stop func() bool)
+
+func realAfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
 // enter registers a request answering on w under keys and returns it with the context its handler
 // must use. A session request is ended when its session expires, expiry after now.
@@ -58,7 +70,7 @@ func (sc *scopes) enter(parent context.Context, w http.ResponseWriter, keys []st
 	ctx, cancel := context.WithCancelCause(parent)
 	sr := &scopedRequest{keys: keys, session: session, cancel: cancel, rc: http.NewResponseController(w)}
 	if session != "" {
-		sr.timer = time.AfterFunc(expiry, func() { sr.stop(errSessionExpired) })
+		sr.stopTimer = sc.afterFunc(expiry, func() { sr.stop(errSessionExpired) })
 	}
 	sc.mu.Lock()
 	for _, k := range keys {
@@ -75,8 +87,8 @@ func (sc *scopes) enter(parent context.Context, w http.ResponseWriter, keys []st
 
 // leave unregisters sr once its handler has returned.
 func (sc *scopes) leave(sr *scopedRequest) {
-	if sr.timer != nil {
-		sr.timer.Stop()
+	if sr.stopTimer != nil {
+		sr.stopTimer()
 	}
 	sr.mu.Lock()
 	sr.left = true

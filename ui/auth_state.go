@@ -28,7 +28,7 @@ type authState struct {
 // maxConcurrentHashes is how many password hashes may be computed at once; more requests wait.
 const maxConcurrentHashes = 2
 
-func newAuthState(dataDir string, now func() time.Time, log *slog.Logger) (*authState, error) {
+func newAuthState(dataDir string, now func() time.Time, after afterFunc, log *slog.Logger) (*authState, error) {
 	if dataDir == "" {
 		return nil, errors.New("DataDir is required")
 	}
@@ -40,7 +40,7 @@ func newAuthState(dataDir string, now func() time.Time, log *slog.Logger) (*auth
 		return nil, err
 	}
 	return &authState{dataDir: dataDir, now: now, sessions: newSessionStore(now), limiter: newLoginLimiter(now),
-		tokens: tokens, scopes: newScopes(), hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
+		tokens: tokens, scopes: newScopes(after), hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
 }
 
 // verify checks name's password, returning the user when it matches. Unknown users and wrong passwords

@@ -13,10 +13,16 @@ import (
 	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
-// testClock is a clock the test moves by hand.
+// testClock is a clock the test moves by hand; its timers fire when Advance moves it to their time.
 type testClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	timers map[*clockTimer]struct{}
+}
+
+type clockTimer struct {
+	at time.Time
+	f  func()
 }
 
 func (c *testClock) Now() time.Time {
@@ -25,10 +31,40 @@ func (c *testClock) Now() time.Time {
 	return c.t
 }
 
+// Advance moves the clock by d and runs, each in its own goroutine as time.AfterFunc does, the timers
+// that are due.
 func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+	for tm := range c.timers {
+		if !tm.at.After(c.t) {
+			delete(c.timers, tm)
+			go tm.f()
+		}
+	}
+}
+
+// AfterFunc is the server's afterFunc on this clock: f runs once Advance has moved the clock by d.
+func (c *testClock) AfterFunc(d time.Duration, f func()) func() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tm := &clockTimer{at: c.t.Add(d), f: f}
+	if d <= 0 {
+		go f()
+		return func() bool { return false }
+	}
+	if c.timers == nil {
+		c.timers = map[*clockTimer]struct{}{}
+	}
+	c.timers[tm] = struct{}{}
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, pending := c.timers[tm]
+		delete(c.timers, tm)
+		return pending
+	}
 }
 
 // authEnv is a started server over a data dir with an admin, a viewer and the CLI token.
@@ -63,7 +99,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 // start runs a server over e.dir until the test ends and returns its base URL.
 func (e *authEnv) start() string {
 	e.t.Helper()
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	return runServer(e.t, s)
 }
 

@@ -56,7 +56,7 @@ func newCameraAdminEnv(t *testing.T) (*authEnv, *fakeCameraAdmin) {
 	e := newAuthEnv(t)
 	fa := &fakeCameraAdmin{cams: []CameraSettings{{Name: "front", URL: "rtsp://cam:s3cret@10.0.0.5:554/main",
 		Transport: "tcp", Enabled: true}}}
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, CameraAdmin: fa, Now: e.clock.Now}
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, CameraAdmin: fa, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	e.url = runServer(t, s)
 	return e, fa
 }

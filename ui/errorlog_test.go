@@ -58,7 +58,7 @@ func TestTLSHandshakeErrorsDoNotFloodTheLog(t *testing.T) {
 	}
 	logs, reg := &recordedLog{}, prometheus.NewRegistry()
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, TLSConfig: tc, Registry: reg,
-		Now: e.clock.Now, Logger: slog.New(logs)}
+		Now: e.clock.Now, afterFunc: e.clock.AfterFunc, Logger: slog.New(logs)}
 	addr := strings.TrimPrefix(runServer(t, s), "http://")
 	failed := 0
 	failHandshakes := func(n int) {

@@ -189,7 +189,7 @@ func (f *fakeHoods) FetchClip(ctx context.Context, alertID string) (io.ReadClose
 func newHoodEnv(t *testing.T, f Neighborhood, keepalive time.Duration) *authEnv {
 	t.Helper()
 	e := newAuthEnv(t)
-	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Hoods: f, Now: e.clock.Now,
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Hoods: f, Now: e.clock.Now, afterFunc: e.clock.AfterFunc,
 		alertKeepalive: keepalive}
 	e.url = runServer(t, s)
 	return e

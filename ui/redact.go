@@ -30,22 +30,34 @@ var addressRE = regexp.MustCompile(strings.Join([]string{
 // the hosts, ports, user names and passwords it may name, as they do not see cameras' addresses in GET
 // /api/v1/config/cameras either.
 func (s *Server) camerasFor(r *http.Request) []Camera {
-	cams := s.Cameras.Cameras()
+	return redactFor(s, r, s.Cameras.Cameras(), func(c *Camera) *string { return &c.LastError })
+}
+
+// deliveriesFor returns the deliveries as the caller of r may see them: viewers get each last_error
+// without the agency's multiaddrs, hosts and ports (nor cameras' addresses) it may name.
+func (s *Server) deliveriesFor(r *http.Request, ds []Delivery) []Delivery {
+	return redactFor(s, r, ds, func(d *Delivery) *string { return &d.LastError })
+}
+
+// redactFor returns items unchanged for an admin; for anyone else a copy in which the message msg
+// points to in each item has the addresses and camera secrets replaced (redactAddresses).
+func redactFor[T any](s *Server, r *http.Request, items []T, msg func(*T) *string) []T {
 	if principalFrom(r.Context()).role == UserAdmin {
-		return cams
+		return items
 	}
-	cams = slices.Clone(cams)
+	items = slices.Clone(items)
 	var secrets []string
-	for i := range cams {
-		if cams[i].LastError == "" {
+	for i := range items {
+		m := msg(&items[i])
+		if *m == "" {
 			continue
 		}
 		if secrets == nil {
 			secrets = s.cameraSecrets()
 		}
-		cams[i].LastError = redactAddresses(cams[i].LastError, secrets)
+		*m = redactAddresses(*m, secrets)
 	}
-	return cams
+	return items
 }
 
 // cameraSecrets returns the host names, user names and passwords in the configured cameras' URLs,

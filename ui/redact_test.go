@@ -56,7 +56,7 @@ func TestViewerSeesRedactedLastError(t *testing.T) {
 	fa := &fakeCameraAdmin{cams: []CameraSettings{{Name: "front", URL: "rtsp://cam:s3cret@frontcam:554/main",
 		Transport: "tcp", Enabled: true}}}
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: failingCameras{&fakeCameras{}, lastErr},
-		CameraAdmin: fa, Now: e.clock.Now}
+		CameraAdmin: fa, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
 	e.url = runServer(t, s)
 	admin, viewer := e.login("admin", e.adminPW), e.login("viewer", viewerPW)
 	for _, path := range []string{"/api/v1/cameras", "/api/v1/storage"} {
@@ -75,5 +75,43 @@ func TestViewerSeesRedactedLastError(t *testing.T) {
 		if !strings.Contains(string(body), `"last_error":"`+lastErr+`"`) {
 			t.Errorf("admin GET %s: got %s, want the whole last error", path, body)
 		}
+	}
+}
+
+// failedDeliveries is a Requests whose one delivery failed with lastErr; its other methods are not called.
+type failedDeliveries struct {
+	requestsAPI // nil: panics if called
+	lastErr     string
+}
+
+func (f failedDeliveries) Deliveries() ([]Delivery, error) {
+	return []Delivery{{ID: "d1", Request: "r1", Camera: "front", Status: "pending", LastError: f.lastErr}}, nil
+}
+
+// TestViewerSeesRedactedDeliveryError: GET /api/v1/deliveries shows a viewer a delivery's last error
+// without the agency's multiaddrs, hosts and ports; an admin sees all of it.
+func TestViewerSeesRedactedDeliveryError(t *testing.T) {
+	e := newAuthEnv(t)
+	const lastErr = "open stream to 12D3KooWAgency: failed to dial: all dials failed; " +
+		"* [/ip4/203.0.113.7/tcp/7481] dial tcp4 203.0.113.7:7481: connect: connection refused; " +
+		"* [/dns4/pd.example.org/udp/7481/quic-v1] timeout"
+	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{},
+		Requests: failedDeliveries{lastErr: lastErr}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
+	e.url = runServer(t, s)
+	admin, viewer := e.login("admin", e.adminPW), e.login("viewer", viewerPW)
+	code, _, body := e.do(viewer, "GET", "/api/v1/deliveries", nil)
+	wantStatus(t, "viewer GET /api/v1/deliveries", code, http.StatusOK, body)
+	for _, leak := range []string{"203.0.113.7", "7481", "pd.example.org", "/ip4/", "/dns4/"} {
+		if strings.Contains(string(body), leak) {
+			t.Errorf("viewer GET /api/v1/deliveries: %q in %s", leak, body)
+		}
+	}
+	if want := `"last_error":"open stream to 12D3KooWAgency: failed to dial: all dials failed; * [[redacted]] dial tcp4 [redacted]: connect: connection refused; * [[redacted]] timeout"`; !strings.Contains(string(body), want) {
+		t.Errorf("viewer GET /api/v1/deliveries: got %s, want it to contain %s", body, want)
+	}
+	code, _, body = e.do(admin, "GET", "/api/v1/deliveries", nil)
+	wantStatus(t, "admin GET /api/v1/deliveries", code, http.StatusOK, body)
+	if !strings.Contains(string(body), `"last_error":"`+lastErr+`"`) {
+		t.Errorf("admin GET /api/v1/deliveries: got %s, want the whole last error", body)
 	}
 }

@@ -103,10 +103,19 @@ func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// listDeliveries lists this home's deliveries; anyone below admin sees each last_error redacted, as
+// cameras' (a failed delivery names the agency's addresses).
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
-	if q := s.requests(w); q != nil {
-		s.answer(w, http.StatusOK)(q.Deliveries())
+	q := s.requests(w)
+	if q == nil {
+		return
 	}
+	ds, err := q.Deliveries()
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.deliveriesFor(r, ds))
 }
 
 func (s *Server) listSubmissions(w http.ResponseWriter, r *http.Request) {

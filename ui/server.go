@@ -41,6 +41,9 @@ type Server struct {
 	alertKeepalive time.Duration
 	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
 	readTimeout time.Duration
+	// afterFunc sets the timers of Now's clock (sessions' absolute expiry); nil: time.AfterFunc. Tests
+	// that move Now by hand set their clock's.
+	afterFunc afterFunc
 
 	ln     net.Listener
 	mux    *http.ServeMux
@@ -60,10 +63,13 @@ func (s *Server) Start() error {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	if s.afterFunc == nil {
+		s.afterFunc = realAfterFunc
+	}
 	if s.Registry == nil {
 		s.Registry = prometheus.NewRegistry()
 	}
-	auth, err := newAuthState(s.DataDir, s.Now, s.Logger)
+	auth, err := newAuthState(s.DataDir, s.Now, s.afterFunc, s.Logger)
 	if err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}

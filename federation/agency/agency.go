@@ -42,8 +42,9 @@ type Agency struct {
 	rateMu     sync.Mutex
 	reqPending map[peer.ID]map[string]int64 // requests accepted, not stored yet, by agency
 
-	auditMu   sync.Mutex // one log audit at a time; the last one's reports are reused for a while
-	auditAt   time.Time
+	auditMu   sync.Mutex // checking and applying fetched logs; the latest audit's reports, reused for a while
+	auditAt   time.Time  // when the reports kept were made
+	auditFrom time.Time  // when the audit that made them started
 	auditReps []LogReport
 
 	subMu     sync.Mutex      // one submission stored at a time: counts and log entries stay in step
@@ -99,9 +100,9 @@ type Core interface {
 	ExportLocal(ctx context.Context, camera string, start, end time.Time, w io.Writer) (int64, error)
 }
 
-// New opens the agency side's buckets in the core's database and serves its protocols on the core. The
-// caller (nvr) then hands it to the core with federation.Node.SetRequests, runs it, and closes it before
-// the core.
+// New opens the agency side's buckets in the core's database and serves its protocols on the core. nvr
+// calls it from federation.Config.AttachRequests, so the core attaches it before its host starts; the
+// caller then runs it, and closes it before the core.
 func New(cfg Config, core Core) (*Agency, error) {
 	if len(cfg.Key) != ed25519.PrivateKeySize {
 		return nil, errors.New("agency: no node key")

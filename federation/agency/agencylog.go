@@ -2,6 +2,7 @@ package agency
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -136,7 +137,8 @@ func (ag *Agency) answerLog(req logRequest) (logResponse, error) {
 	return logResponse{}, fmt.Errorf("%w: log operation %q", roster.ErrInvalid, req.Op)
 }
 
-// askLog sends one question to an agency's log.
+// askLog sends one question to an agency's log. The answer must come within logTimeout, and before ctx
+// ends: an agency that does not answer holds up its caller no longer than that.
 func (ag *Agency) askLog(ctx context.Context, agency peer.ID, req logRequest) (logResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, logTimeout)
 	defer cancel()
@@ -145,6 +147,7 @@ func (ag *Agency) askLog(ctx context.Context, agency peer.ID, req logRequest) (l
 		return logResponse{}, err
 	}
 	defer s.Close()
+	defer context.AfterFunc(ctx, func() { s.Reset() })()
 	s.SetDeadline(time.Now().Add(logTimeout))
 	if err := wire.WriteFrame(s, &req); err != nil {
 		s.Reset()
@@ -152,7 +155,7 @@ func (ag *Agency) askLog(ctx context.Context, agency peer.ID, req logRequest) (l
 	}
 	var resp logResponse
 	if err := wire.NewFrameReader(s, maxFrame).Read(&resp); err != nil {
-		return logResponse{}, fmt.Errorf("%w: agency %s: %w", roster.ErrUnreachable, agency, err)
+		return logResponse{}, fmt.Errorf("%w: agency %s: %w", roster.ErrUnreachable, agency, errors.Join(err, ctx.Err()))
 	}
 	if resp.Error != "" {
 		return resp, fmt.Errorf("agency %s: %s", agency, resp.Error)

@@ -42,16 +42,16 @@ func testNode(t testing.TB, name string, edit func(*federation.Config), aedit fu
 	if aedit != nil {
 		aedit(&ac)
 	}
+	var ag *Agency
+	fc.AttachRequests = func(core *federation.Node) (federation.Requests, error) {
+		var err error
+		ag, err = New(ac, core)
+		return ag, err
+	}
 	core, err := federation.New(fc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag, err := New(ac, core)
-	if err != nil {
-		core.Close()
-		t.Fatal(err)
-	}
-	core.SetRequests(ag)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { core.Run(ctx) })
@@ -69,20 +69,10 @@ func testNode(t testing.TB, name string, edit func(*federation.Config), aedit fu
 // testSyncInterval is how often test nodes sync with a random member.
 const testSyncInterval = 10 * time.Second
 
-// join has node j join the hood of steward s with a fresh invite.
+// join has node j join the hood of steward s with a fresh invite (fedtest.Join).
 func join(t testing.TB, s, j *node, role string) federation.HoodInfo {
 	t.Helper()
-	inv, err := s.Invite("", role, time.Hour, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	h, err := j.Join(ctx, inv.Code)
-	if err != nil {
-		t.Fatalf("%s joins: %v", j.name, err)
-	}
-	return h
+	return fedtest.Join(t, j.name, role, s.Invite, func(inv federation.InviteInfo) string { return inv.Code }, j.Join)
 }
 
 // waitMembers waits until every node lists want members of the hood.

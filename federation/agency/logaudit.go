@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -39,13 +40,11 @@ const (
 	maxAuditEntries = 200_000
 	maxAuditBytes   = 256 << 20
 	auditReuse      = 30 * time.Second // an audit this recent is answered again, not redone
+	auditFetches    = 8                // logs one audit fetches at once
 )
 
-// VerifyLogs audits the log of every agency in this node's hoods (this node's own log included). Audits
-// run one at a time.
+// VerifyLogs audits the log of every agency in this node's hoods (this node's own log included).
 func (ag *Agency) VerifyLogs(ctx context.Context) ([]LogReport, error) {
-	ag.auditMu.Lock()
-	defer ag.auditMu.Unlock()
 	return ag.audit(ctx), nil
 }
 
@@ -53,20 +52,42 @@ func (ag *Agency) VerifyLogs(ctx context.Context) ([]LogReport, error) {
 // only show figures use, so that opening them does not fetch every log each time.
 func (ag *Agency) recentAudit(ctx context.Context) []LogReport {
 	ag.auditMu.Lock()
-	defer ag.auditMu.Unlock()
 	if ag.auditReps != nil && time.Since(ag.auditAt) < auditReuse {
+		defer ag.auditMu.Unlock()
 		return ag.auditReps
 	}
+	ag.auditMu.Unlock()
 	return ag.audit(ctx)
 }
 
-// audit runs one audit and keeps its reports. Call with auditMu held.
+// audit runs one audit and keeps its reports. The logs are fetched side by side (auditFetches at once)
+// and without auditMu, so a peer that answers slowly (or not at all, until logTimeout) delays neither
+// the other agencies' audits nor another audit running meanwhile. What was fetched is then checked and
+// applied under auditMu; the reports kept for recentAudit are the latest started audit's, whatever
+// order audits finish in.
 func (ag *Agency) audit(ctx context.Context) []LogReport {
-	var out []LogReport
-	for _, a := range ag.agencies() {
-		out = append(out, ag.verifyLog(ctx, a.id, a.key, a.name))
+	started := time.Now()
+	refs := ag.agencies()
+	fetched := make([]logFetch, len(refs))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, auditFetches)
+	for i, a := range refs {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			fetched[i] = ag.fetchLog(ctx, a)
+		})
 	}
-	ag.auditReps, ag.auditAt = out, time.Now()
+	wg.Wait()
+	ag.auditMu.Lock()
+	defer ag.auditMu.Unlock()
+	out := make([]LogReport, len(refs))
+	for i := range fetched {
+		out[i] = ag.checkLog(fetched[i])
+	}
+	if !started.Before(ag.auditFrom) {
+		ag.auditReps, ag.auditAt, ag.auditFrom = out, time.Now(), started
+	}
 	return out
 }
 
@@ -92,17 +113,30 @@ func (ag *Agency) agencies() []agencyRef {
 	return out
 }
 
-func (ag *Agency) verifyLog(ctx context.Context, agency peer.ID, key []byte, name string) LogReport {
-	rep := LogReport{Agency: agency, AgencyName: name}
-	fail := func(format string, args ...any) LogReport {
-		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
-		return rep
+// logFetch is what an audit fetched of one agency's log: its checkpoint (checked against the witness)
+// and entries, or the problem that ended the fetch (failed).
+type logFetch struct {
+	rep    LogReport
+	key    []byte
+	cp     tlog.Checkpoint
+	raw    [][]byte
+	failed bool
+}
+
+// fetchLog fetches an agency's checkpoint and entries and has the witness observe the checkpoint (which
+// may fetch a consistency proof; the witness is safe for concurrent use). It takes no lock.
+func (ag *Agency) fetchLog(ctx context.Context, a agencyRef) logFetch {
+	f := logFetch{rep: LogReport{Agency: a.id, AgencyName: a.name}, key: a.key}
+	fail := func(format string, args ...any) logFetch {
+		f.rep.Problems = append(f.rep.Problems, fmt.Sprintf(format, args...))
+		f.failed = true
+		return f
 	}
-	v, err := logVerifier(agency, key)
+	v, err := logVerifier(a.id, a.key)
 	if err != nil {
 		return fail("key: %v", err)
 	}
-	signed, err := ag.fetchCheckpoint(ctx, agency)
+	signed, err := ag.fetchCheckpoint(ctx, a.id)
 	if err != nil {
 		return fail("fetch: %v", err)
 	}
@@ -113,19 +147,34 @@ func (ag *Agency) verifyLog(ctx context.Context, agency peer.ID, key []byte, nam
 	if cp.Size > maxAuditEntries {
 		return fail("the log claims %d entries, more than the %d an audit here fetches", cp.Size, maxAuditEntries)
 	}
-	raw, err := ag.fetchEntries(ctx, agency, cp.Size)
-	if err != nil {
+	if f.raw, err = ag.fetchEntries(ctx, a.id, cp.Size); err != nil {
 		return fail("fetch: %v", err)
 	}
-	rep.Size, rep.Checkpoint = cp.Size, string(cp.Signed)
-	if agency != ag.self {
+	f.cp = cp
+	f.rep.Size, f.rep.Checkpoint = cp.Size, string(cp.Signed)
+	if a.id != ag.self {
 		var fork *tlog.ForkError
-		if err := ag.witness.Observe(cp, ag.consistencyFrom(ctx, agency)); errors.As(err, &fork) {
+		if err := ag.witness.Observe(cp, ag.consistencyFrom(ctx, a.id)); errors.As(err, &fork) {
 			ag.metrics.forks.Inc()
-			fail("fork: %v", err)
+			f.rep.Problems = append(f.rep.Problems, fmt.Sprintf("fork: %v", err))
 		} else if err != nil {
-			fail("consistency with the checkpoint seen before: %v", err)
+			f.rep.Problems = append(f.rep.Problems, fmt.Sprintf("consistency with the checkpoint seen before: %v", err))
 		}
+	}
+	return f
+}
+
+// checkLog checks what fetchLog fetched: the fork evidence held against the log, its entries against
+// the checkpoint, their shapes and signatures, the requests this node holds and its own submissions. It
+// closes the requests the log closed. Call with auditMu held.
+func (ag *Agency) checkLog(f logFetch) LogReport {
+	rep, cp, raw, key, agency := f.rep, f.cp, f.raw, f.key, f.rep.Agency
+	if f.failed {
+		return rep
+	}
+	fail := func(format string, args ...any) LogReport {
+		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		return rep
 	}
 	if forks, err := ag.witness.Forks(); err == nil {
 		for _, f := range forks {

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // signText signs arbitrary checkpoint text, as a log operator (honest or not) could.

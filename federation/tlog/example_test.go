@@ -7,8 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // An agency logs a request; a home checks it is in the log the agency signed.

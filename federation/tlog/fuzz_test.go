@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // FuzzParseCheckpoint feeds input both as a whole signed note and as checkpoint text that the log's

@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 const testOrigin = "porchlight.log/hood1/agency1"

@@ -10,8 +10,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 // TestAppendAndProve builds a log of 1000 entries in batches of varied size and checks every entry

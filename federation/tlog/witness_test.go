@@ -7,10 +7,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/porchlight/porchlight/federation/tlog"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"github.com/porchlight/porchlight/federation/tlog"
 )
 
 var witnessBucket = []byte("witness")
