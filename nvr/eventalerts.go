@@ -30,7 +30,13 @@ func (a eventAlerts) EventClip(id uint64) (ui.EventClip, error) {
 	if !e.Open() {
 		end = minTime(e.End.Add(m.PostRoll.Std()), now)
 	}
-	out := ui.EventClip{Event: apiEvent(e), Start: e.Start.Add(-m.PreRoll.Std()), End: end}
+	start := e.Start.Add(-m.PreRoll.Std())
+	// An attached clip is hashed when it is posted and exported again for each neighbor: it must end where
+	// footage is on disk, or the later copies would not match the hash.
+	if spans, err := a.n.rec.Spans(e.Camera, "", start, end); err == nil && len(spans) > 0 {
+		end = minTime(end, spans[len(spans)-1].End)
+	}
+	out := ui.EventClip{Event: apiEvent(e), Start: start, End: end}
 	if loc != nil {
 		out.Location = &ui.Location{Lat: loc.Lat, Lon: loc.Lon, Radius: loc.Radius, Direction: loc.Direction, FOV: loc.FOV}
 	}
