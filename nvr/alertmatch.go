@@ -29,7 +29,7 @@ const (
 
 // alertMatcher finds a neighbor's alert's matches among this home's events.
 type alertMatcher struct {
-	views  func() []agency.Camera                                 // the cameras with a location
+	views  func() []agency.Camera                                // the cameras with a location
 	events func(q recorder.EventQuery) ([]recorder.Event, error) // the recorder's events
 }
 
