@@ -25,8 +25,8 @@ func TestBrowserEventToNeighbors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	baseA, pwA := startEventHome(t, clip, "Elm Street 12", 40.7128)
-	baseB, pwB := startEventHome(t, clip, "Elm Street 14", 40.7131)
+	baseA, pwA, _ := startEventHome(t, clip, "Elm Street 12", 40.7128)
+	baseB, pwB, _ := startEventHome(t, clip, "Elm Street 14", 40.7131)
 	apiA, apiB := apiLogin(t, baseA, "admin", pwA), apiLogin(t, baseB, "admin", pwB)
 	var hood struct{ ID string }
 	mustDo(t, apiA, "POST", "/api/v1/hoods", map[string]string{"name": "Elm Street"}, http.StatusCreated, &hood)

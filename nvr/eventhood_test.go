@@ -56,8 +56,8 @@ func TestEventToNeighbors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	baseA, pwA := startEventHome(t, clip, "Elm Street 12", 40.7128)
-	baseB, pwB := startEventHome(t, clip, "Elm Street 14", 40.7131)
+	baseA, pwA, _ := startEventHome(t, clip, "Elm Street 12", 40.7128)
+	baseB, pwB, cfgB := startEventHome(t, clip, "Elm Street 14", 40.7131)
 	apiA, apiB := apiLogin(t, baseA, "admin", pwA), apiLogin(t, baseB, "admin", pwB)
 
 	var hood struct{ ID string }
@@ -82,8 +82,10 @@ func TestEventToNeighbors(t *testing.T) {
 		t.Errorf("draft text %q, place %v: want the event's time and A's camera location", draft.Text, draft.Lat)
 	}
 	// Drafting sent nothing: nothing was posted, and B has no alert.
-	if n := metric(t, baseA, "porchlight_hood_alerts_posted_total"); n != 0 {
-		t.Errorf("A posted %v alerts on a draft, want 0", n)
+	for _, m := range []string{"porchlight_hood_alerts_posted_total", "porchlight_hood_clips_served_total"} {
+		if n := metric(t, baseA, m); n != 0 {
+			t.Errorf("A's %s is %v after a draft, want 0", m, n)
+		}
 	}
 	if as := alertsOf(t, apiB); len(as) != 0 {
 		t.Errorf("B lists %+v after A's draft, want nothing", as)
@@ -162,6 +164,10 @@ func TestEventToNeighbors(t *testing.T) {
 	if n := metric(t, baseB, "porchlight_hood_clips_served_total"); n != 0 {
 		t.Errorf("B served %v clips after a match, want 0", n)
 	}
+	if out := run(t, "alert", "list", "--config", cfgB); !strings.Contains(out, fmt.Sprintf("    your front camera saw motion at %s (event %d)",
+		atB.Matches[0].Start.Local().Format(time.TimeOnly), atB.Matches[0].ID)) {
+		t.Errorf("alert list at B:\n%s\nwant the match under A's alert", out)
+	}
 	// On the clip protocol B has sent only its request for A's clip (a frame naming the alert), no footage.
 	if n := metric(t, baseB, `porchlight_p2p_sent_bytes_total{protocol="/porchlight/clip/1.0.0"}`); n > 1024 {
 		t.Errorf("B sent %v bytes on the clip protocol after a match, want only its fetch request", n)
@@ -209,8 +215,9 @@ func TestEventToNeighbors(t *testing.T) {
 }
 
 // startEventHome runs a household in-process whose camera front, at (lat, -74.006), loops clip with
-// motion detection (post_roll 2 s).
-func startEventHome(t *testing.T, clip *democam.Clip, name string, lat float64) (string, string) {
+// motion detection (post_roll 2 s). Its API listens on a fixed free port, so the CLI finds it through
+// the config, whose path is the third result.
+func startEventHome(t *testing.T, clip *democam.Clip, name string, lat float64) (base, password, cfg string) {
 	t.Helper()
 	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
 	if err := cam.Start(); err != nil {
@@ -221,10 +228,12 @@ func startEventHome(t *testing.T, clip *democam.Clip, name string, lat float64) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return runInitNode(t, res, func(b []byte) []byte {
+	base, password = runInitNode(t, res, func(b []byte) []byte {
+		b = regexp.MustCompile(`listen: 127\.0\.0\.1:7480`).ReplaceAll(b, fmt.Appendf(nil, "listen: 127.0.0.1:%d", mediatest.FreePort(t)))
 		return regexp.MustCompile(`(?m)^cameras: \[\]`).ReplaceAll(b, fmt.Appendf(nil, "cameras:\n  - name: front\n    url: %s\n"+
 			"    location: {lat: %v, lon: -74.006}\n    motion: {post_roll: 2s}\n", cam.URL(), lat))
 	})
+	return base, password, res.ConfigPath
 }
 
 // mustDo sends a request, expects status and decodes the answer into out (nil: ignored).
