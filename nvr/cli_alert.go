@@ -96,6 +96,10 @@ func runAlertList(args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s  %s  %-10s %s: %s%s\n", a.Time.Local().Format(time.DateTime), a.ID, a.Category,
 			a.AuthorName, a.Text, clip)
+		for _, m := range a.Matches { // this home's own events there and then; the web UI offers their clips
+			fmt.Fprintf(stdout, "    your %s camera saw %s at %s (event %d)\n", m.Camera, m.Kind,
+				m.Start.Local().Format(time.TimeOnly), m.ID)
+		}
 	}
 	return nil
 }

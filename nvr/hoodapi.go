@@ -12,8 +12,12 @@ import (
 	"github.com/porchlight/porchlight/ui"
 )
 
-// hoodAPI adapts the federation node to what the HTTP API needs (ui.Neighborhood).
-type hoodAPI struct{ f *federation.Node }
+// hoodAPI adapts the federation node to what the HTTP API needs (ui.Neighborhood). match, when set, lists
+// a neighbor's alert's matches among this home's events (alertmatch.go) with each alert listed or pushed.
+type hoodAPI struct {
+	f     *federation.Node
+	match func(federation.Alert) []ui.Event
+}
 
 func (a hoodAPI) Node() ui.P2PNode {
 	out := ui.P2PNode{ID: a.f.ID().String(), Addrs: []string{}}
@@ -108,7 +112,7 @@ func (a hoodAPI) Alerts(hood string, since time.Time) ([]ui.Alert, error) {
 	}
 	out := make([]ui.Alert, len(as))
 	for i, al := range as {
-		out[i] = uiAlert(al)
+		out[i] = a.withMatches(al)
 	}
 	return out, nil
 }
@@ -118,6 +122,15 @@ func uiAlert(a federation.Alert) ui.Alert {
 		Text: a.Text, Time: a.Time, Lat: a.Lat, Lon: a.Lon, Mine: a.Mine}
 	if c := a.Clip; c != nil {
 		out.Clip = &ui.AlertClip{Camera: c.Camera, Start: c.Start, End: c.End, Size: c.Size}
+	}
+	return out
+}
+
+// withMatches is the alert as the API shows it, with this home's matching events.
+func (a hoodAPI) withMatches(al federation.Alert) ui.Alert {
+	out := uiAlert(al)
+	if a.match != nil {
+		out.Matches = a.match(al)
 	}
 	return out
 }
@@ -137,7 +150,7 @@ func (a hoodAPI) SubscribeAlerts() (<-chan ui.Alert, func()) {
 	go func() {
 		defer close(out)
 		for al := range in {
-			out <- uiAlert(al)
+			out <- a.withMatches(al)
 		}
 	}()
 	return out, cancel

@@ -14,8 +14,9 @@
 // clients holding connections open cannot deny the owner the API.
 //
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
-// what it serves (Cameras, CameraAdmin, Events, Neighborhood) and nvr passes the implementations. Events
-// (events_api.go) are listed newest first in pages, streamed as Server-Sent Events like alerts (sse.go),
-// and their snapshots served as JPEG; viewers read them as they see every camera. It must not
-// import recorder, federation or nvr.
+// what it serves (Cameras, CameraAdmin, Events, EventAlerts, Neighborhood) and nvr passes the
+// implementations. Events (events_api.go) are listed newest first in pages, streamed as Server-Sent Events
+// like alerts (sse.go), and their snapshots served as JPEG; viewers read them as they see every camera. An
+// admin turns an event into a neighborhood alert in two steps (eventalert.go): a draft that sends nothing,
+// then the confirmation, posted like any alert with a clip. It must not import recorder, federation or nvr.
 package ui

@@ -105,6 +105,9 @@ type Alert struct {
 	Lon        *float64   `json:"lon,omitempty"`
 	Clip       *AlertClip `json:"clip,omitempty"`
 	Mine       bool       `json:"mine"` // posted by this node
+	// Matches are this node's own events that may have seen what a neighbor's alert reports: from cameras
+	// whose view meets the alert's place, around its time. Found locally; nothing is sent about them.
+	Matches []Event `json:"matches,omitempty"`
 }
 
 // AlertClip is the footage an alert offers; it stays on the author's node until fetched.

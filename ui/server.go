@@ -35,6 +35,9 @@ type Server struct {
 	Requests Requests
 	// Events is the node's events (the recorder's); nil: the event routes answer 503.
 	Events Events
+	// EventAlerts drafts neighborhood alerts from events; nil: GET and POST /api/v1/events/{id}/alert
+	// answer 503.
+	EventAlerts EventAlerts
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
@@ -163,6 +166,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/events", anyUser, s.listEvents},
 		{"GET", "/api/v1/events/stream", anyUser, s.streamEvents},
 		{"GET", "/api/v1/events/{id}/snapshot.jpg", anyUser, s.eventSnapshot},
+		{"GET", "/api/v1/events/{id}/alert", adminOnly, s.draftEventAlert},
+		{"POST", "/api/v1/events/{id}/alert", adminOnly, s.postEventAlert},
 		{"GET", "/api/v1/alerts", anyUser, s.listAlerts},
 		{"POST", "/api/v1/alerts", adminOnly, s.postAlert},
 		{"GET", "/api/v1/alerts/stream", anyUser, s.streamAlerts},

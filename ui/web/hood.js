@@ -2,7 +2,9 @@
 // Server-Sent Events, else refetched every 10 s) with clips to play, the map of alerts (hood-map.js), the
 // form to post an alert with an optional clip, and for stewards invites with a QR code. The page can be
 // opened prefilled: #/hood?camera=front&start=<RFC 3339>&end=<RFC 3339>. Uses api, $, state, views from
-// app.js, hoodMap from hood-map.js and hoodCosign (co-stewards' cosigning, the peer ID) from hood-cosign.js.
+// app.js, hoodMap from hood-map.js, hoodCosign (co-stewards' cosigning, the peer ID) from hood-cosign.js and
+// eventAlert (an event to an alert: #/hood?event=ID, the recent-events card, a neighbor's alert's matches
+// among this home's events) from hood-event.js.
 "use strict";
 
 {
@@ -76,6 +78,9 @@ async function showHood(params) {
   $("#alert-form").hidden = !admin();
   $("#invite-card").hidden = !(admin() && hv.hood.steward);
   if (admin()) await prefillPost(params);
+  const posted = a => addAlerts([a]);
+  eventAlert.recent($("#hood-events"), posted);
+  if (admin() && params.get("event")) eventAlert.open(params.get("event"), { onPosted: posted });
   startLive();
   hv.timer = setInterval(tick, 10e3);
   await Promise.all([refreshMembers(), refreshAlerts(), loadHomes()]);
@@ -257,6 +262,9 @@ function renderAlerts() {
     let li = hv.items.get(a.id);
     if (!li) hv.items.set(a.id, li = alertItem(a));
     li.querySelector(".alert-when").textContent = relTime(a.time);
+    li.querySelector(".alert-matches")?.remove();
+    const matches = eventAlert.matches(a, posted => addAlerts([posted]));
+    if (matches) li.querySelector(".alert-text").after(matches);
     const at = prev ? prev.nextSibling : feed.firstChild;
     if (li !== at) feed.insertBefore(li, at);
     prev = li;
