@@ -51,7 +51,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	}
 	n.fed, n.ag = fed, ag
 	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
-	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
+	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec, newPictureSources(n).noPicture}, Registry: reg,
 		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, Hoods: hoodAPI{fed},
 		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}}
 	if cfg.HTTP.TLS {
