@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,49 @@ func TestBrowserEvents(t *testing.T) {
 	}
 	screenshot(t, ctx, "events-playing")
 
+	// Paging: a page of one, then "More" brings the older ones, newest first throughout.
+	cardIDs := func() []int { return evalJS[[]int](t, ctx, `[...document.querySelectorAll("#ev-grid .ev-card")].map(c => Number(c.dataset.id))`) }
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/events?limit=1"`), chromedp.WaitVisible(`#ev-more`)); err != nil {
+		t.Fatalf("a page of one: %v", err)
+	}
+	first := cardIDs()
+	if err := chromedp.Do(ctx, chromedp.Click(`#ev-more`)); err != nil {
+		t.Fatal(err)
+	}
+	mediatest.WaitFor(t, 10*time.Second, "an older event after More", func() bool { ids := cardIDs(); return ids[len(ids)-1] < first[len(first)-1] })
+	if ids := cardIDs(); !slices.IsSortedFunc(ids, func(a, b int) int { return b - a }) {
+		t.Errorf("cards after More: ids %v, want newest first", ids)
+	}
+
+	// Filters: the camera and today show the events; another day shows none, and says so.
+	today, yesterday := time.Now().Format("2006-01-02"), time.Now().AddDate(0, 0, -1).Format("2006-01-02")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/events?camera=front&day=`+today+`"`),
+		chromedp.WaitVisible(fmt.Sprintf(`#ev-grid .ev-card[data-id="%d"]`, open[0].ID))); err != nil {
+		t.Fatalf("filter by camera and today: %v", err)
+	}
+	if got := evalJS[[]string](t, ctx, `[$("#ev-camera").value, $("#ev-day").value]`); got[0] != "front" || got[1] != today {
+		t.Errorf("filter inputs %q, want front and %s", got, today)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/events?day=`+yesterday+`"`)); err != nil {
+		t.Fatal(err)
+	}
+	pollText(t, ctx, "#ev-message", "No events on this day yet.")
+	if n := len(cardIDs()); n != 0 {
+		t.Errorf("events of yesterday: %d cards, want none", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/events"`),
+		chromedp.WaitVisible(fmt.Sprintf(`#ev-grid .ev-card[data-id="%d"]`, open[0].ID))); err != nil {
+		t.Fatal(err)
+	}
+
+	// A viewer may list the events and their pictures as an admin does.
+	if code, body, _ := admin.do("POST", "/api/v1/users", map[string]string{"name": "guest", "role": "viewer", "password": "guest-password-1"}); code != 201 {
+		t.Fatalf("adding a viewer: %d %s", code, body)
+	}
+	if evs := listEvents(t, apiLogin(t, base, "guest", "guest-password-1"), "camera=front"); len(evs) == 0 {
+		t.Errorf("viewer: no events listed")
+	}
+
 	// A phone: one column of cards as wide as the screen.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
@@ -157,8 +201,10 @@ func TestBrowserEvents(t *testing.T) {
 	if width < 300 || width > 390 {
 		t.Errorf("phone: card width %.0f px, want 300..390", width)
 	}
-	if h := evalJS[float64](t, ctx, `document.querySelector("#ev-more").hidden ? 44 : document.querySelector("#ev-more").getBoundingClientRect().height`); h < 44 {
-		t.Errorf("phone: More button %.0f px high, want a touch target of 44 px", h)
+	for _, sel := range []string{"#ev-all-days", "#ev-grid .ev-play"} {
+		if h := evalJS[float64](t, ctx, `document.querySelector("`+sel+`").getBoundingClientRect().height`); h < 44 {
+			t.Errorf("phone: %s is %.0f px high, want a touch target of 44 px at least", sel, h)
+		}
 	}
 	screenshot(t, ctx, "events-phone")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {

@@ -1,13 +1,13 @@
-// Porchlight Events view (#/events?camera=front&day=2026-12-06): a grid of event cards, newest first, a
-// page at a time ("More"), filtered by camera and day, kept live by the event feed (events-feed.js): a new
+// Porchlight Events view (#/events?camera=front&day=2026-12-06[&limit=24]): a grid of event cards, newest
+// first, a page of limit at a time ("More"), filtered by camera and day, kept live by the event feed (events-feed.js): a new
 // event appears at the top, an open one says "ongoing" until it closes. A click on a card plays the event's
 // footage (pre-roll to post-roll) in place. Uses api, $, views from app.js and eventFeed.
 "use strict";
 
 {
-const PAGE = 24;
+const PAGE = 24, MAX_PAGE = 1000; // the API's limit
 const ev = {
-  active: false, gen: 0, camera: "", day: "", dayStart: 0, dayEnd: 0,
+  active: false, gen: 0, camera: "", day: "", dayStart: 0, dayEnd: 0, page: PAGE,
   before: 0,         // the oldest id shown: the next page's cursor
   cards: new Map(),  // id -> card element
   rolls: {},         // camera -> {pre, post} ms
@@ -41,6 +41,7 @@ async function showEvents(params) {
   const gen = ++ev.gen;
   ev.camera = params.get("camera") || "";
   ev.day = /^\d{4}-\d{2}-\d{2}$/.test(params.get("day") || "") ? params.get("day") : "";
+  ev.page = Math.min(Math.max(Math.floor(Number(params.get("limit"))) || PAGE, 1), MAX_PAGE);
   [ev.dayStart, ev.dayEnd] = ev.day ? dayRange(ev.day) : [0, 0];
   $("#ev-day").value = ev.day;
   $("#ev-grid").replaceChildren();
@@ -70,7 +71,7 @@ function hideEvents() {
 }
 
 function query(before) {
-  const q = new URLSearchParams({ limit: String(PAGE) });
+  const q = new URLSearchParams({ limit: String(ev.page) });
   if (ev.camera) q.set("camera", ev.camera);
   if (ev.day) { q.set("start", new Date(ev.dayStart).toISOString()); q.set("end", new Date(ev.dayEnd).toISOString()); }
   if (before) q.set("before", String(before));
@@ -81,9 +82,9 @@ function query(before) {
 async function loadPage(gen) {
   const list = await api("GET", query(ev.before));
   if (gen !== ev.gen) return;
-  for (const e of list) place(e);
+  for (const e of list) place(e, true);
   if (list.length) ev.before = list[list.length - 1].id;
-  $("#ev-more").hidden = list.length < PAGE;
+  $("#ev-more").hidden = list.length < ev.page;
   say(ev.cards.size ? "" : `No events${ev.camera ? ` of ${ev.camera}` : ""}${ev.day ? " on this day" : ""} yet.`);
 }
 
@@ -95,11 +96,11 @@ function matches(e) {
 }
 
 // place shows e: updates its card, or inserts a new one in id order (newest first). Events older than the
-// loaded pages wait for "More".
-function place(e) {
+// loaded pages wait for "More" unless they come from a page.
+function place(e, paged = false) {
   const card = ev.cards.get(e.id);
   if (card) { renderCard(card, e); return; }
-  if (ev.before && e.id < ev.before && !$("#ev-more").hidden) return;
+  if (!paged && ev.before && e.id < ev.before && !$("#ev-more").hidden) return;
   const c = eventCard(e);
   ev.cards.set(e.id, c);
   const after = [...ev.cards.entries()].filter(([id]) => id < e.id).sort((a, b) => b[0] - a[0])[0];
@@ -111,7 +112,7 @@ function onFeed(e) {
   if (!ev.active) return;
   if (e === null) { // the stream reconnected: catch up on the newest page
     const gen = ev.gen;
-    api("GET", query(0)).then(list => { if (gen === ev.gen) list.filter(x => ev.cards.has(x.id) || !ev.before || x.id > ev.before).forEach(place); }).catch(() => {});
+    api("GET", query(0)).then(list => { if (gen === ev.gen) list.forEach(x => place(x)); }).catch(() => {});
     return;
   }
   if (matches(e)) place(e);
@@ -208,6 +209,7 @@ function setFilter(camera, day) {
   const q = new URLSearchParams();
   if (camera) q.set("camera", camera);
   if (day) q.set("day", day);
+  if (ev.page !== PAGE) q.set("limit", String(ev.page));
   location.hash = `#/events${q.size ? `?${q}` : ""}`;
 }
 
