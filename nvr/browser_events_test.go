@@ -144,7 +144,9 @@ func TestBrowserEvents(t *testing.T) {
 	screenshot(t, ctx, "events-playing")
 
 	// Paging: a page of one, then "More" brings the older ones, newest first throughout.
-	cardIDs := func() []int { return evalJS[[]int](t, ctx, `[...document.querySelectorAll("#ev-grid .ev-card")].map(c => Number(c.dataset.id))`) }
+	cardIDs := func() []int {
+		return evalJS[[]int](t, ctx, `[...document.querySelectorAll("#ev-grid .ev-card")].map(c => Number(c.dataset.id))`)
+	}
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/events?limit=1"`), chromedp.WaitVisible(`#ev-more`)); err != nil {
 		t.Fatalf("a page of one: %v", err)
 	}
