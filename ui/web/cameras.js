@@ -12,7 +12,7 @@ const cameraForm = { hooks: [] };
 views.cameras = {
   section: "#cameras",
   show: () => showCameras(),
-  hide: () => { clearInterval(camAdmin.timer); camAdmin.timer = 0; },
+  hide: () => { clearInterval(camAdmin.timer); camAdmin.timer = 0; closeCameraForm(); }, // stops the zone editor's video
 };
 
 async function showCameras() {

@@ -1,16 +1,25 @@
-// Porchlight event feed: one EventSource on /api/v1/events/stream per session, shared by every view that
-// shows events (the Events view's cards, the live tiles' motion badge). It keeps the events open now, seeded
-// from the API when the stream (re)connects, so a page opened during an event shows it at once.
-// Uses api and onSession from app.js.
+// Porchlight event feed: one EventSource on /api/v1/events/stream, shared by the views that show events
+// live (the Events view's cards, the live tiles' motion badge), open only while one of them listens: over
+// HTTP/1.1 a browser holds 6 connections to a host, and the live view's cameras need theirs. It keeps the
+// events open now, loaded from the API when the stream (re)connects, so a view opened during an event shows
+// it at once. Uses api from app.js; views stop listening when they hide (and every view hides at logout).
 "use strict";
 
 // eventFeed.on(f) calls f(event) for each event the stream sends (as it opens, changes, closes) and
-// f(null) after a (re)connect reloaded the open events; it returns a function that removes f.
+// f(null) after a (re)connect reloaded the open events; it returns a function that removes f. The stream
+// runs while there are listeners.
 const eventFeed = {
   open: new Map(), // id -> event: the events open now
   listeners: new Set(),
   es: null,
-  on(f) { this.listeners.add(f); return () => this.listeners.delete(f); },
+  on(f) {
+    this.listeners.add(f);
+    if (!this.es) this.start();
+    return () => {
+      this.listeners.delete(f);
+      if (!this.listeners.size) this.stop();
+    };
+  },
   // openOn is the open event of camera of the given kind ("" any), or null.
   openOn(camera, kind = "") {
     for (const e of this.open.values()) if (e.camera === camera && (!kind || e.kind === kind)) return e;
@@ -52,20 +61,26 @@ function tell(e) {
 }
 
 // loadOpen asks the API for the events open now: an open event overlaps every range after its start.
-async function loadOpen() {
+async function loadOpen(es) {
   const list = await api("GET", `/api/v1/events?start=${new Date().toISOString()}&limit=1000`);
+  if (eventFeed.es !== es) return; // stopped or restarted meanwhile
   eventFeed.open = new Map(list.filter(e => e.end === null).map(e => [e.id, e]));
   tell(null);
 }
 
-function startEventFeed() {
+eventFeed.stop = () => {
   eventFeed.es?.close();
+  eventFeed.es = null;
   eventFeed.open.clear();
-  if (!window.EventSource) { loadOpen().catch(() => {}); return; }
+};
+
+eventFeed.start = () => {
+  eventFeed.stop();
+  if (!window.EventSource) { loadOpen(null).catch(() => {}); return; }
   const es = new EventSource("/api/v1/events/stream");
   eventFeed.es = es;
   // Subscribed first, then loaded: nothing falls between the two.
-  es.addEventListener("open", () => { if (eventFeed.es === es) loadOpen().catch(() => {}); });
+  es.addEventListener("open", () => { if (eventFeed.es === es) loadOpen(es).catch(() => {}); });
   es.addEventListener("event", msg => {
     if (eventFeed.es !== es) return;
     const e = JSON.parse(msg.data);
@@ -74,6 +89,4 @@ function startEventFeed() {
     tell(e);
   });
 }
-
-onSession.push(startEventFeed);
 }
