@@ -9,7 +9,11 @@ import (
 )
 
 // cameraAPI adapts the recorder to what the HTTP API needs (ui.Cameras).
-type cameraAPI struct{ rec *recorder.Recorder }
+type cameraAPI struct {
+	rec *recorder.Recorder
+	// noPicture says why a camera's events have no snapshot ("" when they can have one); nil: no reason.
+	noPicture func(camera string) string
+}
 
 func (a cameraAPI) Cameras() []ui.Camera {
 	var out []ui.Camera
@@ -17,6 +21,9 @@ func (a cameraAPI) Cameras() []ui.Camera {
 		c := ui.Camera{Name: s.Camera, Stream: s.Stream, State: string(s.State), LastError: s.LastError,
 			Codecs: s.Codecs, BitrateBps: s.BitrateBps, FPS: s.FPS, LastFrame: s.LastFrame,
 			Reconnects: s.Reconnects, Dropped: s.Dropped, Bytes: s.DiskBytes, Oldest: s.Oldest}
+		if a.noPicture != nil {
+			c.NoPicture = a.noPicture(s.Camera)
+		}
 		if len(s.Codecs) > 0 {
 			c.Codec = s.Codecs[0]
 		}

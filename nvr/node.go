@@ -51,8 +51,8 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	}
 	n.fed, n.ag = fed, ag
 	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
-	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec}, Registry: reg,
-		Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
+	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec, newPictureSources(n).noPicture},
+		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
 		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now}}
 	if cfg.HTTP.TLS {

@@ -20,6 +20,8 @@ type Camera struct {
 	Bytes      int64     `json:"bytes"` // footage on disk
 	Oldest     time.Time `json:"oldest,omitzero"`
 	Dropped    uint64    `json:"dropped_frames"`
+	// NoPicture says why the camera's events have no snapshot, in plain words; empty when they can have one.
+	NoPicture string `json:"no_picture,omitempty"`
 }
 
 // Span is a recorded time range without gaps.

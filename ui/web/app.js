@@ -11,6 +11,9 @@ const views = {};
 // onSession holds functions to call when someone logs in (requests.js starts its badge there).
 const onSession = [];
 
+// onLiveTiles holds functions to call when the live view has made its tiles (live-motion.js badges them).
+const onLiveTiles = [];
+
 // api performs a JSON request with the session cookie (and the CSRF token on state changes).
 async function api(method, path, body) {
   const headers = {};
@@ -124,6 +127,7 @@ async function showLive(only) {
   const cams = (await api("GET", "/api/v1/cameras")).filter(c => c.stream === "main" && (!only || c.name === only));
   for (const cam of cams) {
     const tile = $("#tile").content.firstElementChild.cloneNode(true);
+    tile.dataset.camera = cam.name;
     tile.querySelector(".name").textContent = cam.name;
     tile.querySelector("video").addEventListener("click", () => {
       location.hash = only ? "#/live" : `#/live?camera=${encodeURIComponent(cam.name)}`;
@@ -137,6 +141,7 @@ async function showLive(only) {
     state.players.push(player);
   }
   if (!cams.length) grid.textContent = only ? `No camera named ${only}.` : "No cameras yet.";
+  onLiveTiles.forEach(f => f());
 }
 
 // LivePlayer feeds a camera's live fMP4 (a chunked HTTP response) into Media Source Extensions, keeps

@@ -5,10 +5,14 @@
 
 const camAdmin = { timer: 0, editing: null };
 
+// cameraForm.hooks lets other files add to the form: open(cam) when it opens (cam null: a new camera),
+// close() when it closes, and build(cam, form) to add their keys to the camera it saves (camera-motion.js).
+const cameraForm = { hooks: [] };
+
 views.cameras = {
   section: "#cameras",
   show: () => showCameras(),
-  hide: () => { clearInterval(camAdmin.timer); camAdmin.timer = 0; },
+  hide: () => { clearInterval(camAdmin.timer); camAdmin.timer = 0; closeCameraForm(); }, // stops the zone editor's video
 };
 
 async function showCameras() {
@@ -85,6 +89,7 @@ function openCameraForm(cam) {
   f.direction.value = cam?.location?.direction ?? "";
   f.fov.value = cam?.location?.fov || "";
   $("#cam-delete").hidden = !cam;
+  cameraForm.hooks.forEach(h => h.open?.(cam));
   say("#cam-probe", "");
   say("#cam-error", "");
   f.hidden = false;
@@ -94,6 +99,7 @@ function openCameraForm(cam) {
 function closeCameraForm() {
   $("#cam-form").hidden = true;
   camAdmin.editing = null;
+  cameraForm.hooks.forEach(h => h.close?.());
 }
 
 function say(sel, text, cls) {
@@ -119,6 +125,7 @@ function cameraFromForm(f) {
     if (view[1] !== "") cam.location.direction = Number(view[1]);
     if (view[2] !== "") cam.location.fov = Number(view[2]);
   }
+  cameraForm.hooks.forEach(h => h.build?.(cam, f));
   return cam;
 }
 

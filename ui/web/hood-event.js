@@ -179,3 +179,11 @@ const eventAlert = (() => {
 
   return { open, matches, recent, close };
 })();
+
+// Every closed event's card in the Events view offers the same dialog (admins only: posting is theirs).
+if (globalThis.eventsView) {
+  eventsView.hooks.card = (actions, e) => {
+    if (state.role !== "admin" || !e.end) return;
+    actions.append(actionButton("Tell the neighbors…", "secondary ev-tell", () => eventAlert.open(e.id)));
+  };
+}

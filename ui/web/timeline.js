@@ -80,6 +80,7 @@ async function loadSpans() {
   } catch (e) {
     say(`Cannot load recordings: ${e.message}`);
   }
+  await timelineView.hooks.spans?.(); // timeline-events.js loads the day's events
   draw();
 }
 
@@ -137,6 +138,7 @@ function draw() {
     r.append(el("title", {}, `${localTime(sp.s)} – ${localTime(sp.e)}`));
     kids.push(r);
   }
+  timelineView.hooks.layer?.(kids, { W, H, bar, el, xOf }); // event markers
   const step = TICKS.find(s => W / ((tl.to - tl.from) / s) >= 70) || TICKS[TICKS.length - 1];
   for (let t = tl.dayStart + Math.ceil((tl.from - tl.dayStart) / step) * step; t <= tl.to; t += step) {
     const x = xOf(t);
@@ -218,7 +220,7 @@ function onKey(ev) {
 
 // ---- pointer: click plays, drag pans, shift-drag marks, wheel and pinch zoom ----
 
-const drag = { pointers: new Map(), startX: 0, from: 0, moved: false, marking: false, pinch: 0 };
+const drag = { pointers: new Map(), startX: 0, from: 0, moved: false, marking: false, pinch: 0, target: null };
 
 function svgX(ev) { return ev.clientX - $("#tl-svg").getBoundingClientRect().left; }
 
@@ -227,7 +229,7 @@ function onPointerDown(ev) {
   svg.setPointerCapture(ev.pointerId);
   drag.pointers.set(ev.pointerId, svgX(ev));
   if (drag.pointers.size === 2) { drag.pinch = pinchWidth(); drag.moved = true; return; }
-  Object.assign(drag, { startX: svgX(ev), from: tl.from, moved: false, marking: ev.shiftKey });
+  Object.assign(drag, { startX: svgX(ev), from: tl.from, moved: false, marking: ev.shiftKey, target: ev.target });
   if (drag.marking) { tl.mark = [tOf(drag.startX), tOf(drag.startX)]; draw(); }
 }
 function pinchWidth() { const [a, b] = [...drag.pointers.values()]; return Math.abs(a - b); }
@@ -251,7 +253,7 @@ function onPointerUp(ev) {
   if (!drag.pointers.delete(ev.pointerId)) return;
   if (drag.pointers.size) return;
   if (drag.marking) { timelineView.hooks.mark?.(); return; }
-  if (!drag.moved) playAt(tOf(svgX(ev)));
+  if (!drag.moved && !timelineView.hooks.press?.(drag.target)) playAt(tOf(svgX(ev)));
 }
 
 function onWheel(ev) {
@@ -289,6 +291,6 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// timelineView is what timeline-export.js uses of this view; it sets the hooks.
-globalThis.timelineView = { tl, atTime, localTime, localDay, exportURL, draw, hooks: {} };
+// timelineView is what timeline-export.js and timeline-events.js use of this view; they set the hooks.
+globalThis.timelineView = { tl, atTime, localTime, localDay, exportURL, draw, playAt, hooks: {} };
 }
