@@ -6,7 +6,6 @@ import (
 	"time"
 )
 
-
 func fuzzSlices(f *testing.F, codec, file string) {
 	p := newParser(codec)
 	for _, n := range nalus(f, file) {

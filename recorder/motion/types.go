@@ -18,7 +18,7 @@ type Frame struct {
 
 // Settings tune a detector; zero fields take the defaults named on each.
 type Settings struct {
-	Sensitivity float64       // 0..1; higher finds smaller motion. 0 = 0.5
+	Sensitivity float64 // 0..1; higher finds smaller motion. 0 = 0.5
 	// MinDuration: motion shorter than this raises no event. The event opens when motion has lasted this
 	// long (Change.Start is back-dated to its start), so it is most of the open latency. 0 = 1s.
 	MinDuration time.Duration
