@@ -9,9 +9,11 @@
 //   - the NAL type and reference flag (H.264 nal_ref_idc; H.265 sub-layer non-reference types and
 //     TemporalId);
 //   - the slice type (I/P/B) from the slice header;
-//   - for H.264, the slice QP (26 + pic_init_qp_minus26 + slice_qp_delta), which needs the SPS and PPS
-//     (kept per id, parsed again only when their bytes change) and every slice header field before it:
-//     reference list modification, the weighted prediction table, reference marking.
+//   - the slice QP (H.264: 26 + pic_init_qp_minus26 + slice_qp_delta; H.265: 26 + init_qp_minus26 +
+//     slice_qp_delta), which needs the SPS and PPS (kept per id, parsed again only when their bytes
+//     change) and every slice header field before it: H.264 reference list modification, weighted
+//     prediction table, reference marking; H.265 picture order count, a short-term reference picture
+//     set coded in the slice header, SAO flags, collocated reference, weighted prediction table.
 //
 // Each frame gets a cost: ln(size) + QP·ln2/6. The quantiser step doubles every 6 QP and the bits
 // roughly halve, so the cost stays about the same whatever the rate control chose and rises with what
@@ -42,8 +44,9 @@
 //
 // # Caveats
 //
-//   - H.265 slice QP is not read (the slice header before slice_qp_delta needs the reference picture
-//     set syntax); H.265 uses size alone, which under CBR barely moves (see BENCHMARKS.md).
+//   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
+//     lists, and only the first slice segment of a picture, give slice types without QP; such frames
+//     count by size alone, which under CBR barely moves.
 //   - H.264 with FMO (slice groups) or an SPS that mediacommon cannot read gives slice types without
 //     QP; unreadable headers are counted in Stats.Malformed and the frame still counts by its size.
 //   - Motion that fills the picture with noise-like detail at night, under strong sensor noise, can stay

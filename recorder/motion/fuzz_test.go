@@ -32,12 +32,12 @@ func fuzzSlices(f *testing.F, codec, file string) {
 func FuzzSliceHeader(f *testing.F) { fuzzSlices(f, "H264", "testdata/qp30-b2.h264") }
 
 // FuzzH265SliceHeader reads hostile H.265 NAL units after a real stream's parameter sets.
-func FuzzH265SliceHeader(f *testing.F) { fuzzSlices(f, "H265", "testdata/b2.h265") }
+func FuzzH265SliceHeader(f *testing.F) { fuzzSlices(f, "H265", "testdata/qp30-b2.h265") }
 
 // FuzzObserve feeds a detector access units cut from hostile bytes (0xff 0xff separates NAL units,
 // 0xfe 0xfe access units), parameter sets included.
 func FuzzObserve(f *testing.F) {
-	for _, file := range []string{"testdata/qp30-b2.h264", "testdata/b2.h265"} {
+	for _, file := range []string{"testdata/qp30-b2.h264", "testdata/qp30-b2.h265"} {
 		f.Add(file[len(file)-1] == '5', bytes.Join(nalus(f, file)[:8], []byte{0xff, 0xff}))
 	}
 	f.Fuzz(func(t *testing.T, h265 bool, data []byte) {

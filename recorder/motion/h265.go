@@ -1,9 +1,5 @@
 package motion
 
-import (
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
-)
-
 // H.265 NAL unit types the parser reads (ITU-T H.265 table 7-1).
 const (
 	h265IRAPFirst = 16 // BLA_W_LP
@@ -18,14 +14,16 @@ type h265PPSInfo struct {
 	sum        uint64
 	extraBits  int
 	dependents bool
+	qp         h265QPInfo
 }
 
 // h265Params are the parameter sets seen so far in one stream.
 type h265Params struct {
 	pps [64]h265PPSInfo
+	sps [16]h265SPSInfo
 }
 
-// parsePPS records a PPS. Parsing allocates (mediacommon), so it runs only when the PPS changed.
+// parsePPS records a PPS (ITU-T H.265 7.3.2.3.1, up to lists_modification_present_flag).
 func (p *h265Params) parsePPS(nalu []byte, r *rbsp) error {
 	r.load(nalu, 2)
 	id, err := r.ueMax(63)
@@ -36,13 +34,28 @@ func (p *h265Params) parsePPS(nalu []byte, r *rbsp) error {
 	if p.pps[id].ok && p.pps[id].sum == sum {
 		return nil
 	}
-	var q h265.PPS
-	if err := q.Unmarshal(nalu); err != nil {
-		p.pps[id].ok = false
+	p.pps[id].ok = false
+	q := h265PPSInfo{sum: sum}
+	if q.qp.sps, err = r.ueMax(15); err != nil {
 		return err
 	}
-	p.pps[id] = h265PPSInfo{ok: true, sum: sum, extraBits: int(q.NumExtraSliceHeaderBits),
-		dependents: q.DependentSliceSegmentsEnabledFlag}
+	if q.dependents, err = r.flag(); err != nil {
+		return err
+	}
+	if q.qp.outputFlag, err = r.flag(); err != nil {
+		return err
+	}
+	extra, err := r.bits(3)
+	if err != nil {
+		return err
+	}
+	q.extraBits = int(extra)
+	// The fields up to slice_type are enough for the slice type; the rest gives the QP when it reads.
+	if err := parseQPFields(r, &q.qp); err != nil && err != errUnhandled {
+		q.qp.ok = false
+	}
+	q.ok = true
+	p.pps[id] = q
 	return nil
 }
 
@@ -85,5 +98,13 @@ func (p *h265Params) slice(nalu []byte, r *rbsp, s *sliceInfo) error {
 		return err
 	}
 	s.typ = [3]sliceType{sliceB, sliceP, sliceI}[st]
+	if !pps.qp.ok || !p.sps[pps.qp.sps].ok {
+		return nil // slice type only
+	}
+	qp, err := h265SliceQP(r, &pps.qp, &p.sps[pps.qp.sps], typ, s.typ)
+	if err != nil {
+		return err
+	}
+	s.qp, s.hasQP = qp, true
 	return nil
 }

@@ -70,6 +70,8 @@ func (p *parser) frame(nalus [][]byte) frameInfo {
 				}
 			case t == h265PPS:
 				err = p.p265.parsePPS(n, &p.r)
+			case t == h265SPSType:
+				err = p.p265.parseSPS(n)
 			}
 		} else {
 			switch n[0] & 0x1f {
