@@ -26,13 +26,13 @@ func AccessUnits(codec string, data []byte) ([]AccessUnit, error) {
 		}
 	}
 	for _, n := range splitAnnexB(data) {
-		if len(n) < 3 {
+		if len(n) < 2 {
 			continue
 		}
 		var vcl, key, first bool
 		if h265 {
 			t := n[0] >> 1 & 0x3f
-			vcl, key, first = t <= 31, t >= 16 && t <= 23, n[2]&0x80 != 0
+			vcl, key, first = t <= 31, t >= 16 && t <= 23, len(n) > 2 && n[2]&0x80 != 0
 		} else {
 			t := n[0] & 0x1f
 			vcl, key, first = t >= 1 && t <= 5, t == 5, n[1]&0x80 != 0
