@@ -44,6 +44,11 @@
 //
 // # Caveats
 //
+//   - CBR is weak (see BENCHMARKS.md). At 1 Mbit/s and a 1 s GOP, x264 spends most of the budget on the
+//     keyframe and starves the frames after it (tens of bytes) and the rate control's buffer, not the
+//     picture, sets a P-frame's cost; walking people raise the early P-frames' QP by about 2 and their
+//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. A baseline per
+//     place in the GOP found them but raised false events on the night and ramp negatives; it is not in.
 //   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
 //     lists, and only the first slice segment of a picture, give slice types without QP; such frames
 //     count by size alone, which under CBR barely moves.

@@ -117,7 +117,7 @@ func Build(ctx context.Context, dir, src string, s Scene, e Encoding) (string, e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	tmp := out + ".tmp"
+	tmp := fmt.Sprintf("%s.%d.tmp", out, os.Getpid()) // two runs building the same clip do not clash
 	enc := exec.CommandContext(ctx, "ffmpeg", append(args, "-y", tmp)...)
 	var stderr strings.Builder
 	enc.Stderr = &stderr
