@@ -1,74 +1,85 @@
 package motion
 
-import "time"
+import "math"
 
-// Detector finds motion in one video stream. It is not safe for concurrent use.
-type Detector struct {
-	s Settings
-	// base is the running mean coded size of a non-key frame in a still scene.
-	base   float64
-	frames int
-	moving bool      // the last frame had motion
-	since  time.Time // start of the current motion run
-	last   time.Time // last frame with motion
-	open   bool      // an event is open
-	start  time.Time // start of the open event
-	peak   float64
+// frameClass is a frame's place in its GOP, which sets what it costs in a still scene: the first P after
+// a keyframe predicts across the keyframe's refresh and costs more, B-frames cost less, and a B-frame
+// nothing references costs least.
+type frameClass uint8
+
+const (
+	classPFirst frameClass = iota // first inter frame after a keyframe
+	classP
+	classBRef
+	classB
+	classI // keyframes: tracked, not scored
+	numClasses
+)
+
+// classify places a parsed frame. A frame whose header could not be read counts as P.
+func classify(fi *frameInfo, key, afterKey bool) frameClass {
+	switch {
+	case key || fi.typ == sliceI:
+		return classI
+	case afterKey:
+		return classPFirst
+	case fi.typ == sliceB && fi.ref:
+		return classBRef
+	case fi.typ == sliceB:
+		return classB
+	}
+	return classP
 }
 
-// New returns a detector for a stream of codec ("H264" or "H265").
-func New(codec string, s Settings) *Detector {
-	_ = codec
-	return &Detector{s: s.withDefaults()}
+// qpBits is how much one QP step changes the coded size: the quantiser step doubles every 6 QP, and
+// the bits roughly halve. So ln(size) + qpBits*QP is about the same for a picture whatever the rate
+// control chose, and rises with what the picture holds: with CRF/VBR the size rises, with CBR the QP.
+var qpBits = math.Ln2 / 6
+
+// cost is the frame's complexity signal.
+func cost(fi *frameInfo) float64 {
+	c := math.Log(float64(max(fi.size, 1)))
+	if fi.hasQP {
+		c += qpBits * fi.qp
+	}
+	return c
 }
 
-// SetSettings applies new settings from the next frame on.
-func (d *Detector) SetSettings(s Settings) { d.s = s.withDefaults() }
-
-// warmup is how many non-key frames set the first baseline.
-const warmup = 25
-
-// Observe takes the next frame in decode order and reports an event opening or closing, if one does.
-func (d *Detector) Observe(f Frame) (Change, bool) {
-	if f.Key || f.Size <= 0 {
-		return d.idle(f.Time)
-	}
-	d.frames++
-	if d.frames <= warmup {
-		d.base += (float64(f.Size) - d.base) / float64(d.frames)
-		return Change{}, false
-	}
-	ratio := float64(f.Size) / d.base
-	// Sensitivity 0.5 takes a frame costing twice the baseline as motion; 1 takes 1.25×, 0 takes 4×.
-	threshold := 1.25 + 2.75*(1-d.s.Sensitivity)*(1-d.s.Sensitivity)
-	if ratio < threshold {
-		d.base += (float64(f.Size) - d.base) / 64 // the baseline follows the still scene
-		d.moving = false
-		return d.idle(f.Time)
-	}
-	score := min(1, (ratio-1)/(2*threshold))
-	if !d.moving {
-		d.moving, d.since = true, f.Time
-	}
-	d.last = f.Time
-	d.peak = max(d.peak, score)
-	if !d.open && f.Time.Sub(d.since) >= d.s.MinDuration {
-		d.open, d.start = true, d.since
-		return Change{Kind: Opened, Start: d.start, Score: d.peak}, true
-	}
-	return Change{}, false
+// baseline is the running cost of one frame class in a still scene: its mean and mean absolute
+// deviation, learned from the first frames and then followed with a time-constant average.
+type baseline struct {
+	n    int
+	mean float64
+	dev  float64
 }
 
-// idle closes an open event once the post-roll has passed without motion.
-func (d *Detector) idle(now time.Time) (Change, bool) {
-	if d.open && now.Sub(d.last) >= d.s.PostRoll {
-		d.open = false
-		c := Change{Kind: Closed, Start: d.start, End: d.last, Score: d.peak}
-		d.peak = 0
-		return c, true
+// warmFrames is how many frames of a class set its first baseline before it is scored.
+const warmFrames = 8
+
+// devFloor keeps a very steady encoder (CBR, a static scene) from turning tiny changes into large
+// deviations: 4% of a frame's cost.
+const devFloor = 0.04
+
+func (b *baseline) ready() bool { return b.n >= warmFrames }
+
+// z is how far c lies above the baseline, in deviations.
+func (b *baseline) z(c float64) float64 {
+	return (c - b.mean) / max(b.dev, devFloor)
+}
+
+// learn moves the baseline toward c by the fraction a (after warm-up); cheaper frames pull it down four
+// times faster, so a baseline learned while something moved comes down to the still scene quickly.
+func (b *baseline) learn(c, a float64) {
+	if b.n < warmFrames {
+		b.n++
+		d := c - b.mean
+		b.mean += d / float64(b.n)
+		b.dev += (math.Abs(c-b.mean) - b.dev) / float64(b.n)
+		return
 	}
-	if !d.open && !d.moving {
-		d.peak = 0
+	if c < b.mean {
+		a = min(1, 4*a)
 	}
-	return Change{}, false
+	b.mean += a * (c - b.mean)
+	b.dev += a * (math.Abs(c-b.mean) - b.dev)
 }

@@ -1,12 +1,67 @@
 // Package motion finds motion in a compressed H.264/H.265 video stream without decoding it.
 //
-// A Detector sees each access unit as the recorder received it (Frame: wall time, keyframe flag, coded
-// size and NAL units) and never reconstructs pixels. A moving subject makes the encoder spend more bits
-// on the frames that follow a reference; a still scene, even a noisy one, costs a steady amount per frame
-// type and place in the GOP. The detector keeps that baseline per camera and reports when frames cost more
-// than it for long enough (Change: an event opens) and when they have cost about the baseline for the
-// post-roll (the event closes).
+// # How it works
 //
-// The package is pure: no goroutines, no I/O, no clock of its own. The recorder feeds it off the recording
-// path and stores what it reports.
+// A Detector sees each access unit as the recorder received it (Frame: wall time, keyframe flag, coded
+// size and NAL units) and never reconstructs pixels. Its parser (bits.go, h264*.go, h265.go) removes the
+// emulation-prevention bytes from the first bytes of each NAL unit and reads, with exp-Golomb codes:
+//
+//   - the NAL type and reference flag (H.264 nal_ref_idc; H.265 sub-layer non-reference types and
+//     TemporalId);
+//   - the slice type (I/P/B) from the slice header;
+//   - the slice QP (H.264: 26 + pic_init_qp_minus26 + slice_qp_delta; H.265: 26 + init_qp_minus26 +
+//     slice_qp_delta), which needs the SPS and PPS (kept per id, parsed again only when their bytes
+//     change) and every slice header field before it: H.264 reference list modification, weighted
+//     prediction table, reference marking; H.265 picture order count, a short-term reference picture
+//     set coded in the slice header, SAO flags, collocated reference, weighted prediction table.
+//
+// Each frame gets a cost: ln(size) + QP·ln2/6. The quantiser step doubles every 6 QP and the bits
+// roughly halve, so the cost stays about the same whatever the rate control chose and rises with what
+// the picture holds: under CRF/VBR the size rises, under CBR the size stays and the QP rises.
+//
+// Frames are placed in classes with different still-scene costs: the first inter frame after a
+// keyframe, P-frames, reference B-frames, other B-frames (keyframes are tracked, not scored). Each class
+// has its own baseline (mean and mean absolute deviation of the cost), learned from its first 8 frames
+// and then followed with a time constant of 8 s while the scene is still (so noise, a slow change of
+// light, a change of bitrate are absorbed) and of 5 min while it moves (so a lasting change of the scene
+// ends its event within minutes). Cheaper frames pull a baseline down four times faster, so a detector
+// started during motion settles on the still scene.
+//
+// A frame's deviation above its baseline (capped) is averaged over about 0.5 s of stream time. Motion
+// starts when the average passes the threshold (Sensitivity 0.5: 3 deviations; 1: 1.5; 0: 7.5) and ends
+// when it falls under 0.6 of it. A frame must also cost more than its baseline by at least a fraction of
+// a keyframe's cost (Sensitivity 0.5: 1%) to count: a brightness step that weighted prediction missed
+// costs a few hundred bytes, a walking person thousands.
+//
+// # Events and timing
+//
+// An event opens when motion has lasted MinDuration; its Start is back-dated to the first frame that
+// looked like motion. So "motion start → event open" is MinDuration plus the averaging delay (a few
+// frames): about 1.2–1.5 s with the default MinDuration of 1 s. The guide's example config says
+// min_duration 2s; with that value the open latency is about 2.3 s, over the 2 s target, which is why
+// the default here is 1 s. The event closes once PostRoll has passed without motion; its End is the last
+// frame with motion (no post-roll tail).
+//
+// # Caveats
+//
+//   - CBR is weak (see BENCHMARKS.md). At 1 Mbit/s and a 1 s GOP, x264 spends most of the budget on the
+//     keyframe and starves the frames after it (tens of bytes) and the rate control's buffer, not the
+//     picture, sets a P-frame's cost; walking people raise the early P-frames' QP by about 2 and their
+//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. A baseline per
+//     place in the GOP found them but raised false events on the night and ramp negatives; it is not in.
+//   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
+//     lists, and only the first slice segment of a picture, give slice types without QP; such frames
+//     count by size alone, which under CBR barely moves.
+//   - H.264 with FMO (slice groups) or an SPS that mediacommon cannot read gives slice types without
+//     QP; unreadable headers are counted in Stats.Malformed and the frame still counts by its size.
+//   - Motion that fills the picture with noise-like detail at night, under strong sensor noise, can stay
+//     under the threshold: the noise sets the deviation.
+//   - The detector learns the scene in its first seconds (8 frames of each class); motion in them is
+//     learned as the baseline and comes out as the baseline falls back.
+//
+// # Contract
+//
+// The package is pure: no goroutines, no I/O, no clock of its own, and no allocation per frame in steady
+// state (parameter sets allocate when they change). The recorder feeds it off the recording path and
+// stores what it reports. Package motiontest measures it against real footage.
 package motion

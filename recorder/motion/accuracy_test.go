@@ -1,0 +1,130 @@
+package motion_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/motion"
+	"github.com/porchlight/porchlight/recorder/motion/motiontest"
+)
+
+// scoreSlack widens each motion interval at its end when scoring precision: the detector averages its
+// signal over half a second and sees motion end up to about a second late.
+const scoreSlack = time.Second
+
+// clip builds (or finds in the cache) a scene in an encoding and returns its access units.
+func clip(t testing.TB, s motiontest.Scene, e motiontest.Encoding) []motiontest.AccessUnit {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed (.ci/deps installs it)")
+	}
+	src := motiontest.Footage(t, s.Source)
+	cache, err := motiontest.CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	p, err := motiontest.Build(ctx, cache+"/clips", src, s, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aus, err := motiontest.AccessUnits(e.Codec, b)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return aus
+}
+
+// score runs the default detector over a scene in an encoding.
+func score(t testing.TB, s motiontest.Scene, e motiontest.Encoding) motiontest.Result {
+	aus := clip(t, s, e)
+	truth, length := s.Truth()
+	if got, want := len(aus), int(length.Seconds()*float64(e.FPS)+0.5); got != want {
+		t.Fatalf("%s %s: got %d frames, want %d", s.Name, e, got, want)
+	}
+	return motiontest.Score(motiontest.Detect(e.Codec, motion.Settings{}, aus, e.FPS), truth, length, scoreSlack)
+}
+
+func scene(t testing.TB, name string) motiontest.Scene {
+	for _, s := range motiontest.Scenes() {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no scene %s", name)
+	return motiontest.Scene{}
+}
+
+// TestAccuracyVBR holds the detector to the guide's targets on real footage encoded with CRF, on a
+// subset of the table that runs in about a minute (encoded clips are cached): event-second recall and
+// precision >= 0.9, at most one false event per hour of still footage, motion start to event open <= 2 s.
+func TestAccuracyVBR(t *testing.T) {
+	x264 := motiontest.Encoding{Codec: "H264", FPS: 10, GOP: 1}
+	cases := []struct {
+		scene string
+		enc   motiontest.Encoding
+	}{
+		{"pedestrians", x264},
+		{"tree", x264},
+		{"still-noise", x264},
+		{"still-ramp", x264},
+		{"still-night", x264},
+		{"pedestrians", motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 4, BFrames: 3}},
+		{"pedestrians", motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 1}},
+	}
+	var all []motiontest.Result
+	for _, c := range cases {
+		r := score(t, scene(t, c.scene), c.enc)
+		t.Logf("%-12s %-26s %v", c.scene, c.enc, r)
+		all = append(all, r)
+	}
+	m := motiontest.Merge(all...)
+	t.Logf("all: %v (still %.1f min)", m, m.Still.Minutes())
+	if m.Recall < 0.9 || m.Precision < 0.9 {
+		t.Errorf("got recall %.3f precision %.3f, want both >= 0.9", m.Recall, m.Precision)
+	}
+	// The clips hold about 20 minutes of still footage, so one false event is already 3 per hour.
+	if m.FalseEvents > 0 {
+		t.Errorf("got %d false events in %.1f still minutes, want none", m.FalseEvents, m.Still.Minutes())
+	}
+	if m.Detected != m.Intervals {
+		t.Errorf("got %d of %d motion stretches detected", m.Detected, m.Intervals)
+	}
+	if m.MaxLatency > 2*time.Second {
+		t.Errorf("got motion start to event open %v at worst, want <= 2s", m.MaxLatency)
+	}
+}
+
+// BenchmarkMotionAccuracy prints the full accuracy table: every scene in every encoding (x264 and x265,
+// CRF and CBR, 10 and 25 fps, GOP 1 s and 4 s, B-frames), then the totals for VBR and CBR. The first run
+// encodes about a hundred clips (several minutes); later runs read them from the cache.
+func BenchmarkMotionAccuracy(b *testing.B) {
+	var out strings.Builder
+	var vbr, cbr []motiontest.Result
+	fmt.Fprintf(&out, "\n%-18s %-26s %s\n", "scene", "encoding", "result")
+	for _, e := range motiontest.Encodings() {
+		for _, s := range motiontest.Scenes() {
+			r := score(b, s, e)
+			fmt.Fprintf(&out, "%-18s %-26s %v\n", s.Name, e, r)
+			if e.CBR {
+				cbr = append(cbr, r)
+			} else {
+				vbr = append(vbr, r)
+			}
+		}
+	}
+	fmt.Fprintf(&out, "ALL VBR: %v\nALL CBR: %v\n", motiontest.Merge(vbr...), motiontest.Merge(cbr...))
+	b.Log(out.String())
+	for range b.N {
+	}
+}
