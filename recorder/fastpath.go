@@ -12,8 +12,8 @@ import (
 )
 
 // The media fast path. gortsplib's reader handles every RTP packet on its own: it allocates the packet's
-// payload, an rtp.Packet and a one-element slice, and takes the connection's reader through its RTCP
-// receiver: ~3 of the recorder's ~5 heap allocations per packet (BENCHMARKS.md). On a plain-RTSP TCP
+// payload and an rtp.Packet, and its RTCP receiver a one-element slice: ~3 of the recorder's ~5 heap
+// allocations per packet (BENCHMARKS.md). On a plain-RTSP TCP
 // session the frames of the recorded tracks' RTP channels are taken out of each batch of bytes instead
 // (frameFilter) and handled here, on the same goroutine (gortsplib's reader, inside batchConn.Read),
 // with the same decoders and muxer calls as gortsplib's OnPacketRTP callbacks; gortsplib keeps the RTSP
@@ -40,7 +40,10 @@ type fastPath struct {
 	tracks    [256]*fastTrack
 	keepalive []byte // an interleaved empty RTCP receiver report for gortsplib's read timeout
 	stats     *streamStats
-	fragment  []bool // per frame of a batch, reused
+	// per batch, reused
+	batch uint64    // batches delivered
+	runOf []int     // per frame: its unit run, -1 for none
+	runs  []unitRun // unit runs
 }
 
 func (fp *fastPath) has(ch byte) bool { return fp.tracks[ch] != nil }
@@ -48,35 +51,65 @@ func (fp *fastPath) has(ch byte) bool { return fp.tracks[ch] != nil }
 // deliver copies the payloads of a batch's frames (valid only until the next read) into memory that is
 // never reused, and hands them to their tracks.
 //
-// Two allocations per batch: one for the fragments of fragmented video NAL units (FU-A, H.265 FU), which
-// the decoders copy when they join them, so that arena is garbage once the unit completes; one for the
-// rest (audio frames, whole NAL units), which the decoders hand on as slices of it and the muxer, the disk
-// queue and the live hub keep. One arena for both would keep each batch's fragments alive as long as its
-// audio: twice the memory for the last GOP the live hub holds.
+// Audio frames and whole NAL units, which the decoders hand on as slices of their input and the muxer,
+// the disk queue and the live hub keep, go to one arena per batch. Fragments of fragmented NAL units
+// (FU-A, H.265 FU), which the decoders copy when they join them, go to an arena per unit and batch
+// instead: a decoder's list of fragments keeps pointing at the last ones of a long unit (a key frame)
+// until a unit as long comes, and with one arena per batch that kept every arena holding a fragment of
+// the key frame; this way it keeps that unit's bytes alone, as gortsplib's per-packet payloads did. Each
+// arena is allocated at its exact size.
 func (fp *fastPath) deliver(frames []fastFrame) {
-	fp.fragment = fp.fragment[:0]
-	var fragBytes, keptBytes int
+	fp.batch++
+	fp.runOf, fp.runs = fp.runOf[:0], fp.runs[:0]
+	keptBytes := 0
 	for _, f := range frames {
-		frag := fp.tracks[f.ch].isFragment(f.payload)
-		fp.fragment = append(fp.fragment, frag)
-		if frag {
-			fragBytes += len(f.payload)
-		} else {
+		t := fp.tracks[f.ch]
+		switch fu := t.unit(f.payload); {
+		case fu == notUnit:
+			fp.runOf = append(fp.runOf, -1)
 			keptBytes += len(f.payload)
+			continue
+		case fu == unitStart || t.runBatch != fp.batch:
+			t.run, t.runBatch = len(fp.runs), fp.batch
+			fp.runs = append(fp.runs, unitRun{})
 		}
+		fp.runOf = append(fp.runOf, t.run)
+		fp.runs[t.run].size += len(f.payload)
 	}
-	frags, kept := arena(fragBytes), arena(keptBytes)
+	kept := arena(keptBytes)
 	for i, f := range frames {
 		var b []byte
-		if fp.fragment[i] {
-			frags, b = carve(frags, f.payload)
-		} else {
+		if r := fp.runOf[i]; r < 0 {
 			kept, b = carve(kept, f.payload)
+		} else {
+			run := &fp.runs[r]
+			if run.buf == nil {
+				run.buf = arena(run.size)
+			}
+			run.buf, b = carve(run.buf, f.payload)
 		}
 		fp.tracks[f.ch].packet(b, fp.stats)
 	}
+	for i := range fp.runs {
+		fp.runs[i].buf = nil // not kept past the batch
+	}
 	fp.stats.fast.Add(uint64(len(frames)))
 }
+
+// unitRun is the fragments of one fragmented NAL unit in a batch.
+type unitRun struct {
+	size int
+	buf  []byte
+}
+
+// fuKind tells whether an RTP packet carries a fragment of a NAL unit, and whether the first.
+type fuKind uint8
+
+const (
+	notUnit fuKind = iota
+	unitStart
+	unitNext
+)
 
 func arena(n int) []byte {
 	if n == 0 {
@@ -98,8 +131,10 @@ type fastTrack struct {
 	pt     uint8   // the recorded format's payload type
 	others []uint8 // the media's other formats: their packets are not recorded
 	onRTP  func(*rtp.Packet)
-	// fragment, for video, reports whether a payload's first byte starts a fragmentation unit.
-	fragment func(byte) bool
+	// fragment, for video, tells a fragmentation unit's packet from its payload.
+	fragment func(payload []byte) fuKind
+	run      int    // the unit run of the fragments in fastPath.runs
+	runBatch uint64 // the batch of run
 
 	pkt     rtp.Packet // reused: rtp.Packet.Unmarshal does not copy the payload, and no decoder keeps it
 	started bool
@@ -107,12 +142,12 @@ type fastTrack struct {
 	seq     uint16
 }
 
-// isFragment reports whether the RTP packet b carries a fragment of a video NAL unit.
-func (t *fastTrack) isFragment(b []byte) bool {
-	if t.fragment == nil || t.pkt.Unmarshal(b) != nil || len(t.pkt.Payload) == 0 {
-		return false
+// unit tells whether the RTP packet b carries a fragment of a video NAL unit.
+func (t *fastTrack) unit(b []byte) fuKind {
+	if t.fragment == nil || t.pkt.Unmarshal(b) != nil {
+		return notUnit
 	}
-	return t.fragment(t.pkt.Payload[0])
+	return t.fragment(t.pkt.Payload)
 }
 
 func (t *fastTrack) packet(b []byte, st *streamStats) {
@@ -194,14 +229,31 @@ func newFastPath(tracks []fastPathTrack, st *streamStats) (*fastPath, error) {
 	return fp, nil
 }
 
-// fragmentTest returns the test for a fragmentation unit's first payload byte of a video codec (RFC 6184
-// FU-A, RFC 7798 FU), nil for other codecs.
-func fragmentTest(codec string) func(byte) bool {
+// fragmentTest returns the test for fragmentation units of a video codec (RFC 6184 FU-A, RFC 7798 FU):
+// the payload type and the start bit of the FU header; nil for other codecs.
+func fragmentTest(codec string) func([]byte) fuKind {
 	switch codec {
 	case "H264":
-		return func(b byte) bool { return h264.NALUType(b&0x1f) == h264.NALUTypeFUA }
+		return func(p []byte) fuKind {
+			if len(p) < 2 || h264.NALUType(p[0]&0x1f) != h264.NALUTypeFUA {
+				return notUnit
+			}
+			return fuStart(p[1])
+		}
 	case "H265":
-		return func(b byte) bool { return h265.NALUType((b>>1)&0x3f) == h265.NALUType_FragmentationUnit }
+		return func(p []byte) fuKind {
+			if len(p) < 3 || h265.NALUType((p[0]>>1)&0x3f) != h265.NALUType_FragmentationUnit {
+				return notUnit
+			}
+			return fuStart(p[2])
+		}
 	}
 	return nil
+}
+
+func fuStart(header byte) fuKind {
+	if header&0x80 != 0 {
+		return unitStart
+	}
+	return unitNext
 }

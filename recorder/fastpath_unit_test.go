@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
 )
 
@@ -178,5 +179,62 @@ func TestBatchConnFastPath(t *testing.T) {
 	}
 	if secs := len(stream) / 100 / 20; keepalives < secs-1 || keepalives > secs+2 {
 		t.Errorf("got %d keepalive frames over %d s of media, want one a second", keepalives, secs)
+	}
+}
+
+// Fragmented NAL units (FU-A) spanning reads, decoded by gortsplib's H.264 decoder as the session does:
+// every access unit comes out whole and stays so while later reads reuse the read buffer.
+func TestFastPathFragmentedUnits(t *testing.T) {
+	forma := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
+	enc, err := forma.CreateEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := forma.CreateDecoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aus [][][]byte
+	st := &streamStats{}
+	fp, err := newFastPath([]fastPathTrack{{ch: 0, pt: 96, codec: "H264", onRTP: func(pkt *rtp.Packet) {
+		if au, err := dec.Decode(pkt); err == nil {
+			aus = append(aus, au)
+		}
+	}}}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [][][]byte
+	var stream []byte
+	for i := range 12 {
+		size := 500 + i*i*900 // whole NAL units, then units of 2 to 80 fragments
+		nal := bytes.Repeat([]byte{byte(i + 1)}, size)
+		nal[0] = 0x65 // IDR slice
+		pkts, err := enc.Encode([][]byte{nal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pkts {
+			b, _ := p.Marshal()
+			stream = append(stream, frame(0, string(b))...)
+		}
+		want = append(want, [][]byte{nal})
+	}
+	var f frameFilter
+	buf := make([]byte, 3000)
+	for len(stream) > 0 {
+		n := copy(buf, stream)
+		stream = stream[n:]
+		_, frames := f.feed(buf[:n], fp)
+		fp.deliver(frames)
+		for i := range buf {
+			buf[i] = 0xee // the read buffer, reused
+		}
+	}
+	if fmt.Sprint(aus) != fmt.Sprint(want) {
+		t.Errorf("decoded %d access units that differ from the %d sent", len(aus), len(want))
+	}
+	if s := st.snapshot(); s.RTPLost != 0 || s.RTPInvalid != 0 {
+		t.Errorf("got %d lost and %d invalid, want none", s.RTPLost, s.RTPInvalid)
 	}
 }
