@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,8 +99,12 @@ func TestBenchRecorder(t *testing.T) {
 		cams = append(cams, recorder.CameraConfig{Name: fmt.Sprintf("cam%03d", i), URL: u,
 			Motion: recorder.MotionConfig{Disabled: motionOff}})
 	}
+	var logger *slog.Logger // PORCHLIGHT_BENCH_LOG=1: the recorder's log on stderr
+	if os.Getenv("PORCHLIGHT_BENCH_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	r, err := recorder.New(recorder.Config{DataDir: os.Getenv("PORCHLIGHT_BENCH_DIR"), PartDuration: time.Second,
-		FsyncInterval: 5 * time.Second, Cameras: cams})
+		FsyncInterval: 5 * time.Second, Cameras: cams, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

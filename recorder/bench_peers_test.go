@@ -49,7 +49,7 @@ func benchSource(b *testing.B, name string, n int) []string {
 
 // gstFileCameras is how many cameras (each with an ffmpeg and a recorder client) share one
 // gst-rtsp-server of the gstfile source.
-const gstFileCameras = 8
+const gstFileCameras = 4
 
 // benchClip makes (once, kept in the temporary directory) a clip of secs seconds: 1280x720 25 fps H.264
 // at about 4 Mbit/s (GOP 50) with AAC, as a fragmented MP4.

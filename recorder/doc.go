@@ -9,6 +9,15 @@
 //	                                 ──► detector (per stream, one wake-up per 250 ms tick, package motion)
 //	                                 ──► events in the index's buckets ─► SubscribeEvents, Events
 //
+// A camera's TCP connection is read in batches, on a 50 ms tick shared by all cameras (readbatch.go).
+// On a plain RTSP session over TCP (the default transport), the session takes the RTP frames of the
+// recorded tracks out of each batch itself (framefilter.go, fastpath.go) and decodes them with the same
+// depacketizers and muxer calls: gortsplib keeps the RTSP exchange, keepalives, RTCP (sender reports),
+// its read timeout, UDP and RTSPS, but no longer reads each media packet, whose allocations and wake-ups
+// were most of the recorder's CPU. Nothing changes on the wire for cameras: gortsplib sends RTCP receiver
+// reports only over UDP, so TCP cameras got none before either; gortsplib's own statistics (which the
+// recorder does not use) no longer count the media packets.
+//
 // The muxer assigns every frame a wall-clock time (package timing), cuts fragmented-MP4 parts of at most
 // one second and segments of about a minute at keyframes, and never blocks on the disk: when the queue is
 // full it drops whole GOPs and counts them. When a camera's timestamps jump, the track's clock re-anchors

@@ -15,3 +15,12 @@ func SetEventSpans(r *Recorder, spans map[string][][2]time.Time) {
 	r.keeper = k
 	r.retMu.Unlock()
 }
+
+// FastPathPackets returns how many RTP packets of a camera's main stream the fast path read.
+func FastPathPackets(r *Recorder, camera string) uint64 {
+	s, err := r.stream(camera, "main")
+	if err != nil {
+		return 0
+	}
+	return s.stats.fast.Load()
+}

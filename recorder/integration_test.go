@@ -167,6 +167,9 @@ func TestUDPPacketLoss(t *testing.T) {
 	if st := status(r, "front"); st.State != recorder.StateRecording {
 		t.Errorf("state with packet loss: got %s, want recording", st.State)
 	}
+	if n := recorder.FastPathPackets(r, "front"); n != 0 {
+		t.Errorf("got %d packets on the TCP fast path of a UDP session, want 0", n)
+	}
 }
 
 // TestBadCameras: malformed URLs and servers that answer garbage give a clear error and a retry.

@@ -136,6 +136,14 @@ func TestInteropGstRTSPServer(t *testing.T) {
 			if st.State != recorder.StateRecording || st.Codecs[0] != map[string]string{"h264": "H264", "hevc": "H265"}[tt.video] {
 				t.Errorf("status: got %+v", st)
 			}
+			// Over TCP the media takes the fast path (its RTCP and responses pass through to gortsplib).
+			fast := recorder.FastPathPackets(r, "gst")
+			if tt.transport == "tcp" && fast < st.RTPPackets*9/10 || tt.transport == "udp" && fast != 0 {
+				t.Errorf("got %d of %d packets on the fast path over %s", fast, st.RTPPackets, tt.transport)
+			}
+			if st.RTPInvalid != 0 {
+				t.Errorf("got %d invalid packets, want 0", st.RTPInvalid)
+			}
 		})
 	}
 }

@@ -32,16 +32,30 @@ const (
 // would wake the reader for the next packet): it waits for the next tick. (SO_RCVLOWAT, to keep the kernel
 // from signalling epoll between ticks, was tried: it held the camera's data back in the sender's socket,
 // by 0.8 s in BenchmarkBrowserLiveLatency.)
+//
+// With a filter (plain RTSP over TCP), every read goes through it from the connection's first byte, and
+// once the session sets a fast path, the frames of its channels are handled inside Read (fastpath.go);
+// only the rest reaches the caller.
 type batchConn struct {
 	net.Conn
 	raw   syscall.RawConn // nil when the connection has no file descriptor (tests)
 	batch atomic.Bool
 	buf   []byte
-	r, w  int
-	err   error // returned once buf is drained
-	full  bool  // the last read filled buf
+	out   []byte // what Read hands out: buf, or what the filter passed through
+	r     int    // read position in out
+	err   error  // returned once out is drained
+	full  bool   // the last read filled buf
 	now   func() time.Time
 	sleep func(time.Duration)
+
+	readFn func(uintptr) bool // readFD as a value
+	rn     int                // result of the last readFD
+	rerr   error
+
+	filter        *frameFilter
+	fast          atomic.Pointer[fastPath]
+	keepaliveSecs int64 // Unix second of the last keepalive frame passed (fastpath.go)
+	media         bool  // media was read since that keepalive
 }
 
 func newBatchConn(c net.Conn) *batchConn {
@@ -49,34 +63,65 @@ func newBatchConn(c net.Conn) *batchConn {
 	if sc, ok := c.(syscall.Conn); ok {
 		bc.raw, _ = sc.SyscallConn()
 	}
+	bc.readFn = bc.readFD
 	return bc
 }
 
 // enable starts batching reads.
 func (c *batchConn) enable() { c.batch.Store(true) }
 
+// setFastPath makes Read hand the frames of fp's channels to fp from the next read on. The connection
+// must have been made with a filter.
+func (c *batchConn) setFastPath(fp *fastPath) { c.fast.Store(fp) }
+
 // Read hands out what the last read brought; when that is used up, it waits for the next tick (unless
-// that read filled the buffer) and reads again, until a read brings something.
+// that read filled the buffer) and reads again, until a read brings something for the caller.
 func (c *batchConn) Read(p []byte) (int, error) {
-	for c.r == c.w {
+	for c.r == len(c.out) {
 		if c.err != nil {
 			return 0, c.err
 		}
+		var n int
 		if !c.batch.Load() {
-			n, err := c.Conn.Read(c.buf)
-			c.r, c.w, c.err = 0, n, err
-			continue
+			n, c.err = c.Conn.Read(c.buf)
+		} else {
+			if !c.full {
+				c.sleep(untilTick(c.now()))
+			}
+			n, c.err = c.readNow()
+			c.full = n == len(c.buf)
 		}
-		if !c.full {
-			c.sleep(untilTick(c.now()))
+		c.r, c.out = 0, c.buf[:n]
+		if c.filter != nil {
+			c.out = c.filtered(c.out)
 		}
-		n, err := c.readNow()
-		c.full = n == len(c.buf)
-		c.r, c.w, c.err = 0, n, err
 	}
-	n := copy(p, c.buf[c.r:c.w])
+	n := copy(p, c.out[c.r:])
 	c.r += n
 	return n, nil
+}
+
+// filtered runs the filter over a read's bytes, hands the fast frames to the fast path, and returns what
+// passes through, with a keepalive frame for gortsplib's read timeout in the first read of a second that
+// follows media and ends at a frame boundary (fastpath.go).
+func (c *batchConn) filtered(b []byte) []byte {
+	fp := c.fast.Load()
+	if fp == nil {
+		pass, _ := c.filter.feed(b, nil)
+		return pass
+	}
+	pass, frames := c.filter.feed(b, fp)
+	if len(frames) > 0 {
+		fp.deliver(frames)
+		c.media = true
+	}
+	if c.media && c.filter.atFrameBoundary() {
+		if secs := c.now().Unix(); secs != c.keepaliveSecs {
+			c.keepaliveSecs, c.media = secs, false
+			pass = append(pass, fp.keepalive...)
+		}
+	}
+	return pass
 }
 
 // readNow reads what the socket holds without waiting: 0 bytes and no error if it holds nothing.
@@ -89,29 +134,29 @@ func (c *batchConn) readNow() (int, error) {
 	if c.raw == nil {
 		return c.Conn.Read(c.buf)
 	}
-	var n int
-	var rerr error
-	err := c.raw.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = rawRead(fd, c.buf)
-			if rerr == syscall.EINTR {
-				continue
-			}
-			if rerr == syscall.EAGAIN {
-				n, rerr = 0, nil
-			} else if rerr == nil && n == 0 {
-				rerr = io.EOF
-			}
-			if n < 0 {
-				n = 0
-			}
-			return true
-		}
-	})
+	err := c.raw.Read(c.readFn)
 	if err == nil {
-		err = rerr
+		err = c.rerr
 	}
-	return n, err
+	return c.rn, err
+}
+
+// readFD is readNow's read on the descriptor, a method value made once (newBatchConn): a closure made per
+// read would be an allocation per tick per camera.
+func (c *batchConn) readFD(fd uintptr) bool {
+	for {
+		n, err := rawRead(fd, c.buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			n, err = 0, nil
+		} else if err == nil && n == 0 {
+			err = io.EOF
+		}
+		c.rn, c.rerr = max(n, 0), err
+		return true
+	}
 }
 
 // rawRead is read(2) on a non-blocking descriptor without the runtime's system call bookkeeping.
@@ -126,6 +171,4 @@ func rawRead(fd uintptr, p []byte) (int, error) {
 // untilTick returns the time from t to the next multiple of readBatchInterval since the Unix epoch. Every
 // camera's reader waits for the same ticks, so the runtime wakes once per tick for all of them rather than
 // once for each: with 100 cameras, 20 wake-ups a second instead of 2,000.
-func untilTick(t time.Time) time.Duration {
-	return readBatchInterval - time.Duration(t.UnixNano()%int64(readBatchInterval))
-}
+func untilTick(t time.Time) time.Duration { return untilNext(t, readBatchInterval) }

@@ -49,6 +49,9 @@ func TestRTSPSWithCredentials(t *testing.T) {
 		Cameras: []recorder.CameraConfig{{Name: "front", URL: cam.URL()}, {Name: "wrong", URL: wrong}}})
 	start, _ := waitRecorded(t, r, "front", 3*time.Second)
 	checkExport(t, exportFile(t, r, "front", start, start.Add(2*time.Second)), "h264", "aac", 2*time.Second, 25)
+	if n := recorder.FastPathPackets(r, "front"); n != 0 {
+		t.Errorf("got %d packets on the fast path of an RTSPS session (TLS bytes), want 0", n)
+	}
 	mediatest.WaitFor(t, 20*time.Second, "the wrong password to fail twice", func() bool { return status(r, "wrong").Reconnects >= 2 })
 	if st := status(r, "wrong"); !strings.Contains(st.LastError, "401") {
 		t.Errorf("wrong password: last error %q, want it to say 401", st.LastError)

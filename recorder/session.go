@@ -28,9 +28,10 @@ type rtspConn struct {
 
 // dialDescribe parses a camera URL (credentials in it), connects over TCP or UDP transport and DESCRIBEs
 // the stream. Until close, ctx ending closes the client, which ends any request in progress: shutdown
-// must not wait for a camera that does not answer. onLost, when not nil, counts RTP packets lost (by the
-// camera, or a server that drops for a slow reader); nil discards the count.
-func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout time.Duration, onLost func(uint64)) (*rtspConn, error) {
+// must not wait for a camera that does not answer. st, when not nil, counts RTP packets lost (by the
+// camera, or a server that drops for a slow reader) and packets that do not decode; nil discards them.
+// A plain RTSP connection over TCP is read through a frame filter, ready for the fast path.
+func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout time.Duration, st *streamStats) (*rtspConn, error) {
 	u, err := base.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("camera url: %w", err)
@@ -43,9 +44,12 @@ func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout tim
 		tr = gortsplib.TransportUDP
 	}
 	rc := &rtspConn{transport: tr}
-	if onLost == nil {
-		onLost = func(uint64) {} // gortsplib's default logs every loss with the standard logger
+	// gortsplib's defaults log every loss and decode error with the standard logger.
+	onLost, onInvalid := func(uint64) {}, func(error) {}
+	if st != nil {
+		onLost, onInvalid = st.lost, func(error) { st.invalid() }
 	}
+	filter := u.Scheme == "rtsp" && tr == gortsplib.TransportTCP
 	c := &gortsplib.Client{
 		Scheme:      u.Scheme,
 		Host:        u.Host,
@@ -54,12 +58,16 @@ func dialDescribe(ctx context.Context, rawURL, transport string, readTimeout tim
 		// Cameras serve RTSPS with self-signed certificates; the stream is on the owner's LAN.
 		TLSConfig:     &tls.Config{InsecureSkipVerify: true}, //nolint:gosec
 		OnPacketsLost: onLost,
+		OnDecodeError: onInvalid,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 			if err != nil {
 				return nil, err
 			}
 			bc := newBatchConn(nc)
+			if filter {
+				bc.filter = &frameFilter{}
+			}
 			rc.conn.Store(bc)
 			return bc, nil
 		},
@@ -84,7 +92,7 @@ func (rc *rtspConn) close() {
 
 // runSession connects to the stream's camera and records until the connection fails or ctx is done.
 func (s *stream) runSession(ctx context.Context) error {
-	rc, err := dialDescribe(ctx, s.url, s.transport, s.readTimeout, s.stats.lost)
+	rc, err := dialDescribe(ctx, s.url, s.transport, s.readTimeout, s.stats)
 	if err != nil {
 		return err
 	}
@@ -94,40 +102,43 @@ func (s *stream) runSession(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var medias []*description.Media
 	codecs := make([]string, 0, len(tracks))
+	channels := make([]int, 0, len(tracks)) // each track's interleaved RTP channel; -1 if not plain TCP
 	for _, t := range tracks {
-		medias = append(medias, t.media)
 		codecs = append(codecs, t.codec)
-	}
-	if err := c.SetupAll(desc.BaseURL, medias); err != nil {
-		return fmt.Errorf("setup: %w", err)
+		res, err := c.Setup(desc.BaseURL, t.media, 0, 0)
+		if err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		ch := -1
+		if v, ok := rtpChannel(res); ok {
+			ch = int(v)
+		}
+		channels = append(channels, ch)
 	}
 	mux := newMuxer(s.key, tracks, s.cfg, s.ids, s.queue, s.hub, s.stats, s.cuts)
 	defer mux.close()
 	mux.detect = s.det
+	fast := make([]fastPathTrack, 0, len(tracks))
 	for i, t := range tracks {
 		ts := mux.tracks[i]
-		c.OnPacketRTP(t.media, t.format, func(pkt *rtp.Packet) {
-			arrival := s.now()
-			s.stats.packet(len(pkt.Payload))
-			aus, err := t.decode(pkt)
-			if err != nil {
-				return // a lost or malformed packet; the decoder resynchronises by itself
-			}
-			for _, au := range aus {
-				if t.kind == index.Video {
-					mux.writeVideo(au, arrival)
-				} else {
-					mux.writeAudio(ts, au, arrival)
-				}
-			}
-		})
+		onRTP := s.packetHandler(t, ts, mux)
+		c.OnPacketRTP(t.media, t.format, onRTP)
 		c.OnPacketRTCP(t.media, func(pkt rtcp.Packet) {
 			if sr, ok := pkt.(*rtcp.SenderReport); ok {
 				mux.senderReport(ts, sr.RTPTime, ntpTime(sr.NTPTime))
 			}
 		})
+		if channels[i] >= 0 {
+			fast = append(fast, fastPathTrack{ch: byte(channels[i]), pt: t.format.PayloadType(),
+				others: otherPayloadTypes(t), onRTP: onRTP, codec: t.codec})
+		}
+	}
+	// The fast path takes the media from the next read on: no media flows before PLAY.
+	if bc := rc.conn.Load(); bc != nil && bc.filter != nil && len(fast) == len(tracks) {
+		if fp, err := newFastPath(fast, s.stats); err == nil {
+			bc.setFastPath(fp)
+		}
 	}
 	if _, err := c.Play(nil); err != nil {
 		return fmt.Errorf("play: %w", err)
@@ -147,6 +158,37 @@ func (s *stream) runSession(ctx context.Context) error {
 	case err := <-errc:
 		return fmt.Errorf("stream: %w", err)
 	}
+}
+
+// packetHandler returns the handler of a track's RTP packets, on gortsplib's read path and on the fast
+// path alike: it counts the packet and hands the frames it completes to the muxer.
+func (s *stream) packetHandler(t *trackSpec, ts *trackState, mux *muxer) func(*rtp.Packet) {
+	return func(pkt *rtp.Packet) {
+		arrival := s.now()
+		s.stats.packet(len(pkt.Payload))
+		aus, err := t.decode(pkt)
+		if err != nil {
+			return // a lost or malformed packet; the decoder resynchronises by itself
+		}
+		for _, au := range aus {
+			if t.kind == index.Video {
+				mux.writeVideo(au, arrival)
+			} else {
+				mux.writeAudio(ts, au, arrival)
+			}
+		}
+	}
+}
+
+// otherPayloadTypes returns the payload types of the formats of a track's media other than the recorded one.
+func otherPayloadTypes(t *trackSpec) []uint8 {
+	var pts []uint8
+	for _, f := range t.media.Formats {
+		if f != t.format {
+			pts = append(pts, f.PayloadType())
+		}
+	}
+	return pts
 }
 
 // ntpTime converts a 64-bit NTP timestamp to time.Time.

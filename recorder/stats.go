@@ -32,6 +32,7 @@ type StreamStatus struct {
 	RTPBytes    uint64    `json:"rtp_bytes"`     // RTP payload bytes received
 	RTPPackets  uint64    `json:"rtp_packets"`   // RTP packets received
 	RTPLost     uint64    `json:"rtp_lost"`      // RTP packets lost on the way (sequence gaps)
+	RTPInvalid  uint64    `json:"rtp_invalid"`   // RTP and RTCP packets dropped: malformed, or a stray SSRC or payload type
 	BytesIn     uint64    `json:"bytes_in"`      // bytes of the parts (media + moof) handed to the writer
 	BytesOut    uint64    `json:"bytes_written"` // bytes written to segment files
 	DroppedGOPs uint64    `json:"dropped_gops"`
@@ -57,6 +58,8 @@ type streamStats struct {
 	rtp  atomic.Uint64 // payload bytes; per packet, so kept off the mutex
 	pkts atomic.Uint64 // packets
 	lose atomic.Uint64 // packets lost
+	bad  atomic.Uint64 // packets dropped as invalid
+	fast atomic.Uint64 // RTP packets read on the fast path (fastpath.go)
 	mu   sync.Mutex
 	s    StreamStatus
 	win  rateWindow
@@ -101,6 +104,9 @@ func (st *streamStats) packet(n int) {
 
 // lost counts RTP packets lost.
 func (st *streamStats) lost(n uint64) { st.lose.Add(n) }
+
+// invalid counts an RTP or RTCP packet dropped as invalid.
+func (st *streamStats) invalid() { st.bad.Add(1) }
 
 func (st *streamStats) part(n int) {
 	st.mu.Lock()
@@ -190,6 +196,7 @@ func (st *streamStats) snapshot() StreamStatus {
 	s.RTPBytes = st.rtp.Load()
 	s.RTPPackets = st.pkts.Load()
 	s.RTPLost = st.lose.Load()
+	s.RTPInvalid = st.bad.Load()
 	if st.diskErr != "" && s.State == StateRecording {
 		s.State, s.LastError = StateError, st.diskErr
 	}

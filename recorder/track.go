@@ -37,7 +37,8 @@ type trackSpec struct {
 	rate   uint32
 	// params holds the current parameter sets (video) or fixed codec config (audio).
 	params mp4.Codec
-	// decode turns one RTP packet into zero or more frames.
+	// decode turns one RTP packet into zero or more frames. The slice it returns is valid until the next
+	// call (the frames in it stay valid).
 	decode func(pkt *rtp.Packet) ([]accessUnit, error)
 }
 
@@ -101,6 +102,7 @@ func videoSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 // videoDecoder wraps an RTP video decoder: a packet that completes an access unit yields it; a packet
 // that only adds to one (or a fragment whose start was lost) yields nothing.
 func videoDecoder(decode func(*rtp.Packet) ([][]byte, error), more, orphan error) func(*rtp.Packet) ([]accessUnit, error) {
+	var out [1]accessUnit // reused: the caller uses the result before the next packet
 	return func(pkt *rtp.Packet) ([]accessUnit, error) {
 		au, err := decode(pkt)
 		if err != nil {
@@ -109,7 +111,8 @@ func videoDecoder(decode func(*rtp.Packet) ([][]byte, error), more, orphan error
 			}
 			return nil, err
 		}
-		return []accessUnit{{nalus: au, rtpTS: pkt.Timestamp}}, nil
+		out[0] = accessUnit{nalus: au, rtpTS: pkt.Timestamp}
+		return out[:], nil
 	}
 }
 

@@ -28,14 +28,15 @@ func audioSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 		}
 		t := &trackSpec{media: medi, format: f, kind: index.Audio, codec: "MPEG4Audio",
 			rate: uint32(f.ClockRate()), params: &mp4.CodecMPEG4Audio{Config: *f.Config}}
+		var out []accessUnit // reused between packets (see trackSpec.decode)
 		t.decode = func(pkt *rtp.Packet) ([]accessUnit, error) {
 			aus, err := dec.Decode(pkt)
 			if err != nil {
 				return nil, err
 			}
-			out := make([]accessUnit, len(aus))
+			out = out[:0]
 			for i, au := range aus {
-				out[i] = accessUnit{payload: au, rtpTS: pkt.Timestamp + uint32(i)*frameLen}
+				out = append(out, accessUnit{payload: au, rtpTS: pkt.Timestamp + uint32(i)*frameLen})
 			}
 			return out, nil
 		}
@@ -47,12 +48,14 @@ func audioSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 		}
 		t := &trackSpec{media: medi, format: f, kind: index.Audio, codec: "Opus", rate: 48000,
 			params: &mp4.CodecOpus{ChannelCount: f.ChannelCount}}
+		var out [1]accessUnit // reused between packets (see trackSpec.decode)
 		t.decode = func(pkt *rtp.Packet) ([]accessUnit, error) {
 			p, err := dec.Decode(pkt)
 			if err != nil {
 				return nil, err
 			}
-			return []accessUnit{{payload: p, rtpTS: pkt.Timestamp}}, nil
+			out[0] = accessUnit{payload: p, rtpTS: pkt.Timestamp}
+			return out[:], nil
 		}
 		return t, nil
 	case *format.G711:
@@ -62,12 +65,14 @@ func audioSpec(medi *description.Media, forma format.Format) (*trackSpec, error)
 		}
 		t := &trackSpec{media: medi, format: f, kind: index.Audio, codec: "LPCM", rate: uint32(f.SampleRate),
 			params: &mp4.CodecLPCM{BitDepth: 16, SampleRate: f.SampleRate, ChannelCount: f.ChannelCount}}
+		var out [1]accessUnit // reused between packets (see trackSpec.decode)
 		t.decode = func(pkt *rtp.Packet) ([]accessUnit, error) {
 			p, err := dec.Decode(pkt)
 			if err != nil {
 				return nil, err
 			}
-			return []accessUnit{{payload: g711Payload(f.MULaw, p), rtpTS: pkt.Timestamp}}, nil
+			out[0] = accessUnit{payload: g711Payload(f.MULaw, p), rtpTS: pkt.Timestamp}
+			return out[:], nil
 		}
 		return t, nil
 	}
