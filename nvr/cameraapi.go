@@ -17,6 +17,11 @@ func (a cameraAPI) Cameras() []ui.Camera {
 		c := ui.Camera{Name: s.Camera, Stream: s.Stream, State: string(s.State), LastError: s.LastError,
 			Codecs: s.Codecs, BitrateBps: s.BitrateBps, FPS: s.FPS, LastFrame: s.LastFrame,
 			Reconnects: s.Reconnects, Dropped: s.Dropped, Bytes: s.DiskBytes, Oldest: s.Oldest}
+		if k := s.Keyframe; k != nil {
+			c.Pictures = &ui.CameraPictures{SnapshotSource: k.SnapshotSource, NoSnapshotReason: k.NoSnapshotReason,
+				ZonesChecked: k.ZonesChecked, ZonesNote: k.ZonesNote, SnapshotsTaken: k.SnapshotsTaken,
+				SnapshotsFailed: k.SnapshotsFailed, SnapshotError: k.SnapshotError, KeyframeError: k.LastError}
+		}
 		if len(s.Codecs) > 0 {
 			c.Codec = s.Codecs[0]
 		}

@@ -165,7 +165,7 @@ func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
 		out = append(out, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
 			Transport: string(c.Transport), Disabled: !c.Enabled,
 			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)},
-			Motion:    c.Motion.recorder()})
+			Motion:    c.Motion.recorder(), SnapshotURL: c.SnapshotURL})
 	}
 	return out
 }

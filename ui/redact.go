@@ -26,8 +26,8 @@ var addressRE = regexp.MustCompile(strings.Join([]string{
 	`\b(?:[a-zA-Z0-9-]+\.)+[a-zA-Z][a-zA-Z0-9-]*\b`,                             // host.name
 }, "|"))
 
-// camerasFor returns the cameras as the caller of r may see them: viewers get each last_error without
-// the hosts, ports, user names and passwords it may name, as they do not see cameras' addresses in GET
+// camerasFor returns the cameras as the caller of r may see them: viewers get each last_error (and each
+// message of pictures) without the hosts, ports, user names and passwords it may name, as they do not see cameras' addresses in GET
 // /api/v1/config/cameras either.
 func (s *Server) camerasFor(r *http.Request) []Camera {
 	cams := s.Cameras.Cameras()
@@ -36,14 +36,24 @@ func (s *Server) camerasFor(r *http.Request) []Camera {
 	}
 	cams = slices.Clone(cams)
 	var secrets []string
-	for i := range cams {
-		if cams[i].LastError == "" {
-			continue
+	redact := func(msg *string) {
+		if *msg == "" {
+			return
 		}
 		if secrets == nil {
 			secrets = s.cameraSecrets()
 		}
-		cams[i].LastError = redactAddresses(cams[i].LastError, secrets)
+		*msg = redactAddresses(*msg, secrets)
+	}
+	for i := range cams {
+		redact(&cams[i].LastError)
+		if p := cams[i].Pictures; p != nil {
+			pc := *p
+			for _, m := range []*string{&pc.NoSnapshotReason, &pc.ZonesNote, &pc.SnapshotError, &pc.KeyframeError} {
+				redact(m)
+			}
+			cams[i].Pictures = &pc
+		}
 	}
 	return cams
 }

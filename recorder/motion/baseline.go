@@ -25,6 +25,10 @@ func New(codec string, s Settings) *Detector {
 // SetSettings applies new settings from the next frame on.
 func (d *Detector) SetSettings(s Settings) { d.s = s.withDefaults() }
 
+// LastMotion is the time of the latest frame that cost more than the baseline (zero before any): a
+// later stage that checks pixels runs while it is recent.
+func (d *Detector) LastMotion() time.Time { return d.last }
+
 // warmup is how many non-key frames set the first baseline.
 const warmup = 25
 
