@@ -51,7 +51,6 @@ func (f failingCameras) Cameras() []Camera {
 
 const noPicture = "ffmpeg not found on PATH and no snapshot_url (ONVIF GetSnapshotUri: dial tcp 10.0.0.5:80: connect: connection refused)"
 
-
 // TestViewerSeesRedactedLastError: the cameras and storage routes show a viewer a camera's last error
 // without the camera's host, port, user and password, and so are the reasons it has no pictures; an
 // admin sees all of it.
