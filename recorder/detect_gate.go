@@ -8,8 +8,8 @@ import "time"
 // stage's start and score. Before the first keyframe after the motion began has been compared, nothing
 // opens; if the compressed stage's motion ends first, nothing opens at all (counted as vetoed). When the
 // stage cannot answer (ffmpeg failed to start, crashed or hung since the motion began) the event opens
-// unchecked rather than be lost (counted). Without ffmpeg the compressed stage decides alone, and the
-// status says zones are not checked.
+// unchecked rather than be lost (counted): its latest attempt failed, or it failed since the motion
+// began. Without ffmpeg the compressed stage decides alone, and the status says zones are not checked.
 
 // keyframe hands a keyframe to the keyframe stage (while needed) and to a snapshot that waits for one.
 func (d *detector) keyframe(f frameSummary) {
@@ -31,7 +31,7 @@ func (d *detector) settle() {
 	switch {
 	case !d.vis.gates(): // zones and masks were removed meanwhile
 	case d.vis.confirmed(c.Start):
-	case d.vis.failures() > d.pendingFails:
+	case d.vis.failing || d.vis.failures() > d.pendingFails:
 		d.vis.unconfirmed.Add(1)
 		d.log.Warn("keyframe stage failing: motion event opens without zone check")
 	default:

@@ -43,6 +43,9 @@ type vision struct {
 	checking            bool              // the previous keyframe went to the stage
 	refs                map[time.Time]bool
 	lastPositive        time.Time // the latest keyframe in which the stage found motion in a zone
+	seenDecoded         uint64    // the stage's counters at the last results call
+	seenFailures        uint64
+	failing             bool // the stage's latest attempt failed (no keyframe decoded since)
 	vetoed, unconfirmed atomic.Uint64
 	retiredCPU          atomic.Int64 // nanoseconds of stages replaced on a codec change
 }
@@ -114,7 +117,7 @@ func (v *vision) ensureStage(codec string) *keyframe.Stage {
 		return nil
 	}
 	v.stage.Store(st)
-	v.codec, v.checking = codec, false
+	v.codec, v.checking, v.failing, v.seenDecoded, v.seenFailures = codec, false, false, 0, 0
 	v.runs.Go(func() { _ = st.Run(v.ctx) })
 	return st
 }
@@ -156,6 +159,14 @@ func (v *vision) results() {
 	if st == nil {
 		return
 	}
+	ks := st.Status()
+	switch {
+	case ks.Decoded > v.seenDecoded:
+		v.failing = false
+	case ks.Failures > v.seenFailures:
+		v.failing = true
+	}
+	v.seenDecoded, v.seenFailures = ks.Decoded, ks.Failures
 	if len(v.refs) > 8 { // references whose answers were dropped (the stage fell behind)
 		clear(v.refs)
 	}

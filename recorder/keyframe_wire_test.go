@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -236,5 +238,35 @@ func TestSnapshotURLWithoutFFmpeg(t *testing.T) {
 	}
 	if st := keyframeStatus(r, "front"); st.SnapshotsTaken == 0 || st.FFmpeg {
 		t.Errorf("status %+v: want a snapshot taken without ffmpeg", st)
+	}
+}
+
+// TestBrokenFFmpegOpensEventsUnchecked puts an ffmpeg on PATH that fails at once: a camera with a zone
+// still gets its event (opened unchecked, counted), the snapshot fails (counted, with the error), and
+// the stage's failure is in the status.
+func TestBrokenFFmpegOpensEventsUnchecked(t *testing.T) {
+	clip := boxClip(t)
+	cam := startCamera(t, clip, nil)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ffmpeg"), []byte("#!/bin/sh\necho 'broken build' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+":/usr/bin:/bin") // sh for the script; its ffmpeg comes first
+	r := runRecorder(t, recorder.Config{DataDir: t.TempDir(), Cameras: []recorder.CameraConfig{
+		{Name: "front", URL: cam.URL(), Motion: withZones([]recorder.Polygon{leftHalf}, nil)}}})
+	evs, stop := r.SubscribeEvents(16)
+	defer stop()
+	select {
+	case <-evs:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no event within 60s with a broken ffmpeg; status %+v", keyframeStatus(r, "front"))
+	}
+	mediatest.WaitFor(t, 30*time.Second, "the failed snapshot to be counted", func() bool {
+		return keyframeStatus(r, "front").SnapshotsFailed > 0
+	})
+	st := keyframeStatus(r, "front")
+	if st.Unchecked == 0 || st.Failures == 0 || !strings.Contains(st.LastError, "broken build") ||
+		!strings.Contains(st.SnapshotError, "broken build") || st.SnapshotsTaken != 0 {
+		t.Errorf("status %+v: want an unchecked event, the stage's failure and the failed snapshot with ffmpeg's words", st)
 	}
 }
