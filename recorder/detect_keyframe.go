@@ -23,6 +23,12 @@ import (
 // suspectWindow: keyframes go to the stage while the compressed stage saw motion this recently.
 const suspectWindow = 2 * time.Second
 
+// thinAfter: once the stage has found no motion in the zones in this many keyframes in a row while
+// motion stays suspected (motion outside the zones, or inside a mask), only every other keyframe goes
+// to it. That halves the cost of the worst case (BENCHMARKS.md) for one GOP more before a subject that
+// enters a zone late is confirmed.
+const thinAfter = 3
+
 // vision owns a stream's keyframe stage: made at the first keyframe (its codec), closed when detection
 // ends. Only the detector goroutine calls its methods, except status.
 type vision struct {
@@ -40,7 +46,9 @@ type vision struct {
 	zones, masks        []keyframe.Polygon
 	sensitivity         float64
 	last                keyframe.Keyframe // the latest keyframe, shared read-only with the recording path
-	checking            bool              // the previous keyframe went to the stage
+	checking            bool              // keyframes go to the stage (no new reference needed)
+	negatives           int               // answers in a row without motion in a zone
+	skipped             bool              // the previous keyframe was left out (thinAfter)
 	refs                map[time.Time]bool
 	lastPositive        time.Time // the latest keyframe in which the stage found motion in a zone
 	seenDecoded         uint64    // the stage's counters at the last results call
@@ -133,8 +141,13 @@ func (v *vision) keyframe(f frameSummary, suspected bool) keyframe.Keyframe {
 	prev := v.last
 	v.last = k
 	if st == nil || !v.gated || !suspected {
-		v.checking = false
+		v.checking, v.negatives, v.skipped = false, 0, false
 		return k
+	}
+	if v.checking && v.negatives >= thinAfter {
+		if v.skipped = !v.skipped; v.skipped {
+			return k
+		}
 	}
 	if !v.checking && prev.NALUs != nil {
 		if v.submit(st, prev) {
@@ -177,7 +190,12 @@ func (v *vision) results() {
 				delete(v.refs, c.Time)
 				continue
 			}
-			if c.Result.Motion && c.Time.After(v.lastPositive) {
+			if !c.Result.Motion {
+				v.negatives++
+				continue
+			}
+			v.negatives = 0
+			if c.Time.After(v.lastPositive) {
 				v.lastPositive = c.Time
 			}
 		default:
