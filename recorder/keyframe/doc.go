@@ -43,7 +43,8 @@
 // The recorder's detection goroutine (off the recording path) makes a Stage per camera at the first
 // keyframe (its codec), runs it for as long as the stream, and hands it keyframes with Submit only while
 // the camera has zones or masks and the compressed stage suspects motion: first the keyframe before (the
-// reference, whose own answer is ignored), then each keyframe while suspected. An event of such a camera
+// reference, whose own answer is ignored), then each keyframe while suspected (every other one after three
+// answers in a row without motion in a zone, which bounds the worst case). An event of such a camera
 // opens once a Result says Motion; it opens unchecked when the stage is failing. Snapshots: Snapshot on the
 // event's keyframe when ffmpeg is present, else FetchSnapshot(snapshot_url), else FetchSnapshot of
 // ONVIF{}.SnapshotURI(ctx, camera url), asked once per stream start (a failure just means none; the
