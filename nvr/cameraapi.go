@@ -11,8 +11,6 @@ import (
 // cameraAPI adapts the recorder to what the HTTP API needs (ui.Cameras).
 type cameraAPI struct {
 	rec *recorder.Recorder
-	// noPicture says why a camera's events have no snapshot ("" when they can have one); nil: no reason.
-	noPicture func(camera string) string
 }
 
 func (a cameraAPI) Cameras() []ui.Camera {
@@ -21,8 +19,10 @@ func (a cameraAPI) Cameras() []ui.Camera {
 		c := ui.Camera{Name: s.Camera, Stream: s.Stream, State: string(s.State), LastError: s.LastError,
 			Codecs: s.Codecs, BitrateBps: s.BitrateBps, FPS: s.FPS, LastFrame: s.LastFrame,
 			Reconnects: s.Reconnects, Dropped: s.Dropped, Bytes: s.DiskBytes, Oldest: s.Oldest}
-		if a.noPicture != nil {
-			c.NoPicture = a.noPicture(s.Camera)
+		if k := s.Keyframe; k != nil {
+			c.Pictures = &ui.CameraPictures{SnapshotSource: k.SnapshotSource, NoSnapshotReason: k.NoSnapshotReason,
+				ZonesChecked: k.ZonesChecked, ZonesNote: k.ZonesNote, SnapshotsTaken: k.SnapshotsTaken,
+				SnapshotsFailed: k.SnapshotsFailed, SnapshotError: k.SnapshotError, KeyframeError: k.LastError}
 		}
 		if len(s.Codecs) > 0 {
 			c.Codec = s.Codecs[0]

@@ -51,7 +51,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	}
 	n.fed, n.ag = fed, ag
 	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
-	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec, newPictureSources(n).noPicture},
+	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
 		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now}}
@@ -166,7 +166,7 @@ func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
 		out = append(out, recorder.CameraConfig{Name: c.Name, URL: c.URL, SubURL: c.SubURL,
 			Transport: string(c.Transport), Disabled: !c.Enabled,
 			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)},
-			Motion:    c.Motion.recorder()})
+			Motion:    c.Motion.recorder(), SnapshotURL: c.SnapshotURL})
 	}
 	return out
 }

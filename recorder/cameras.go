@@ -108,6 +108,7 @@ func (r *Recorder) SetCameras(cams []CameraConfig) error {
 		if s, ok := r.streams[c.Name+"/main"]; ok && keep[c.Name] {
 			m := c.Motion
 			s.motion.Store(&m) // the detector picks it up at its next batch
+			s.det.snaps.src.Store(&snapSources{url: c.SnapshotURL, camera: c.URL})
 		}
 	}
 	if r.runCtx != nil {

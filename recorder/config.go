@@ -43,6 +43,9 @@ type CameraConfig struct {
 	Disabled  bool
 	Retention Limits       // per-camera limits, applied besides the global ones
 	Motion    MotionConfig // motion detection on the main stream; changes apply without a restart
+	// SnapshotURL is the camera's still picture (http or https, credentials in the URL), for event
+	// snapshots when ffmpeg is missing; "" = none (an ONVIF camera's GetSnapshotUri is asked then).
+	SnapshotURL string
 }
 
 // Limits bound how much footage is kept. Zero means no limit.

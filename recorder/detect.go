@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,9 @@ type frameSummary struct {
 	key   bool
 	h265  bool
 	nalus [][]byte
+	// params are the parameter sets in force at a keyframe (nil on other frames): the keyframe stage
+	// decodes a keyframe on its own, and cameras often send them only in the SDP.
+	params [][]byte
 }
 
 // detector is a stream's motion detection: its channel, its goroutine's state, and its counters.
@@ -45,12 +49,26 @@ type detector struct {
 	open      Event // the open event; ID 0 when none
 	lastWall  time.Time
 	lastSeen  time.Time // when the last frame arrived (now), for an idle stream
+
+	vis        *vision       // the keyframe stage: zones and masks
+	visApplied *MotionConfig // the config vis was given
+	snaps      *snapshotter
+	// pending is an event the compressed stage opened that waits for the keyframe stage to find motion in
+	// a zone (the camera has zones or masks); pendingFails is the stage's failure count when it began.
+	pending      *motion.Change
+	pendingFails uint64
+	snapFor      uint64 // the open event whose snapshot waits for its first keyframe; 0 when none
 }
 
 func newDetector(camera string, cfg *atomic.Pointer[MotionConfig], events *eventHub, log *slog.Logger,
 	now func() time.Time) *detector {
-	return &detector{camera: camera, frames: make(chan frameSummary, detectBuffer), events: events, cfg: cfg,
-		log: log, now: now}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &detector{camera: camera, frames: make(chan frameSummary, detectBuffer), events: events, cfg: cfg,
+		log: log, now: now, vis: newVision(camera, log)}
+	d.snaps = newSnapshotter(log, d.vis.ffmpeg != "", func(id uint64, jpeg []byte) error { return d.events.attach(id, jpeg) })
+	return d
 }
 
 // offer hands a frame to the detector without waiting; it is called on the recording path.
@@ -68,6 +86,15 @@ func (d *detector) offer(f frameSummary) {
 func (d *detector) run(ctx context.Context) {
 	tick := time.NewTimer(untilNext(time.Now(), detectTick))
 	defer tick.Stop()
+	d.vis.start(ctx)
+	snapCtx, stopSnaps := context.WithCancel(ctx)
+	var snaps sync.WaitGroup
+	snaps.Go(func() { d.snaps.run(snapCtx) })
+	defer func() {
+		stopSnaps()
+		snaps.Wait()
+		d.vis.close()
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -95,9 +122,15 @@ func (d *detector) batch() {
 			d.lastWall = f.wall
 		}
 		d.closeOpen(d.lastWall, d.open.Score)
-		d.det, d.applied = nil, nil
+		d.det, d.applied, d.pending = nil, nil, nil
 		return
 	}
+	if d.visApplied != cfg {
+		d.vis.configure(cfg)
+		d.visApplied = cfg
+	}
+	d.vis.results()
+	d.settle()
 	n := len(d.frames)
 	if n == 0 {
 		d.idle(cfg)
@@ -117,11 +150,16 @@ func (d *detector) batch() {
 			d.applied = cfg
 		}
 		d.lastWall = f.wall
+		if f.key {
+			d.keyframe(f)
+		}
 		c, ok := d.det.Observe(motion.Frame{Time: f.wall, Key: f.key, Size: sliceBytes(f.nalus, f.h265), NALUs: f.nalus})
 		if ok {
 			d.change(c)
 		}
 	}
+	d.vis.results()
+	d.settle()
 	d.nanos.Add(uint64(time.Since(began)))
 	d.lastSeen = d.now()
 }
@@ -133,9 +171,9 @@ func (d *detector) idle(cfg *MotionConfig) {
 	if wait <= 0 {
 		wait = motion.DefaultPostRoll
 	}
-	if d.open.ID != 0 && d.now().Sub(d.lastSeen) > wait {
+	if (d.open.ID != 0 || d.pending != nil) && d.now().Sub(d.lastSeen) > wait {
 		d.closeOpen(d.lastWall, d.open.Score)
-		d.det = nil // start over with a fresh baseline when frames come back
+		d.det, d.pending = nil, nil // start over with a fresh baseline when frames come back
 	}
 }
 
@@ -145,13 +183,18 @@ func (d *detector) change(c motion.Change) {
 		if d.open.ID != 0 {
 			d.closeOpen(c.Start, d.open.Score)
 		}
-		e, err := d.events.open(d.camera, "motion", c.Start, c.Score)
-		if err != nil {
-			d.log.Warn("motion event not stored", "err", err)
+		if d.vis.gates() {
+			d.pending, d.pendingFails = &c, d.vis.failures()
+			d.settle()
 			return
 		}
-		d.open = e
+		d.openEvent(c.Start, c.Score)
 	case motion.Closed:
+		if d.pending != nil {
+			d.pending = nil // the keyframe stage found no motion in a zone while it lasted
+			d.vis.vetoed.Add(1)
+			return
+		}
 		d.closeOpen(c.End, c.Score)
 	}
 }
@@ -163,6 +206,12 @@ func (d *detector) closeOpen(end time.Time, score float64) {
 	}
 	if end.IsZero() {
 		end = d.open.Start
+	}
+	if d.snapFor == d.open.ID {
+		d.snapFor = 0
+		if k := d.vis.last; k.NALUs != nil { // the event ended before a keyframe of its own came
+			d.snaps.queue(snapJob{id: d.open.ID, key: k, stage: d.vis.stage.Load()})
+		}
 	}
 	if _, err := d.events.close(d.open.ID, end, score); err != nil {
 		d.log.Warn("motion event not closed", "event", d.open.ID, "err", err)

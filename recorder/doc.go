@@ -7,6 +7,8 @@
 //	                            ├──────────► live hub ─► subscribers (the UI's live view)
 //	                            └─ frame summaries (main stream; a full channel sheds, counted)
 //	                                 ──► detector (per stream, one wake-up per 250 ms tick, package motion)
+//	                                       ├─ keyframes, while needed ─► keyframe stage (ffmpeg, zones/masks)
+//	                                       └─ snapshot goroutine (ffmpeg one-shot, snapshot_url, ONVIF)
 //	                                 ──► events in the index's buckets ─► SubscribeEvents, Events
 //
 // A camera's TCP connection is read in batches, on a 50 ms tick shared by all cameras (readbatch.go).
@@ -37,6 +39,15 @@
 // drains what arrived once per tick (detect.go). An event opens and closes with one index write each;
 // subscribers that fall behind miss events rather than hold detection up. After a crash, recovery closes
 // the events left open at the last recorded frame of their camera (events_recover.go).
+//
+// The detector hands keyframes it already holds, with their parameter sets, to the camera's keyframe
+// stage (package keyframe: ffmpeg -skip_frame nokey over a pipe, never a second connection) only while
+// they are needed: the camera has zones or masks and the compressed stage suspects motion. The stage's
+// queue sheds (counted) rather than wait. On such a camera an event opens only once the stage found
+// motion inside a zone and outside the masks (detect_gate.go, which also says what happens before the
+// first keyframe, and when ffmpeg is missing or failing). Each event gets a snapshot from a goroutine of
+// its own per camera: a one-shot ffmpeg JPEG of its keyframe, else snapshot_url, else the camera's ONVIF
+// snapshot URI (detect_snapshot.go); StreamStatus.Keyframe says plainly why there is none.
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a

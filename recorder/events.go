@@ -64,18 +64,7 @@ func (r *Recorder) SubscribeEvents(buffer int) (<-chan Event, func()) {
 
 // attachSnapshot stores jpeg as the snapshot of event id and tells subscribers. The keyframe stage (or a
 // camera's snapshot URL) calls it.
-func (r *Recorder) attachSnapshot(id uint64, jpeg []byte) error {
-	if err := r.db.SetEventSnapshot(id, jpeg); err != nil {
-		if errors.Is(err, index.ErrNotFound) {
-			return fmt.Errorf("recorder: event %d: %w", id, ErrNoEvent)
-		}
-		return fmt.Errorf("recorder: %w", err)
-	}
-	if e, err := r.db.GetEvent(id); err == nil {
-		r.events.publish(e)
-	}
-	return nil
-}
+func (r *Recorder) attachSnapshot(id uint64, jpeg []byte) error { return r.events.attach(id, jpeg) }
 
 // eventKeep is retention's eventKeeper on the event store: a camera's events widened by its pre- and
 // post-roll, what retention keeps for Limits.EventsMaxAge. An open event reaches to the end of the query.
@@ -134,6 +123,20 @@ func (h *eventHub) close(id uint64, end time.Time, score float64) (Event, error)
 	}
 	h.publish(e)
 	return e, nil
+}
+
+// attach stores jpeg as the snapshot of event id and publishes the event.
+func (h *eventHub) attach(id uint64, jpeg []byte) error {
+	if err := h.db.SetEventSnapshot(id, jpeg); err != nil {
+		if errors.Is(err, index.ErrNotFound) {
+			return fmt.Errorf("recorder: event %d: %w", id, ErrNoEvent)
+		}
+		return fmt.Errorf("recorder: %w", err)
+	}
+	if e, err := h.db.GetEvent(id); err == nil {
+		h.publish(e)
+	}
+	return nil
 }
 
 func (h *eventHub) subscribe(buffer int) (<-chan Event, func()) {

@@ -29,13 +29,19 @@ var (
 	mEvents    = prometheus.NewDesc("porchlight_events_total", "Events opened.", []string{"camera", "kind"}, nil)
 	mDetectSec = prometheus.NewDesc("porchlight_motion_detect_seconds_total", "Time the motion detector spent observing frames.", labels, nil)
 	mShed      = prometheus.NewDesc("porchlight_motion_frames_shed_total", "Frames the motion detector did not analyse because it fell behind (recording is unaffected).", labels, nil)
+	mKfCPU     = prometheus.NewDesc("porchlight_keyframe_cpu_seconds_total", "CPU time of the keyframe stage: its ffmpeg processes' utime+stime (decoder and snapshots) and comparing frames.", labels, nil)
+	mKfDecoded = prometheus.NewDesc("porchlight_keyframes_decoded_total", "Keyframes the keyframe stage decoded and compared.", labels, nil)
+	mKfShed    = prometheus.NewDesc("porchlight_keyframes_shed_total", "Keyframes the keyframe stage did not decode: its queue was full or ffmpeg was restarting (recording is unaffected).", labels, nil)
+	mSnapOK    = prometheus.NewDesc("porchlight_snapshots_taken_total", "Event snapshots taken and stored.", labels, nil)
+	mSnapFail  = prometheus.NewDesc("porchlight_snapshots_failed_total", "Event snapshots that no source could give.", labels, nil)
 	mDiskWarn  = prometheus.NewDesc("porchlight_recorder_disk_warning", "1 while the disk is filling for other reasons than recording and retention frees no more (the storage API says why).", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
-		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn, mEvents, mDetectSec, mShed} {
+		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn, mEvents, mDetectSec, mShed,
+		mKfCPU, mKfDecoded, mKfShed, mSnapOK, mSnapFail} {
 		ch <- d
 	}
 }
@@ -73,6 +79,12 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		if s.det != nil {
 			counter(mDetectSec, float64(s.det.nanos.Load())/1e9)
 			counter(mShed, float64(s.det.shed.Load()))
+			kf := s.det.keyframeStatus()
+			counter(mKfCPU, float64(kf.CPUNanos)/1e9)
+			counter(mKfDecoded, float64(kf.Decoded))
+			counter(mKfShed, float64(kf.Shed))
+			counter(mSnapOK, float64(kf.SnapshotsTaken))
+			counter(mSnapFail, float64(kf.SnapshotsFailed))
 		}
 		if u, err := r.db.Usage(s.key); err == nil {
 			ch <- prometheus.MustNewConstMetric(mDisk, prometheus.GaugeValue, float64(u.Bytes), lv...)

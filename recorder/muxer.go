@@ -183,7 +183,11 @@ func (m *muxer) writeVideo(au accessUnit, arrival time.Time) {
 	}
 	if m.detect != nil {
 		// Off the recording path: a send that never waits (a full channel sheds the frame).
-		m.detect.offer(frameSummary{wall: wall, key: key, h265: t.spec.codec == "H265", nalus: au.nalus})
+		f := frameSummary{wall: wall, key: key, h265: t.spec.codec == "H265", nalus: au.nalus}
+		if key {
+			f.params = t.spec.paramSets() // the keyframe stage decodes a keyframe on its own
+		}
+		m.detect.offer(f)
 	}
 	if discont && m.seg != nil {
 		// A jump of the camera's timestamps: the clock re-anchored this frame at its arrival. The segment

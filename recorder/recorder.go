@@ -110,6 +110,7 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 	if name == "main" {
 		s.motion.Store(&cam.Motion)
 		s.det = newDetector(cam.Name, &s.motion, r.events, s.log, r.cfg.Now)
+		s.det.snaps.src.Store(&snapSources{url: cam.SnapshotURL, camera: cam.URL})
 	}
 	return s, nil
 }
@@ -186,6 +187,8 @@ func (r *Recorder) Status() []StreamStatus {
 		st := s.stats.snapshot()
 		if s.det != nil {
 			st.MotionNanos, st.MotionShed = s.det.nanos.Load(), s.det.shed.Load()
+			kf := s.det.keyframeStatus()
+			st.Keyframe = &kf
 		}
 		if u, err := r.db.Usage(s.key); err == nil {
 			st.DiskBytes, st.Oldest = u.Bytes, u.Oldest

@@ -51,6 +51,8 @@ type StreamStatus struct {
 	// frames it did not analyse because it fell behind (recording is unaffected).
 	MotionNanos uint64 `json:"motion_nanos"`
 	MotionShed  uint64 `json:"motion_frames_shed"`
+	// Keyframe is the keyframe stage and the event snapshots of a main stream; nil for a sub-stream.
+	Keyframe *KeyframeStatus `json:"keyframe,omitempty"`
 }
 
 // streamStats collects a stream's counters; every method is safe for concurrent use.

@@ -177,6 +177,18 @@ func (t *trackSpec) withParams(nalus [][]byte) [][]byte {
 	return nalus
 }
 
+// paramSets returns the current parameter sets (VPS, SPS, PPS) of a video track. They are replaced, never
+// written into, when the camera sends new ones, so the slices may be held read-only.
+func (t *trackSpec) paramSets() [][]byte {
+	switch c := t.params.(type) {
+	case *mp4.CodecH264:
+		return [][]byte{c.SPS, c.PPS}
+	case *mp4.CodecH265:
+		return [][]byte{c.VPS, c.SPS, c.PPS}
+	}
+	return nil
+}
+
 // paramsReady reports whether a video track knows all parameter sets needed for an init segment.
 func (t *trackSpec) paramsReady() bool {
 	switch c := t.params.(type) {

@@ -20,8 +20,26 @@ type Camera struct {
 	Bytes      int64     `json:"bytes"` // footage on disk
 	Oldest     time.Time `json:"oldest,omitzero"`
 	Dropped    uint64    `json:"dropped_frames"`
-	// NoPicture says why the camera's events have no snapshot, in plain words; empty when they can have one.
-	NoPicture string `json:"no_picture,omitempty"`
+	// Pictures is where the camera's event snapshots come from, and whether its zones are checked; nil
+	// for a sub-stream.
+	Pictures *CameraPictures `json:"pictures,omitempty"`
+}
+
+// CameraPictures says where a camera's event snapshots come from and whether its zones and masks are
+// checked, and in plain words why not, for the UI to show beside the camera.
+type CameraPictures struct {
+	// SnapshotSource: "ffmpeg" (the keyframe stage), "snapshot_url", "onvif" (the camera's ONVIF
+	// GetSnapshotUri), or "" when events have no picture; NoSnapshotReason then says why.
+	SnapshotSource   string `json:"snapshot_source"`
+	NoSnapshotReason string `json:"no_snapshot_reason,omitempty"`
+	// ZonesChecked: the camera has zones or masks and the keyframe stage checks them; ZonesNote says why
+	// configured zones are not checked.
+	ZonesChecked    bool   `json:"zones_checked"`
+	ZonesNote       string `json:"zones_note,omitempty"`
+	SnapshotsTaken  uint64 `json:"snapshots_taken"`
+	SnapshotsFailed uint64 `json:"snapshots_failed"`
+	SnapshotError   string `json:"snapshot_error,omitempty"` // the latest failure
+	KeyframeError   string `json:"keyframe_error,omitempty"` // the keyframe stage's latest failure, with what ffmpeg said
 }
 
 // Span is a recorded time range without gaps.

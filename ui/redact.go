@@ -26,36 +26,44 @@ var addressRE = regexp.MustCompile(strings.Join([]string{
 	`\b(?:[a-zA-Z0-9-]+\.)+[a-zA-Z][a-zA-Z0-9-]*\b`,                             // host.name
 }, "|"))
 
-// camerasFor returns the cameras as the caller of r may see them: viewers get each last_error without
-// the hosts, ports, user names and passwords it may name, as they do not see cameras' addresses in GET
-// /api/v1/config/cameras either.
+// camerasFor returns the cameras as the caller of r may see them: viewers get each last_error and each
+// message of pictures without the hosts, ports, user names and passwords it may name, as they do not see
+// cameras' addresses in GET /api/v1/config/cameras either.
 func (s *Server) camerasFor(r *http.Request) []Camera {
-	return redactFor(s, r, s.Cameras.Cameras(), func(c *Camera) *string { return &c.LastError })
+	return redactFor(s, r, s.Cameras.Cameras(), func(c *Camera) []*string {
+		if c.Pictures == nil {
+			return []*string{&c.LastError}
+		}
+		p := *c.Pictures // the item is a copy, its pictures are not: redact a copy of them
+		c.Pictures = &p
+		return []*string{&c.LastError, &p.NoSnapshotReason, &p.ZonesNote, &p.SnapshotError, &p.KeyframeError}
+	})
 }
 
 // deliveriesFor returns the deliveries as the caller of r may see them: viewers get each last_error
 // without the agency's multiaddrs, hosts and ports (nor cameras' addresses) it may name.
 func (s *Server) deliveriesFor(r *http.Request, ds []Delivery) []Delivery {
-	return redactFor(s, r, ds, func(d *Delivery) *string { return &d.LastError })
+	return redactFor(s, r, ds, func(d *Delivery) []*string { return []*string{&d.LastError} })
 }
 
-// redactFor returns items unchanged for an admin; for anyone else a copy in which the message msg
-// points to in each item has the addresses and camera secrets replaced (redactAddresses).
-func redactFor[T any](s *Server, r *http.Request, items []T, msg func(*T) *string) []T {
+// redactFor returns items unchanged for an admin; for anyone else a copy in which the messages msgs
+// points to in each item have the addresses and camera secrets replaced (redactAddresses).
+func redactFor[T any](s *Server, r *http.Request, items []T, msgs func(*T) []*string) []T {
 	if principalFrom(r.Context()).role == UserAdmin {
 		return items
 	}
 	items = slices.Clone(items)
 	var secrets []string
 	for i := range items {
-		m := msg(&items[i])
-		if *m == "" {
-			continue
+		for _, m := range msgs(&items[i]) {
+			if *m == "" {
+				continue
+			}
+			if secrets == nil {
+				secrets = s.cameraSecrets()
+			}
+			*m = redactAddresses(*m, secrets)
 		}
-		if secrets == nil {
-			secrets = s.cameraSecrets()
-		}
-		*m = redactAddresses(*m, secrets)
 	}
 	return items
 }

@@ -45,11 +45,15 @@ type failingCameras struct {
 }
 
 func (f failingCameras) Cameras() []Camera {
-	return []Camera{{Name: "front", Stream: "main", State: "error", LastError: f.lastErr}}
+	return []Camera{{Name: "front", Stream: "main", State: "error", LastError: f.lastErr, Pictures: &CameraPictures{
+		NoSnapshotReason: noPicture, SnapshotError: "event 7: snapshot http://10.0.0.5/snap.jpg: 401 Unauthorized"}}}
 }
 
+const noPicture = "ffmpeg not found on PATH and no snapshot_url (ONVIF GetSnapshotUri: dial tcp 10.0.0.5:80: connect: connection refused)"
+
 // TestViewerSeesRedactedLastError: the cameras and storage routes show a viewer a camera's last error
-// without the camera's host, port, user and password; an admin sees all of it.
+// without the camera's host, port, user and password, and so are the reasons it has no pictures; an
+// admin sees all of it.
 func TestViewerSeesRedactedLastError(t *testing.T) {
 	e := newAuthEnv(t)
 	const lastErr = "describe: rtsp://cam:s3cret@10.0.0.5:554/main: 401; connect: dial tcp: lookup frontcam on 10.0.0.1:53: no such host"
@@ -70,10 +74,16 @@ func TestViewerSeesRedactedLastError(t *testing.T) {
 		if want := `"last_error":"describe: [redacted]: 401; connect: dial tcp: lookup [redacted] on [redacted]: no such host"`; !strings.Contains(string(body), want) {
 			t.Errorf("viewer GET %s: got %s, want it to contain %s", path, body, want)
 		}
+		if want := `"no_snapshot_reason":"ffmpeg not found on PATH and no snapshot_url (ONVIF GetSnapshotUri: dial tcp [redacted]: connect: connection refused)","zones_checked":false,"snapshots_taken":0,"snapshots_failed":0,"snapshot_error":"event 7: snapshot [redacted]: 401 Unauthorized"`; path == "/api/v1/cameras" && !strings.Contains(string(body), want) {
+			t.Errorf("viewer GET %s: got %s, want it to contain %s", path, body, want)
+		}
 		code, _, body = e.do(admin, "GET", path, nil)
 		wantStatus(t, "admin GET "+path, code, http.StatusOK, body)
 		if !strings.Contains(string(body), `"last_error":"`+lastErr+`"`) {
 			t.Errorf("admin GET %s: got %s, want the whole last error", path, body)
+		}
+		if path == "/api/v1/cameras" && !strings.Contains(string(body), `"no_snapshot_reason":"`+noPicture+`"`) {
+			t.Errorf("admin GET %s: got %s, want the whole reason", path, body)
 		}
 	}
 }

@@ -11,19 +11,13 @@ import (
 	"time"
 )
 
-// clkTck is the kernel's clock tick for /proc/PID/stat (100 on every Linux we ship for).
-const clkTck = 100
-
-// procCPU is utime+stime of a running process, from /proc/PID/stat.
-func procCPU(tb testing.TB, pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		tb.Fatal(err)
+// runningCPU is utime+stime of a running process (procCPU), failing the benchmark when it is gone.
+func runningCPU(tb testing.TB, pid int) time.Duration {
+	d, ok := procCPU(pid)
+	if !ok {
+		tb.Fatalf("no /proc/%d/stat", pid)
 	}
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
-	ut, _ := strconv.ParseInt(f[11], 10, 64) // fields 14 and 15 of stat, counted after the command
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / clkTck
+	return d
 }
 
 // rusage is the CPU of this process (self) or of its reaped children.
@@ -101,7 +95,7 @@ func benchDecode(b *testing.B, kfs []Keyframe, extra []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	child, self := procCPU(b, p.pid()), rusage(syscall.RUSAGE_SELF)
+	child, self := runningCPU(b, p.pid()), rusage(syscall.RUSAGE_SELF)
 	for i := 0; b.Loop(); i++ {
 		gray, err := p.decode(kfs[i%len(kfs)], time.Now().Add(10*time.Second))
 		if err != nil {
@@ -110,7 +104,7 @@ func benchDecode(b *testing.B, kfs []Keyframe, extra []string) {
 		Compare(prev, gray, region, 0.5)
 		prev = gray
 	}
-	ffmpeg, goCPU := ms(procCPU(b, p.pid())-child)/float64(b.N), ms(rusage(syscall.RUSAGE_SELF)-self)/float64(b.N)
+	ffmpeg, goCPU := ms(runningCPU(b, p.pid())-child)/float64(b.N), ms(rusage(syscall.RUSAGE_SELF)-self)/float64(b.N)
 	b.ReportMetric(ffmpeg, "ffmpeg-cpu-ms/keyframe")
 	b.ReportMetric(goCPU, "go-cpu-ms/keyframe")
 	b.ReportMetric((ffmpeg+goCPU)/2, "cpu-ms/camera-s@gop2s")

@@ -38,21 +38,18 @@
 // that are all decoded anyway; one-shot costs nothing for suspected motion that never becomes an event,
 // and needs no decoder running. Revisit if events turn out to be short and mostly confirmed.
 //
-// # Wiring (not done yet: nvr and the recorder's detection goroutine)
+// # Wiring (package recorder: detect_keyframe.go, detect_gate.go, detect_snapshot.go)
 //
-//	stage, _ := keyframe.New(keyframe.Config{Camera: name, Codec: "H264", Zones: z, Masks: m, Sensitivity: s})
-//	go stage.Run(ctx)                       // under nvr's supervisor; stage.Close() on shutdown
-//	// in the detection goroutine, off the recording path:
-//	//   motion suspected (package motion reports frames above baseline):
-//	//     stage.Submit(previous GOP's keyframe)   // the reference, from before the motion
-//	//     stage.Submit(each keyframe while suspected)
-//	//   for c := range stage.Results(): c.Result.Motion confirms (or vetoes) the event
-//	//   event opens: jpeg from FetchSnapshot(snapshot_url) if configured, else stage.Snapshot(keyframe)
-//	// config change: stage.SetZones(z, m, s); the UI shows stage.Status().Reason / LastError.
-//
-// The snapshot URL is found once per camera at start: snapshot_url from the config, else
-// ONVIF{}.SnapshotURI(ctx, camera.url) (a failure just means none); the result is not written back to
-// the config file.
+// The recorder's detection goroutine (off the recording path) makes a Stage per camera at the first
+// keyframe (its codec), runs it for as long as the stream, and hands it keyframes with Submit only while
+// the camera has zones or masks and the compressed stage suspects motion: first the keyframe before (the
+// reference, whose own answer is ignored), then each keyframe while suspected (every other one after three
+// answers in a row without motion in a zone, which bounds the worst case). An event of such a camera
+// opens once a Result says Motion; it opens unchecked when the stage is failing. Snapshots: Snapshot on the
+// event's keyframe when ffmpeg is present, else FetchSnapshot(snapshot_url), else FetchSnapshot of
+// ONVIF{}.SnapshotURI(ctx, camera url), asked once per stream start (a failure just means none; the
+// result is not written back to the config file). Config changes reach SetZones; CPU (ffmpeg children
+// included) and Status feed the recorder's metrics and the camera's status in the API.
 //
 // # Process hygiene
 //

@@ -2,6 +2,12 @@
 
 package keyframe
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 func childAttr() *syscall.SysProcAttr { return nil }
+
+// procCPU has no /proc to read: a running decoder's CPU counts once it stops.
+func procCPU(int) (time.Duration, bool) { return 0, false }

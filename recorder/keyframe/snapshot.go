@@ -40,12 +40,13 @@ func (s *Stage) Snapshot(ctx context.Context, k Keyframe) ([]byte, error) {
 	defer cancel()
 	stop := context.AfterFunc(s.snapCtx, cancel)
 	defer stop()
-	return encodeJPEG(ctx, s.bin, s.demux, k)
+	cmd := exec.CommandContext(ctx, s.bin, snapshotArgs(s.demux)...)
+	defer func() { s.cpu.Add(int64(childCPU(cmd))) }()
+	return encodeJPEG(ctx, cmd, s.demux, k)
 }
 
-// encodeJPEG runs one ffmpeg; exec kills it by PID when ctx ends and Wait reaps it.
-func encodeJPEG(ctx context.Context, bin, demux string, k Keyframe) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, bin, snapshotArgs(demux)...)
+// encodeJPEG runs cmd, one ffmpeg; exec kills it by PID when ctx ends and Wait reaps it.
+func encodeJPEG(ctx context.Context, cmd *exec.Cmd, demux string, k Keyframe) ([]byte, error) {
 	cmd.SysProcAttr = childAttr()
 	cmd.Stdin = bytes.NewReader(annexB(k, demux))
 	stderr := &tailBuffer{max: stderrCap}

@@ -38,9 +38,11 @@ type Stage struct {
 	settings settings
 	lastErr  string
 	pid      int
-	cur      *os.Process // the running ffmpeg, for Close and ctx to kill mid-keyframe
+	cur      *os.Process   // the running ffmpeg, for Close and ctx to kill mid-keyframe
+	liveCPU  time.Duration // the running ffmpeg's CPU at the last reading (CPU)
 
 	decoded, shed, failures, restarts, dropped atomic.Uint64
+	cpu                                        atomic.Int64 // nanoseconds: reaped children and comparing
 }
 
 type settings struct {
@@ -133,8 +135,8 @@ func (s *Stage) Run(ctx context.Context) error {
 	stop := func(grace time.Duration) {
 		if p != nil {
 			p.stop(grace)
+			s.retire(p)
 			p = nil
-			s.setProc(nil)
 		}
 	}
 	defer stop(0)
@@ -161,7 +163,7 @@ func (s *Stage) Run(ctx context.Context) error {
 					continue
 				}
 				started = time.Now()
-				s.setProc(p.cmd.Process)
+				s.startedProc(p.cmd.Process)
 			}
 			gray, err := p.decode(k, time.Now().Add(s.cfg.Deadline))
 			if err != nil && (ctx.Err() != nil || s.closed()) {
@@ -178,12 +180,14 @@ func (s *Stage) Run(ctx context.Context) error {
 				continue
 			}
 			s.decoded.Add(1)
+			began := time.Now()
 			cur := s.current()
 			if region.W != p.out.W || region.H != p.out.H || !sameSettings(cur, regionFor) {
 				region, regionFor = NewRegion(p.out.W, p.out.H, cur.zones, cur.masks), cur
 			}
 			res := Compare(prev, gray, region, cur.sensitivity)
 			prev = gray
+			s.cpu.Add(int64(time.Since(began))) // CPU-bound: wall time is CPU time
 			select {
 			case s.out <- Checked{Time: k.Time, Result: res}:
 			default:
@@ -211,15 +215,6 @@ func (s *Stage) fail(err error) {
 	s.lastErr = err.Error()
 	s.mu.Unlock()
 	s.cfg.Logger.Warn("keyframe decoder failed", "err", err)
-}
-
-func (s *Stage) setProc(p *os.Process) {
-	s.mu.Lock()
-	s.cur, s.pid = p, 0
-	if p != nil {
-		s.pid = p.Pid
-	}
-	s.mu.Unlock()
 }
 
 // killCurrent kills the running ffmpeg by PID (Run reaps it).

@@ -30,3 +30,29 @@ func MotionClip(t testing.TB) []byte {
 	}
 	return b
 }
+
+// BoxClip makes with ffmpeg (the test is skipped without it) a clip like MotionClip whose motion lies only
+// inside the left half of the picture: 6 s of still grey, then 4 s in which a 60×60 box of changing noise
+// (a busy subject: every frame costs the encoder, so the compressed stage sees it throughout) slides from
+// x = 10 to x = 90 (of 320) at y = 90. Looped by a demo camera, motion lies only in the frame units
+// x 0.03..0.47, y 0.37..0.63, 4 s in every 10.
+func BoxClip(t testing.TB) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed")
+	}
+	out := filepath.Join(t.TempDir(), "box.mp4")
+	cmd := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:size=320x240:rate=25:d=10",
+		"-f", "lavfi", "-i", "color=c=white:size=60x60:rate=25:d=10,noise=alls=60:allf=t",
+		"-filter_complex", "[0][1]overlay=x='10+max(t-6,0)*20':y=90:enable='gte(t,6)'",
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "0", "-g", "50",
+		"-keyint_min", "50", "-sc_threshold", "0", "-an", "-movflags", "frag_keyframe+empty_moov+default_base_moof", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v: %s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

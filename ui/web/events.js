@@ -53,7 +53,7 @@ async function showEvents(params) {
     const [rolls, status] = await Promise.all([eventFeed.rolls(), api("GET", "/api/v1/cameras")]);
     if (gen !== ev.gen) return;
     ev.rolls = rolls;
-    ev.reasons = Object.fromEntries(status.filter(c => c.stream === "main").map(c => [c.name, c.no_picture || ""]));
+    ev.reasons = Object.fromEntries(status.filter(c => c.stream === "main").map(c => [c.name, c.pictures?.no_snapshot_reason || ""]));
     const sel = $("#ev-camera");
     sel.replaceChildren(new Option("All cameras", ""), ...Object.keys(rolls).map(n => new Option(n, n)));
     sel.value = ev.camera;
