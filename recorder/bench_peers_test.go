@@ -186,6 +186,32 @@ func (p *ffmpegPeer) recording(b *testing.B) int {
 	return n
 }
 
+// written returns, per ffmpeg process, the bytes its current try has written so far.
+func (p *ffmpegPeer) written() []int64 {
+	out := make([]int64, len(p.procs))
+	for i, f := range p.procs {
+		matches, _ := filepath.Glob(filepath.Join(f.dir, fmt.Sprintf("try%d-seg*.mp4", f.starts)))
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil {
+				out[i] += fi.Size()
+			}
+		}
+	}
+	return out
+}
+
+// stalled counts the processes that wrote nothing between two written samples: a server that stopped
+// sending to them would make ffmpeg's side look cheaper than it is.
+func stalled(before, after []int64) int {
+	n := 0
+	for i := range before {
+		if after[i] <= before[i] {
+			n++
+		}
+	}
+	return n
+}
+
 // restarts counts the ffmpeg processes started again because one gave up.
 func (p *ffmpegPeer) restarts() int {
 	n := 0

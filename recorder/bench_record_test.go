@@ -78,7 +78,14 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 		withFFmpeg = false
 	}
 	if withFFmpeg {
-		ff = startFFmpeg(b, urls)
+		ffURLs := urls
+		if src == "gstfile" {
+			// ffmpeg's clients get servers of their own, playing the same file: a shared mount of
+			// gst-rtsp-server that ffmpeg's clients joined sometimes stops serving the recorder's clients
+			// that join after them (see mediatest.StartGstFileCamera).
+			ffURLs = benchSource(b, src, n)
+		}
+		ff = startFFmpeg(b, ffURLs)
 		waitFor(b, time.Duration(60+n)*time.Second, "ffmpeg recording every camera", func() bool {
 			ffRecording = ff.recording(b)
 			return ffRecording == n
@@ -101,9 +108,18 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 
 	b.ResetTimer()
 	r0, f0, s0 := sampleBoth(b, rec, ff)
+	var w0 []int64
+	if ff != nil {
+		w0 = ff.written()
+	}
 	time.Sleep(time.Duration(secs) * time.Second)
 	r1, f1, s1 := sampleBoth(b, rec, ff)
 	b.StopTimer()
+	if ff != nil {
+		if n := stalled(w0, ff.written()); n > 0 {
+			b.Errorf("%d of %d ffmpeg processes wrote nothing in the window: their server stopped sending", n, len(ff.procs))
+		}
+	}
 	if s1.Recording < n {
 		b.Errorf("%d of %d recorder streams recording at the end of the window", s1.Recording, n)
 	}
