@@ -39,7 +39,7 @@ func runDemoCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
+	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: democam.Porch()} // still stretches and motion: events
 	if err := cam.Start(); err != nil {
 		return fmt.Errorf("demo camera: %w", err)
 	}

@@ -64,7 +64,7 @@ type demoTown struct {
 func runDemoTown(ctx context.Context, n *Node, dir string, out io.Writer, started func(*demoTown)) error {
 	// The homes share one embedded camera server: one pacer and two RTSP sessions are cheaper than two.
 	// It closes after the homes have stopped, so that their recorders do not log a lost camera.
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
+	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: democam.Porch()} // still stretches and motion: events
 	if err := cam.Start(); err != nil {
 		return fmt.Errorf("demo camera: %w", err)
 	}

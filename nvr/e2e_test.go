@@ -28,7 +28,7 @@ var (
 )
 
 // porchlightBin builds cmd/porchlight once per test run.
-func porchlightBin(t *testing.T) string {
+func porchlightBin(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "porchlight-bin-")
@@ -50,7 +50,7 @@ func porchlightBin(t *testing.T) string {
 
 // startServe starts `porchlight serve --config cfgPath`, killed at the end of the test unless it has
 // exited, and returns it with the first line it printed.
-func startServe(t *testing.T, cfgPath string) (*exec.Cmd, string) {
+func startServe(t testing.TB, cfgPath string) (*exec.Cmd, string) {
 	t.Helper()
 	serve := exec.Command(porchlightBin(t), "serve", "--config", cfgPath)
 	serve.Stderr = os.Stderr
@@ -64,7 +64,7 @@ func startServe(t *testing.T, cfgPath string) (*exec.Cmd, string) {
 }
 
 // run runs the binary to completion and returns its stdout; it fails the test on a non-zero exit.
-func run(t *testing.T, args ...string) string {
+func run(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(porchlightBin(t), args...)
 	var stderr strings.Builder
@@ -77,7 +77,7 @@ func run(t *testing.T, args ...string) string {
 }
 
 // apiGet performs an authorised GET against a node.
-func apiGet(t *testing.T, base, token, path string) (*http.Response, []byte) {
+func apiGet(t testing.TB, base, token, path string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", base+path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -93,7 +93,7 @@ func apiGet(t *testing.T, base, token, path string) (*http.Response, []byte) {
 // initNode runs `porchlight init` in a new directory and edits its config: camera "front" with the
 // given keys (indented by 4), the API on a free port, p2p on loopback, then edit (nil: none). It returns
 // the config's path, the API's base URL and the API token.
-func initNode(t *testing.T, cameraKeys string, edit func([]byte) []byte) (cfgPath, base, tok string) {
+func initNode(t testing.TB, cameraKeys string, edit func([]byte) []byte) (cfgPath, base, tok string) {
 	t.Helper()
 	dir := t.TempDir()
 	if out := run(t, "init", "--dir", dir, "--name", "Elm Street 12"); !strings.Contains(out, "password") {

@@ -25,6 +25,7 @@ func TestLoadClip(t *testing.T) {
 		audio         bool
 	}{
 		{"clip.mp4", CodecH264, 640, 360, 250, 5, 10 * time.Second, true},
+		{"porch.mp4", CodecH264, 640, 360, 500, 10, 20 * time.Second, true},
 		{"testdata/h265.mp4", CodecH265, 640, 360, 125, 3, 5 * time.Second, false},
 		{"testdata/h264_720.mp4", CodecH264, 480, 270, 75, 2, 3 * time.Second, true},
 	}

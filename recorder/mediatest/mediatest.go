@@ -121,6 +121,15 @@ func StartGstFileCamera(t testing.TB, clip string) string {
 	return startGst(t, clip)
 }
 
+// StartGstClipCameras starts gst-rtsp-server like StartGstCamera, with a path per mount: "NAME=H264:FILE"
+// or "NAME=H265:FILE" mounts /NAME, the video of the MP4 FILE played once in real time, shared, without
+// encoding (parameter sets in band before every keyframe). Keep to a dozen clients per server (see
+// StartGstFileCamera).
+func StartGstClipCameras(t testing.TB, mounts ...string) string {
+	t.Helper()
+	return startGst(t, mounts...)
+}
+
 func startGst(t testing.TB, args ...string) string {
 	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")

@@ -1,10 +1,8 @@
 package motion_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,20 +18,7 @@ const scoreSlack = time.Second
 // clip builds (or finds in the cache) a scene in an encoding and returns its access units.
 func clip(t testing.TB, s motiontest.Scene, e motiontest.Encoding) []motiontest.AccessUnit {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed (.ci/deps installs it)")
-	}
-	src := motiontest.Footage(t, s.Source)
-	cache, err := motiontest.CacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	p, err := motiontest.Build(ctx, cache+"/clips", src, s, e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := motiontest.Clip(t, s, e)
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,7 @@ type baseline struct {
 	n    int
 	mean float64
 	dev  float64
+	qp   bool // the costs learned carry the QP term
 }
 
 // warmFrames is how many frames of a class set its first baseline before it is scored.
@@ -61,6 +62,17 @@ const warmFrames = 8
 const devFloor = 0.04
 
 func (b *baseline) ready() bool { return b.n >= warmFrames }
+
+// fit starts the baseline over when a frame's cost carries the QP term and the costs it learned did
+// not: a reader that joins a camera mid-GOP has no parameter sets (so no QP) until the first keyframe
+// brings them in band, and the QP term adds several units to every cost from then on. The other way
+// (a frame without QP against a baseline with it: an unreadable header) only lowers that frame's cost,
+// which never counts as motion.
+func (b *baseline) fit(hasQP bool) {
+	if hasQP && !b.qp {
+		*b = baseline{qp: true}
+	}
+}
 
 // z is how far c lies above the baseline, in deviations.
 func (b *baseline) z(c float64) float64 {

@@ -87,6 +87,7 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 	d.afterKey = cl == classI
 	c := cost(&fi)
 	b := &d.base[cl]
+	b.fit(fi.hasQP)
 	thr := d.threshold()
 	if cl == classI || !b.ready() {
 		b.learn(c, float64(dt)/float64(stillLearn))
