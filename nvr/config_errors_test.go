@@ -133,7 +133,7 @@ var parseErrorTests = []struct {
 	{"snapshot_url port", camera("    name: a\n    url: rtsp://h/\n    snapshot_url: https://user:secret@h:70000/snap.jpg\n"), `cameras[0].snapshot_url: invalid port "70000" (want 1 to 65535)`},
 	{"events_max_age negative", "version: 1\nretention: {events_max_age: -1h}\n", `retention.events_max_age: invalid duration "-1h" (must not be negative)`},
 	{"events_max_age below max_age", "version: 1\nretention: {max_age: 720h, events_max_age: 24h}\n",
-		"retention.events_max_age: must be 0 (as max_age) or at least retention.max_age (720h)"},
+		"retention.events_max_age: must be 0 (as long as max_age) or at least retention.max_age (720h)"},
 	{"second camera", "version: 1\ncameras:\n  - {name: a, url: rtsp://h/}\n  - {name: b, url: rtsp://h/, urll: x}\n", "cameras[1].urll: unknown key"},
 }
 
