@@ -25,16 +25,7 @@ func benchSource(b *testing.B, name string, n int) []string {
 	case "democam":
 		return startBenchCameras(b, n, benchClip(b, "4mbps.mp4", 10))
 	case "gstfile":
-		clip := benchClip(b, "4mbps-180s.mp4", 180)
-		servers := make([]string, (n+gstFileCameras-1)/gstFileCameras)
-		for i := range servers {
-			servers[i] = mediatest.StartGstFileCamera(b, clip)
-		}
-		urls := make([]string, n)
-		for i := range urls {
-			urls[i] = servers[i%len(servers)] + "/file"
-		}
-		return urls
+		return gstFileURLs(b, n, gstFileCameras, "/file")
 	case "gst":
 		base := mediatest.StartGstCamera(b)
 		urls := make([]string, n)
@@ -45,6 +36,22 @@ func benchSource(b *testing.B, name string, n int) []string {
 	}
 	b.Fatalf("unknown source %q (democam or gst)", name)
 	return nil
+}
+
+// gstFileURLs starts one gst-rtsp-server per perServer cameras, all playing the same 3-minute clip, and
+// returns n URLs of path spread over them.
+func gstFileURLs(b *testing.B, n, perServer int, path string) []string {
+	b.Helper()
+	clip := benchClip(b, "4mbps-180s.mp4", 180)
+	servers := make([]string, (n+perServer-1)/perServer)
+	for i := range servers {
+		servers[i] = mediatest.StartGstFileCamera(b, clip)
+	}
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = servers[i%len(servers)] + path
+	}
+	return urls
 }
 
 // gstFileCameras is how many cameras (each with an ffmpeg and a recorder client) share one

@@ -77,13 +77,22 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 		b.Logf("ffmpeg left out: gst-rtsp-server serves at most %d ffmpeg clients here, not %d", maxGstFFmpegClients, n)
 		withFFmpeg = false
 	}
+	recFirst := src == "gstfile" // its servers are the recorder's alone: it connects, then ffmpeg's crowd
+	if recFirst {
+		rec.send(b, "run")
+		waitFor(b, time.Duration(60+n)*time.Second, "the recorder recording every camera", func() bool {
+			recording = rec.stats(b).Recording
+			return recording == n
+		}, func() string { return fmt.Sprintf("%d of %d recording", recording, n) })
+	}
 	if withFFmpeg {
 		ffURLs := urls
 		if src == "gstfile" {
-			// ffmpeg's clients get servers of their own, playing the same file: a shared mount of
-			// gst-rtsp-server that ffmpeg's clients joined sometimes stops serving the recorder's clients
-			// that join after them (see mediatest.StartGstFileCamera).
-			ffURLs = benchSource(b, src, n)
+			// ffmpeg's clients get servers of their own playing the same file: a shared mount that
+			// ffmpeg's probing clients joined sometimes stops serving the clients that join after them
+			// (see mediatest.StartGstFileCamera). (A pipeline per client, /file-own, avoids that but
+			// costs gst-rtsp-server more than both recorders together at 100 cameras on 2 cores.)
+			ffURLs = gstFileURLs(b, n, gstFileCameras, "/file")
 		}
 		ff = startFFmpeg(b, ffURLs)
 		waitFor(b, time.Duration(60+n)*time.Second, "ffmpeg recording every camera", func() bool {
@@ -91,7 +100,9 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 			return ffRecording == n
 		}, func() string { return fmt.Sprintf("%d of %d recording", ffRecording, n) })
 	}
-	rec.send(b, "run")
+	if !recFirst {
+		rec.send(b, "run")
+	}
 	waitFor(b, time.Duration(60+n)*time.Second, "every camera recording on both sides", func() bool {
 		recording = rec.stats(b).Recording
 		if ff != nil {

@@ -159,11 +159,28 @@ func (s *snapshotter) askONVIF(ctx context.Context) {
 	}
 }
 
+// snapshotSlots bounds the one-shot ffmpeg snapshots running at once in the process: each costs ~100 ms
+// of CPU, and a hundred cameras seeing motion at the same moment must not take the cores from recording.
+// A camera waits for a slot; its later events queue behind (and past snapQueue are dropped and counted).
+var snapshotSlots = make(chan struct{}, 2)
+
+// decodeSnapshot takes the snapshot of a keyframe through the stage's one-shot ffmpeg, one of
+// snapshotSlots at a time.
+func decodeSnapshot(ctx context.Context, j snapJob) ([]byte, error) {
+	select {
+	case snapshotSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-snapshotSlots }()
+	return j.stage.Snapshot(ctx, j.key)
+}
+
 // take gets one snapshot from the first source that gives one and attaches it.
 func (s *snapshotter) take(ctx context.Context, j snapJob) {
 	var errs []error
 	if j.stage != nil && j.key.NALUs != nil {
-		b, err := j.stage.Snapshot(ctx, j.key)
+		b, err := decodeSnapshot(ctx, j)
 		if err == nil {
 			s.done(j.id, b)
 			return

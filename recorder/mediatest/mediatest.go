@@ -112,10 +112,11 @@ func StartGstCamera(t testing.TB) string {
 	return startGst(t)
 }
 
-// StartGstFileCamera starts gst-rtsp-server like StartGstCamera, with the path /file too: the MP4 at clip
-// (H.264 + AAC) played once in real time, shared by every client, without encoding. Shared mounts of
-// gst-rtsp-server 1.22 deadlock once a few dozen TCP clients have joined (every client stops receiving
-// and new requests go unread), so a test with many cameras starts one server per dozen or so clients.
+// StartGstFileCamera starts gst-rtsp-server like StartGstCamera, with the paths /file and /file-own too:
+// the MP4 at clip (H.264 + AAC) played once in real time without encoding, shared by every client on
+// /file, a pipeline of its own per client on /file-own. Shared mounts of gst-rtsp-server 1.22 stop
+// serving now and then once a few dozen TCP clients have joined (every client stops receiving and new
+// requests go unread), more readily when the clients are ffmpeg processes probing their streams.
 func StartGstFileCamera(t testing.TB, clip string) string {
 	t.Helper()
 	return startGst(t, clip)

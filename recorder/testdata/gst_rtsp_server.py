@@ -6,7 +6,8 @@ Mounts /h264 (H.264 640x360 25 fps, GOP 50, with AAC 48 kHz mono), /h265 (H.265,
 /h264-720p (H.264 1280x720 25 fps at about 4.2 Mbit/s, GOP 50, with AAC: BenchmarkRecord's source). Every mount
 is shared: one pipeline, however many clients, so the encoder's cost does not grow with them.
 With FILE (an MP4 with H.264 video and AAC audio) /file plays it once in real time, shared, without
-encoding: BenchmarkRecord's source at 100 cameras, where the live encoder mounts hang (see mediatest).
+encoding, and /file-own the same with a pipeline of its own for each client: BenchmarkRecord's source at
+100 cameras, where the live encoder mounts hang (see mediatest).
 Each NAME=CODEC:MP4 mounts /NAME: the MP4's video track alone (H.264 or H.265, as named), played once in real
 time, shared, without encoding: the motion end-to-end test's clips, encoded as cameras do.
 Prints "ready" on stdout once listening; runs until killed.
@@ -46,6 +47,7 @@ def main():
     for arg in sys.argv[2:]:
         if "=" not in arg:
             launches.append(("/file", FILE % arg))
+            launches.append(("/file-own", FILE % arg))
             continue
         name, spec = arg.split("=", 1)
         codec, path = spec.split(":", 1)
@@ -54,7 +56,7 @@ def main():
     for path, launch in launches:
         f = GstRtspServer.RTSPMediaFactory()
         f.set_launch(launch)
-        f.set_shared(True)
+        f.set_shared(not path.endswith("-own"))
         mounts.add_factory(path, f)
     if server.attach(None) == 0:
         print("cannot bind port", sys.argv[1], file=sys.stderr)
