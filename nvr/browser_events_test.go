@@ -106,6 +106,10 @@ func TestBrowserEvents(t *testing.T) {
 	if len(info) != 4 || info[0] != "front" || info[2] == "ongoing" || !strings.HasSuffix(info[2], " s") || !strings.HasPrefix(info[3], "score ") {
 		t.Errorf("card info %q: want camera, time, a duration in seconds and a score", info)
 	}
+	// An admin may tell the neighbors about a closed event (hood-event.js through eventsView.hooks.card).
+	if tell := evalJS[string](t, ctx, `(b => b ? b.textContent : "")(`+card+`.querySelector(".ev-actions .ev-tell"))`); tell != "Tell the neighbors…" {
+		t.Errorf("closed event's card offers %q, want a \"Tell the neighbors…\" button", tell)
+	}
 
 	// Live updates: the next event appears first, ongoing, then gets its end.
 	next := func() (int, string) {
