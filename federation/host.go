@@ -83,10 +83,6 @@ func (n *Node) startHost() error {
 	n.stopPubsub = psCancel
 	n.ps, err = pubsub.NewGossipSub(psCtx, h,
 		pubsub.WithPeerFilter(n.pubsubPeerFilter),
-		// Our own records go to every member on the topic, not only to the mesh: the mesh forms at the
-		// heartbeat after a member appears, and an alert posted in between would otherwise reach it only
-		// at the next periodic sync. Alerts are rare and a node has at most a few dozen topic peers.
-		pubsub.WithFloodPublish(true),
 		pubsub.WithMaxMessageSize(maxGossipMsg),
 		pubsub.WithSeenMessagesTTL(n.cfg.SeenTTL),
 		pubsub.WithPeerExchange(n.cfg.RelayService))

@@ -17,6 +17,7 @@ import (
 // Gossip windows: an alert older than gossipWindow arrives only by sync; one further in the future than
 // maxSkew is refused.
 const (
+	meshSettle   = 2 * time.Second // two gossipsub heartbeats
 	gossipWindow = 10 * time.Minute
 	maxSkew      = roster.MaxSkew
 )
@@ -59,6 +60,10 @@ func (n *Node) joinTopic(h *hood) error {
 
 // watchTopic syncs with a member as soon as it is seen on the topic: an alert posted between our
 // connection and the exchange of subscriptions reached the member by no gossip, but reaches it this way.
+// It syncs once more meshSettle later: gossipsub (v0.19, no flood publishing) sends a publish only to mesh
+// peers, and a member joins the mesh at the next heartbeat, so an alert posted in that second reaches a
+// just-arrived member by neither gossip nor the first sync. Flood publishing would close the gap too, but
+// it ignores the peer filter: a guest subscribed to the topic would get our alerts.
 func (n *Node) watchTopic(ctx context.Context, ev *pubsub.TopicEventHandler) {
 	for {
 		e, err := ev.NextPeerEvent(ctx)
@@ -67,6 +72,12 @@ func (n *Node) watchTopic(ctx context.Context, ev *pubsub.TopicEventHandler) {
 		}
 		if e.Type == pubsub.PeerJoin && n.isMember(e.Peer) {
 			n.kickSync(e.Peer)
+			p := e.Peer
+			time.AfterFunc(meshSettle, func() {
+				if ctx.Err() == nil {
+					n.kickSync(p)
+				}
+			})
 		}
 	}
 }
