@@ -56,8 +56,9 @@ type baseline struct {
 	n    int
 	mean float64
 	dev  float64
-	qp   bool      // the costs learned carry the QP term
-	last time.Time // time of the class's previous frame
+	qp   bool          // the costs learned carry the QP term
+	last time.Time     // time of the class's previous frame
+	age  time.Duration // stream time since warm-up, up to settle
 
 	r  float64 // residual cost (cost − mean) averaged over about smoothing
 	nd float64 // typical |r| while the scene is still; 0 until set from dev at warm-up
@@ -129,5 +130,5 @@ func (b *baseline) learn(c, a, an float64) {
 	}
 	b.mean += a * (c - b.mean)
 	b.dev += a * (math.Abs(c-b.mean) - b.dev)
-	b.nd += an * (math.Abs(b.r) - b.nd)
+	b.nd += an * (min(math.Abs(b.r), 2*b.nd) - b.nd)
 }

@@ -52,6 +52,7 @@ const (
 	// of the scene (a light switched on) ends its event within minutes
 	noiseLearn   = 16 * time.Second      // the noise floor of the averaged residual follows a still scene
 	classStale   = 2 * time.Second       // a class not seen this long is left out of the level
+	settle       = 16 * time.Second       // a class is scored once its noise floor has been learned this long
 	defaultFrame = 40 * time.Millisecond // frame interval assumed when timestamps do not tell
 )
 
@@ -59,10 +60,8 @@ const (
 // as motion: 0.5 → 5, 1 → 2.5, 0 → 12.5.
 func (d *Detector) threshold() float64 {
 	x := 1 - d.s.Sensitivity
-	return TuneThr * (0.5 + 2*x*x)
+	return 2.75 + 11*x*x
 }
-
-var TuneThr = 5.0
 
 // minExcess maps Sensitivity to how much more than its baseline a frame must cost, as a fraction of a
 // keyframe's cost, to count as motion: 0.5 → 1%, 1 → 0, 0 → 4%.
@@ -103,6 +102,14 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 		key = math.Exp(ib.mean)
 	}
 	z := b.observe(c, key, min(1, float64(dtc)/float64(smoothing)))
+	if b.age < settle {
+		// The noise floor is still being learned: the class is not scored yet.
+		b.age += dtc
+		b.z = 0
+		b.learn(c, still, float64(dtc)/float64(noiseLearn))
+		d.level = d.combined(f.Time)
+		return d.idle(f.Time)
+	}
 	if b.ex < d.minExcess() {
 		// A class that costs more than usual but little against a keyframe (a light change that
 		// weighted prediction did not catch, a burst of noise) is not enough to count as motion.
@@ -111,9 +118,12 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 	b.z = z
 	d.level = d.combined(f.Time)
 	thr := d.threshold()
-	if d.moving || z > thr {
+	switch {
+	case d.moving || z > thr:
 		b.learn(c, float64(dtc)/float64(movingLearn), 0)
-	} else {
+	case z > 0.5*thr:
+		b.learn(c, still/4, 0)
+	default:
 		b.learn(c, still, float64(dtc)/float64(noiseLearn))
 	}
 	if !d.moving {

@@ -24,20 +24,30 @@
 // has its own baseline (mean and mean absolute deviation of the cost), learned from its first 8 frames
 // and then followed with a time constant of 8 s while the scene is still (so noise, a slow change of
 // light, a change of bitrate are absorbed) and of 5 min while it moves (so a lasting change of the scene
-// ends its event within minutes). Cheaper frames pull a baseline down four times faster, so a detector
-// started during motion settles on the still scene.
+// ends its event within minutes). While a class's recent frames cost less than its baseline, the
+// baseline comes down four times faster, so a detector started during motion settles on the still
+// scene.
 //
-// A frame's deviation above its baseline (capped) is averaged over about 0.5 s of stream time. Motion
-// starts when the average passes the threshold (Sensitivity 0.5: 3 deviations; 1: 1.5; 0: 7.5) and ends
-// when it falls under 0.6 of it. A frame must also cost more than its baseline by at least a fraction of
-// a keyframe's cost (Sensitivity 0.5: 1%) to count: a brightness step that weighted prediction missed
-// costs a few hundred bytes, a walking person thousands.
+// Each class's residual (cost − baseline) is averaged over about 0.5 s of stream time, and that average
+// is measured against its own noise floor: the typical size of the averaged residual while the scene is
+// still, learned with a time constant of 16 s (and not while the class looks like motion). A noisy
+// camera, whose single frames swing by half their size, thus needs a larger sustained rise than a clean
+// one, and a clean one is held by a floor of 2%. The motion level is the highest of the classes seen in
+// the last 2 s, not their mix: in a stream whose B-frames barely change (a camera repeating pictures,
+// foliage moving behind a window at 25 fps with 3 B-frames), the P-frames carry the motion alone.
+//
+// Motion starts when the level passes the threshold (Sensitivity 0.5: 5 noise floors; 1: 2.5; 0: 12.5)
+// and ends when it falls under 0.6 of it. A class must also cost more than its baseline, averaged like
+// its residual, by at least a fraction of a keyframe's cost (Sensitivity 0.5: 1%) to count: a
+// brightness step that weighted prediction missed costs a few hundred bytes, a walking person
+// thousands. The keyframe cost comes from the first keyframe on, so a GOP of 4 s does not leave the
+// gate off for half a minute.
 //
 // # Events and timing
 //
-// An event opens when motion has lasted MinDuration; its Start is back-dated to the first frame that
-// looked like motion. So "motion start → event open" is MinDuration plus the averaging delay (a few
-// frames): about 1.2–1.5 s with the default MinDuration of 1 s. The guide's example config says
+// An event opens when motion has lasted MinDuration; its Start is back-dated to the first frame whose
+// level passed half the threshold. So "motion start → event open" is MinDuration plus the averaging
+// delay (a few frames): about 1.0–1.5 s with the default MinDuration of 1 s. The guide's example config says
 // min_duration 2s; with that value the open latency is about 2.3 s, over the 2 s target, which is why
 // the default here is 1 s. The event closes once PostRoll has passed without motion; its End is the last
 // frame with motion (no post-roll tail).
