@@ -52,12 +52,12 @@ const (
 	// of the scene (a light switched on) ends its event within minutes
 	noiseLearn   = 16 * time.Second      // the noise floor of the averaged residual follows a still scene
 	classStale   = 2 * time.Second       // a class not seen this long is left out of the level
-	settle       = 16 * time.Second       // a class is scored once its noise floor has been learned this long
+	settle       = 16 * time.Second      // a class is scored once its noise floor has been learned this long
 	defaultFrame = 40 * time.Millisecond // frame interval assumed when timestamps do not tell
 )
 
 // threshold maps Sensitivity (0..1) to the averaged residual, in units of its noise floor, that counts
-// as motion: 0.5 → 5, 1 → 2.5, 0 → 12.5.
+// as motion: 0.5 → 5.5, 1 → 2.75, 0 → 13.75.
 func (d *Detector) threshold() float64 {
 	x := 1 - d.s.Sensitivity
 	return 2.75 + 11*x*x
@@ -122,6 +122,8 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 	case d.moving || z > thr:
 		b.learn(c, float64(dtc)/float64(movingLearn), 0)
 	case z > 0.5*thr:
+		// Half-way to motion: something may be starting slowly (people walking into a dark
+		// picture); the baseline waits four times longer before taking it for the scene.
 		b.learn(c, still/4, 0)
 	default:
 		b.learn(c, still, float64(dtc)/float64(noiseLearn))

@@ -30,18 +30,21 @@
 //
 // Each class's residual (cost − baseline) is averaged over about 0.5 s of stream time, and that average
 // is measured against its own noise floor: the typical size of the averaged residual while the scene is
-// still, learned with a time constant of 16 s (and not while the class looks like motion). A noisy
-// camera, whose single frames swing by half their size, thus needs a larger sustained rise than a clean
-// one, and a clean one is held by a floor of 2%. The motion level is the highest of the classes seen in
-// the last 2 s, not their mix: in a stream whose B-frames barely change (a camera repeating pictures,
+// still, learned with a time constant of 16 s from residuals clipped at twice the floor (so motion that
+// stays under the threshold does not raise it fast). A class is scored once its floor has been learned
+// for 16 s after its 8 warm-up frames: a detector is blind for about its first 17 s. A noisy camera,
+// whose single frames swing by half their size, thus needs a larger sustained rise than a clean one,
+// and a clean one is held by a floor of 2%. The motion level is the highest of the classes seen in the
+// last 2 s, not their mix: in a stream whose B-frames barely change (a camera repeating pictures,
 // foliage moving behind a window at 25 fps with 3 B-frames), the P-frames carry the motion alone.
 //
-// Motion starts when the level passes the threshold (Sensitivity 0.5: 5 noise floors; 1: 2.5; 0: 12.5)
-// and ends when it falls under 0.6 of it. A class must also cost more than its baseline, averaged like
-// its residual, by at least a fraction of a keyframe's cost (Sensitivity 0.5: 1%) to count: a
-// brightness step that weighted prediction missed costs a few hundred bytes, a walking person
-// thousands. The keyframe cost comes from the first keyframe on, so a GOP of 4 s does not leave the
-// gate off for half a minute.
+// Motion starts when the level passes the threshold (Sensitivity 0.5: 5.5 noise floors; 1: 2.75; 0:
+// 13.75) and ends when it falls under 0.6 of it. While a class is over half the threshold its baseline
+// learns four times slower, so motion that builds up slowly is not learned as the scene before it
+// counts. A class must also cost more than its baseline, averaged like its residual, by at least a
+// fraction of a keyframe's cost (Sensitivity 0.5: 1%) to count: a brightness step that weighted
+// prediction missed costs a few hundred bytes, a walking person thousands. The keyframe cost comes
+// from the first keyframe on, so a GOP of 4 s does not leave the gate off for half a minute.
 //
 // # Events and timing
 //
@@ -64,10 +67,16 @@
 //     count by size alone, which under CBR barely moves.
 //   - H.264 with FMO (slice groups) or an SPS that mediacommon cannot read gives slice types without
 //     QP; unreadable headers are counted in Stats.Malformed and the frame still counts by its size.
-//   - Motion that fills the picture with noise-like detail at night, under strong sensor noise, can stay
-//     under the threshold: the noise sets the deviation.
-//   - The detector learns the scene in its first seconds (8 frames of each class); motion in them is
-//     learned as the baseline and comes out as the baseline falls back.
+//   - Night under x264 (dark, low contrast, strong sensor noise; CRF 23) is not found: x264 codes the
+//     noise in P-frames whose sizes swing 4× from one frame to the next (and in episodes of several
+//     seconds) in a still picture, and the people add about 30% to the average, which the size of a
+//     frame or of a second of frames does not separate from those swings (a threshold low enough to
+//     find them raised false events on the still night). x265 at the same settings finds them. A
+//     per-macroblock signal (skip flags, QP deltas) would be needed, and with CABAC that means
+//     decoding the slice data's entropy coding.
+//   - The detector learns the scene in its first seconds (8 frames of each class, then 16 s of its
+//     noise floor); motion in them is learned as the baseline and comes out as the baseline falls
+//     back, and motion in the first ~17 s after a (re)connect raises no event.
 //
 // # Contract
 //
