@@ -62,6 +62,9 @@
 //     picture, sets a P-frame's cost; walking people raise the early P-frames' QP by about 2 and their
 //     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. A baseline per
 //     place in the GOP found them but raised false events on the night and ramp negatives; it is not in.
+//     The mean inter-frame cost of a whole GOP does separate them (about +1 in every GOP with people);
+//     a running average one GOP long held events a GOP too long on VBR and raised false events on x265
+//     CBR, so it is not in either: scoring each GOP at its keyframe against a baseline of GOPs is next.
 //   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
 //     lists, and only the first slice segment of a picture, give slice types without QP; such frames
 //     count by size alone, which under CBR barely moves.
