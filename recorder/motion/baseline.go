@@ -69,12 +69,9 @@ type baseline struct {
 // warmFrames is how many frames of a class set its first baseline before it is scored.
 const warmFrames = 8
 
-// devFloor keeps a very steady encoder (CBR, a static scene) from turning tiny changes into large
-// deviations: 4% of a frame's cost per frame, 2% for the averaged residual.
-const (
-	devFloor   = 0.04
-	noiseFloor = 0.02
-)
+// noiseFloor keeps a very steady encoder (CBR, a static scene) from turning tiny changes into large
+// deviations: the averaged residual's noise floor is at least 2% of a frame's cost.
+const noiseFloor = 0.02
 
 func (b *baseline) ready() bool { return b.n >= warmFrames }
 

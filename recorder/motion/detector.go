@@ -163,7 +163,8 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 
 // combined is the motion level: the highest averaged residual, in units of its noise floor, of the
 // classes that are scored and seen of late. Each class is measured against its own noise, so B-frames
-// that barely change (a camera repeating pictures) do not dilute P-frames that carry the motion.
+// that barely change (a camera repeating pictures) do not dilute P-frames that carry the motion. The
+// first P-frame after a keyframe is left out: one frame per GOP, its average is that single frame.
 func (d *Detector) combined(now time.Time) float64 {
 	l := math.Inf(-1)
 	for cl := classP; cl < classI; cl++ {
