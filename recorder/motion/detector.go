@@ -10,6 +10,7 @@ type Detector struct {
 	s     Settings
 	p     *parser
 	base  [numClasses]baseline
+	gop   gopScore
 	stats Stats
 
 	prev     time.Time // time of the previous frame
@@ -93,10 +94,15 @@ func (d *Detector) Observe(f Frame) (Change, bool) {
 	b.fit(fi.hasQP)
 	dtc := b.interval(f.Time, dt)
 	still := float64(dtc) / float64(stillLearn)
+	if cl == classI {
+		d.gop.key(f.Time, !d.moving && d.gop.z < 0.5*d.threshold())
+		d.level = d.combined(f.Time)
+	}
 	if cl == classI || !b.ready() {
 		b.learn(c, still, 0)
 		return d.idle(f.Time)
 	}
+	d.gop.add(c)
 	key := 0.0
 	if ib := &d.base[classI]; ib.n > 0 {
 		key = math.Exp(ib.mean)
@@ -173,10 +179,25 @@ func (d *Detector) combined(now time.Time) float64 {
 			l = max(l, b.z)
 		}
 	}
-	if math.IsInf(l, -1) {
-		return 0
+	g := d.gop.z
+	if ex := d.maxExcess(now); ex < d.minExcess() {
+		g = min(g, 1)
 	}
-	return l
+	if math.IsInf(l, -1) {
+		return g
+	}
+	return max(l, g)
+}
+
+// maxExcess is the highest averaged excess, against a keyframe, of the classes seen of late.
+func (d *Detector) maxExcess(now time.Time) float64 {
+	ex := math.Inf(-1)
+	for cl := classPFirst; cl < classI; cl++ {
+		if b := &d.base[cl]; b.ready() && now.Sub(b.last) <= classStale {
+			ex = max(ex, b.ex)
+		}
+	}
+	return ex
 }
 
 // idle closes an open event once the post-roll has passed without motion.
