@@ -38,6 +38,14 @@
 // last 2 s, not their mix: in a stream whose B-frames barely change (a camera repeating pictures,
 // foliage moving behind a window at 25 fps with 3 B-frames), the P-frames carry the motion alone.
 //
+// Whole GOPs are scored too, once each at the keyframe that ends them: the mean cost of the GOP's inter
+// frames against that of still GOPs (learned over about 8 GOPs, and over minutes while the scene
+// moves), in units of its own noise floor (at least 5%), after 16 GOPs, for GOPs up to 2 s (a longer
+// one would hold its score, and an event, too long), gated by the excess against a keyframe like the
+// classes. Under CBR the rate control moves bits between places in the GOP, so single frames swing
+// with their place while the GOP as a whole stays steady in a still scene and rises with motion. The
+// GOP's score is held until the next keyframe and joins the classes' in the level.
+//
 // Motion starts when the level passes the threshold (Sensitivity 0.5: 5.5 noise floors; 1: 2.75; 0:
 // 13.75) and ends when it falls under 0.6 of it. While a class is over half the threshold its baseline
 // learns four times slower, so motion that builds up slowly is not learned as the scene before it
@@ -60,11 +68,9 @@
 //   - CBR is weak (see BENCHMARKS.md). At 1 Mbit/s and a 1 s GOP, x264 spends most of the budget on the
 //     keyframe and starves the frames after it (tens of bytes) and the rate control's buffer, not the
 //     picture, sets a P-frame's cost; walking people raise the early P-frames' QP by about 2 and their
-//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. A baseline per
-//     place in the GOP found them but raised false events on the night and ramp negatives; it is not in.
-//     The mean inter-frame cost of a whole GOP does separate them (about +1 in every GOP with people);
-//     a running average one GOP long held events a GOP too long on VBR and raised false events on x265
-//     CBR, so it is not in either: scoring each GOP at its keyframe against a baseline of GOPs is next.
+//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. The GOP score
+//     finds them (about +1 in the mean cost of every GOP with people); with GOPs over 2 s it is off, and
+//     a running average one GOP long, tried first, held events a GOP too long on VBR.
 //   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
 //     lists, and only the first slice segment of a picture, give slice types without QP; such frames
 //     count by size alone, which under CBR barely moves.
