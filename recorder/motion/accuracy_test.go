@@ -52,9 +52,16 @@ func scene(t testing.TB, name string) motiontest.Scene {
 
 // TestAccuracyVBR holds the detector to the guide's targets on real footage encoded with CRF, on a
 // subset of the table that runs in about a minute (encoded clips are cached): event-second recall and
-// precision >= 0.9, at most one false event per hour of still footage, motion start to event open <= 2 s.
+// precision >= 0.9, at most one false event per hour of still footage, motion start to event open <= 2 s,
+// on each row and over all of them. The B-frame rows are the ones the detector used to miss: the tree at 25 fps with 3 B-frames (recall
+// 0.28: its near-empty B-frames diluted the P-frames that carry the motion), the tree at 10 fps with 2
+// B-frames (open latency 2.7 s) and x265 with B-frames on the ramp (a false event). The night scene
+// under x265 holds; under x264 it does not (see BENCHMARKS.md) and is not asserted.
 func TestAccuracyVBR(t *testing.T) {
 	x264 := motiontest.Encoding{Codec: "H264", FPS: 10, GOP: 1}
+	x264b3 := motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 4, BFrames: 3}
+	x264b2 := motiontest.Encoding{Codec: "H264", FPS: 10, GOP: 1, BFrames: 2}
+	x265b2 := motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 4, BFrames: 2}
 	cases := []struct {
 		scene string
 		enc   motiontest.Encoding
@@ -64,14 +71,22 @@ func TestAccuracyVBR(t *testing.T) {
 		{"still-noise", x264},
 		{"still-ramp", x264},
 		{"still-night", x264},
-		{"pedestrians", motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 4, BFrames: 3}},
+		{"pedestrians", x264b3},
+		{"tree", x264b3},
+		{"still-night", x264b3},
+		{"tree", x264b2},
 		{"pedestrians", motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 1}},
+		{"pedestrians-night", x265b2},
+		{"still-ramp", x265b2},
 	}
 	var all []motiontest.Result
 	for _, c := range cases {
-		r := score(t, scene(t, c.scene), c.enc)
-		t.Logf("%-12s %-26s %v", c.scene, c.enc, r)
-		all = append(all, r)
+		t.Run(c.scene+" "+c.enc.String(), func(t *testing.T) {
+			r := score(t, scene(t, c.scene), c.enc)
+			t.Logf("%v", r)
+			motiontest.CheckTargets(t, r) // each row on its own: a good row must not hide a bad one
+			all = append(all, r)
+		})
 	}
 	m := motiontest.Merge(all...)
 	t.Logf("all: %v (still %.1f min)", m, m.Still.Minutes())

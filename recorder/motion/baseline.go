@@ -1,6 +1,9 @@
 package motion
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // frameClass is a frame's place in its GOP, which sets what it costs in a still scene: the first P after
 // a keyframe predicts across the keyframe's refresh and costs more, B-frames cost less, and a B-frame
@@ -45,21 +48,30 @@ func cost(fi *frameInfo) float64 {
 	return c
 }
 
-// baseline is the running cost of one frame class in a still scene: its mean and mean absolute
-// deviation, learned from the first frames and then followed with a time-constant average.
+// baseline is the running cost of one frame class in a still scene (its mean and mean absolute
+// deviation per frame), and what the class's recent frames say against it: their residual cost
+// averaged over about smoothing, and that average's own typical size in a still scene (its noise
+// floor).
 type baseline struct {
 	n    int
 	mean float64
 	dev  float64
-	qp   bool // the costs learned carry the QP term
+	qp   bool          // the costs learned carry the QP term
+	last time.Time     // time of the class's previous frame
+	age  time.Duration // stream time since warm-up, up to settle
+
+	r  float64 // residual cost (cost − mean) averaged over about smoothing
+	nd float64 // typical |r| while the scene is still; 0 until set from dev at warm-up
+	z  float64 // r against its noise floor, as of the class's last frame
+	ex float64 // excess cost over the mean, as a fraction of a keyframe's, averaged like r
 }
 
 // warmFrames is how many frames of a class set its first baseline before it is scored.
 const warmFrames = 8
 
-// devFloor keeps a very steady encoder (CBR, a static scene) from turning tiny changes into large
-// deviations: 4% of a frame's cost.
-const devFloor = 0.04
+// noiseFloor keeps a very steady encoder (CBR, a static scene) from turning tiny changes into large
+// deviations: the averaged residual's noise floor is at least 2% of a frame's cost.
+const noiseFloor = 0.02
 
 func (b *baseline) ready() bool { return b.n >= warmFrames }
 
@@ -74,14 +86,35 @@ func (b *baseline) fit(hasQP bool) {
 	}
 }
 
-// z is how far c lies above the baseline, in deviations.
-func (b *baseline) z(c float64) float64 {
-	return (c - b.mean) / max(b.dev, devFloor)
+// interval is the stream time since the class's previous frame (bounded), and notes this frame's.
+func (b *baseline) interval(now time.Time, dt time.Duration) time.Duration {
+	if !b.last.IsZero() {
+		if d := now.Sub(b.last); d > 0 {
+			dt = min(d, 2*time.Second)
+		}
+	}
+	b.last = now
+	return dt
 }
 
-// learn moves the baseline toward c by the fraction a (after warm-up); cheaper frames pull it down four
-// times faster, so a baseline learned while something moved comes down to the still scene quickly.
-func (b *baseline) learn(c, a float64) {
+// observe averages the residual of a frame of cost c (and its excess over the mean, against a
+// keyframe's cost key) into r and ex, by the fraction a, and returns r in units of its noise floor.
+func (b *baseline) observe(c, key, a float64) float64 {
+	b.r += a * (c - b.mean - b.r)
+	if key > 0 {
+		b.ex += a * ((math.Exp(c)-math.Exp(b.mean))/key - b.ex)
+	}
+	if b.nd == 0 {
+		b.nd = b.dev
+	}
+	return b.r / max(b.nd, noiseFloor)
+}
+
+// learn moves the baseline toward c by the fraction a (after warm-up) and the noise floor toward |r|
+// by the fraction an; while the class's frames have cost less than the baseline of late, the mean
+// comes down four times faster, so a baseline learned while something moved settles on the still
+// scene quickly.
+func (b *baseline) learn(c, a, an float64) {
 	if b.n < warmFrames {
 		b.n++
 		d := c - b.mean
@@ -89,9 +122,10 @@ func (b *baseline) learn(c, a float64) {
 		b.dev += (math.Abs(c-b.mean) - b.dev) / float64(b.n)
 		return
 	}
-	if c < b.mean {
+	if b.r < 0 {
 		a = min(1, 4*a)
 	}
 	b.mean += a * (c - b.mean)
 	b.dev += a * (math.Abs(c-b.mean) - b.dev)
+	b.nd += an * (min(math.Abs(b.r), 2*b.nd) - b.nd)
 }

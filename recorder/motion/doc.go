@@ -24,20 +24,41 @@
 // has its own baseline (mean and mean absolute deviation of the cost), learned from its first 8 frames
 // and then followed with a time constant of 8 s while the scene is still (so noise, a slow change of
 // light, a change of bitrate are absorbed) and of 5 min while it moves (so a lasting change of the scene
-// ends its event within minutes). Cheaper frames pull a baseline down four times faster, so a detector
-// started during motion settles on the still scene.
+// ends its event within minutes). While a class's recent frames cost less than its baseline, the
+// baseline comes down four times faster, so a detector started during motion settles on the still
+// scene.
 //
-// A frame's deviation above its baseline (capped) is averaged over about 0.5 s of stream time. Motion
-// starts when the average passes the threshold (Sensitivity 0.5: 3 deviations; 1: 1.5; 0: 7.5) and ends
-// when it falls under 0.6 of it. A frame must also cost more than its baseline by at least a fraction of
-// a keyframe's cost (Sensitivity 0.5: 1%) to count: a brightness step that weighted prediction missed
-// costs a few hundred bytes, a walking person thousands.
+// Each class's residual (cost − baseline) is averaged over about 0.5 s of stream time, and that average
+// is measured against its own noise floor: the typical size of the averaged residual while the scene is
+// still, learned with a time constant of 16 s from residuals clipped at twice the floor (so motion that
+// stays under the threshold does not raise it fast). A class is scored once its floor has been learned
+// for 16 s after its 8 warm-up frames: a detector is blind for about its first 17 s. A noisy camera,
+// whose single frames swing by half their size, thus needs a larger sustained rise than a clean one,
+// and a clean one is held by a floor of 2%. The motion level is the highest of the classes seen in the
+// last 2 s, not their mix: in a stream whose B-frames barely change (a camera repeating pictures,
+// foliage moving behind a window at 25 fps with 3 B-frames), the P-frames carry the motion alone.
+//
+// Whole GOPs are scored too, once each at the keyframe that ends them: the mean cost of the GOP's inter
+// frames against that of still GOPs (learned over about 8 GOPs, and over minutes while the scene
+// moves), in units of its own noise floor (at least 5%), after 16 GOPs, for GOPs up to 2 s (a longer
+// one would hold its score, and an event, too long), gated by the excess against a keyframe like the
+// classes. Under CBR the rate control moves bits between places in the GOP, so single frames swing
+// with their place while the GOP as a whole stays steady in a still scene and rises with motion. The
+// GOP's score is held until the next keyframe and joins the classes' in the level.
+//
+// Motion starts when the level passes the threshold (Sensitivity 0.5: 5.5 noise floors; 1: 2.75; 0:
+// 13.75) and ends when it falls under 0.6 of it. While a class is over half the threshold its baseline
+// learns four times slower, so motion that builds up slowly is not learned as the scene before it
+// counts. A class must also cost more than its baseline, averaged like its residual, by at least a
+// fraction of a keyframe's cost (Sensitivity 0.5: 1%) to count: a brightness step that weighted
+// prediction missed costs a few hundred bytes, a walking person thousands. The keyframe cost comes
+// from the first keyframe on, so a GOP of 4 s does not leave the gate off for half a minute.
 //
 // # Events and timing
 //
-// An event opens when motion has lasted MinDuration; its Start is back-dated to the first frame that
-// looked like motion. So "motion start → event open" is MinDuration plus the averaging delay (a few
-// frames): about 1.2–1.5 s with the default MinDuration of 1 s. The guide's example config says
+// An event opens when motion has lasted MinDuration; its Start is back-dated to the first frame whose
+// level passed half the threshold. So "motion start → event open" is MinDuration plus the averaging
+// delay (a few frames): about 1.0–1.5 s with the default MinDuration of 1 s. The guide's example config says
 // min_duration 2s; with that value the open latency is about 2.3 s, over the 2 s target, which is why
 // the default here is 1 s. The event closes once PostRoll has passed without motion; its End is the last
 // frame with motion (no post-roll tail).
@@ -47,17 +68,24 @@
 //   - CBR is weak (see BENCHMARKS.md). At 1 Mbit/s and a 1 s GOP, x264 spends most of the budget on the
 //     keyframe and starves the frames after it (tens of bytes) and the rate control's buffer, not the
 //     picture, sets a P-frame's cost; walking people raise the early P-frames' QP by about 2 and their
-//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. A baseline per
-//     place in the GOP found them but raised false events on the night and ramp negatives; it is not in.
+//     size 2–4×, which a per-class baseline does not separate from the GOP's own swing. The GOP score
+//     finds them (about +1 in the mean cost of every GOP with people); with GOPs over 2 s it is off, and
+//     a running average one GOP long, tried first, held events a GOP too long on VBR.
 //   - H.265 streams with long-term reference pictures, reference list modification or PPS scaling
 //     lists, and only the first slice segment of a picture, give slice types without QP; such frames
 //     count by size alone, which under CBR barely moves.
 //   - H.264 with FMO (slice groups) or an SPS that mediacommon cannot read gives slice types without
 //     QP; unreadable headers are counted in Stats.Malformed and the frame still counts by its size.
-//   - Motion that fills the picture with noise-like detail at night, under strong sensor noise, can stay
-//     under the threshold: the noise sets the deviation.
-//   - The detector learns the scene in its first seconds (8 frames of each class); motion in them is
-//     learned as the baseline and comes out as the baseline falls back.
+//   - Night under x264 (dark, low contrast, strong sensor noise; CRF 23) is not found: x264 codes the
+//     noise in P-frames whose sizes swing 4× from one frame to the next (and in episodes of several
+//     seconds) in a still picture, and the people add about 30% to the average, which the size of a
+//     frame or of a second of frames does not separate from those swings (a threshold low enough to
+//     find them raised false events on the still night). x265 at the same settings finds them. A
+//     per-macroblock signal (skip flags, QP deltas) would be needed, and with CABAC that means
+//     decoding the slice data's entropy coding.
+//   - The detector learns the scene in its first seconds (8 frames of each class, then 16 s of its
+//     noise floor); motion in them is learned as the baseline and comes out as the baseline falls
+//     back, and motion in the first ~17 s after a (re)connect raises no event.
 //
 // # Contract
 //
