@@ -64,6 +64,7 @@ type benchStats struct {
 	AllocBytes  uint64 // heap bytes allocated
 	NumGC       uint32
 	HeapInuseMi float64
+	StackMi     float64 // goroutine stacks in use
 	MotionNanos uint64 // time the motion detectors spent observing frames
 	MotionShed  uint64 // frames the detectors shed
 }
@@ -162,6 +163,7 @@ func recorderStats(r *recorder.Recorder) benchStats {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	s.Mallocs, s.AllocBytes, s.NumGC, s.HeapInuseMi = ms.Mallocs, ms.TotalAlloc, ms.NumGC, float64(ms.HeapInuse)/(1<<20)
+	s.StackMi = float64(ms.StackInuse) / (1 << 20)
 	return s
 }
 

@@ -158,6 +158,8 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(float64(n), "cameras")
 	b.ReportMetric(ours, "cpu-ms/camera-s")
 	b.ReportMetric(float64(r1.rss-idle.rss)/float64(n)/(1<<20), "MiB-RSS/camera")
+	b.ReportMetric(s1.HeapInuseMi/float64(n), "MiB-heap/camera") // in use at the window's end, idle included
+	b.ReportMetric(s1.StackMi/float64(n), "MiB-stack/camera")
 	b.ReportMetric(float64(idle.rss)/(1<<20), "idle-MiB-RSS")
 	b.ReportMetric(float64(s1.Dropped-s0.Dropped), "dropped-frames")
 	b.ReportMetric(float64(s1.Frames-s0.Frames)/camSecs, "fps/camera")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/bluenviron/gortsplib/v4/pkg/format/rtph264"
 	"github.com/pion/rtp"
 )
 
@@ -67,6 +68,58 @@ func TestFastPathPayloadsAreNotReused(t *testing.T) {
 			t.Errorf("payload %d: capacity %d beyond its length %d", i, cap(p), len(p))
 		}
 	}
+}
+
+// A fragmented NAL unit whose fragments are all in one batch is handed to the decoder as slices of the
+// read buffer, not copied first (the decoder joins it into memory of its own before the next read): the
+// fragments read what the buffer holds later, and the unit the decoder made stays whole.
+func TestFastPathWholeUnitsAreNotCopied(t *testing.T) {
+	var dec rtph264.Decoder
+	if err := dec.Init(); err != nil {
+		t.Fatal(err)
+	}
+	var handed, units [][]byte
+	fp, err := newFastPath([]fastPathTrack{{ch: 0, pt: 96, codec: "H264", onRTP: func(pkt *rtp.Packet) {
+		handed = append(handed, pkt.Payload)
+		if au, err := dec.Decode(pkt); err == nil {
+			units = append(units, au...)
+		}
+	}}}, &streamStats{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte{1, 2, 3}, 1000)
+	fu := func(seq uint16, header byte, part []byte, marker bool) []byte {
+		b, err := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: seq, SSRC: 7,
+			Marker: marker}, Payload: append([]byte{0x7c, header}, part...)}).Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return frame(0, string(b))
+	}
+	// FU-A of an IDR (type 5): start, middle, end.
+	buf := join(fu(1, 0x85, body[:1000], false), fu(2, 0x05, body[1000:2000], false), fu(3, 0x45, body[2000:], true))
+	var f frameFilter
+	_, frames := f.feed(buf, fp)
+	fp.deliver(frames)
+	for i := range buf {
+		buf[i] = 'x' // the connection's read buffer, reused
+	}
+	if len(units) != 1 || !bytes.Equal(units[0], append([]byte{0x65}, body...)) {
+		t.Fatalf("decoder made %d units (first %d bytes), want the IDR of %d bytes", len(units), lenOfFirst(units), 1+len(body))
+	}
+	for i, p := range handed {
+		if !bytes.Equal(p, bytes.Repeat([]byte{'x'}, len(p))) {
+			t.Errorf("fragment %d was copied before the decoder got it", i)
+		}
+	}
+}
+
+func lenOfFirst(b [][]byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	return len(b[0])
 }
 
 // As gortsplib did for the recorded format: sequence gaps count as lost, a packet of another SSRC than the
