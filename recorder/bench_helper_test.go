@@ -65,8 +65,8 @@ type benchStats struct {
 	NumGC       uint32
 	HeapInuseMi float64
 	StackMi     float64 // goroutine stacks in use
-	MotionNanos uint64 // time the motion detectors spent observing frames
-	MotionShed  uint64 // frames the detectors shed
+	MotionNanos uint64  // time the motion detectors spent observing frames
+	MotionShed  uint64  // frames the detectors shed
 }
 
 // TestBenchRecorder is the recorder process of BenchmarkRecord: a process that holds only the recorder,
