@@ -40,32 +40,46 @@ func testFastPath(t *testing.T) (*fastPath, *streamStats, *[][]byte) {
 	return fp, st, &kept
 }
 
-// Payloads handed on stay as they were while later batches are read into the same buffer (decoders, the
-// muxer and the live hub keep them), and cannot be appended to over their neighbours.
+// Whole NAL units handed on stay as they were while later batches are read into the same buffer (decoders,
+// the muxer and the live hub keep them), and cannot be appended to over their neighbours. A fragmented
+// unit cut by a batch's end is held back and handed on, intact and in order, before the track's next
+// frame (the decoder copies fragments when it joins them, so they need not outlive that).
 func TestFastPathPayloadsAreNotReused(t *testing.T) {
 	fp, _, kept := testFastPath(t)
+	var seen [][]byte // copies of the payloads as they were handed on
+	onRTP := fp.tracks[0].onRTP
+	fp.tracks[0].onRTP = func(pkt *rtp.Packet) {
+		seen = append(seen, append([]byte(nil), pkt.Payload...))
+		onRTP(pkt)
+	}
 	var f frameFilter
 	single := []byte{0x41, 1, 2, 3}                                         // a whole NAL unit
 	fuStart := append([]byte{0x7c, 0x85}, bytes.Repeat([]byte{9}, 2000)...) // FU-A start of an IDR
-	buf := join(rtpFrame(t, 0, 1, 7, 96, single), rtpFrame(t, 0, 2, 7, 96, fuStart))
-	split := len(buf) - 500
-	_, frames := f.feed(buf[:split], fp)
-	fp.deliver(frames)
-	next := append([]byte(nil), buf[split:]...)
-	for i := range buf {
-		buf[i] = 'x' // the connection's read buffer, reused
+	fuEnd := append([]byte{0x7c, 0x45}, bytes.Repeat([]byte{8}, 700)...)    // and its end
+	reads := [][]byte{join(rtpFrame(t, 0, 1, 7, 96, single), rtpFrame(t, 0, 2, 7, 96, fuStart)),
+		join(rtpFrame(t, 0, 3, 7, 96, fuEnd), rtpFrame(t, 0, 4, 7, 96, single))}
+	split := len(reads[0]) - 500
+	reads = [][]byte{reads[0][:split], append(reads[0][split:], reads[1]...)}
+	for _, r := range reads {
+		buf := append([]byte(nil), r...)
+		_, frames := f.feed(buf, fp)
+		fp.deliver(frames)
+		for i := range buf {
+			buf[i] = 'x' // the connection's read buffer, reused
+		}
 	}
-	_, frames = f.feed(next, fp)
-	fp.deliver(frames)
-	if len(*kept) != 2 {
-		t.Fatalf("got %d packets, want 2", len(*kept))
+	want := [][]byte{single, fuStart, fuEnd, single}
+	if len(seen) != len(want) {
+		t.Fatalf("got %d packets, want %d", len(seen), len(want))
 	}
-	if !bytes.Equal((*kept)[0], single) || !bytes.Equal((*kept)[1], fuStart) {
-		t.Errorf("payloads changed after later reads")
+	for i := range want {
+		if !bytes.Equal(seen[i], want[i]) {
+			t.Errorf("packet %d: got %d bytes %.8x…, want %d bytes %.8x…", i, len(seen[i]), seen[i], len(want[i]), want[i])
+		}
 	}
-	for i, p := range *kept {
-		if cap(p) != len(p) {
-			t.Errorf("payload %d: capacity %d beyond its length %d", i, cap(p), len(p))
+	for _, i := range []int{0, 3} {
+		if p := (*kept)[i]; !bytes.Equal(p, single) || cap(p) != len(p) {
+			t.Errorf("whole unit %d: %x (capacity %d) after later reads, want %x", i, p, cap(p), single)
 		}
 	}
 }
