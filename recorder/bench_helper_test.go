@@ -64,8 +64,9 @@ type benchStats struct {
 	AllocBytes  uint64 // heap bytes allocated
 	NumGC       uint32
 	HeapInuseMi float64
-	MotionNanos uint64 // time the motion detectors spent observing frames
-	MotionShed  uint64 // frames the detectors shed
+	StackMi     float64 // goroutine stacks in use
+	MotionNanos uint64  // time the motion detectors spent observing frames
+	MotionShed  uint64  // frames the detectors shed
 }
 
 // TestBenchRecorder is the recorder process of BenchmarkRecord: a process that holds only the recorder,
@@ -162,6 +163,7 @@ func recorderStats(r *recorder.Recorder) benchStats {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	s.Mallocs, s.AllocBytes, s.NumGC, s.HeapInuseMi = ms.Mallocs, ms.TotalAlloc, ms.NumGC, float64(ms.HeapInuse)/(1<<20)
+	s.StackMi = float64(ms.StackInuse) / (1 << 20)
 	return s
 }
 

@@ -60,11 +60,6 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	secs := envInt("PORCHLIGHT_BENCH_SECONDS", 30)
 	warm := envInt("PORCHLIGHT_BENCH_WARMUP", 5)
 	urls := benchSource(b, src, n)
-	rec := startRecorderProc(b, urls, procs)
-	idle, err := sampleProcs(rec.cmd.Process.Pid)
-	if err != nil {
-		b.Fatal(err)
-	}
 	// ffmpeg's processes connect first, one by one (a server may refuse a crowd, and ffmpeg, unlike the
 	// recorder, does not retry: recording restarts those that gave up), then the recorder's streams.
 	var ff *ffmpegPeer
@@ -76,6 +71,23 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 		// and the gstfile source compares the two at any count.
 		b.Logf("ffmpeg left out: gst-rtsp-server serves at most %d ffmpeg clients here, not %d", maxGstFFmpegClients, n)
 		withFFmpeg = false
+	}
+	var apart *ffmpegWindow
+	if withFFmpeg && apartMode() {
+		// ffmpeg alone first, in a window as long, then the recorder alone (below); gstfile gives ffmpeg
+		// servers of its own, stopped before the recorder starts (the recorder's are prepared, not playing).
+		ffURLs, stopServers := urls, func() {}
+		if src == "gstfile" {
+			ffURLs, stopServers = gstFileURLs(b, n, gstFileFFmpegCameras, "/file")
+		}
+		w := ffmpegAlone(b, ffURLs, warm, secs)
+		stopServers()
+		apart, withFFmpeg = &w, false
+	}
+	rec := startRecorderProc(b, urls, procs)
+	idle, err := sampleProcs(rec.cmd.Process.Pid)
+	if err != nil {
+		b.Fatal(err)
 	}
 	recFirst := src == "gstfile" // its servers are the recorder's alone: it connects, then ffmpeg's crowd
 	if recFirst {
@@ -92,7 +104,7 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 			// ffmpeg's probing clients joined sometimes stops serving the clients that join after them
 			// (see mediatest.StartGstFileCamera). (A pipeline per client, /file-own, avoids that but
 			// costs gst-rtsp-server more than both recorders together at 100 cameras on 2 cores.)
-			ffURLs = gstFileURLs(b, n, gstFileCameras, "/file")
+			ffURLs, _ = gstFileURLs(b, n, gstFileFFmpegCameras, "/file")
 		}
 		ff = startFFmpeg(b, ffURLs)
 		waitFor(b, time.Duration(60+n)*time.Second, "ffmpeg recording every camera", func() bool {
@@ -146,6 +158,8 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(float64(n), "cameras")
 	b.ReportMetric(ours, "cpu-ms/camera-s")
 	b.ReportMetric(float64(r1.rss-idle.rss)/float64(n)/(1<<20), "MiB-RSS/camera")
+	b.ReportMetric(s1.HeapInuseMi/float64(n), "MiB-heap/camera") // in use at the window's end, idle included
+	b.ReportMetric(s1.StackMi/float64(n), "MiB-stack/camera")
 	b.ReportMetric(float64(idle.rss)/(1<<20), "idle-MiB-RSS")
 	b.ReportMetric(float64(s1.Dropped-s0.Dropped), "dropped-frames")
 	b.ReportMetric(float64(s1.Frames-s0.Frames)/camSecs, "fps/camera")
@@ -160,14 +174,21 @@ func benchRecord(b *testing.B, src string, n, procs int) {
 	b.ReportMetric(detect, "motion-ms/camera-s")
 	b.ReportMetric(detect/ours, "motion-vs-recorder")
 	b.ReportMetric(float64(s1.MotionShed-s0.MotionShed), "motion-shed-frames")
-	if ff != nil {
-		fd := f1.sub(f0)
+	var fd *ffmpegWindow
+	switch {
+	case ff != nil:
+		fd = &ffmpegWindow{procSample: f1.sub(f0), restarts: ff.restarts()}
+	case apart != nil:
+		fd = apart
+		b.ReportMetric(1, "apart") // ffmpeg-ctxsw/pkt then divides by the recorder's packets of the same sources
+	}
+	if fd != nil {
 		theirs := ms(fd.cpu) / camSecs
 		b.ReportMetric(theirs, "ffmpeg-cpu-ms/camera-s")
-		b.ReportMetric(float64(f1.rss)/float64(n)/(1<<20), "ffmpeg-MiB-RSS/camera")
+		b.ReportMetric(float64(fd.rss)/float64(n)/(1<<20), "ffmpeg-MiB-RSS/camera")
 		b.ReportMetric(float64(fd.volCS+fd.nvolCS)/pkts, "ffmpeg-ctxsw/pkt")
 		b.ReportMetric(ours/theirs, "cpu-vs-ffmpeg")
-		b.ReportMetric(float64(ff.restarts()), "ffmpeg-restarts")
+		b.ReportMetric(float64(fd.restarts), "ffmpeg-restarts")
 	}
 }
 

@@ -48,58 +48,83 @@ type fastPath struct {
 
 func (fp *fastPath) has(ch byte) bool { return fp.tracks[ch] != nil }
 
-// deliver copies the payloads of a batch's frames (valid only until the next read) into memory that is
-// never reused, and hands them to their tracks.
+// deliver hands a batch's frames (valid only until the next read) to their tracks.
 //
 // Audio frames and whole NAL units, which the decoders hand on as slices of their input and the muxer,
-// the disk queue and the live hub keep, go to one arena per batch. Fragments of fragmented NAL units
-// (FU-A, H.265 FU), which the decoders copy when they join them, go to an arena per unit and batch
-// instead: a decoder's list of fragments keeps pointing at the last ones of a long unit (a key frame)
-// until a unit as long comes, and with one arena per batch that kept every arena holding a fragment of
-// the key frame; this way it keeps that unit's bytes alone, as gortsplib's per-packet payloads did. Each
-// arena is allocated at its exact size.
+// the disk queue and the live hub keep, are copied into one arena per batch, allocated at its exact size.
+// Fragments of fragmented NAL units (FU-A, H.265 FU) are copied by the decoders when they join them, so
+// they are handed on uncopied once their unit's last fragment is in the batch. A unit the batch cuts is
+// held back instead: its fragments are copied into the track's held buffer, reused from unit to unit, and
+// handed on, in order, before the track's next frame (with the rest of the unit, once it came). A
+// decoder's list of fragments keeps pointing at the last ones of a long unit (a key frame) until a unit as
+// long comes; this way it points into the read buffer or the held buffer, which are kept anyway, not at
+// copies of a key frame made for it.
 func (fp *fastPath) deliver(frames []fastFrame) {
 	fp.batch++
 	fp.runOf, fp.runs = fp.runOf[:0], fp.runs[:0]
 	keptBytes := 0
 	for _, f := range frames {
 		t := fp.tracks[f.ch]
-		switch fu := t.unit(f.payload); {
+		fu, end := t.unit(f.payload)
+		switch {
 		case fu == notUnit:
 			fp.runOf = append(fp.runOf, -1)
 			keptBytes += len(f.payload)
 			continue
 		case fu == unitStart || t.runBatch != fp.batch:
 			t.run, t.runBatch = len(fp.runs), fp.batch
-			fp.runs = append(fp.runs, unitRun{})
+			fp.runs = append(fp.runs, unitRun{track: t})
 		}
 		fp.runOf = append(fp.runOf, t.run)
-		fp.runs[t.run].size += len(f.payload)
+		fp.runs[t.run].ended = end
+	}
+	for i := range fp.runs {
+		r := &fp.runs[i]
+		r.open = r.track.run == i && !r.ended // its track's last unit in the batch, not ended yet
 	}
 	kept := arena(keptBytes)
 	for i, f := range frames {
-		var b []byte
-		if r := fp.runOf[i]; r < 0 {
-			kept, b = carve(kept, f.payload)
-		} else {
-			run := &fp.runs[r]
-			if run.buf == nil {
-				run.buf = arena(run.size)
-			}
-			run.buf, b = carve(run.buf, f.payload)
+		t := fp.tracks[f.ch]
+		r := fp.runOf[i]
+		if r >= 0 && fp.runs[r].open {
+			t.hold(f.payload)
+			continue
 		}
-		fp.tracks[f.ch].packet(b, fp.stats)
-	}
-	for i := range fp.runs {
-		fp.runs[i].buf = nil // not kept past the batch
+		t.release(fp.stats)
+		b := f.payload[:len(f.payload):len(f.payload)] // a fragment: joined by the decoder within the batch
+		if r < 0 {
+			kept, b = carve(kept, f.payload)
+		}
+		t.packet(b, fp.stats)
 	}
 	fp.stats.fast.Add(uint64(len(frames)))
 }
 
+// hold keeps a copy of the frame b of a unit that is not complete yet, to be handed on by release.
+func (t *fastTrack) hold(b []byte) {
+	t.held = append(t.held, b...)
+	t.heldEnds = append(t.heldEnds, len(t.held))
+}
+
+// release hands on the frames held back, in order, and empties the held buffer for reuse: the decoder
+// has joined or dropped their unit once it has seen the track's next frame after them.
+func (t *fastTrack) release(st *streamStats) {
+	if len(t.heldEnds) == 0 {
+		return
+	}
+	start := 0
+	for _, end := range t.heldEnds {
+		t.packet(t.held[start:end:end], st)
+		start = end
+	}
+	t.held, t.heldEnds = t.held[:0], t.heldEnds[:0]
+}
+
 // unitRun is the fragments of one fragmented NAL unit in a batch.
 type unitRun struct {
-	size int
-	buf  []byte
+	track *fastTrack
+	ended bool // its last fragment so far is the unit's end
+	open  bool // the unit goes on past the batch
 }
 
 // fuKind tells whether an RTP packet carries a fragment of a NAL unit, and whether the first.
@@ -132,20 +157,24 @@ type fastTrack struct {
 	others []uint8 // the media's other formats: their packets are not recorded
 	onRTP  func(*rtp.Packet)
 	// fragment, for video, tells a fragmentation unit's packet from its payload.
-	fragment func(payload []byte) fuKind
+	fragment func(payload []byte) (kind fuKind, end bool)
 	run      int    // the unit run of the fragments in fastPath.runs
 	runBatch uint64 // the batch of run
 
-	pkt     rtp.Packet // reused: rtp.Packet.Unmarshal does not copy the payload, and no decoder keeps it
-	started bool
-	ssrc    uint32
-	seq     uint16
+	pkt rtp.Packet // reused: rtp.Packet.Unmarshal does not copy the payload, and no decoder keeps it
+	// held is the frames of a unit cut by the end of a batch (copies, ends at heldEnds), until release.
+	held     []byte
+	heldEnds []int
+	started  bool
+	ssrc     uint32
+	seq      uint16
 }
 
-// unit tells whether the RTP packet b carries a fragment of a video NAL unit.
-func (t *fastTrack) unit(b []byte) fuKind {
+// unit tells whether the RTP packet b carries a fragment of a video NAL unit, whether the first, and
+// whether the last.
+func (t *fastTrack) unit(b []byte) (fuKind, bool) {
 	if t.fragment == nil || t.pkt.Unmarshal(b) != nil {
-		return notUnit
+		return notUnit, false
 	}
 	return t.fragment(t.pkt.Payload)
 }
@@ -230,30 +259,32 @@ func newFastPath(tracks []fastPathTrack, st *streamStats) (*fastPath, error) {
 }
 
 // fragmentTest returns the test for fragmentation units of a video codec (RFC 6184 FU-A, RFC 7798 FU):
-// the payload type and the start bit of the FU header; nil for other codecs.
-func fragmentTest(codec string) func([]byte) fuKind {
+// the payload type, and the start and end bits of the FU header; nil for other codecs.
+func fragmentTest(codec string) func([]byte) (fuKind, bool) {
 	switch codec {
 	case "H264":
-		return func(p []byte) fuKind {
+		return func(p []byte) (fuKind, bool) {
 			if len(p) < 2 || h264.NALUType(p[0]&0x1f) != h264.NALUTypeFUA {
-				return notUnit
+				return notUnit, false
 			}
-			return fuStart(p[1])
+			return fuHeader(p[1])
 		}
 	case "H265":
-		return func(p []byte) fuKind {
+		return func(p []byte) (fuKind, bool) {
 			if len(p) < 3 || h265.NALUType((p[0]>>1)&0x3f) != h265.NALUType_FragmentationUnit {
-				return notUnit
+				return notUnit, false
 			}
-			return fuStart(p[2])
+			return fuHeader(p[2])
 		}
 	}
 	return nil
 }
 
-func fuStart(header byte) fuKind {
+// fuHeader reads the start (S) and end (E) bits of an FU header, alike in RFC 6184 and RFC 7798.
+func fuHeader(header byte) (fuKind, bool) {
+	end := header&0x40 != 0
 	if header&0x80 != 0 {
-		return unitStart
+		return unitStart, end
 	}
-	return unitNext
+	return unitNext, end
 }

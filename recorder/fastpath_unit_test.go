@@ -9,6 +9,7 @@ import (
 
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/bluenviron/gortsplib/v4/pkg/format/rtph264"
 	"github.com/pion/rtp"
 )
 
@@ -39,34 +40,100 @@ func testFastPath(t *testing.T) (*fastPath, *streamStats, *[][]byte) {
 	return fp, st, &kept
 }
 
-// Payloads handed on stay as they were while later batches are read into the same buffer (decoders, the
-// muxer and the live hub keep them), and cannot be appended to over their neighbours.
+// Whole NAL units handed on stay as they were while later batches are read into the same buffer (decoders,
+// the muxer and the live hub keep them), and cannot be appended to over their neighbours. A fragmented
+// unit cut by a batch's end is held back and handed on, intact and in order, before the track's next
+// frame (the decoder copies fragments when it joins them, so they need not outlive that).
 func TestFastPathPayloadsAreNotReused(t *testing.T) {
 	fp, _, kept := testFastPath(t)
+	var seen [][]byte // copies of the payloads as they were handed on
+	onRTP := fp.tracks[0].onRTP
+	fp.tracks[0].onRTP = func(pkt *rtp.Packet) {
+		seen = append(seen, append([]byte(nil), pkt.Payload...))
+		onRTP(pkt)
+	}
 	var f frameFilter
 	single := []byte{0x41, 1, 2, 3}                                         // a whole NAL unit
 	fuStart := append([]byte{0x7c, 0x85}, bytes.Repeat([]byte{9}, 2000)...) // FU-A start of an IDR
-	buf := join(rtpFrame(t, 0, 1, 7, 96, single), rtpFrame(t, 0, 2, 7, 96, fuStart))
-	split := len(buf) - 500
-	_, frames := f.feed(buf[:split], fp)
+	fuEnd := append([]byte{0x7c, 0x45}, bytes.Repeat([]byte{8}, 700)...)    // and its end
+	reads := [][]byte{join(rtpFrame(t, 0, 1, 7, 96, single), rtpFrame(t, 0, 2, 7, 96, fuStart)),
+		join(rtpFrame(t, 0, 3, 7, 96, fuEnd), rtpFrame(t, 0, 4, 7, 96, single))}
+	split := len(reads[0]) - 500
+	reads = [][]byte{reads[0][:split], append(reads[0][split:], reads[1]...)}
+	for _, r := range reads {
+		buf := append([]byte(nil), r...)
+		_, frames := f.feed(buf, fp)
+		fp.deliver(frames)
+		for i := range buf {
+			buf[i] = 'x' // the connection's read buffer, reused
+		}
+	}
+	want := [][]byte{single, fuStart, fuEnd, single}
+	if len(seen) != len(want) {
+		t.Fatalf("got %d packets, want %d", len(seen), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(seen[i], want[i]) {
+			t.Errorf("packet %d: got %d bytes %.8x…, want %d bytes %.8x…", i, len(seen[i]), seen[i], len(want[i]), want[i])
+		}
+	}
+	for _, i := range []int{0, 3} {
+		if p := (*kept)[i]; !bytes.Equal(p, single) || cap(p) != len(p) {
+			t.Errorf("whole unit %d: %x (capacity %d) after later reads, want %x", i, p, cap(p), single)
+		}
+	}
+}
+
+// A fragmented NAL unit whose fragments are all in one batch is handed to the decoder as slices of the
+// read buffer, not copied first (the decoder joins it into memory of its own before the next read): the
+// fragments read what the buffer holds later, and the unit the decoder made stays whole.
+func TestFastPathWholeUnitsAreNotCopied(t *testing.T) {
+	var dec rtph264.Decoder
+	if err := dec.Init(); err != nil {
+		t.Fatal(err)
+	}
+	var handed, units [][]byte
+	fp, err := newFastPath([]fastPathTrack{{ch: 0, pt: 96, codec: "H264", onRTP: func(pkt *rtp.Packet) {
+		handed = append(handed, pkt.Payload)
+		if au, err := dec.Decode(pkt); err == nil {
+			units = append(units, au...)
+		}
+	}}}, &streamStats{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte{1, 2, 3}, 1000)
+	fu := func(seq uint16, header byte, part []byte, marker bool) []byte {
+		b, err := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: seq, SSRC: 7,
+			Marker: marker}, Payload: append([]byte{0x7c, header}, part...)}).Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return frame(0, string(b))
+	}
+	// FU-A of an IDR (type 5): start, middle, end.
+	buf := join(fu(1, 0x85, body[:1000], false), fu(2, 0x05, body[1000:2000], false), fu(3, 0x45, body[2000:], true))
+	var f frameFilter
+	_, frames := f.feed(buf, fp)
 	fp.deliver(frames)
-	next := append([]byte(nil), buf[split:]...)
 	for i := range buf {
 		buf[i] = 'x' // the connection's read buffer, reused
 	}
-	_, frames = f.feed(next, fp)
-	fp.deliver(frames)
-	if len(*kept) != 2 {
-		t.Fatalf("got %d packets, want 2", len(*kept))
+	if len(units) != 1 || !bytes.Equal(units[0], append([]byte{0x65}, body...)) {
+		t.Fatalf("decoder made %d units (first %d bytes), want the IDR of %d bytes", len(units), lenOfFirst(units), 1+len(body))
 	}
-	if !bytes.Equal((*kept)[0], single) || !bytes.Equal((*kept)[1], fuStart) {
-		t.Errorf("payloads changed after later reads")
-	}
-	for i, p := range *kept {
-		if cap(p) != len(p) {
-			t.Errorf("payload %d: capacity %d beyond its length %d", i, cap(p), len(p))
+	for i, p := range handed {
+		if !bytes.Equal(p, bytes.Repeat([]byte{'x'}, len(p))) {
+			t.Errorf("fragment %d was copied before the decoder got it", i)
 		}
 	}
+}
+
+func lenOfFirst(b [][]byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	return len(b[0])
 }
 
 // As gortsplib did for the recorded format: sequence gaps count as lost, a packet of another SSRC than the

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,7 +110,8 @@ func FreePort(t testing.TB) int {
 // about 4.2 Mbit/s + AAC) are mounted. The server is killed when the test ends.
 func StartGstCamera(t testing.TB) string {
 	t.Helper()
-	return startGst(t)
+	url, _ := startGst(t)
+	return url
 }
 
 // StartGstFileCamera starts gst-rtsp-server like StartGstCamera, with the paths /file and /file-own too:
@@ -118,6 +120,14 @@ func StartGstCamera(t testing.TB) string {
 // serving now and then once a few dozen TCP clients have joined (every client stops receiving and new
 // requests go unread), more readily when the clients are ffmpeg processes probing their streams.
 func StartGstFileCamera(t testing.TB, clip string) string {
+	t.Helper()
+	url, _ := startGst(t, clip)
+	return url
+}
+
+// StartGstFileServer is StartGstFileCamera with a function that stops the server before the test ends
+// (a benchmark that measures one side after another frees the machine of the first side's servers).
+func StartGstFileServer(t testing.TB, clip string) (url string, stop func()) {
 	t.Helper()
 	return startGst(t, clip)
 }
@@ -128,10 +138,11 @@ func StartGstFileCamera(t testing.TB, clip string) string {
 // StartGstFileCamera).
 func StartGstClipCameras(t testing.TB, mounts ...string) string {
 	t.Helper()
-	return startGst(t, mounts...)
+	url, _ := startGst(t, mounts...)
+	return url
 }
 
-func startGst(t testing.TB, args ...string) string {
+func startGst(t testing.TB, args ...string) (string, func()) {
 	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")
 	_, file, _, _ := runtime.Caller(0)
@@ -146,7 +157,9 @@ func startGst(t testing.TB, args ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start gst-rtsp-server: %v", err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var once sync.Once
+	stop := func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	t.Cleanup(stop)
 	ready := make(chan error, 1)
 	go func() {
 		line, err := bufio.NewReader(stdout).ReadString('\n')
@@ -163,7 +176,7 @@ func startGst(t testing.TB, args ...string) string {
 	case <-time.After(30 * time.Second):
 		t.Fatal("gst-rtsp-server did not start within 30s")
 	}
-	return fmt.Sprintf("rtsp://127.0.0.1:%d", port)
+	return fmt.Sprintf("rtsp://127.0.0.1:%d", port), stop
 }
 
 // WaitFor polls cond until it holds or d passes, then fails the test with what: testutil.WaitFor, kept
