@@ -116,7 +116,9 @@ var parseErrorTests = []struct {
 	{"camera max_bytes", camera("    name: a\n    url: rtsp://h/\n    retention: {max_bytes: lots}\n"), `cameras[0].retention.max_bytes: invalid size "lots"`},
 	{"camera min_free is global only", camera("    name: a\n    url: rtsp://h/\n    retention: {min_free: 1GB}\n"), "cameras[0].retention.min_free: unknown key"},
 	// motion, snapshot_url, events_max_age (events issue)
-	{"motion sensitivity", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: 1.5}\n"), "cameras[0].motion.sensitivity: must be between 0 and 1"},
+	{"motion sensitivity", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: 1.5}\n"), "cameras[0].motion.sensitivity: must be above 0 and at most 1 (for the least sensitive use a small value such as 0.05; to turn detection off set enabled: false)"},
+	{"motion sensitivity zero", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: 0}\n"), "cameras[0].motion.sensitivity: must be above 0 and at most 1 (for the least sensitive use a small value such as 0.05; to turn detection off set enabled: false)"},
+	{"motion sensitivity negative", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: -0.1}\n"), "cameras[0].motion.sensitivity: must be above 0 and at most 1 (for the least sensitive use a small value such as 0.05; to turn detection off set enabled: false)"},
 	{"motion sensitivity text", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: high}\n"), `cameras[0].motion.sensitivity: must be a number, got "high"`},
 	{"motion enabled", camera("    name: a\n    url: rtsp://h/\n    motion: {enabled: sometimes}\n"), `cameras[0].motion.enabled: must be true or false, got "sometimes"`},
 	{"motion unknown key", camera("    name: a\n    url: rtsp://h/\n    motion: {threshold: 3}\n"), "cameras[0].motion.threshold: unknown key"},

@@ -14,7 +14,7 @@ import (
 // values of DefaultMotion.
 type MotionConfig struct {
 	Enabled     bool      `yaml:"enabled"`
-	Sensitivity float64   `yaml:"sensitivity"`  // 0..1; higher finds smaller motion
+	Sensitivity float64   `yaml:"sensitivity"`  // above 0, at most 1; higher finds smaller motion (0 is an error, see validate)
 	MinDuration Duration  `yaml:"min_duration"` // shorter motion raises no event
 	PreRoll     Duration  `yaml:"pre_roll"`     // footage before an event that belongs to it
 	PostRoll    Duration  `yaml:"post_roll"`    // an event ends this long after the last motion
@@ -38,8 +38,10 @@ func (m *MotionConfig) applyDefaults() { *m = DefaultMotion() }
 
 // validate checks m; its errors start with the key inside the block (`sensitivity: ...`).
 func (m *MotionConfig) validate() error {
-	if math.IsNaN(m.Sensitivity) || m.Sensitivity < 0 || m.Sensitivity > 1 {
-		return fmt.Errorf("sensitivity: must be between 0 and 1")
+	// An explicit 0 is refused rather than taken: the detectors read 0 as "not set" (their default, 0.5),
+	// so a camera set to 0 would silently detect at middle sensitivity. Off is `enabled: false`.
+	if math.IsNaN(m.Sensitivity) || m.Sensitivity <= 0 || m.Sensitivity > 1 {
+		return fmt.Errorf("sensitivity: must be above 0 and at most 1 (for the least sensitive use a small value such as 0.05; to turn detection off set enabled: false)")
 	}
 	for _, d := range []struct {
 		key string

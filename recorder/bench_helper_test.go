@@ -65,7 +65,8 @@ type benchStats struct {
 	NumGC       uint32
 	HeapInuseMi float64
 	StackMi     float64 // goroutine stacks in use
-	MotionNanos uint64  // time the motion detectors spent observing frames
+	MotionNanos uint64  // wall time the motion detectors spent observing frames
+	MotionCPU   uint64  // their CPU time (ns) doing it
 	MotionShed  uint64  // frames the detectors shed
 }
 
@@ -158,6 +159,7 @@ func recorderStats(r *recorder.Recorder) benchStats {
 		s.RTPLost += st.RTPLost
 		s.BytesOut += st.BytesOut
 		s.MotionNanos += st.MotionNanos
+		s.MotionCPU += st.MotionCPUNanos
 		s.MotionShed += st.MotionShed
 	}
 	var ms runtime.MemStats

@@ -68,7 +68,7 @@ func benchShare(b *testing.B, clip string, zone recorder.Polygon) {
 		if st.Keyframe != nil {
 			kf = time.Duration(st.Keyframe.CPUNanos)
 		}
-		return sample{self: selfCPU(), motion: time.Duration(st.MotionNanos), kf: kf, bytes: st.RTPBytes, frames: st.Frames}
+		return sample{self: selfCPU(), motion: time.Duration(st.MotionCPUNanos), kf: kf, bytes: st.RTPBytes, frames: st.Frames}
 	}
 	b.ResetTimer()
 	s0, t0 := take(), time.Now()

@@ -41,7 +41,8 @@ type detector struct {
 	now    func() time.Time
 
 	shed  atomic.Uint64 // frames not analysed because the channel was full
-	nanos atomic.Uint64 // time spent observing frames
+	nanos atomic.Uint64 // wall time spent observing frames (blocked time included: event writes to bbolt)
+	cpu   atomic.Uint64 // CPU time spent observing frames: the detector thread's, see cpuOf
 
 	det       *motion.Detector
 	applied   *MotionConfig // the config det was made with
@@ -137,6 +138,14 @@ func (d *detector) batch() {
 		return
 	}
 	began := time.Now()
+	d.cpu.Add(uint64(cpuOf(func() { d.observe(cfg, n) })))
+	d.nanos.Add(uint64(time.Since(began)))
+	d.lastSeen = d.now()
+}
+
+// observe runs the n frames waiting in the channel through the detector, and the keyframe stage's
+// answers after them.
+func (d *detector) observe(cfg *MotionConfig, n int) {
 	for range n {
 		f := <-d.frames
 		if d.det == nil || f.h265 != d.codecH265 {
@@ -160,8 +169,6 @@ func (d *detector) batch() {
 	}
 	d.vis.results()
 	d.settle()
-	d.nanos.Add(uint64(time.Since(began)))
-	d.lastSeen = d.now()
 }
 
 // idle closes an open event when the stream has sent nothing for longer than the post-roll (a camera

@@ -100,6 +100,9 @@ func TestMotionEvents(t *testing.T) {
 	if n := metricValue(t, r, "porchlight_motion_detect_seconds_total", "front"); n <= 0 {
 		t.Errorf("porchlight_motion_detect_seconds_total{camera=front}: got %g, want > 0", n)
 	}
+	if n := metricValue(t, r, "porchlight_motion_cpu_seconds_total", "front"); n <= 0 {
+		t.Errorf("porchlight_motion_cpu_seconds_total{camera=front}: got %g, want > 0", n)
+	}
 }
 
 // TestMotionSettingsApplyLive starts a camera with detection off, records a whole clip loop without an

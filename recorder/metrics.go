@@ -27,7 +27,8 @@ var (
 	mBitrate   = prometheus.NewDesc("porchlight_recorder_bitrate_bps", "Recent media bitrate.", labels, nil)
 	mRecording = prometheus.NewDesc("porchlight_recorder_recording", "1 while the stream is recording.", labels, nil)
 	mEvents    = prometheus.NewDesc("porchlight_events_total", "Events opened.", []string{"camera", "kind"}, nil)
-	mDetectSec = prometheus.NewDesc("porchlight_motion_detect_seconds_total", "Time the motion detector spent observing frames.", labels, nil)
+	mDetectSec = prometheus.NewDesc("porchlight_motion_detect_seconds_total", "Wall time the motion detector spent observing frames (time blocked included; CPU: porchlight_motion_cpu_seconds_total).", labels, nil)
+	mDetectCPU = prometheus.NewDesc("porchlight_motion_cpu_seconds_total", "CPU time the motion detector used observing frames (its thread's user+system time; Linux).", labels, nil)
 	mShed      = prometheus.NewDesc("porchlight_motion_frames_shed_total", "Frames the motion detector did not analyse because it fell behind (recording is unaffected).", labels, nil)
 	mKfCPU     = prometheus.NewDesc("porchlight_keyframe_cpu_seconds_total", "CPU time of the keyframe stage: its ffmpeg processes' utime+stime (decoder and snapshots) and comparing frames.", labels, nil)
 	mKfDecoded = prometheus.NewDesc("porchlight_keyframes_decoded_total", "Keyframes the keyframe stage decoded and compared.", labels, nil)
@@ -40,7 +41,7 @@ var (
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{mRTPBytes, mBytesIn, mBytesOut, mFrames, mDroppedG, mDroppedF, mReconn, mDiscont, mRefused,
-		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn, mEvents, mDetectSec, mShed,
+		mWriteSec, mWrites, mDeleted, mDeletedSegs, mDisk, mBitrate, mRecording, mDiskWarn, mEvents, mDetectSec, mDetectCPU, mShed,
 		mKfCPU, mKfDecoded, mKfShed, mSnapOK, mSnapFail} {
 		ch <- d
 	}
@@ -78,6 +79,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		s.stats.collectDeletions(ch, lv)
 		if s.det != nil {
 			counter(mDetectSec, float64(s.det.nanos.Load())/1e9)
+			counter(mDetectCPU, float64(s.det.cpu.Load())/1e9)
 			counter(mShed, float64(s.det.shed.Load()))
 			kf := s.det.keyframeStatus()
 			counter(mKfCPU, float64(kf.CPUNanos)/1e9)

@@ -186,7 +186,7 @@ func (r *Recorder) Status() []StreamStatus {
 	for _, s := range r.order {
 		st := s.stats.snapshot()
 		if s.det != nil {
-			st.MotionNanos, st.MotionShed = s.det.nanos.Load(), s.det.shed.Load()
+			st.MotionNanos, st.MotionCPUNanos, st.MotionShed = s.det.nanos.Load(), s.det.cpu.Load(), s.det.shed.Load()
 			kf := s.det.keyframeStatus()
 			st.Keyframe = &kf
 		}

@@ -47,10 +47,12 @@ type StreamStatus struct {
 	DiskBytes       int64     `json:"disk_bytes"`    // footage of this stream on disk
 	Oldest          time.Time `json:"oldest,omitzero"`
 	Writes          uint64    `json:"writes"`
-	// MotionNanos is the time the motion detector spent observing this stream's frames; MotionShed the
-	// frames it did not analyse because it fell behind (recording is unaffected).
-	MotionNanos uint64 `json:"motion_nanos"`
-	MotionShed  uint64 `json:"motion_frames_shed"`
+	// MotionNanos is the wall time the motion detector spent observing this stream's frames, MotionCPUNanos
+	// the CPU time it used for them (its thread's, Linux; 0 elsewhere); MotionShed the frames it did not
+	// analyse because it fell behind (recording is unaffected).
+	MotionNanos    uint64 `json:"motion_nanos"`
+	MotionCPUNanos uint64 `json:"motion_cpu_nanos"`
+	MotionShed     uint64 `json:"motion_frames_shed"`
 	// Keyframe is the keyframe stage and the event snapshots of a main stream; nil for a sub-stream.
 	Keyframe *KeyframeStatus `json:"keyframe,omitempty"`
 }

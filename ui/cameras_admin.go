@@ -24,13 +24,14 @@ type CameraSettings struct {
 	SubURL    string    `json:"sub_url,omitempty"`
 	Enabled   bool      `json:"enabled"`
 	Location  *Location `json:"location,omitempty"`
-	// Motion is the camera's motion detection; absent in a change: kept as it is.
+	// Motion is the camera's motion detection; absent in a change: kept as it is; given, merged key by key.
 	Motion *MotionSettings `json:"motion,omitempty"`
 }
 
 // MotionSettings is a camera's motion detection as the config file has it (cameras[].motion): durations
-// in Go syntax ("10s"), zones and masks polygons of [x, y] points in frame units (0..1). In a change it
-// replaces the whole block: absent keys take their defaults.
+// in Go syntax ("10s"), zones and masks polygons of [x, y] points in frame units (0..1). A new camera's
+// block takes the defaults for absent keys; a change of a camera merges into its block: absent keys keep
+// their values (mergeMotion).
 type MotionSettings struct {
 	Enabled     bool          `json:"enabled"`
 	Sensitivity *float64      `json:"sensitivity,omitempty"`
@@ -117,13 +118,15 @@ func (s *Server) addCamera(w http.ResponseWriter, r *http.Request) {
 	s.writeCameraResult(w, http.StatusCreated, c, err)
 }
 
-// replaceCamera replaces a camera's settings; a URL whose password is masked keeps the stored password.
+// replaceCamera replaces a camera's settings; a URL whose password is masked keeps the stored password,
+// and the motion block given is merged into the stored one (mergeMotion).
 func (s *Server) replaceCamera(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	c := CameraSettings{Transport: "tcp", Enabled: true}
-	if !s.hasCameraAdmin(w) || !readJSON(w, r, &c) {
+	ch := cameraChange{CameraSettings: CameraSettings{Transport: "tcp", Enabled: true}}
+	if !s.hasCameraAdmin(w) || !readJSON(w, r, &ch) {
 		return
 	}
+	c := ch.CameraSettings
 	if c.Name != "" && c.Name != name {
 		writeError(w, http.StatusBadRequest, "name: cameras cannot be renamed (remove it and add a new one)")
 		return
@@ -140,6 +143,9 @@ func (s *Server) replaceCamera(w http.ResponseWriter, r *http.Request) {
 		}
 		if c.SubURL, err = unmaskURL("sub_url", c.SubURL, cams[i].SubURL); err != nil {
 			return nil, err
+		}
+		if c.Motion, err = mergeMotion(cams[i].Motion, ch.Motion); err != nil {
+			return nil, requestError(err.Error())
 		}
 		out := append([]CameraSettings(nil), cams...)
 		out[i] = c

@@ -24,7 +24,7 @@ function open(cam) {
   zoneEditor.open(cam?.name || "", m.zones || [], m.masks || []);
 }
 
-// build adds the motion block to the camera the form saves: the whole block, as the API replaces it.
+// build adds the motion block to the camera the form saves: the whole block (the API would merge a part).
 function build(cam, f) {
   const { zones, masks } = zoneEditor.value();
   cam.motion = { enabled: f.motion_enabled.checked, sensitivity: Number(f.sensitivity.value),

@@ -1,9 +1,10 @@
-// Cameras view (#/cameras): every configured camera with its state and storage, and a form to add, edit
-// or remove one, with "Test connection" to probe its URL before saving. Viewers see the list only.
-// Uses api, $, state and views from app.js.
+// Cameras view (#/cameras): every configured camera with its state and storage, and under it what keeps
+// its events from having pictures and what to do (pictures.js), and a form to add, edit or remove one
+// (showing the same), with "Test connection" to probe its URL before saving. Viewers see the list only.
+// Uses api, $, state and views from app.js, and pictures.
 "use strict";
 
-const camAdmin = { timer: 0, editing: null };
+const camAdmin = { timer: 0, editing: null, status: [] }; // status: GET /api/v1/cameras, refreshed
 
 // cameraForm.hooks lets other files add to the form: open(cam) when it opens (cam null: a new camera),
 // close() when it closes, and build(cam, form) to add their keys to the camera it saves (camera-motion.js).
@@ -26,8 +27,39 @@ async function showCameras() {
 // refreshCameras lists the configured cameras with the status of their streams.
 async function refreshCameras() {
   const [settings, status] = await Promise.all([api("GET", "/api/v1/config/cameras"), api("GET", "/api/v1/cameras")]);
-  $("#cam-list tbody").replaceChildren(...settings.map(c => cameraRow(c, status.filter(s => s.name === c.name))));
+  camAdmin.status = status;
+  $("#cam-list tbody").replaceChildren(...settings.flatMap(c => cameraRows(c, status.filter(s => s.name === c.name))));
   $("#cam-empty").hidden = settings.length > 0;
+  if (camAdmin.editing) showPictures(camAdmin.editing);
+}
+
+// mainPictures is the pictures status of camera name's main stream (null: unknown, e.g. not started).
+function mainPictures(name) {
+  return camAdmin.status.find(s => s.name === name && s.stream === "main")?.pictures || null;
+}
+
+// cameraRows is cam's row, followed by a row saying what keeps its events from having pictures, if anything.
+function cameraRows(cam, streams) {
+  const rows = [cameraRow(cam, streams)];
+  const help = pictures.box(streams.find(s => s.stream === "main")?.pictures);
+  if (help) {
+    const tr = document.createElement("tr"), td = document.createElement("td");
+    tr.className = "cam-pics";
+    tr.dataset.camera = cam.name;
+    td.colSpan = 8;
+    td.append(help);
+    tr.append(td);
+    rows.push(tr);
+  }
+  return rows;
+}
+
+// showPictures shows in the form what keeps camera name's events from having pictures (nothing for a
+// new camera, or one whose pictures are fine).
+function showPictures(name) {
+  const help = name ? pictures.box(mainPictures(name)) : null;
+  $("#cam-pics").replaceChildren(...(help ? [help] : []));
+  $("#cam-pics").hidden = !help;
 }
 
 function cameraRow(cam, streams) {
@@ -89,6 +121,7 @@ function openCameraForm(cam) {
   f.direction.value = cam?.location?.direction ?? "";
   f.fov.value = cam?.location?.fov || "";
   $("#cam-delete").hidden = !cam;
+  showPictures(cam?.name);
   cameraForm.hooks.forEach(h => h.open?.(cam));
   say("#cam-probe", "");
   say("#cam-error", "");

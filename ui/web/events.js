@@ -11,7 +11,7 @@ const ev = {
   before: 0,         // the oldest id shown: the next page's cursor
   cards: new Map(),  // id -> card element
   rolls: {},         // camera -> {pre, post} ms
-  reasons: {},       // camera -> why its events have no picture ("" unknown)
+  pictures: {},      // camera -> its pictures status (GET /api/v1/cameras, main stream): why events have no picture
   off: null,         // removes our feed listener
 };
 
@@ -53,7 +53,7 @@ async function showEvents(params) {
     const [rolls, status] = await Promise.all([eventFeed.rolls(), api("GET", "/api/v1/cameras")]);
     if (gen !== ev.gen) return;
     ev.rolls = rolls;
-    ev.reasons = Object.fromEntries(status.filter(c => c.stream === "main").map(c => [c.name, c.pictures?.no_snapshot_reason || ""]));
+    ev.pictures = Object.fromEntries(status.filter(c => c.stream === "main").map(c => [c.name, c.pictures || null]));
     const sel = $("#ev-camera");
     sel.replaceChildren(new Option("All cameras", ""), ...Object.keys(rolls).map(n => new Option(n, n)));
     sel.value = ev.camera;
@@ -120,9 +120,25 @@ function onFeed(e) {
 
 // noPicture says why e has no picture: the camera's reason when the node knows one.
 function noPicture(e) {
-  const why = ev.reasons[e.camera];
+  const why = ev.pictures[e.camera]?.no_snapshot_reason;
   if (why) return `no picture: ${why}`;
   return e.end === null ? "no picture yet" : "no picture: none was taken for this event";
+}
+
+// fixes lists, for an event without a picture, what the owner can do about it (pictures.js): how to get
+// snapshots at all, or the latest snapshot or ffmpeg failure and what to check. Nothing for an event with
+// a picture, or one still open on a camera that takes pictures (its snapshot may yet come).
+function fixes(e) {
+  const p = ev.pictures[e.camera];
+  if (e.snapshot || !p || (p.snapshot_source && e.end === null)) return [];
+  return pictures.problems(p).filter(it => it.key !== "zones").map(it => {
+    const el = document.createElement("p");
+    el.className = "ev-fix";
+    el.dataset.problem = it.key;
+    // the placeholder already says what is missing when there is no snapshot source at all
+    el.textContent = it.key === "no-snapshots" ? it.todo : `${it.what} ${it.todo}`;
+    return el;
+  });
 }
 
 function picture(e) {
@@ -145,17 +161,20 @@ function placeholder(text) {
 }
 
 // eventCard makes the card of event e. Its parts: .ev-media (a play button holding the picture, or the
-// playing <video>), .ev-info (camera, time, duration, score) and .ev-actions, which is emptied on each
+// playing <video>), .ev-info (camera, time, duration, score), .ev-why (without a picture: what to do about
+// it) and .ev-actions, which is emptied on each
 // render and then handed to eventsView.hooks.card(actions, e, card) for other features' buttons.
 function eventCard(e) {
   const card = document.createElement("article");
   card.className = "ev-card";
   card.dataset.id = e.id;
-  const media = document.createElement("div"), info = document.createElement("div"), actions = document.createElement("div");
+  const media = document.createElement("div"), info = document.createElement("div"), why = document.createElement("div"),
+    actions = document.createElement("div");
   media.className = "ev-media";
   info.className = "ev-info";
+  why.className = "ev-why";
   actions.className = "ev-actions";
-  card.append(media, info, actions);
+  card.append(media, info, why, actions);
   renderCard(card, e);
   return card;
 }
@@ -186,6 +205,7 @@ function renderCard(card, e) {
     if (cls === "ev-time") s.dateTime = e.start;
     return s;
   }));
+  card.querySelector(".ev-why").replaceChildren(...fixes(e));
   const actions = card.querySelector(".ev-actions");
   actions.replaceChildren();
   eventsView.hooks.card?.(actions, e, card);
