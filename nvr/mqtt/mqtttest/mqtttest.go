@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -38,7 +39,13 @@ func StartBroker(t testing.TB, listener string) *Broker {
 	if listener == "" {
 		listener = "listener {{PORT}} 127.0.0.1\nallow_anonymous true\n"
 	}
-	conf := "persistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nper_listener_settings false\n" +
+	// Run as the test's user: as root, mosquitto would switch to user mosquitto, who cannot read the
+	// test's temporary files.
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := "user " + me.Username + "\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nper_listener_settings false\n" +
 		strings.ReplaceAll(listener, "{{PORT}}", strconv.Itoa(b.Port))
 	path := filepath.Join(b.Dir, "mosquitto.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
