@@ -5,6 +5,7 @@ package mqtttest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -45,18 +46,25 @@ func StartBroker(t testing.TB, listener string) *Broker {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := "user " + me.Username + "\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\nper_listener_settings false\n" +
+	conf := "user " + me.Username + "\npersistence false\nlog_dest stderr\nlog_type error\nper_listener_settings false\n" +
 		strings.ReplaceAll(listener, "{{PORT}}", strconv.Itoa(b.Port))
 	path := filepath.Join(b.Dir, "mosquitto.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("mosquitto", "-c", path)
-	cmd.Stderr = os.Stderr
+	var logs bytes.Buffer // shown when the test fails: as root mosquitto warns at every start
+	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("mosquitto's log:\n%s", logs.String())
+		}
+	})
 	testutil.WaitFor(t, 10*time.Second, "mosquitto to listen", func() bool {
 		c, err := net.Dial("tcp", b.Addr())
 		if err == nil {
