@@ -2,6 +2,7 @@ package nvr_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -68,6 +69,20 @@ func TestServeMQTT(t *testing.T) {
 	if err := json.Unmarshal([]byte(configs["homeassistant/binary_sensor/elm_street_12/front_motion/config"].Payload), &motion); err != nil ||
 		motion.UniqueID == "" || motion.StateTopic != p+"front/motion" || motion.AvailabilityTopic != p+"availability" || motion.DeviceClass != "motion" {
 		t.Errorf("front's motion config: %+v (err %v) among %d configs", motion, err, len(configs))
+	}
+
+	// The node sensors, from the real node: no requests, no alerts, footage on disk (read at connect, so
+	// perhaps none yet), an unknown horizon (too little footage to tell).
+	states := mqtttest.Retained(t, br.Port, p+"#", time.Second)
+	for topic, ok := range map[string]func(string) bool{
+		"open_requests": func(v string) bool { return v == "0" }, "neighbor_alerts": func(v string) bool { return v == "0" },
+		"disk_used":         func(v string) bool { n, err := strconv.ParseInt(v, 10, 64); return err == nil && n >= 0 },
+		"retention_horizon": func(v string) bool { return v == "None" },
+		"front/state":       func(v string) bool { return v != "" }, "front/bitrate": func(v string) bool { _, err := strconv.Atoi(v); return err == nil },
+	} {
+		if v := states[p+topic].Payload; !ok(v) {
+			t.Errorf("%s = %q", topic, v)
+		}
 	}
 
 	if err := serve.Process.Signal(syscall.SIGKILL); err != nil {

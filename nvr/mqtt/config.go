@@ -18,7 +18,7 @@ type Config struct {
 	TLS             *tls.Config // for ssl:// URLs; nil: the system roots
 	DiscoveryPrefix string      // Home Assistant's discovery prefix, usually homeassistant
 	TopicPrefix     string      // the prefix of the state topics
-	NodeName        string      // the node's name; its slug names the node in topics
+	NodeName        string      // the node's name; its slug names the node in topics ("porchlight" if empty)
 	Version         string      // the software version the device block shows
 	// Refresh is how often camera states and node sensors are republished; 0: 30 s.
 	Refresh time.Duration
@@ -71,9 +71,6 @@ func (c *Config) validate() error {
 	}
 	if err := ValidatePrefix(c.TopicPrefix); err != nil {
 		return fmt.Errorf("mqtt.topic_prefix: %w", err)
-	}
-	if Slug(c.NodeName) == "" {
-		return errors.New("mqtt: the node's name has no letter or digit to name its topics")
 	}
 	return nil
 }

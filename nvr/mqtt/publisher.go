@@ -44,6 +44,9 @@ func New(cfg Config, src Source) (*Publisher, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	t := topics{discovery: cfg.DiscoveryPrefix, prefix: cfg.TopicPrefix, node: Slug(cfg.NodeName)}
+	if t.node == "" { // a name of no ASCII letter or digit
+		t.node = "porchlight"
+	}
 	p := &Publisher{cfg: cfg, src: src, log: cfg.Logger.With("component", "mqtt"), t: t,
 		b: newBuilder(t, cfg.NodeName, cfg.Version), st: newState(), wanted: map[entityKey]bool{}}
 	p.client = paho.NewClient(p.options())

@@ -27,8 +27,10 @@ type Camera struct {
 
 // Stats are the node sensors' values.
 type Stats struct {
-	OpenRequests   int     // agency requests matching this home that the owner has not answered
-	NeighborAlerts int     // alerts from neighbors (not this node's own) the owner has not yet read
+	OpenRequests int // agency requests matching this home that the owner has not answered
+	// NeighborAlerts counts alerts from neighbors (not this node's own) of the last 24 h: the node keeps no
+	// read marks, so this stands for the unread ones.
+	NeighborAlerts int
 	DiskUsed       int64   // bytes of footage on disk
 	HorizonDays    float64 // days of footage the retention limits keep (the shortest camera's); 0: unknown
 }
