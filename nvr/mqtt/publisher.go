@@ -104,6 +104,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 				continue
 			}
 			p.publishJSON(p.t.state("alerts"), a)
+			p.refresh(false) // the neighbor alerts sensor counts it now, not at the next tick
 		case <-tick.C:
 			p.refresh(false)
 		}
