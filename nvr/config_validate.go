@@ -75,6 +75,9 @@ func (c *Config) Validate() error {
 	if err := c.Retention.validate(c.Storage.SegmentDuration); err != nil {
 		return err
 	}
+	if err := c.MQTT.validate(); err != nil {
+		return err
+	}
 	names := make(map[string]bool, len(c.Cameras))
 	for i := range c.Cameras {
 		cam := &c.Cameras[i]

@@ -14,4 +14,9 @@
 // the key path, e.g. `cameras[0].url: scheme must be rtsp or rtsps`. Omitted keys take the values of
 // Default, which configs/porchlight.yml spells out. Documents of older versions are migrated step by step
 // (see migrations) before decoding; newer versions are rejected.
+//
+// # MQTT
+//
+// The optional `mqtt` block starts nvr/mqtt's publisher beside the other components (mqttSource is its
+// view of the node); it stops first, so the node says offline while everything else still runs.
 package nvr

@@ -13,6 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/agency"
+	"github.com/porchlight/porchlight/nvr/mqtt"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/ui"
 )
@@ -25,7 +26,8 @@ type Node struct {
 	fed   *federation.Node
 	ag    *agency.Agency // the agency-request side of fed
 	http  *ui.Server
-	camMu sync.Mutex // serialises ApplyCameras: one writer of the config file and the camera set
+	mqtt  *mqtt.Publisher // nil when MQTT is off
+	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -61,6 +63,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 			return nil, closeAll(fmt.Errorf("http.tls: %w", err))
 		}
 		n.http.TLSConfig = tc
+	}
+	if n.mqtt, err = newMQTT(cfg, n, log); err != nil {
+		return nil, closeAll(err)
 	}
 	if err := n.http.Start(); err != nil {
 		return nil, closeAll(err)
@@ -98,6 +103,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { fedDone <- n.fed.Run(fedCtx) }()
 	go func() { agDone <- n.ag.Run(agCtx) }()
 	go func() { recDone <- n.rec.Run(recCtx) }()
+	stopMQTT := n.runMQTT()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -110,6 +116,7 @@ func (n *Node) Run(ctx context.Context) error {
 	case err = <-recDone:
 		recDone <- err
 	}
+	err = errors.Join(err, stopMQTT()) // first: the node says it goes offline while all still runs
 	stopHTTP()
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)
