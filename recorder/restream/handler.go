@@ -65,11 +65,12 @@ func (h *handler) open(c *gortsplib.ServerConn, req *base.Request, path string) 
 		return nil, nil, &base.Response{StatusCode: base.StatusNotFound}, nil
 	}
 	t := time.NewTimer(h.s.cfg.ReadyTimeout)
-	defer t.Stop()
 	select {
 	case <-f.ready:
 	case <-t.C:
 	}
+	t.Stop()
+	h.s.done(f)
 	st := f.current()
 	if st == nil {
 		return nil, nil, &base.Response{StatusCode: base.StatusServiceUnavailable}, nil

@@ -63,6 +63,7 @@ type feedState struct {
 	*feed
 	key       string
 	readers   int       // sessions that set up the feed's stream and have not closed
+	pending   int       // requests waiting for the feed's first part
 	idleSince time.Time // when readers last became 0
 	stop      chan struct{}
 }
@@ -163,14 +164,15 @@ func (s *Server) reap(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for key, f := range s.feeds {
-		if f.readers == 0 && now.Sub(f.idleSince) >= s.cfg.IdleTimeout {
+		if f.readers == 0 && f.pending == 0 && now.Sub(f.idleSince) >= s.cfg.IdleTimeout {
 			delete(s.feeds, key)
 			close(f.stop)
 		}
 	}
 }
 
-// feed returns the running feed of a camera stream, starting it if needed.
+// feed returns the running feed of a camera stream, starting it if needed. The caller calls done when it
+// no longer waits for the feed's first part: until then the feed is not idle.
 func (s *Server) feed(camera, stream string) (*feedState, error) {
 	key := camera + "/" + stream
 	s.mu.Lock()
@@ -179,16 +181,14 @@ func (s *Server) feed(camera, stream string) (*feedState, error) {
 		return nil, errors.New("restream closed")
 	}
 	if f := s.feeds[key]; f != nil {
-		if f.readers == 0 {
-			f.idleSince = time.Now() // a request is coming: keep it for the SETUP that follows
-		}
+		f.pending++
 		return f, nil
 	}
 	hub, err := s.cfg.Source.Live(camera, stream)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnknownPath, err)
 	}
-	f := &feedState{feed: newFeed(s.rtsp, hub, camera, stream, s.log), key: key, idleSince: time.Now(),
+	f := &feedState{feed: newFeed(s.rtsp, hub, camera, stream, s.log), key: key, pending: 1,
 		stop: make(chan struct{})}
 	s.feeds[key] = f
 	s.wg.Add(1)
@@ -202,6 +202,14 @@ func (s *Server) feed(camera, stream string) (*feedState, error) {
 		s.mu.Unlock()
 	}()
 	return f, nil
+}
+
+// done ends a request's wait for f. The idle time starts again: a SETUP usually follows a DESCRIBE.
+func (s *Server) done(f *feedState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f.pending--
+	f.idleSince = time.Now()
 }
 
 // attach counts session as a reader of f.
