@@ -23,6 +23,7 @@ type Config struct {
 	Storage   StorageConfig   `yaml:"storage"`
 	Retention RetentionConfig `yaml:"retention"`
 	Cameras   []CameraConfig  `yaml:"cameras"`
+	Restream  RestreamConfig  `yaml:"restream"`
 
 	// Path is the file the config was loaded from; empty for Parse and Default. A relative DataPath is
 	// resolved against its directory.
