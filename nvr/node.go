@@ -14,6 +14,7 @@ import (
 	"github.com/porchlight/porchlight/federation"
 	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/recorder/restream"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -26,6 +27,8 @@ type Node struct {
 	ag    *agency.Agency // the agency-request side of fed
 	http  *ui.Server
 	camMu sync.Mutex // serialises ApplyCameras: one writer of the config file and the camera set
+
+	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -54,7 +57,8 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
-		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now}}
+		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
+		Ready: rec}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
@@ -62,7 +66,13 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		}
 		n.http.TLSConfig = tc
 	}
+	if n.restream, err = newRestream(cfg, rec, n.http, log); err != nil {
+		return nil, closeAll(err)
+	}
 	if err := n.http.Start(); err != nil {
+		if n.restream != nil {
+			n.restream.Close()
+		}
 		return nil, closeAll(err)
 	}
 	return n, nil
@@ -79,8 +89,9 @@ func (n *Node) HTTPURL() string {
 	return "http://" + n.http.Addr()
 }
 
-// Run runs the node until ctx is done. It stops the HTTP server first, then the agency side, then the
-// federation, then the recorder, each with a deadline, and returns when all have stopped.
+// Run runs the node until ctx is done. It stops the RTSP restream and the HTTP server first, then the
+// agency side, then the federation, then the recorder, each with a deadline, and returns when all have
+// stopped.
 func (n *Node) Run(ctx context.Context) error {
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
 	agCtx, stopAg := context.WithCancel(context.Background())
@@ -98,6 +109,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { fedDone <- n.fed.Run(fedCtx) }()
 	go func() { agDone <- n.ag.Run(agCtx) }()
 	go func() { recDone <- n.rec.Run(recCtx) }()
+	stopRestream := n.runRestream()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -110,6 +122,7 @@ func (n *Node) Run(ctx context.Context) error {
 	case err = <-recDone:
 		recDone <- err
 	}
+	err = errors.Join(err, stopRestream(2*time.Second))
 	stopHTTP()
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)
