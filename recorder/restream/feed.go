@@ -31,12 +31,12 @@ type feed struct {
 	out *gortsplib.ServerStream
 
 	layout  *layout
-	init    []byte               // the init (ftyp+moov) the layout was built from
-	origin  time.Time            // wall time of RTP time 0 on every track
-	rtpBase map[int]uint32       // random first RTP timestamp by track ID
-	buf     []byte               // a part's bytes, reused
-	warned  bool                 // an undecodable init was logged
-	started bool                 // ready is closed
+	init    []byte         // the init (ftyp+moov) the layout was built from
+	origin  time.Time      // wall time of RTP time 0 on every track
+	rtpBase map[int]uint32 // random first RTP timestamp by track ID
+	buf     []byte         // a part's bytes, reused
+	warned  bool           // an undecodable init was logged
+	started bool           // ready is closed
 }
 
 func newFeed(srv *gortsplib.Server, hub *recorder.Hub, camera, stream string, log *slog.Logger) *feed {
@@ -202,7 +202,7 @@ func rescale(v int64, from, to uint32) int64 {
 	if from == to {
 		return v
 	}
-	return v / int64(from) * int64(to) + v % int64(from) * int64(to) / int64(from)
+	return v/int64(from)*int64(to) + v%int64(from)*int64(to)/int64(from)
 }
 
 // durationTicks converts a duration to ticks of rate.

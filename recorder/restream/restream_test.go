@@ -18,6 +18,7 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/liberrors"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
@@ -233,4 +234,20 @@ func TestGStreamerPlaysRestream(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gst-launch-1.0: %v\n%s", err, b)
 	}
+}
+
+// TestIdleFeedEnds: once its last reader has left, a camera stream's feed ends after IdleTimeout, and
+// with it every goroutine the restream started for the reader.
+func TestIdleFeedEnds(t *testing.T) {
+	srv := startNode(t)
+	// A first reader starts the recorder's stream towards steady state; its feed ends like any other.
+	mediatest.WaitFor(t, 30*time.Second, "a first read", func() bool {
+		_, _, err := ffprobe(t, url(srv, "alice:alice%3Apass%20word", "/front"), 1)
+		return err == nil
+	})
+	before := testutil.Goroutines()
+	if _, stderr, err := ffprobe(t, url(srv, "alice:alice%3Apass%20word", "/front/sub"), 2); err != nil {
+		t.Fatalf("ffprobe: %v: %s", err, stderr)
+	}
+	before.CheckEnded(t, 15*time.Second)
 }
