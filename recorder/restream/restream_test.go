@@ -11,12 +11,16 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/bluenviron/gortsplib/v4/pkg/description"
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/bluenviron/gortsplib/v4/pkg/liberrors"
+	"github.com/pion/rtp"
 
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder"
@@ -25,12 +29,14 @@ import (
 	"github.com/porchlight/porchlight/recorder/restream"
 )
 
-// testAuth stands in for the web user store: alice may watch every camera, bob only "back", and carol
-// is throttled.
-type testAuth struct{}
+// testAuth stands in for the web user store: alice may watch every camera, bob only "back", carol
+// is throttled, and dave may watch until revoked.
+type testAuth struct{ revoked atomic.Bool }
 
-func (testAuth) Authorize(_ context.Context, _ net.IP, user, password, camera string) error {
+func (a *testAuth) Authorize(_ context.Context, _ net.IP, user, password, camera string) error {
 	switch {
+	case user == "dave" && password == "dave-password" && !a.revoked.Load():
+		return nil
 	case user == "carol":
 		return &restream.ThrottledError{Wait: 90 * time.Second}
 	case user == "alice" && password == "alice:pass word":
@@ -46,16 +52,23 @@ func (testAuth) Authorize(_ context.Context, _ net.IP, user, password, camera st
 
 // startNode records a demo camera as "front" (H.264 + AAC; sub-stream too) and restreams it.
 func startNode(t *testing.T) *restream.Server {
+	srv, _ := startAuthNode(t)
+	return srv
+}
+
+// startAuthNode is startNode returning the node's authenticator too.
+func startAuthNode(t *testing.T) (*restream.Server, *testAuth) {
 	t.Helper()
 	cam := &democam.Server{Addr: "127.0.0.1:0"}
 	if err := cam.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	return startRestream(t, []recorder.CameraConfig{{Name: "front", URL: cam.URL(), SubURL: cam.URL()}})
+	auth := &testAuth{}
+	return startRestream(t, []recorder.CameraConfig{{Name: "front", URL: cam.URL(), SubURL: cam.URL()}}, auth), auth
 }
 
-func startRestream(t *testing.T, cams []recorder.CameraConfig) *restream.Server {
+func startRestream(t *testing.T, cams []recorder.CameraConfig, auth *testAuth) *restream.Server {
 	t.Helper()
 	var log *slog.Logger
 	if testing.Verbose() {
@@ -65,8 +78,8 @@ func startRestream(t *testing.T, cams []recorder.CameraConfig) *restream.Server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := restream.New(restream.Config{Listen: "127.0.0.1:0", Source: rec, Auth: testAuth{}, Logger: log,
-		IdleTimeout: time.Second})
+	srv, err := restream.New(restream.Config{Listen: "127.0.0.1:0", Source: rec, Auth: auth, Logger: log,
+		IdleTimeout: time.Second, RecheckInterval: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,4 +263,45 @@ func TestIdleFeedEnds(t *testing.T) {
 		t.Fatalf("ffprobe: %v: %s", err, stderr)
 	}
 	before.CheckEnded(t, 15*time.Second)
+}
+
+// TestRevokedReaderDisconnected: a reader whose credential stops passing (a removed user, a new
+// password) is disconnected while it plays.
+func TestRevokedReaderDisconnected(t *testing.T) {
+	srv, auth := startAuthNode(t)
+	u, err := base.ParseURL(url(srv, "dave:dave-password", "/front"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &gortsplib.Client{ReadTimeout: 10 * time.Second}
+	if err := c.Start(u.Scheme, u.Host); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	desc, _, err := c.Describe(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetupAll(desc.BaseURL, desc.Medias); err != nil {
+		t.Fatal(err)
+	}
+	var packets atomic.Int64
+	c.OnPacketRTPAny(func(*description.Media, format.Format, *rtp.Packet) { packets.Add(1) })
+	if _, err := c.Play(nil); err != nil {
+		t.Fatal(err)
+	}
+	mediatest.WaitFor(t, 20*time.Second, "packets", func() bool { return packets.Load() > 0 })
+	ended := make(chan error, 1)
+	go func() { ended <- c.Wait() }()
+	select {
+	case err := <-ended:
+		t.Fatalf("the reader ended before its credential did: %v", err)
+	case <-time.After(time.Second): // three rechecks that passed
+	}
+	auth.revoked.Store(true)
+	select {
+	case <-ended:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the reader still plays 15 s after its credential ended")
+	}
 }

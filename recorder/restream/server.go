@@ -40,6 +40,9 @@ type Config struct {
 	IdleTimeout time.Duration
 	// ReadyTimeout bounds how long a request waits for a camera stream's first part (5 s when 0).
 	ReadyTimeout time.Duration
+	// RecheckInterval is how often the credentials of the sessions reading are checked again (1 min when
+	// 0): a removed user, a changed password or a camera taken away ends the session.
+	RecheckInterval time.Duration
 }
 
 // Server is the RTSP restream. Start binds it, Run serves until its context ends.
@@ -55,7 +58,13 @@ type Server struct {
 	mu       sync.Mutex
 	closed   bool
 	feeds    map[string]*feedState // by camera + "/" + stream
-	sessions map[*gortsplib.ServerSession]*feedState
+	sessions map[*gortsplib.ServerSession]*reader
+}
+
+// reader is a session reading a feed, with the credential it logged in with (see recheck).
+type reader struct {
+	feed *feedState
+	cred credential
 }
 
 // feedState is a running feed and its readers, guarded by Server.mu.
@@ -87,12 +96,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 5 * time.Second
 	}
+	if cfg.RecheckInterval <= 0 {
+		cfg.RecheckInterval = time.Minute
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{cfg: cfg, log: log.With("component", "restream"), quit: make(chan struct{}),
-		feeds: map[string]*feedState{}, sessions: map[*gortsplib.ServerSession]*feedState{}}, nil
+		feeds: map[string]*feedState{}, sessions: map[*gortsplib.ServerSession]*reader{}}, nil
 }
 
 // Start binds the RTSP listener.
@@ -128,6 +140,8 @@ func (s *Server) Run(ctx context.Context) error {
 	go func() { failed <- s.rtsp.Wait() }()
 	tick := time.NewTicker(max(s.cfg.IdleTimeout/2, 100*time.Millisecond))
 	defer tick.Stop()
+	recheck := time.NewTicker(s.cfg.RecheckInterval)
+	defer recheck.Stop()
 	var err error
 loop:
 	for {
@@ -139,6 +153,8 @@ loop:
 			break loop
 		case <-tick.C:
 			s.reap(time.Now())
+		case <-recheck.C:
+			s.recheck()
 		}
 	}
 	s.Close()
@@ -212,14 +228,14 @@ func (s *Server) done(f *feedState) {
 	f.idleSince = time.Now()
 }
 
-// attach counts session as a reader of f.
-func (s *Server) attach(session *gortsplib.ServerSession, f *feedState) {
+// attach counts session, logged in with cred, as a reader of f.
+func (s *Server) attach(session *gortsplib.ServerSession, f *feedState, cred credential) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.sessions[session]; ok {
 		return
 	}
-	s.sessions[session] = f
+	s.sessions[session] = &reader{feed: f, cred: cred}
 	f.readers++
 }
 
@@ -227,12 +243,12 @@ func (s *Server) attach(session *gortsplib.ServerSession, f *feedState) {
 func (s *Server) detach(session *gortsplib.ServerSession) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, ok := s.sessions[session]
+	r, ok := s.sessions[session]
 	if !ok {
 		return
 	}
 	delete(s.sessions, session)
-	if f.readers--; f.readers == 0 {
-		f.idleSince = time.Now()
+	if r.feed.readers--; r.feed.readers == 0 {
+		r.feed.idleSince = time.Now()
 	}
 }
