@@ -20,7 +20,9 @@
 //
 // Clients authenticate with RTSP Basic authentication as a web user (Digest would need the plaintext
 // password, which the user store does not keep); the Authenticator that nvr passes decides, with the web
-// login's limits on failures. DESCRIBE and SETUP are both checked.
+// login's limits on failures. DESCRIBE and SETUP are both checked, and the credentials of the sessions
+// reading are checked again every RecheckInterval: a session whose user was removed, whose password
+// changed or whose camera was taken away ends.
 //
 // Only RTP over the RTSP connection (TCP) is offered: one port to open, and the transport players fall
 // back to when UDP is refused.
