@@ -24,6 +24,7 @@ type Config struct {
 	Retention RetentionConfig `yaml:"retention"`
 	Cameras   []CameraConfig  `yaml:"cameras"`
 	MQTT      *MQTTConfig     `yaml:"mqtt,omitempty"` // nil: MQTT off
+	Restream  RestreamConfig  `yaml:"restream"`
 
 	// Path is the file the config was loaded from; empty for Parse and Default. A relative DataPath is
 	// resolved against its directory.

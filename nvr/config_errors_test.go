@@ -53,6 +53,8 @@ var parseErrorTests = []struct {
 	{"http.listen without port", "version: 1\nhttp: {listen: 127.0.0.1}\n", `http.listen: invalid address "127.0.0.1" (want host:port)`},
 	{"http.listen empty", "version: 1\nhttp: {listen: \"\"}\n", `http.listen: invalid address "" (want host:port)`},
 	{"http.listen port range", "version: 1\nhttp: {listen: \"127.0.0.1:99999\"}\n", `http.listen: invalid port "99999"`},
+	{"restream.listen without port", "version: 1\nrestream: {listen: 0.0.0.0}\n", `restream.listen: invalid address "0.0.0.0" (want host:port)`},
+	{"restream unknown key", "version: 1\nrestream: {port: 8554}\n", `restream.port: unknown key`},
 	{"http.tls_cert without key", "version: 1\nhttp: {tls: true, tls_cert: c.pem}\n", `http.tls_key: required with http.tls_cert`},
 	{"http.tls_key without cert", "version: 1\nhttp: {tls: true, tls_key: k.pem}\n", `http.tls_cert: required with http.tls_key`},
 	{"http.tls_cert without tls", "version: 1\nhttp: {tls_cert: c.pem, tls_key: k.pem}\n", `http.tls_cert: set http.tls: true to serve HTTPS`},

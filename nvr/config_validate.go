@@ -72,6 +72,9 @@ func (c *Config) Validate() error {
 	if err := c.Storage.validate(); err != nil {
 		return err
 	}
+	if err := c.Restream.validate(); err != nil {
+		return err
+	}
 	if err := c.Retention.validate(c.Storage.SegmentDuration); err != nil {
 		return err
 	}

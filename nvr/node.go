@@ -15,6 +15,7 @@ import (
 	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/nvr/mqtt"
 	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/recorder/restream"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -28,6 +29,8 @@ type Node struct {
 	http  *ui.Server
 	mqtt  *mqtt.Publisher // nil when MQTT is off
 	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
+
+	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -56,7 +59,8 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
-		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now}}
+		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
+		Ready: rec}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
@@ -67,7 +71,13 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	if n.mqtt, err = newMQTT(cfg, n, log); err != nil {
 		return nil, closeAll(err)
 	}
+	if n.restream, err = newRestream(cfg, rec, n.http, log); err != nil {
+		return nil, closeAll(err)
+	}
 	if err := n.http.Start(); err != nil {
+		if n.restream != nil {
+			n.restream.Close()
+		}
 		return nil, closeAll(err)
 	}
 	return n, nil
@@ -84,8 +94,9 @@ func (n *Node) HTTPURL() string {
 	return "http://" + n.http.Addr()
 }
 
-// Run runs the node until ctx is done. It stops the HTTP server first, then the agency side, then the
-// federation, then the recorder, each with a deadline, and returns when all have stopped.
+// Run runs the node until ctx is done. It stops the RTSP restream and the HTTP server first, then the
+// agency side, then the federation, then the recorder, each with a deadline, and returns when all have
+// stopped.
 func (n *Node) Run(ctx context.Context) error {
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
 	agCtx, stopAg := context.WithCancel(context.Background())
@@ -104,6 +115,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { agDone <- n.ag.Run(agCtx) }()
 	go func() { recDone <- n.rec.Run(recCtx) }()
 	stopMQTT := n.runMQTT()
+	stopRestream := n.runRestream()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -117,6 +129,7 @@ func (n *Node) Run(ctx context.Context) error {
 		recDone <- err
 	}
 	err = errors.Join(err, stopMQTT()) // first: the node says it goes offline while all still runs
+	err = errors.Join(err, stopRestream(2*time.Second))
 	stopHTTP()
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)

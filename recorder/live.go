@@ -127,3 +127,7 @@ func shiftMoof(b []byte, d time.Duration, scales map[uint32]uint32) ([]byte, err
 	}
 	return out, nil
 }
+
+// PlayerInit is the part's init without the recorder's meta box: the ftyp and moov a player (or a
+// restream) needs, equal across segments while the codec configuration stays the same.
+func (p LivePart) PlayerInit() []byte { return stripMeta(p.Init) }

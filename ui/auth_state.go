@@ -20,6 +20,7 @@ type authState struct {
 	limiter  *loginLimiter
 	tokens   *tokenStore
 	scopes   *scopes
+	creds    *credCache // name and password pairs that verified recently, for CheckLogin
 
 	usersMu sync.Mutex    // serialises changes to users.json (the store has one writer)
 	hashSem chan struct{} // bounds concurrent argon2id computations, 64 MiB each
@@ -40,7 +41,7 @@ func newAuthState(dataDir string, now func() time.Time, after afterFunc, log *sl
 		return nil, err
 	}
 	return &authState{dataDir: dataDir, now: now, sessions: newSessionStore(now), limiter: newLoginLimiter(now),
-		tokens: tokens, scopes: newScopes(after), hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
+		tokens: tokens, scopes: newScopes(after), creds: newCredCache(), hashSem: make(chan struct{}, maxConcurrentHashes)}, nil
 }
 
 // verify checks name's password, returning the user when it matches. Unknown users and wrong passwords

@@ -40,6 +40,9 @@ type Server struct {
 	EventAlerts EventAlerts
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
+	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
+	// the server serves.
+	Ready Readiness
 	// alertKeepalive is how often the alert stream sends a comment line; 0: 15 s. Tests shorten it.
 	alertKeepalive time.Duration
 	// readTimeout bounds the arrival of a request's headers and body; 0: 10 s. Tests shorten it.
@@ -189,6 +192,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/transparency", anyUser, s.transparency},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/readyz", public, s.readyz},
 	}
 }
 
