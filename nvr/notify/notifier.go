@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -187,5 +186,6 @@ func (n *Notifier) Close() error {
 		return nil
 	}
 	n.closed = true
-	return errors.Join(n.q.close())
+	n.cfg.Client.CloseIdleConnections()
+	return n.q.close()
 }

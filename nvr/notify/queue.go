@@ -41,7 +41,7 @@ func (q *queue) depth(channel string) (int, error) {
 	n := 0
 	err := q.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketName(channel)); b != nil {
-			n = b.Stats().KeyN
+			n = count(b)
 		}
 		return nil
 	})
@@ -69,7 +69,7 @@ func (q *queue) push(channels []string, j job, max int) (trimmed map[string][]No
 			if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
 				return err
 			}
-			for n := b.Stats().KeyN; n > max; n-- {
+			for n := count(b); n > max; n-- {
 				c := b.Cursor()
 				k, old := c.First()
 				var oj job
@@ -83,6 +83,17 @@ func (q *queue) push(channels []string, j job, max int) (trimmed map[string][]No
 		return nil
 	})
 	return trimmed, err
+}
+
+// count returns the number of keys in b. (Bucket.Stats does not see the writes of the transaction it
+// runs in.)
+func count(b *bolt.Bucket) int {
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n++
+	}
+	return n
 }
 
 // head returns the channel's oldest job and its key; ok is false when the queue is empty. A job that

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 //go:embed webhook_receiver.py
@@ -107,16 +106,4 @@ func (w *Webhook) Deliveries(t testing.TB) []WebhookDelivery {
 		out = append(out, d)
 	}
 	return out
-}
-
-// WaitFor polls cond every 20 ms until it holds or d passes, then fails the test with msg.
-func WaitFor(t testing.TB, d time.Duration, msg string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, msg)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
