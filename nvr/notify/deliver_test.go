@@ -67,6 +67,10 @@ func TestDeliverToNtfyAndWebhook(t *testing.T) {
 		t.Errorf("webhook alert body = %v, want an alert with no picture", ds[1].Body)
 	}
 	for _, ch := range []string{"phone", "hook"} {
+		// the receiver records before it answers: wait for the answer to be taken
+		testutil.WaitFor(t, 5*time.Second, ch+" sent_total{type=alert}", func() bool {
+			return metric(t, n.Notifier, "porchlight_notify_sent_total", "channel", ch, "type", "alert") == 1
+		})
 		if got := metric(t, n.Notifier, "porchlight_notify_sent_total", "channel", ch, "type", "motion"); got != 1 {
 			t.Errorf("sent_total{channel=%s,type=motion} = %v, want 1", ch, got)
 		}

@@ -17,17 +17,26 @@ func ParseQuietHours(s string) (QuietHours, error) {
 	if s == "" {
 		return QuietHours{}, nil
 	}
-	var fh, fm, th, tm int
-	var rest string
-	n, _ := fmt.Sscanf(s, "%2d:%2d-%2d:%2d%s", &fh, &fm, &th, &tm, &rest)
-	if n != 4 || len(s) != len("00:00-00:00") || !clock(fh, fm) || !clock(th, tm) {
+	if len(s) != len("00:00-00:00") || s[5] != '-' {
 		return QuietHours{}, fmt.Errorf("%w, not %q", ErrBadQuietHours, s)
 	}
-	return QuietHours{From: fh*60 + fm, To: th*60 + tm}, nil
+	from, ok1 := hhmm(s[:5])
+	to, ok2 := hhmm(s[6:])
+	if !ok1 || !ok2 {
+		return QuietHours{}, fmt.Errorf("%w, not %q", ErrBadQuietHours, s)
+	}
+	return QuietHours{From: from, To: to}, nil
 }
 
-func clock(h, m int) bool { return h >= 0 && h < 24 && m >= 0 && m < 60 }
-
+// hhmm reads exactly HH:MM of a 24-hour clock as minutes after midnight.
+func hhmm(s string) (int, bool) {
+	d := func(c byte) bool { return c >= '0' && c <= '9' }
+	if len(s) != 5 || s[2] != ':' || !d(s[0]) || !d(s[1]) || !d(s[3]) || !d(s[4]) {
+		return 0, false
+	}
+	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
+	return h*60 + m, h < 24 && m < 60
+}
 // UnmarshalText is ParseQuietHours.
 func (q *QuietHours) UnmarshalText(b []byte) error {
 	v, err := ParseQuietHours(string(b))
