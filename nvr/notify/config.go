@@ -45,7 +45,8 @@ type ChannelConfig struct {
 	Quiet          QuietHours
 }
 
-// Validate checks the channel; errors start with the key.
+// Validate checks the channel's settings; errors start with the key. The secret is checked by New (it is
+// read from its file only when the node starts).
 func (c *ChannelConfig) Validate() error {
 	u, err := url.Parse(c.URL)
 	switch {
@@ -59,8 +60,6 @@ func (c *ChannelConfig) Validate() error {
 		return fmt.Errorf("url: missing host")
 	case c.Kind == KindNtfy && (u.Path == "" || u.Path == "/"):
 		return fmt.Errorf("url: must name a topic (https://ntfy.example/TOPIC)")
-	case c.Kind == KindWebhook && len(c.Secret) == 0:
-		return fmt.Errorf("secret_file: a webhook needs a secret to sign with")
 	case c.Priority < 0 || c.Priority > 5:
 		return fmt.Errorf("priority: must be 1 (min) to 5 (max), or 0 for each notification's own")
 	case c.MotionCooldown < 0:

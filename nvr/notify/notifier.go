@@ -66,6 +66,9 @@ func New(cfg Config) (*Notifier, error) {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("notify channel %q: %w", c.Name, err)
 		}
+		if c.Kind == KindWebhook && len(c.Secret) == 0 {
+			return nil, fmt.Errorf("notify channel %q: secret_file: a webhook needs a secret to sign with", c.Name)
+		}
 		if c.Name == "" || seen[c.Name] {
 			return nil, fmt.Errorf("notify channel %d: name %q is empty or not unique", i, c.Name)
 		}

@@ -37,6 +37,7 @@ func hhmm(s string) (int, bool) {
 	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
 	return h*60 + m, h < 24 && m < 60
 }
+
 // UnmarshalText is ParseQuietHours.
 func (q *QuietHours) UnmarshalText(b []byte) error {
 	v, err := ParseQuietHours(string(b))

@@ -137,7 +137,6 @@ func TestValidate(t *testing.T) {
 		{"no url", func(c *notify.ChannelConfig) { c.URL = "" }, "url: missing"},
 		{"scheme", func(c *notify.ChannelConfig) { c.URL = "ftp://u:pw@h/t" }, "url: scheme must be http or https"},
 		{"no topic", func(c *notify.ChannelConfig) { c.URL = "https://ntfy.example/" }, "url: must name a topic (https://ntfy.example/TOPIC)"},
-		{"webhook without secret", func(c *notify.ChannelConfig) { c.Kind = notify.KindWebhook }, "secret_file: a webhook needs a secret to sign with"},
 		{"priority", func(c *notify.ChannelConfig) { c.Priority = 6 }, "priority: must be 1 (min) to 5 (max), or 0 for each notification's own"},
 		{"cooldown", func(c *notify.ChannelConfig) { c.MotionCooldown = -1 }, "motion_cooldown: must not be negative"},
 		{"event", func(c *notify.ChannelConfig) { c.Events = []notify.Type{"motion", "cats"} }, `events[1]: unknown notification type "cats"`},
@@ -154,5 +153,13 @@ func TestValidate(t *testing.T) {
 		} else if tt.want != "" {
 			t.Errorf("%s: Validate() = nil, want %q", tt.name, tt.want)
 		}
+	}
+}
+
+func TestNewWebhookNeedsSecret(t *testing.T) {
+	_, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
+		{Name: "hook", Kind: notify.KindWebhook, URL: "http://127.0.0.1:9/x"}}})
+	if want := `notify channel "hook": secret_file: a webhook needs a secret to sign with`; err == nil || err.Error() != want {
+		t.Errorf("New() error = %v, want %q", err, want)
 	}
 }
