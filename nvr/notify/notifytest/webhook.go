@@ -28,7 +28,8 @@ type Webhook struct {
 type WebhookDelivery struct {
 	Delivery string         `json:"delivery"`
 	Body     map[string]any `json:"body"`
-	Bad      string         `json:"bad"` // set instead when the receiver refused a delivery
+	Bad      string         `json:"bad"`      // set instead when the receiver refused a delivery
+	Received float64        `json:"received"` // Unix seconds, by the receiver's clock
 }
 
 // StartWebhook starts the receiver on a free port with a fresh secret; it stops with the test.

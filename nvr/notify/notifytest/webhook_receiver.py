@@ -6,7 +6,7 @@ Usage: webhook_receiver.py SECRET_FILE RECORD_FILE [PORT]
 Listens on 127.0.0.1:PORT (0: any), prints the port on stdout, and for every POST checks
 X-Porchlight-Signature (sha256=hex HMAC-SHA256 of "<X-Porchlight-Timestamp>.<body>" with the secret) and
 that the timestamp is within 300 s of now and equal to the body's "timestamp". A good delivery is
-appended to RECORD_FILE as one JSON line {"delivery", "body"} and answered 204; a bad one is answered 401
+appended to RECORD_FILE as one JSON line {"delivery", "body", "received" (Unix seconds)} and answered 204; a bad one is answered 401
 and recorded as {"bad": reason}. A delivery id seen before is answered 204 and not recorded again.
 """
 import hashlib
@@ -51,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         delivery = self.headers.get("X-Porchlight-Delivery", "")
         if delivery not in seen:
             seen.add(delivery)
-            record({"delivery": delivery, "body": doc})
+            record({"delivery": delivery, "body": doc, "received": time.time()})
         self.send_response(204)
         self.end_headers()
 
