@@ -24,10 +24,36 @@ type notifications struct {
 	fed  *federation.Node
 	ag   *agency.Agency
 	base func() string // the UI's base URL, for links
-	log  *slog.Logger
+	// diskWarning says why the disk is short of space, or "" (the recorder's DiskWarning).
+	diskWarning func() string
+	log         *slog.Logger
 	// CameraPoll is how often camera states are read; OfflineAfter how long a camera must have stopped
 	// recording before it is reported offline.
 	cameraPoll, offlineAfter time.Duration
+}
+
+// watchDisk notifies when the recorder starts warning that the disk is short of space (it fills for
+// other reasons than recording and retention frees no more), once until the warning clears.
+func (w *notifications) watchDisk(ctx context.Context) {
+	t := time.NewTicker(w.cameraPoll)
+	defer t.Stop()
+	told := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		msg := w.diskWarning()
+		switch {
+		case msg == "":
+			told = false
+		case !told:
+			told = true
+			w.notify(notify.Notification{Type: notify.TypeDisk, Priority: 4, Title: "Disk nearly full",
+				Message: msg, Link: w.link("storage", nil)})
+		}
+	}
 }
 
 // newNotifications reads the channels' secrets and opens the queue in the data dir.
@@ -47,6 +73,7 @@ func (w *notifications) run(ctx context.Context) error {
 	wg.Go(func() { w.watchAlerts(ctx) })
 	wg.Go(func() { w.watchRequests(ctx) })
 	wg.Go(func() { w.watchCameras(ctx) })
+	wg.Go(func() { w.watchDisk(ctx) })
 	err := w.n.Run(ctx)
 	wg.Wait()
 	return err
