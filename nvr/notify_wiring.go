@@ -16,7 +16,8 @@ import (
 )
 
 // notifications turns what happens on the node into notifications: motion events opened, neighbor alerts
-// received, agency requests that match this home's cameras, and cameras going offline and back. It owns
+// received, agency requests that match this home's cameras, cameras going offline and back, the disk
+// warning, and members admitted to the node's hoods. It owns
 // the notifier and the goroutines that watch the recorder, federation and agency.
 type notifications struct {
 	n    *notify.Notifier
@@ -26,6 +27,7 @@ type notifications struct {
 	base func() string // the UI's base URL, for links
 	// diskWarning says why the disk is short of space, or "" (the recorder's DiskWarning).
 	diskWarning func() string
+	members     func() []hoodMember // the hoods' active members (fedMembers)
 	log         *slog.Logger
 	// CameraPoll is how often camera states are read; OfflineAfter how long a camera must have stopped
 	// recording before it is reported offline.
@@ -74,6 +76,7 @@ func (w *notifications) run(ctx context.Context) error {
 	wg.Go(func() { w.watchRequests(ctx) })
 	wg.Go(func() { w.watchCameras(ctx) })
 	wg.Go(func() { w.watchDisk(ctx) })
+	wg.Go(func() { w.watchMembers(ctx) })
 	err := w.n.Run(ctx)
 	wg.Wait()
 	return err

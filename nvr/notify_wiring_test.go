@@ -55,3 +55,46 @@ func TestWatchDisk(t *testing.T) {
 		t.Errorf("messages = %+v", m)
 	}
 }
+
+// TestWatchMembers: members present at start are not news; a member and an agency admitted later each
+// notify once.
+func TestWatchMembers(t *testing.T) {
+	nt := notifytest.StartNtfy(t)
+	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
+		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	ms := []hoodMember{{Hood: "h1", HoodName: "Elm Street", ID: "p1", Name: "No. 10", Role: "member"}}
+	polls := make(chan struct{}, 1000)
+	w := &notifications{n: n, base: func() string { return "https://nvr.example" }, log: slog.New(slog.DiscardHandler),
+		cameraPoll: 5 * time.Millisecond, members: func() []hoodMember {
+			polls <- struct{}{}
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]hoodMember(nil), ms...)
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.watchMembers(ctx); close(done) }()
+	go func() { _ = n.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
+
+	for range 3 {
+		<-polls
+	}
+	mu.Lock()
+	ms = append(ms, hoodMember{Hood: "h1", HoodName: "Elm Street", ID: "p2", Name: "No. 14", Role: "member"},
+		hoodMember{Hood: "h1", HoodName: "Elm Street", ID: "a1", Name: "Precinct 5", Role: "agency"})
+	mu.Unlock()
+	testutil.WaitFor(t, 5*time.Second, "two member notifications", func() bool { return len(nt.Messages()) >= 2 })
+	for range 3 {
+		<-polls
+	}
+	m := nt.Messages()
+	if len(m) != 2 || m[0].Title != "New neighbor in Elm Street" || m[0].Message != "No. 14 (member) was admitted to Elm Street" ||
+		m[1].Title != "Agency admitted to Elm Street" || m[1].Click != "https://nvr.example/#/hood" {
+		t.Errorf("messages = %+v", m)
+	}
+}
