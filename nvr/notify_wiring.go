@@ -70,6 +70,10 @@ func newNotifications(cfg *Config, rec *recorder.Recorder, log *slog.Logger) (*n
 
 // run watches until ctx ends, then returns when the notifier and every watcher have stopped.
 func (w *notifications) run(ctx context.Context) error {
+	if !w.n.Enabled() { // nothing to tell: watch nothing
+		<-ctx.Done()
+		return nil
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { w.watchEvents(ctx) })
 	wg.Go(func() { w.watchAlerts(ctx) })

@@ -104,6 +104,9 @@ func cmp0[T comparable](v, def T) T {
 	return v
 }
 
+// Enabled reports whether any channel is configured: without one, Notify does nothing.
+func (n *Notifier) Enabled() bool { return len(n.workers) > 0 }
+
 // Collector returns the notifier's metrics for the node's registry.
 func (n *Notifier) Collector() prometheus.Collector { return n.m }
 
