@@ -156,3 +156,32 @@ func TestQueueBounded(t *testing.T) {
 		t.Errorf("sent %q, want the newest three", got)
 	}
 }
+
+// TestSendErrorsHideURLAndToken: failures are logged with their cause, never the topic URL (a password
+// on a public ntfy server) nor the access token.
+func TestSendErrorsHideURLAndToken(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	url := closed.URL + "/s3cr3t-topic"
+	closed.Close() // connection refused from now on
+	var logs logBuffer
+	cfg := fastConfig(t.TempDir(), notify.ChannelConfig{Name: "phone", Kind: notify.KindNtfy, URL: url,
+		Secret: []byte("tk_s3cr3t_token")})
+	cfg.Logger = logs.logger()
+	n := start(t, cfg)
+	if err := n.Notify(notify.Notification{Type: notify.TypeAlert, Title: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "two failed attempts", func() bool {
+		return metric(t, n.Notifier, "porchlight_notify_failed_total", "channel", "phone", "type", "alert") >= 2
+	})
+	n.stop()
+	out := logs.String()
+	if !strings.Contains(out, "connection refused") || !strings.Contains(out, "channel=phone") {
+		t.Errorf("log lacks the cause or the channel:\n%s", out)
+	}
+	for _, secret := range []string{"s3cr3t-topic", "tk_s3cr3t_token"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log holds %q:\n%s", secret, out)
+		}
+	}
+}
