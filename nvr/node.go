@@ -56,7 +56,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		return nil, errors.Join(err, ag.Close(), fed.Close(), rec.Close())
 	}
 	reg.MustRegister(nt.Collector())
-	n.notes = &notifications{n: nt, rec: rec, fed: fed, ag: ag, base: n.publicURL, diskWarning: rec.DiskWarning, members: fedMembers(fed), log: log.With("component", "notify"),
+	n.notes = &notifications{n: nt, rec: rec, fed: fed, ag: ag, base: n.publicURL, diskWarning: rec.DiskWarning, members: fedMembers(fed), status: rec.Status, log: log.With("component", "notify"),
 		cameraPoll: 5 * time.Second, offlineAfter: time.Minute}
 	closeAll := func(err error) error { return errors.Join(err, nt.Close(), ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},

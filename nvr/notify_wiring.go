@@ -27,7 +27,8 @@ type notifications struct {
 	base func() string // the UI's base URL, for links
 	// diskWarning says why the disk is short of space, or "" (the recorder's DiskWarning).
 	diskWarning func() string
-	members     func() []hoodMember // the hoods' active members (fedMembers)
+	members     func() []hoodMember            // the hoods' active members (fedMembers)
+	status      func() []recorder.StreamStatus // the streams' states (the recorder's Status)
 	log         *slog.Logger
 	// CameraPoll is how often camera states are read; OfflineAfter how long a camera must have stopped
 	// recording before it is reported offline.
@@ -195,7 +196,7 @@ func (w *notifications) watchCameras(ctx context.Context) {
 		case <-t.C:
 		}
 		now := time.Now()
-		for _, s := range w.rec.Status() {
+		for _, s := range w.status() {
 			if s.Stream != "main" || s.State == recorder.StateDisabled {
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/nvr/notify/notifytest"
+	"github.com/porchlight/porchlight/recorder"
 )
 
 // TestWatchDisk: the recorder's disk warning notifies once, with a link to the storage view, and again
@@ -95,6 +96,51 @@ func TestWatchMembers(t *testing.T) {
 	m := nt.Messages()
 	if len(m) != 2 || m[0].Title != "New neighbor in Elm Street" || m[0].Message != "No. 14 (member) was admitted to Elm Street" ||
 		m[1].Title != "Agency admitted to Elm Street" || m[1].Click != "https://nvr.example/#/hood" {
+		t.Errorf("messages = %+v", m)
+	}
+}
+
+// TestWatchCameras: a camera's main stream that stops recording is reported offline once it has been
+// down for offlineAfter, and online when it records again; a sub stream and a disabled camera are not.
+func TestWatchCameras(t *testing.T) {
+	nt := notifytest.StartNtfy(t)
+	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
+		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	state := map[string]recorder.State{"front": recorder.StateRecording, "back": recorder.StateDisabled}
+	set := func(s recorder.State) { mu.Lock(); state["front"] = s; mu.Unlock() }
+	polls := make(chan struct{}, 1000)
+	w := &notifications{n: n, base: func() string { return "https://nvr.example" }, log: slog.New(slog.DiscardHandler),
+		cameraPoll: 5 * time.Millisecond, offlineAfter: 30 * time.Millisecond, status: func() []recorder.StreamStatus {
+			polls <- struct{}{}
+			mu.Lock()
+			defer mu.Unlock()
+			return []recorder.StreamStatus{{Camera: "front", Stream: "main", State: state["front"]},
+				{Camera: "front", Stream: "sub", State: recorder.StateError},
+				{Camera: "back", Stream: "main", State: state["back"]}}
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.watchCameras(ctx); close(done) }()
+	go func() { _ = n.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
+
+	for range 3 {
+		<-polls
+	}
+	set(recorder.StateError)
+	testutil.WaitFor(t, 5*time.Second, "front offline", func() bool { return len(nt.Messages()) == 1 })
+	set(recorder.StateRecording)
+	testutil.WaitFor(t, 5*time.Second, "front online", func() bool { return len(nt.Messages()) == 2 })
+	for range 3 {
+		<-polls
+	}
+	m := nt.Messages()
+	if len(m) != 2 || m[0].Title != "Camera offline: front" || m[1].Title != "Camera online: front" ||
+		m[0].Click != "https://nvr.example/#/live?camera=front" {
 		t.Errorf("messages = %+v", m)
 	}
 }
