@@ -25,6 +25,7 @@ type Config struct {
 	Cameras   []CameraConfig  `yaml:"cameras"`
 	MQTT      *MQTTConfig     `yaml:"mqtt,omitempty"` // nil: MQTT off
 	Restream  RestreamConfig  `yaml:"restream"`
+	Notify    []NotifyConfig  `yaml:"notify,omitempty"` // notification channels; see NotifyConfig
 
 	// Path is the file the config was loaded from; empty for Parse and Default. A relative DataPath is
 	// resolved against its directory.
@@ -39,6 +40,9 @@ type HTTPConfig struct {
 	TLS     bool   `yaml:"tls"`
 	TLSCert string `yaml:"tls_cert,omitempty"` // PEM certificate chain; relative to the config file
 	TLSKey  string `yaml:"tls_key,omitempty"`  // PEM private key; relative to the config file
+	// PublicURL is how the owner reaches the UI (https://nvr.example): links in notifications start with
+	// it. Empty: the listen address.
+	PublicURL string `yaml:"public_url,omitempty"`
 }
 
 // resolve returns p absolute, relative paths taken from the config file's directory.

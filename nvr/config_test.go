@@ -287,6 +287,9 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range parseErrorTests {
 		f.Add([]byte(tt.yaml))
 	}
+	for _, tt := range notifyErrorTests {
+		f.Add([]byte(tt.yaml))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Parse(b)
 		if err != nil {

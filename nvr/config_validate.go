@@ -92,7 +92,7 @@ func (c *Config) Validate() error {
 		}
 		names[cam.Name] = true
 	}
-	return nil
+	return c.validateNotify()
 }
 
 func (s *StorageConfig) validate() error {

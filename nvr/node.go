@@ -28,6 +28,7 @@ type Node struct {
 	ag    *agency.Agency // the agency-request side of fed
 	http  *ui.Server
 	mqtt  *mqtt.Publisher // nil when MQTT is off
+	notes *notifications  // notify: the owner's channels
 	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
 
 	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
@@ -55,7 +56,14 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		return nil, errors.Join(err, rec.Close())
 	}
 	n.fed, n.ag = fed, ag
-	closeAll := func(err error) error { return errors.Join(err, ag.Close(), fed.Close(), rec.Close()) }
+	nt, err := newNotifications(cfg, rec, log)
+	if err != nil {
+		return nil, errors.Join(err, ag.Close(), fed.Close(), rec.Close())
+	}
+	reg.MustRegister(nt.Collector())
+	n.notes = &notifications{n: nt, rec: rec, fed: fed, ag: ag, base: n.publicURL, diskWarning: rec.DiskWarning, members: fedMembers(fed), status: rec.Status, log: log.With("component", "notify"),
+		cameraPoll: 5 * time.Second, offlineAfter: time.Minute}
+	closeAll := func(err error) error { return errors.Join(err, nt.Close(), ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
@@ -94,11 +102,23 @@ func (n *Node) HTTPURL() string {
 	return "http://" + n.http.Addr()
 }
 
-// Run runs the node until ctx is done. It stops the RTSP restream and the HTTP server first, then the
-// agency side, then the federation, then the recorder, each with a deadline, and returns when all have
-// stopped.
+// publicURL is the base of links to the UI: http.public_url, else the listen address.
+func (n *Node) publicURL() string {
+	if n.cfg.HTTP.PublicURL != "" {
+		return n.cfg.HTTP.PublicURL
+	}
+	return n.HTTPURL()
+}
+
+// Run runs the node until ctx is done. It stops the MQTT publisher, the RTSP restream and the HTTP server
+// first, then the notifications, the agency side, then the federation, then the recorder, each with a
+// deadline, and returns when all have stopped.
 func (n *Node) Run(ctx context.Context) error {
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
+	notesCtx, stopNotes := context.WithCancel(context.Background())
+	defer stopNotes()
+	notesDone := make(chan error, 1)
+	go func() { notesDone <- n.notes.run(notesCtx) }()
 	agCtx, stopAg := context.WithCancel(context.Background())
 	fedCtx, stopFed := context.WithCancel(context.Background())
 	recCtx, stopRec := context.WithCancel(context.Background())
@@ -134,6 +154,11 @@ func (n *Node) Run(ctx context.Context) error {
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)
 	}
+	stopNotes()
+	if e := waitFor(notesDone, 2*time.Second, "notifications"); e != nil {
+		err = errors.Join(err, e)
+	}
+	err = errors.Join(err, n.notes.n.Close())
 	stopAg()
 	if e := waitFor(agDone, 2*time.Second, "agency"); e != nil {
 		err = errors.Join(err, e)

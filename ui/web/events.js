@@ -58,9 +58,18 @@ async function showEvents(params) {
     sel.replaceChildren(new Option("All cameras", ""), ...Object.keys(rolls).map(n => new Option(n, n)));
     sel.value = ev.camera;
     await loadPage(gen);
+    if (gen === ev.gen && params.get("event")) pickCard(ev.cards.get(Number(params.get("event"))));
   } catch (e) {
     say(`Cannot load events: ${e.message}`);
   }
+}
+
+// pickCard brings the event a link names (#/events?…&event=ID, as notifications link) into view.
+function pickCard(card) {
+  if (!card) return;
+  card.scrollIntoView({ behavior: "smooth", block: "center" });
+  card.classList.add("picked");
+  setTimeout(() => card.classList.remove("picked"), 1500);
 }
 
 function hideEvents() {

@@ -84,6 +84,7 @@ async function showHood(params) {
   startLive();
   hv.timer = setInterval(tick, 10e3);
   await Promise.all([refreshMembers(), refreshAlerts(), loadHomes()]);
+  if (params.get("alert")) pickAlert(params.get("alert")); // a notification's link
 }
 
 async function onSelectHood() {

@@ -11,7 +11,7 @@ const { say, node, when, span, area, localInput, row, status } = reqKit;
 const rq = { known: null, items: new Map(), inbox: [], cams: [], shown: false, agency: false };
 const admin = () => state.role === "admin";
 
-views.requests = { section: "#requests", show: () => showRequests(), hide: () => { rq.shown = false; } };
+views.requests = { section: "#requests", show: p => showRequests(p), hide: () => { rq.shown = false; } };
 
 // poll runs every 10 s while someone is logged in: it keeps the nav right for the node's role and the
 // badge counting new requests, notifies of each new one, and refreshes the page when it is open.
@@ -39,7 +39,8 @@ function notify(r) {
   n.onclick = () => { window.focus(); location.hash = "#/requests"; };
 }
 
-async function showRequests() {
+// showRequests shows the inbox; #/requests?id=ID (a notification's link) brings that request into view.
+async function showRequests(params) {
   rq.shown = true;
   say("#req-error", "");
   $("#req-notify").hidden = !window.Notification || Notification.permission !== "default";
@@ -48,6 +49,7 @@ async function showRequests() {
     rq.cams = cams.filter(c => c.location).map(c => ({ name: c.name, ...c.location }));
     rq.inbox = await api("GET", "/api/v1/requests?inbox=true");
     await Promise.all([refreshPage(), loadPolicy(cams.map(c => c.name))]);
+    if (params.get("id")) pick(params.get("id"));
   } catch (e) {
     say("#req-error", e.status === 503 ? "Agency requests are not enabled on this node." : e.message);
   }

@@ -1,0 +1,77 @@
+package notify
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+)
+
+// Kind is a channel's transport.
+type Kind string
+
+// The channel kinds this build sends to.
+const (
+	KindNtfy    Kind = "ntfy"
+	KindWebhook Kind = "webhook"
+)
+
+// UnmarshalText accepts ntfy or webhook.
+func (k *Kind) UnmarshalText(b []byte) error {
+	switch Kind(b) {
+	case KindNtfy, KindWebhook:
+		*k = Kind(b)
+		return nil
+	case "webpush", "email":
+		return fmt.Errorf("%s channels are not in this build yet: use ntfy or webhook", b)
+	}
+	return fmt.Errorf("unknown channel type %q: must be ntfy or webhook", b)
+}
+
+// ChannelConfig is one channel. Validate's errors start with the key (`url: …`), which nvr prefixes
+// with the channel's place in the config (`notify[1].url: …`).
+type ChannelConfig struct {
+	Name   string // unique; names the queue bucket and the metrics' channel label
+	Kind   Kind
+	URL    string // the ntfy topic URL, or the webhook's URL
+	Secret []byte // webhook: the HMAC key (required); ntfy: an access token (optional)
+	// Priority is ntfy's 1 (min) .. 5 (max); 0 keeps each notification's own (3 for most).
+	Priority int
+	Tags     []string // ntfy tags (emoji short codes or words)
+	// Events are the types this channel takes; nil means all of them.
+	Events []Type
+	// MotionCooldown is the least time between two motion notifications of one camera on this channel.
+	MotionCooldown time.Duration
+	Quiet          QuietHours
+}
+
+// Validate checks the channel's settings; errors start with the key. The secret is checked by New (it is
+// read from its file only when the node starts).
+func (c *ChannelConfig) Validate() error {
+	u, err := url.Parse(c.URL)
+	switch {
+	case c.URL == "":
+		return fmt.Errorf("url: missing")
+	case err != nil:
+		return fmt.Errorf("url: not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("url: scheme must be http or https")
+	case u.Host == "":
+		return fmt.Errorf("url: missing host")
+	case c.Kind == KindNtfy && (u.Path == "" || u.Path == "/"):
+		return fmt.Errorf("url: must name a topic (https://ntfy.example/TOPIC)")
+	case c.Priority < 0 || c.Priority > 5:
+		return fmt.Errorf("priority: must be 1 (min) to 5 (max), or 0 for each notification's own")
+	case c.MotionCooldown < 0:
+		return fmt.Errorf("motion_cooldown: must not be negative")
+	}
+	for i, e := range c.Events {
+		if !slices.Contains(Types, e) {
+			return fmt.Errorf("events[%d]: %w %q", i, ErrBadType, e)
+		}
+	}
+	return nil
+}
+
+// takes reports whether the channel takes notifications of type t.
+func (c *ChannelConfig) takes(t Type) bool { return c.Events == nil || slices.Contains(c.Events, t) }

@@ -1,0 +1,23 @@
+// Package notify tells the owner what happened: it queues notifications durably and hands each to the
+// owner's channels (ntfy, webhook). It owns the queue, the channels and the rules that choose what
+// notifies; it has no HTTP server and knows nothing of cameras or neighborhoods: nvr turns events, alerts,
+// requests and camera states into Notifications and calls Notify.
+//
+//	nvr trigger ─► Notify ─► rules per channel ─► bbolt queue (a bucket per channel) ─► worker per channel ─► ntfy / webhook
+//	               (events, cooldown, quiet hours)   one job per notification × channel     retries with backoff
+//
+// # Delivery
+//
+// Each notification × channel is a job in the channel's bucket of notify.db in the data dir, written
+// (fsynced) before Notify returns, so a job survives a restart until the channel takes it. A worker per
+// channel sends its jobs in order; a failed send is retried with capped, jittered exponential backoff, so
+// a channel that is down holds only its own jobs. A job older than MaxAge (24 h) is dropped, as is the
+// oldest job of a channel whose queue holds MaxQueue jobs, and a job the receiver refuses for good (a 4xx
+// other than 408 and 429); every drop is counted in porchlight_notify_dropped_total.
+//
+// # Secrets
+//
+// A channel's secret (the webhook's HMAC key, an ntfy access token) is read by nvr from the channel's
+// secret_file and handed over as bytes; it is never logged, and send errors name the channel, not the URL
+// (a topic URL is itself a password on a public ntfy server).
+package notify
