@@ -36,15 +36,17 @@ func TestAnonymousAPIRequestsGet401(t *testing.T) {
 }
 
 // TestRouteRoles pins the role rule of the issue: viewers may only GET, log out and change their own
-// password. Every other state-changing route is admin-only.
+// password. Every other state-changing route is admin-only. Public are only login, /metrics and the
+// probes /healthz and /readyz, which answer with a status and no footage or names.
 func TestRouteRoles(t *testing.T) {
 	s := &Server{}
 	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true}
+	mayBePublic := map[string]bool{"POST /api/v1/login": true, "GET /metrics": true, "GET /healthz": true, "GET /readyz": true}
 	for _, rt := range s.routeTable() {
 		key := rt.method + " " + rt.path
 		if rt.access == public {
-			if key != "POST /api/v1/login" && key != "GET /metrics" {
-				t.Errorf("route %s is public, want only login and /metrics public", key)
+			if !mayBePublic[key] {
+				t.Errorf("route %s is public, want only login, /metrics and the probes public", key)
 			}
 			continue
 		}
