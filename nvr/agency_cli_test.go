@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -176,11 +175,7 @@ func TestAgencyRequestCLI(t *testing.T) {
 
 // withCamera gives a node camera "front" at lat, lon, recording a demo camera of its own.
 func withCamera(t *testing.T, lat, lon float64) func(cfg map[string]any) {
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startClipCamera(t, nil)
 	return func(cfg map[string]any) {
 		cfg["cameras"] = []any{map[string]any{"name": "front", "url": cam.URL(),
 			"location": map[string]any{"lat": lat, "lon": lon}}}

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -21,10 +20,7 @@ import (
 // answers in B's hood quoting B's alert.
 func TestBrowserEventToNeighbors(t *testing.T) {
 	mediatest.Require(t, "ffmpeg")
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	clip := motionClip(t)
 	baseA, pwA, _ := startEventHome(t, clip, "Elm Street 12", 40.7128)
 	baseB, pwB, _ := startEventHome(t, clip, "Elm Street 14", 40.7131)
 	apiA, apiB := apiLogin(t, baseA, "admin", pwA), apiLogin(t, baseB, "admin", pwB)
@@ -38,7 +34,7 @@ func TestBrowserEventToNeighbors(t *testing.T) {
 
 	ctx := browserLogin(t, baseA, "admin", pwA)
 	tell := fmt.Sprintf(`#hood-events li[data-event="%d"] .event-tell`, ev.ID)
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`location.hash = "#/hood"`),
 		chromedp.WaitVisible(tell),
 		chromedp.Click(tell),

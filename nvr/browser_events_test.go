@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/porchlight/porchlight/nvr"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -27,15 +26,7 @@ const (
 // returns the UI's base URL, the admin password and an API session.
 func startMotionNode(t *testing.T) (string, string, *apiSession) {
 	t.Helper()
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, "Elm Street 12")
 	if err != nil {
 		t.Fatal(err)
@@ -269,11 +260,7 @@ func findEvent(t *testing.T, s *apiSession, id uint64) apiEvent {
 // frame units) and the values; a wrong post-roll shows the config's error naming the key; the form opened
 // again shows what was saved.
 func TestBrowserZoneEditor(t *testing.T) {
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startClipCamera(t, nil)
 	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, "Elm Street 12")
 	if err != nil {
 		t.Fatal(err)

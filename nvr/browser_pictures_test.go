@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/porchlight/porchlight/nvr"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -21,15 +20,7 @@ import (
 // Events card without a picture says why and what to do (install ffmpeg, or set snapshot_url); the
 // Cameras view says the same under the camera's row, with the unchecked zone, and so does its form.
 func TestBrowserPicturesHelp(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t)) // made with ffmpeg, before hiding it
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, "Elm Street 12")
 	if err != nil {
 		t.Fatal(err)

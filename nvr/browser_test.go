@@ -14,7 +14,6 @@ import (
 
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -28,11 +27,7 @@ func startNode(t testing.TB) (string, string) {
 // startNamedNode is startNode for a household with the given name (its name in neighborhoods).
 func startNamedNode(t testing.TB, name string) (string, string) {
 	t.Helper()
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startClipCamera(t, nil)
 	dir := t.TempDir()
 	res, err := nvr.Init(dir, nvr.RoleHousehold, name)
 	if err != nil {

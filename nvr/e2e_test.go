@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/nvr"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -118,11 +117,7 @@ func initNode(t testing.TB, cameraKeys string, edit func([]byte) []byte) (cfgPat
 // TestServeExportCLI drives the contract end to end with separate processes: init, serve recording an
 // in-process camera, the API, export through the CLI, and a clean shutdown on SIGTERM.
 func TestServeExportCLI(t *testing.T) {
-	cam := &democam.Server{Addr: "127.0.0.1:0"}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startClipCamera(t, nil)
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n", func(cfg []byte) []byte {
 		return regexp.MustCompile(`segment_duration: 60s`).ReplaceAll(cfg, []byte("segment_duration: 2s"))
 	})

@@ -22,11 +22,7 @@ import (
 // the config, whose path is the third result.
 func startEventHome(t *testing.T, clip *democam.Clip, name string, lat float64) (base, password, cfg string) {
 	t.Helper()
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startClipCamera(t, clip)
 	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, name)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -47,10 +46,7 @@ type matchedAlert struct {
 // only when B confirms an offer does an alert leave B, and A fetches B's clip from B.
 func TestEventToNeighbors(t *testing.T) {
 	mediatest.Require(t, "ffprobe", "ffmpeg")
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	clip := motionClip(t)
 	baseA, pwA, _ := startEventHome(t, clip, "Elm Street 12", 40.7128)
 	baseB, pwB, cfgB := startEventHome(t, clip, "Elm Street 14", 40.7131)
 	apiA, apiB := apiLogin(t, baseA, "admin", pwA), apiLogin(t, baseB, "admin", pwB)

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
@@ -31,15 +30,7 @@ type apiEvent struct {
 // pictures: an SSE client sees a motion event open, the API lists it closed, and the CLI prints it as a
 // table and as JSON.
 func TestServeEvents(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n    motion: {post_roll: 2s}\n", nil)
 	startServe(t, cfgPath)
 

@@ -67,12 +67,7 @@ func startBoxCamera(t *testing.T) *democam.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
-	return cam
+	return startClipCamera(t, clip)
 }
 
 // TestServeEventSnapshot runs a real `porchlight serve` on a camera whose motion is a box in the left

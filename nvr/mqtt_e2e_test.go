@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/nvr/mqtt/mqtttest"
-	"github.com/porchlight/porchlight/recorder/democam"
-	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // TestServeMQTT runs a real `porchlight serve` recording a camera that alternates still and moving
@@ -19,15 +17,7 @@ import (
 // event the API lists), the event's snapshot on the image topic, and, after kill -9, the node offline
 // (the last will).
 func TestServeMQTT(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	br := mqtttest.StartBroker(t, "")
 	sub := mqtttest.Subscribe(t, br.Port, "porchlight/elm_street_12/#")
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n    motion: {post_roll: 2s}\n", func(b []byte) []byte {

@@ -14,8 +14,6 @@ import (
 
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr/notify/notifytest"
-	"github.com/porchlight/porchlight/recorder/democam"
-	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // TestServeNotifiesMotion runs a real `porchlight serve` recording a camera that sees motion 4 s in
@@ -24,15 +22,7 @@ import (
 // webhook goes down: ntfy keeps getting events (one channel failing does not hold the other), the node
 // restarts while the webhook is still down, the webhook comes back, and every event ntfy got reaches it.
 func TestServeNotifiesMotion(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	nt := notifytest.StartNtfy(t)
 	wh := notifytest.StartWebhook(t)
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n    motion: {post_roll: 2s}\n", func(cfg []byte) []byte {
