@@ -77,9 +77,12 @@ func TestMotionEvents(t *testing.T) {
 	if !opened.End.After(opened.Start) || opened.Score <= 0 || opened.Score > 1 {
 		t.Errorf("closed event %+v: want end after start and a score in (0, 1]", opened)
 	}
-	// The motion lasts 4 s of the clip; the event spans it, give or take the detector's minimum duration.
-	if d := opened.End.Sub(opened.Start); d < 2*time.Second || d > 6*time.Second {
-		t.Errorf("event lasted %s, want about 4s", d)
+	// The motion lasts 4 s of the clip; the event spans it, give or take the detector's minimum duration,
+	// and may run past it by the level's 2 s window and a GOP (2 s here) whose score is held to the next
+	// keyframe: 4-5 s on a quiet machine, seen 9.3 s with the machine loaded. Two motion stretches in one
+	// event would last 14 s or more.
+	if d := opened.End.Sub(opened.Start); d < 2*time.Second || d > 10*time.Second {
+		t.Errorf("event lasted %s, want about 4s and never two stretches (14s)", d)
 	}
 	list, err := r.Events(recorder.EventQuery{Camera: "front", Start: opened.Start.Add(-time.Minute), End: time.Now()})
 	if err != nil || len(list) == 0 || list[len(list)-1].ID != opened.ID && list[0].ID != opened.ID {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/mediatest"
@@ -236,7 +237,9 @@ func TestSnapshotURLWithoutFFmpeg(t *testing.T) {
 	if snap.served.Load() == 0 {
 		t.Error("the snapshot URL served nothing with valid Digest credentials")
 	}
-	if st := keyframeStatus(r, "front"); st.SnapshotsTaken == 0 || st.FFmpeg {
+	// The snapshot is attached before it is counted: wait for the count.
+	testutil.WaitFor(t, 5*time.Second, "the snapshot counted", func() bool { return keyframeStatus(r, "front").SnapshotsTaken > 0 })
+	if st := keyframeStatus(r, "front"); st.FFmpeg {
 		t.Errorf("status %+v: want a snapshot taken without ffmpeg", st)
 	}
 }
