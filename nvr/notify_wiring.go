@@ -61,20 +61,30 @@ func (w *notifications) watchDisk(ctx context.Context) {
 
 // newNotifications reads the channels' secrets and opens the queue in the data dir.
 func newNotifications(cfg *Config, rec *recorder.Recorder, log *slog.Logger) (*notify.Notifier, error) {
-	secrets, err := cfg.readNotifySecrets()
+	chans, err := cfg.loadNotifyChannels()
 	if err != nil {
 		return nil, err
 	}
-	return notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: cfg.notifyChannels(secrets),
-		Snapshot: rec.EventSnapshot, Logger: log})
+	return notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: chans, Snapshot: rec.EventSnapshot, Logger: log})
+}
+
+// loadNotifyChannels returns the config's channels with their secrets and CAs read from their files.
+func (c *Config) loadNotifyChannels() ([]notify.ChannelConfig, error) {
+	secrets, err := c.readNotifySecrets()
+	if err != nil {
+		return nil, err
+	}
+	chans := c.notifyChannels(secrets)
+	if err := c.addNotifyCAs(chans); err != nil {
+		return nil, err
+	}
+	return chans, nil
 }
 
 // run watches until ctx ends, then returns when the notifier and every watcher have stopped.
 func (w *notifications) run(ctx context.Context) error {
-	if !w.n.Enabled() { // nothing to tell: watch nothing
-		<-ctx.Done()
-		return nil
-	}
+	// The watchers run without channels too: the admin may add one at any time (SetChannels), and
+	// Notify without a channel is a no-op.
 	var wg sync.WaitGroup
 	wg.Go(func() { w.watchEvents(ctx) })
 	wg.Go(func() { w.watchAlerts(ctx) })
