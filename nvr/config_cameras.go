@@ -24,27 +24,34 @@ func UpdateCameras(path string, cams []CameraConfig) error {
 
 // updateCameras is UpdateCameras returning the config as written.
 func updateCameras(path string, cams []CameraConfig) (*Config, error) {
+	return updateConfigFile(path, "cameras", func(src []byte) ([]byte, error) { return setCameras(src, cams) })
+}
+
+// updateConfigFile rewrites the config file at path with edit, provided the result passes Parse (the
+// file is left as it was otherwise; the error is Parse's, naming the key), atomically and keeping its
+// mode, and returns the config as written. what names the edit in other errors.
+func updateConfigFile(path, what string, edit func(src []byte) ([]byte, error)) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
-	out, err := setCameras(src, cams)
+	out, err := edit(src)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras in %s: %w", path, err)
+		return nil, fmt.Errorf("update %s in %s: %w", what, path, err)
 	}
 	c, err := Parse(out)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := atomicfile.WriteFile(path, out, fi.Mode().Perm()); err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	if c.Path, err = filepath.Abs(path); err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	return c, nil
 }

@@ -174,4 +174,3 @@ func writeCerts(t testing.TB, dir string) {
 		}
 	}
 }
-
