@@ -144,3 +144,111 @@ func TestNotifyChannelsAPI(t *testing.T) {
 		t.Errorf("config after delete:\n%s", cfg)
 	}
 }
+
+// TestNotifyMine: a viewer owns a channel (its user key) and chooses what notifies on it; they see only
+// their own channels, and neither another's nor the admin list.
+func TestNotifyMine(t *testing.T) {
+	nt := notifytest.StartNtfy(t)
+	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, "Elm Street 12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := runInitNode(t, res, nil)
+	tokB, _ := os.ReadFile(filepath.Join(res.DataDir, "api.token"))
+	tok := strings.TrimSpace(string(tokB))
+	if code, body := apiJSON(t, base, tok, "POST", "/api/v1/users", map[string]any{"name": "dana", "role": "viewer",
+		"password": "dana-password-1"}); code != 201 {
+		t.Fatalf("add viewer: %d %s", code, body)
+	}
+	for _, c := range []map[string]any{
+		{"name": "dana-phone", "type": "ntfy", "url": nt.URL + "/dana", "user": "dana"},
+		{"name": "house", "type": "ntfy", "url": nt.URL + "/house"},
+	} {
+		if code, body := apiJSON(t, base, tok, "POST", "/api/v1/notify/channels", c); code != 201 {
+			t.Fatalf("add channel: %d %s", code, body)
+		}
+	}
+	if code, body := apiJSON(t, base, tok, "POST", "/api/v1/notify/channels", map[string]any{"name": "x", "type": "ntfy",
+		"url": nt.URL + "/x", "user": "nobody"}); code != 400 || !strings.Contains(string(body), `user: \"nobody\" is not a web user`) {
+		t.Errorf("owner that is no user: %d %s", code, body)
+	}
+
+	viewer := login(t, base, "dana", "dana-password-1")
+	code, body := viewer.do("GET", "/api/v1/notify/mine", nil)
+	// Request notifications are on by default: a new channel takes every type.
+	if code != 200 || !strings.Contains(string(body), `"name":"dana-phone"`) || strings.Contains(string(body), "house") ||
+		!strings.Contains(string(body), `"request"`) {
+		t.Errorf("GET mine: %d %s", code, body)
+	}
+	if code, _ := viewer.do("GET", "/api/v1/notify/channels", nil); code != 403 {
+		t.Errorf("viewer GET channels: %d, want 403", code)
+	}
+	if code, _ := viewer.do("PUT", "/api/v1/notify/mine/house", map[string]any{"events": []string{"motion"}}); code != 404 {
+		t.Errorf("viewer changes another's channel: %d, want 404", code)
+	}
+	code, body = viewer.do("PUT", "/api/v1/notify/mine/dana-phone", map[string]any{"events": []string{"request", "alert"},
+		"quiet_hours": "23:00-06:30"})
+	if code != 200 || !strings.Contains(string(body), `"events":["request","alert"]`) {
+		t.Fatalf("viewer PUT mine: %d %s", code, body)
+	}
+	if code, body := viewer.do("PUT", "/api/v1/notify/mine/dana-phone", map[string]any{"quiet_hours": "late"}); code != 400 ||
+		!strings.Contains(string(body), "quiet_hours") {
+		t.Errorf("viewer PUT bad quiet hours: %d %s, want 400 naming the key", code, body)
+	}
+	cfg, _ := os.ReadFile(res.ConfigPath)
+	dana := cfg[bytes.Index(cfg, []byte("name: dana-phone")):bytes.Index(cfg, []byte("name: house"))]
+	if !regexp.MustCompile(`events:\s+- request\s+- alert\s`).Match(dana) || !bytes.Contains(dana, []byte("quiet_hours: 23:00-06:30")) ||
+		!bytes.Contains(dana, []byte("user: dana")) {
+		t.Errorf("config after the viewer's change:\n%s", cfg)
+	}
+}
+
+// session is a logged-in browser-like client: its cookie and CSRF token.
+type session struct {
+	t            testing.TB
+	base, cookie string
+	csrf         string
+}
+
+func login(t testing.TB, base, user, password string) *session {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"user": user, "password": password})
+	resp, err := http.Post(base+"/api/v1/login", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct{ CSRF string }
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login %s: %d %v", user, resp.StatusCode, err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "porchlight_session" {
+			return &session{t: t, base: base, cookie: c.Value, csrf: s.CSRF}
+		}
+	}
+	t.Fatal("login set no session cookie")
+	return nil
+}
+
+func (s *session) do(method, path string, body any) (int, []byte) {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.base+path, rd)
+	req.AddCookie(&http.Cookie{Name: "porchlight_session", Value: s.cookie})
+	req.Header.Set("X-CSRF-Token", s.csrf)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
