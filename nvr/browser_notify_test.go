@@ -35,7 +35,7 @@ func TestBrowserNotifySettings(t *testing.T) {
 	ctx := browserLogin(t, base, "admin", password)
 	setField := func(sel, v string) chromedp.Action[chromedp.Void] { // sets a value as typing would: input and change fire
 		b, _ := json.Marshal(v)
-		return chromedp.Evaluate[chromedp.Void](`(e => { e.value = `+string(b)+`; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change")); })(document.querySelector("`+sel+`"))`)
+		return chromedp.Evaluate[chromedp.Void](`(e => { e.value = ` + string(b) + `; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change")); })(document.querySelector("` + sel + `"))`)
 	}
 	f := "#notify-form "
 	err = chromedp.Do(ctx,
