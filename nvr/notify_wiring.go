@@ -13,11 +13,13 @@ import (
 	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/ui"
 )
 
 // notifications turns what happens on the node into notifications: motion events opened, neighbor alerts
 // received, agency requests that match this home's cameras, cameras going offline and back, the disk
-// warning, and members admitted to the node's hoods. It owns
+// warning, retention horizons shorter than configured, and members and agencies admitted to the node's
+// hoods. It owns
 // the notifier and the goroutines that watch the recorder, federation and agency.
 type notifications struct {
 	n    *notify.Notifier
@@ -29,10 +31,13 @@ type notifications struct {
 	diskWarning func() string
 	members     func() []hoodMember            // the hoods' active members (fedMembers)
 	status      func() []recorder.StreamStatus // the streams' states (the recorder's Status)
+	horizons    func() map[string]ui.Horizon   // the cameras' retention horizons (nodeHorizons)
 	log         *slog.Logger
 	// CameraPoll is how often camera states are read; OfflineAfter how long a camera must have stopped
 	// recording before it is reported offline.
 	cameraPoll, offlineAfter time.Duration
+	// horizonPoll is how often the retention horizons are computed (they move over hours).
+	horizonPoll time.Duration
 }
 
 // watchDisk notifies when the recorder starts warning that the disk is short of space (it fills for
@@ -92,6 +97,7 @@ func (w *notifications) run(ctx context.Context) error {
 	wg.Go(func() { w.watchCameras(ctx) })
 	wg.Go(func() { w.watchDisk(ctx) })
 	wg.Go(func() { w.watchMembers(ctx) })
+	wg.Go(func() { w.watchHorizons(ctx) })
 	err := w.n.Run(ctx)
 	wg.Wait()
 	return err
