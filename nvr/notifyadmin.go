@@ -166,17 +166,25 @@ func fromAPI(nc *NotifyConfig, c ui.NotifyChannel) error {
 	nc.URL, nc.Priority, nc.Tags = "", 0, nil
 	nc.SMTP, nc.Username, nc.From, nc.To, nc.TLS, nc.CAFile = "", "", "", nil, "", ""
 	if nc.Type == notify.KindEmail {
-		nc.SMTP, nc.Username, nc.From, nc.To, nc.CAFile = c.SMTP, c.Username, c.From, c.To, c.CAFile
+		nc.SMTP, nc.Username, nc.From, nc.To, nc.CAFile = c.SMTP, c.Username, c.From, nilIfEmpty(c.To), c.CAFile
 		if err := nc.TLS.UnmarshalText([]byte(c.TLS)); err != nil {
 			return fmt.Errorf("tls: %w", err)
 		}
 		return nil
 	}
-	nc.URL, nc.Tags = c.URL, c.Tags
+	nc.URL, nc.Tags = c.URL, nilIfEmpty(c.Tags)
 	if nc.Type == notify.KindNtfy {
 		nc.Priority = c.Priority
 	}
 	return nil
+}
+
+// nilIfEmpty returns nil for an empty list: the config file leaves the key out either way.
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // writeSecret writes a channel's new secret to a new file in the data dir (0600) and returns its path.
