@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/configs"
 	"github.com/porchlight/porchlight/nvr/notify"
+	"github.com/porchlight/porchlight/nvr/notify/notifytest"
 )
 
 // notifyDoc wraps notify entries (indented by 2) into a document.
@@ -102,5 +104,80 @@ func TestNotifyConfigDefaults(t *testing.T) {
 	c.Notify[1].SecretFile = "missing.secret"
 	if _, err := c.readNotifySecrets(); err == nil || !strings.HasPrefix(err.Error(), "notify[1].secret_file: ") {
 		t.Errorf("missing secret file: error = %v, want one naming notify[1].secret_file", err)
+	}
+}
+
+// TestShippedNotifyExample: the commented notify block of configs/porchlight.yml, uncommented, is a valid
+// config with the keys it documents: what the example shows works.
+func TestShippedNotifyExample(t *testing.T) {
+	var block []string
+	in := false
+	for _, l := range strings.Split(string(configs.PorchlightYML), "\n") {
+		if strings.HasPrefix(l, "# notify:") {
+			in = true
+		} else if in && !strings.HasPrefix(l, "#   ") {
+			break
+		}
+		if in {
+			block = append(block, strings.TrimPrefix(l, "# "))
+		}
+	}
+	if len(block) < 10 {
+		t.Fatalf("no notify example in configs/porchlight.yml (%d lines)", len(block))
+	}
+	c, err := Parse([]byte("version: 1\n" + strings.Join(block, "\n") + "\n"))
+	if err != nil {
+		t.Fatalf("the example does not parse: %v\n%s", err, strings.Join(block, "\n"))
+	}
+	kinds := map[notify.Kind]bool{}
+	for _, n := range c.Notify {
+		kinds[n.Type] = true
+	}
+	if !kinds[notify.KindNtfy] || !kinds[notify.KindWebhook] || !kinds[notify.KindEmail] || c.Notify[0].User != "dana" {
+		t.Errorf("the example lacks a channel type or the user key: %+v", c.Notify)
+	}
+}
+
+// TestNotifyEmailFiles: an email channel's password_file and ca_file are read relative to the config
+// file; a missing or empty one is an error naming its key, never the password.
+func TestNotifyEmailFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "porchlight.yml")
+	doc := notifyDoc("  - {type: email, smtp: smtp.example:465, username: u, password_file: smtp.pass, ca_file: ca.pem, from: a@x.example, to: [b@y.example]}\n")
+	smtp := notifytest.StartSMTP(t, "tls") // for a real CA file
+	ca, _ := os.ReadFile(smtp.CAFile())
+	for name, b := range map[string][]byte{"porchlight.yml": []byte(doc), "smtp.pass": []byte("hunter2\n"), "ca.pem": ca} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chs, err := c.loadNotifyChannels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := chs[0].Email
+	if string(chs[0].Secret) != "hunter2" || e.RootCAs == nil || e.Mode() != notify.TLSImplicit || chs[0].Name != "email" {
+		t.Errorf("channel = %+v, secret %q; want the password, the CA pool and implicit TLS on 465", chs[0], chs[0].Secret)
+	}
+	for _, tt := range []struct{ file, content, want string }{
+		{"ca.pem", "not a certificate", "notify[0].ca_file: " + filepath.Join(dir, "ca.pem") + " holds no PEM certificate"},
+		{"smtp.pass", "  \n", "notify[0].password_file: " + filepath.Join(dir, "smtp.pass") + " is empty"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.loadNotifyChannels(); errString(err) != tt.want {
+			t.Errorf("%s %q: error %q, want %q", tt.file, tt.content, errString(err), tt.want)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "smtp.pass")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.loadNotifyChannels(); err == nil || !strings.HasPrefix(err.Error(), "notify[0].password_file: ") {
+		t.Errorf("missing password file: %v", err)
 	}
 }
