@@ -48,6 +48,7 @@ var notifyErrorTests = []struct {
 	{"webhook secret", notifyDoc("  - {type: ntfy, url: https://n.example/t}\n  - {type: webhook, url: https://h.example/x}\n"), "notify[1].secret_file: required for a webhook (a file holding the HMAC key)"},
 	{"priority", notifyDoc("  - {type: ntfy, url: https://n.example/t, priority: 9}\n"), "notify[0].priority: must be 1 (min) to 5 (max), or 0 for each notification's own"},
 	{"event", notifyDoc("  - {type: ntfy, url: https://n.example/t, events: [motion, cats]}\n"), `notify[0].events[1]: unknown notification type "cats": must be one of request, alert, motion, camera, disk, member`},
+	{"events empty", notifyDoc("  - {type: ntfy, url: https://n.example/t, events: []}\n"), "notify[0].events: empty: list the types it takes, or leave the key out for all of them"},
 	{"cooldown", notifyDoc("  - {type: ntfy, url: https://n.example/t, motion_cooldown: -1s}\n"), `notify[0].motion_cooldown: invalid duration "-1s" (must not be negative)`},
 	{"quiet hours", notifyDoc("  - {type: ntfy, url: https://n.example/t, quiet_hours: \"10pm-7am\"}\n"), `notify[0].quiet_hours: quiet hours must be HH:MM-HH:MM, not "10pm-7am"`},
 	{"duplicate name", notifyDoc("  - {type: ntfy, name: a, url: https://n.example/t}\n  - {type: ntfy, name: a, url: https://n.example/u}\n"), `notify[1].name: duplicate name "a"`},

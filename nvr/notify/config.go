@@ -69,6 +69,9 @@ func (c *ChannelConfig) Validate() error {
 	case c.MotionCooldown < 0:
 		return fmt.Errorf("motion_cooldown: must not be negative")
 	}
+	if c.Events != nil && len(c.Events) == 0 {
+		return fmt.Errorf("events: empty: list the types it takes, or leave the key out for all of them")
+	}
 	for i, e := range c.Events {
 		if !slices.Contains(Types, e) {
 			return fmt.Errorf("events[%d]: %w %q", i, ErrBadType, e)
