@@ -67,7 +67,7 @@ func (a *cameraAdmin) EditCameras(edit func([]ui.CameraSettings) ([]ui.CameraSet
 		if s.Motion != nil {
 			m, err := motionFromSettings(*s.Motion)
 			if err != nil {
-				return invalidCameras{fmt.Errorf("cameras[%d].motion.%w", i, err)}
+				return invalidConfig{fmt.Errorf("cameras[%d].motion.%w", i, err)}
 			}
 			c.Motion = &m
 		}
@@ -78,7 +78,7 @@ func (a *cameraAdmin) EditCameras(edit func([]ui.CameraSettings) ([]ui.CameraSet
 	a.n.camMu.Unlock()
 	cfg.Cameras = cams
 	if err := cfg.Validate(); err != nil {
-		return invalidCameras{err}
+		return invalidConfig{err}
 	}
 	if err := a.n.ApplyCameras(cams); err != nil {
 		return fmt.Errorf("cameras: %w", err)
@@ -96,11 +96,11 @@ func (a *cameraAdmin) Probe(ctx context.Context, url, transport string) (*ui.Pro
 		AudioCodec: r.AudioCodec, SampleRate: r.SampleRate, Channels: r.Channels}, nil
 }
 
-// invalidCameras is a camera list the config's validation refused; its message names the key.
-type invalidCameras struct{ err error }
+// invalidConfig is a change the config's validation refused; its message names the key.
+type invalidConfig struct{ err error }
 
-func (e invalidCameras) Error() string { return e.err.Error() }
-func (e invalidCameras) Unwrap() error { return e.err }
+func (e invalidConfig) Error() string { return e.err.Error() }
+func (e invalidConfig) Unwrap() error { return e.err }
 
-// Is makes invalidCameras match ui.ErrBadRequest (400).
-func (e invalidCameras) Is(target error) bool { return errors.Is(ui.ErrBadRequest, target) }
+// Is makes invalidConfig match ui.ErrBadRequest (400).
+func (e invalidConfig) Is(target error) bool { return errors.Is(ui.ErrBadRequest, target) }

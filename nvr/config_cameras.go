@@ -24,27 +24,34 @@ func UpdateCameras(path string, cams []CameraConfig) error {
 
 // updateCameras is UpdateCameras returning the config as written.
 func updateCameras(path string, cams []CameraConfig) (*Config, error) {
+	return updateConfigFile(path, "cameras", func(src []byte) ([]byte, error) { return setCameras(src, cams) })
+}
+
+// updateConfigFile rewrites the config file at path with edit, provided the result passes Parse (the
+// file is left as it was otherwise; the error is Parse's, naming the key), atomically and keeping its
+// mode, and returns the config as written. what names the edit in other errors.
+func updateConfigFile(path, what string, edit func(src []byte) ([]byte, error)) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
-	out, err := setCameras(src, cams)
+	out, err := edit(src)
 	if err != nil {
-		return nil, fmt.Errorf("update cameras in %s: %w", path, err)
+		return nil, fmt.Errorf("update %s in %s: %w", what, path, err)
 	}
 	c, err := Parse(out)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := atomicfile.WriteFile(path, out, fi.Mode().Perm()); err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	if c.Path, err = filepath.Abs(path); err != nil {
-		return nil, fmt.Errorf("update cameras: %w", err)
+		return nil, fmt.Errorf("update %s: %w", what, err)
 	}
 	return c, nil
 }
@@ -52,6 +59,28 @@ func updateCameras(path string, cams []CameraConfig) (*Config, error) {
 // setCameras returns the YAML document src with its top-level cameras list replaced by cams. Only the
 // lines of the cameras key and its value are rewritten; a missing key is appended.
 func setCameras(src []byte, cams []CameraConfig) ([]byte, error) {
+	entries := make([]listEntry, len(cams))
+	for i, c := range cams {
+		entries[i] = listEntry{name: c.Name, value: c}
+	}
+	return setList(src, "cameras", entries, func(_ int, item *yaml.Node) string {
+		if n := mappingValue(item, "name"); n != nil && n.Kind == yaml.ScalarNode {
+			return n.Value
+		}
+		return ""
+	})
+}
+
+// listEntry is one entry of a top-level list that setList writes: its value, and the name by which it
+// is matched with an entry of the old list (whose comments and key order it then keeps).
+type listEntry struct {
+	name  string
+	value any
+}
+
+// setList returns the YAML document src with its top-level list key replaced by entries. Only the lines
+// of the key and its value are rewritten; a missing key is appended. nameOf names the old list's entry i.
+func setList(src []byte, keyName string, entries []listEntry, nameOf func(i int, item *yaml.Node) string) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -63,12 +92,12 @@ func setCameras(src []byte, cams []CameraConfig) ([]byte, error) {
 		return nil, fmt.Errorf("the config is not a mapping of keys")
 	}
 	lines := strings.SplitAfter(string(src), "\n")
-	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "cameras"}
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: keyName}
 	var old *yaml.Node
 	first, last := len(lines), len(lines) // lines [first, last) are replaced; appended when absent
 	if root != nil {
 		for i := 0; i+1 < len(root.Content); i += 2 {
-			if k := root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "cameras" {
+			if k := root.Content[i]; k.Kind == yaml.ScalarNode && k.Value == keyName {
 				key.LineComment = k.LineComment
 				old = root.Content[i+1]
 				first, last = k.Line-1, valueEnd(lines, old, k.Column-1)
@@ -78,12 +107,12 @@ func setCameras(src []byte, cams []CameraConfig) ([]byte, error) {
 	}
 	region := strings.Join(lines[first:last], "")
 	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	for _, cam := range cams {
+	for _, e := range entries {
 		var n yaml.Node
-		if err := n.Encode(cam); err != nil {
-			return nil, fmt.Errorf("encode camera %q: %w", cam.Name, err)
+		if err := n.Encode(e.value); err != nil {
+			return nil, fmt.Errorf("encode %s %q: %w", keyName, e.name, err)
 		}
-		if prev := oldCamera(old, cam.Name); prev != nil {
+		if prev := oldEntry(old, e.name, nameOf); prev != nil {
 			mergeNode(prev, &n)
 			scrubComments(prev, region)
 			seq.Content = append(seq.Content, prev)
@@ -102,10 +131,10 @@ func setCameras(src []byte, cams []CameraConfig) ([]byte, error) {
 	e := yaml.NewEncoder(&buf)
 	e.SetIndent(2)
 	if err := e.Encode(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, seq}}); err != nil {
-		return nil, fmt.Errorf("encode cameras: %w", err)
+		return nil, fmt.Errorf("encode %s: %w", keyName, err)
 	}
 	if err := e.Close(); err != nil {
-		return nil, fmt.Errorf("encode cameras: %w", err)
+		return nil, fmt.Errorf("encode %s: %w", keyName, err)
 	}
 	head := strings.Join(lines[:first], "")
 	if head != "" && !strings.HasSuffix(head, "\n") {
@@ -140,16 +169,13 @@ func maxLine(n *yaml.Node) int {
 	return m
 }
 
-// oldCamera returns the entry of the old cameras list with the given name, or nil.
-func oldCamera(list *yaml.Node, name string) *yaml.Node {
+// oldEntry returns the entry of the old list that nameOf calls name, or nil.
+func oldEntry(list *yaml.Node, name string, nameOf func(int, *yaml.Node) string) *yaml.Node {
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
-	for _, item := range list.Content {
-		if item.Kind != yaml.MappingNode {
-			continue
-		}
-		if n := mappingValue(item, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Value == name {
+	for i, item := range list.Content {
+		if item.Kind == yaml.MappingNode && nameOf(i, item) == name {
 			return item
 		}
 	}

@@ -62,10 +62,10 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	}
 	reg.MustRegister(nt.Collector())
 	n.notes = &notifications{n: nt, rec: rec, fed: fed, ag: ag, base: n.publicURL, diskWarning: rec.DiskWarning, members: fedMembers(fed), status: rec.Status, log: log.With("component", "notify"),
-		cameraPoll: 5 * time.Second, offlineAfter: time.Minute}
+		cameraPoll: 5 * time.Second, offlineAfter: time.Minute, horizons: nodeHorizons(cameraAPI{rec}), horizonPoll: time.Minute}
 	closeAll := func(err error) error { return errors.Join(err, nt.Close(), ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
-		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n},
+		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, NotifyAdmin: &notifyAdmin{n: n},
 		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
 		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
 		Ready: rec}

@@ -13,11 +13,13 @@ import (
 	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/ui"
 )
 
 // notifications turns what happens on the node into notifications: motion events opened, neighbor alerts
 // received, agency requests that match this home's cameras, cameras going offline and back, the disk
-// warning, and members admitted to the node's hoods. It owns
+// warning, retention horizons shorter than configured, and members and agencies admitted to the node's
+// hoods. It owns
 // the notifier and the goroutines that watch the recorder, federation and agency.
 type notifications struct {
 	n    *notify.Notifier
@@ -29,10 +31,13 @@ type notifications struct {
 	diskWarning func() string
 	members     func() []hoodMember            // the hoods' active members (fedMembers)
 	status      func() []recorder.StreamStatus // the streams' states (the recorder's Status)
+	horizons    func() map[string]ui.Horizon   // the cameras' retention horizons (nodeHorizons)
 	log         *slog.Logger
 	// CameraPoll is how often camera states are read; OfflineAfter how long a camera must have stopped
 	// recording before it is reported offline.
 	cameraPoll, offlineAfter time.Duration
+	// horizonPoll is how often the retention horizons are computed (they move over hours).
+	horizonPoll time.Duration
 }
 
 // watchDisk notifies when the recorder starts warning that the disk is short of space (it fills for
@@ -61,20 +66,30 @@ func (w *notifications) watchDisk(ctx context.Context) {
 
 // newNotifications reads the channels' secrets and opens the queue in the data dir.
 func newNotifications(cfg *Config, rec *recorder.Recorder, log *slog.Logger) (*notify.Notifier, error) {
-	secrets, err := cfg.readNotifySecrets()
+	chans, err := cfg.loadNotifyChannels()
 	if err != nil {
 		return nil, err
 	}
-	return notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: cfg.notifyChannels(secrets),
-		Snapshot: rec.EventSnapshot, Logger: log})
+	return notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: chans, Snapshot: rec.EventSnapshot, Logger: log})
+}
+
+// loadNotifyChannels returns the config's channels with their secrets and CAs read from their files.
+func (c *Config) loadNotifyChannels() ([]notify.ChannelConfig, error) {
+	secrets, err := c.readNotifySecrets()
+	if err != nil {
+		return nil, err
+	}
+	chans := c.notifyChannels(secrets)
+	if err := c.addNotifyCAs(chans); err != nil {
+		return nil, err
+	}
+	return chans, nil
 }
 
 // run watches until ctx ends, then returns when the notifier and every watcher have stopped.
 func (w *notifications) run(ctx context.Context) error {
-	if !w.n.Enabled() { // nothing to tell: watch nothing
-		<-ctx.Done()
-		return nil
-	}
+	// The watchers run without channels too: the admin may add one at any time (SetChannels), and
+	// Notify without a channel is a no-op.
 	var wg sync.WaitGroup
 	wg.Go(func() { w.watchEvents(ctx) })
 	wg.Go(func() { w.watchAlerts(ctx) })
@@ -82,6 +97,7 @@ func (w *notifications) run(ctx context.Context) error {
 	wg.Go(func() { w.watchCameras(ctx) })
 	wg.Go(func() { w.watchDisk(ctx) })
 	wg.Go(func() { w.watchMembers(ctx) })
+	wg.Go(func() { w.watchHorizons(ctx) })
 	err := w.n.Run(ctx)
 	wg.Wait()
 	return err

@@ -39,7 +39,10 @@ func TestWatchDisk(t *testing.T) {
 	go func() { _ = n.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
 
-	waitPolls := func(k int) {
+	waitPolls := func(k int) { // k polls after this call: buffered ones read an older state
+		for len(polls) > 0 {
+			<-polls
+		}
 		for range k {
 			<-polls
 		}

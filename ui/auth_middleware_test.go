@@ -40,7 +40,9 @@ func TestAnonymousAPIRequestsGet401(t *testing.T) {
 // probes /healthz and /readyz, which answer with a status and no footage or names.
 func TestRouteRoles(t *testing.T) {
 	s := &Server{}
-	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true}
+	// A viewer chooses what notifies on the channels they own (the handler checks the owner).
+	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true,
+		"PUT /api/v1/notify/mine/{name}": true}
 	mayBePublic := map[string]bool{"POST /api/v1/login": true, "GET /metrics": true, "GET /healthz": true, "GET /readyz": true}
 	for _, rt := range s.routeTable() {
 		key := rt.method + " " + rt.path

@@ -40,6 +40,9 @@ type Server struct {
 	EventAlerts EventAlerts
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
+	// NotifyAdmin manages the notification channels; nil: their routes answer 501 (a user's own list is
+	// empty).
+	NotifyAdmin NotifyAdmin
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -190,6 +193,13 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/agencies", anyUser, s.listAgencies},
 		{"GET", "/api/v1/log/verify", anyUser, s.verifyLogs},
 		{"GET", "/api/v1/transparency", anyUser, s.transparency},
+		{"GET", "/api/v1/notify/channels", adminOnly, s.listNotifyChannels},
+		{"POST", "/api/v1/notify/channels", adminOnly, s.addNotifyChannel},
+		{"PUT", "/api/v1/notify/channels/{name}", adminOnly, s.replaceNotifyChannel},
+		{"DELETE", "/api/v1/notify/channels/{name}", adminOnly, s.deleteNotifyChannel},
+		{"POST", "/api/v1/notify/channels/{name}/test", adminOnly, s.testNotifyChannel},
+		{"GET", "/api/v1/notify/mine", anyUser, s.listMyChannels},
+		{"PUT", "/api/v1/notify/mine/{name}", anyUser, s.changeMyChannel},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},

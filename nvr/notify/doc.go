@@ -1,9 +1,10 @@
 // Package notify tells the owner what happened: it queues notifications durably and hands each to the
-// owner's channels (ntfy, webhook). It owns the queue, the channels and the rules that choose what
+// owner's channels (ntfy, webhook, email). It owns the queue, the channels and the rules that choose what
 // notifies; it has no HTTP server and knows nothing of cameras or neighborhoods: nvr turns events, alerts,
-// requests and camera states into Notifications and calls Notify.
+// requests and camera states into Notifications and calls Notify, and hands it a new set of channels
+// (SetChannels) when the admin edits them.
 //
-//	nvr trigger ─► Notify ─► rules per channel ─► bbolt queue (a bucket per channel) ─► worker per channel ─► ntfy / webhook
+//	nvr trigger ─► Notify ─► rules per channel ─► bbolt queue (a bucket per channel) ─► worker per channel ─► ntfy / webhook / email
 //	               (events, cooldown, quiet hours)   one job per notification × channel     retries with backoff
 //
 // # Delivery
@@ -15,9 +16,20 @@
 // oldest job of a channel whose queue holds MaxQueue jobs, and a job the receiver refuses for good (a 4xx
 // other than 408 and 429); every drop is counted in porchlight_notify_dropped_total.
 //
+// SetChannels swaps channels while the notifier runs: an unchanged channel keeps its worker, a changed one
+// gets a new worker on the same bucket (its waiting jobs stay), a removed one's bucket is dropped and its
+// jobs counted as dropped. Test sends one notification straight to a channel, past rules and queue.
+//
+// # Email
+//
+// An email channel sends through an SMTP submission server with go-mail, a connection per mail: STARTTLS
+// (required, never opportunistic) or implicit TLS, the certificate always verified (against RootCAs or the
+// system's roots), then AUTH when a username is set. A failed login is retried like a server that is down;
+// a sender or recipient refused for good (5xx) is ErrRejected.
+//
 // # Secrets
 //
-// A channel's secret (the webhook's HMAC key, an ntfy access token) is read by nvr from the channel's
-// secret_file and handed over as bytes; it is never logged, and send errors name the channel, not the URL
-// (a topic URL is itself a password on a public ntfy server).
+// A channel's secret (the webhook's HMAC key, an ntfy access token, the SMTP password) is read by nvr from
+// the channel's secret_file or password_file and handed over as bytes; it is never logged, and send errors
+// name the channel, not the URL (a topic URL is itself a password on a public ntfy server).
 package notify

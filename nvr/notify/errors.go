@@ -11,6 +11,8 @@ var (
 	// ErrRejected is wrapped by send errors the receiver will answer the same way however often the job is
 	// retried (a 4xx other than 408 and 429): such a job is dropped.
 	ErrRejected = errors.New("rejected by the receiver")
+	// ErrNoChannel is wrapped by Test's error for a channel name that is not configured.
+	ErrNoChannel = errors.New("no such channel")
 	// ErrClosed is returned by Notify after Close.
 	ErrClosed = errors.New("notifier closed")
 )

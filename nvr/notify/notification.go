@@ -20,6 +20,9 @@ const (
 	TypeMember  Type = "member"  // a member or agency was admitted to a hood of this node
 )
 
+// TypeTest is the type of the admin's test notification (Notifier.Test): no channel chooses it.
+const TypeTest Type = "test"
+
 // Types lists every Type, in the order the config documents them.
 var Types = []Type{TypeRequest, TypeAlert, TypeMotion, TypeCamera, TypeDisk, TypeMember}
 

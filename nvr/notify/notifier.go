@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,17 +30,20 @@ type Config struct {
 	SendTimeout time.Duration // one attempt; default 15 s
 }
 
-// Notifier queues notifications and runs a worker per channel.
+// Notifier queues notifications and runs a worker per channel. Its channels may be replaced while it
+// runs (SetChannels).
 type Notifier struct {
-	cfg     Config
-	log     *slog.Logger
-	q       *queue // nil without channels
-	m       *metrics
-	workers []*worker
+	cfg Config
+	log *slog.Logger
+	m   *metrics
+	wg  sync.WaitGroup // the running workers
 
 	mu         sync.Mutex
+	q          *queue // nil until the first channel is set
+	workers    []*worker
 	lastMotion map[[2]string]time.Time // channel, camera → last motion notification queued
 	closed     bool
+	runCtx     context.Context // Run's; nil before Run and once it stops: workers are started under it
 }
 
 // New validates the channels and opens the queue. It does no other I/O.
@@ -60,14 +64,26 @@ func New(cfg Config) (*Notifier, error) {
 	cfg.SendTimeout = cmp0(cfg.SendTimeout, 15*time.Second)
 	n := &Notifier{cfg: cfg, log: cfg.Logger.With("component", "notify"), m: newMetrics(),
 		lastMotion: map[[2]string]time.Time{}}
+	if err := n.SetChannels(cfg.Channels); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// newWorkers validates chans and makes a (not yet running) worker for each.
+func (n *Notifier) newWorkers(chans []ChannelConfig) ([]*worker, error) {
 	seen := map[string]bool{}
-	for i := range cfg.Channels {
-		c := &cfg.Channels[i]
+	var out []*worker
+	for i := range chans {
+		c := &chans[i]
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("notify channel %q: %w", c.Name, err)
 		}
 		if c.Kind == KindWebhook && len(c.Secret) == 0 {
 			return nil, fmt.Errorf("notify channel %q: secret_file: a webhook needs a secret to sign with", c.Name)
+		}
+		if c.Kind == KindEmail && c.Email.Username != "" && len(c.Secret) == 0 {
+			return nil, fmt.Errorf("notify channel %q: password_file: a username needs a password", c.Name)
 		}
 		if c.Name == "" || seen[c.Name] {
 			return nil, fmt.Errorf("notify channel %d: name %q is empty or not unique", i, c.Name)
@@ -76,24 +92,110 @@ func New(cfg Config) (*Notifier, error) {
 		w := &worker{n: n, cfg: c, wake: make(chan struct{}, 1), log: n.log.With("channel", c.Name)}
 		switch c.Kind {
 		case KindNtfy:
-			w.s = &ntfy{client: cfg.Client, cfg: c}
+			w.s = &ntfy{client: n.cfg.Client, cfg: c}
 		case KindWebhook:
-			w.s = &webhook{client: cfg.Client, cfg: c, now: cfg.Now}
+			w.s = &webhook{client: n.cfg.Client, cfg: c, now: n.cfg.Now}
+		case KindEmail:
+			w.s = &email{cfg: c, timeout: n.cfg.SendTimeout}
 		}
-		n.workers = append(n.workers, w)
+		out = append(out, w)
 	}
-	if len(n.workers) == 0 {
-		return n, nil
-	}
-	q, err := openQueue(filepath.Join(cfg.DataDir, DBFile))
+	return out, nil
+}
+
+// SetChannels makes chans the notifier's channels, also while it runs: a channel whose settings stay
+// keeps its worker; a changed one gets a new worker on the same queue (its waiting jobs stay); a removed
+// one's waiting jobs are dropped and counted. Nothing changes when a channel is invalid.
+func (n *Notifier) SetChannels(chans []ChannelConfig) error {
+	chans = slices.Clone(chans)
+	ws, err := n.newWorkers(chans)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	n.q = q
-	for _, w := range n.workers {
-		w.setDepth()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return ErrClosed
 	}
-	return n, nil
+	if len(ws) > 0 && n.q == nil {
+		q, err := openQueue(filepath.Join(n.cfg.DataDir, DBFile))
+		if err != nil {
+			return err
+		}
+		n.q = q
+	}
+	kept := map[*worker]bool{}
+	for i, w := range ws {
+		for _, o := range n.workers {
+			if o.cfg.equal(w.cfg) {
+				ws[i], kept[o] = o, true
+			}
+		}
+	}
+	names := map[string]bool{}
+	for _, w := range ws {
+		names[w.cfg.Name] = true
+	}
+	for _, o := range n.workers {
+		if kept[o] {
+			continue
+		}
+		o.stop() // before its successor starts: one worker per queue
+		if !names[o.cfg.Name] {
+			n.dropChannel(o.cfg.Name)
+		}
+	}
+	n.workers = ws
+	for _, w := range ws {
+		if !kept[w] {
+			w.setDepth()
+			if n.runCtx != nil {
+				w.start(n.runCtx, &n.wg)
+			}
+		}
+	}
+	return nil
+}
+
+// dropChannel deletes a removed channel's queue, counting its jobs as dropped; n.mu is held.
+func (n *Notifier) dropChannel(name string) {
+	lost, err := n.q.dropChannel(name)
+	if err != nil {
+		n.log.Error("drop the queue of a removed channel", "channel", name, "err", err)
+	}
+	for _, x := range lost {
+		n.m.dropped.WithLabelValues(name, string(x.Type)).Inc()
+	}
+	n.m.depth.DeleteLabelValues(name)
+	if len(lost) > 0 {
+		n.log.Warn("channel removed: its waiting notifications dropped", "channel", name, "dropped", len(lost))
+	}
+}
+
+// Test sends x to the named channel at once, past its rules and the queue, and returns the channel's
+// answer: the admin's "send test".
+func (n *Notifier) Test(ctx context.Context, name string, x Notification) error {
+	n.mu.Lock()
+	var w *worker
+	for _, o := range n.workers {
+		if o.cfg.Name == name {
+			w = o
+		}
+	}
+	n.mu.Unlock()
+	if w == nil {
+		return fmt.Errorf("notify channel %q: %w", name, ErrNoChannel)
+	}
+	x.ID = newID()
+	if x.Time.IsZero() {
+		x.Time = n.cfg.Now()
+	}
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.SendTimeout)
+	defer cancel()
+	if err := w.s.send(ctx, &x, nil); err != nil {
+		return fmt.Errorf("notify channel %q: %w", name, err)
+	}
+	return nil
 }
 
 func cmp0[T comparable](v, def T) T {
@@ -105,7 +207,11 @@ func cmp0[T comparable](v, def T) T {
 }
 
 // Enabled reports whether any channel is configured: without one, Notify does nothing.
-func (n *Notifier) Enabled() bool { return len(n.workers) > 0 }
+func (n *Notifier) Enabled() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.workers) > 0
+}
 
 // Collector returns the notifier's metrics for the node's registry.
 func (n *Notifier) Collector() prometheus.Collector { return n.m }
@@ -118,9 +224,10 @@ func (n *Notifier) Notify(x Notification) error {
 		x.Time = now
 	}
 	x.ID = newID()
+	// The lock is held until the jobs are stored, so SetChannels cannot remove a channel in between.
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	if n.closed {
-		n.mu.Unlock()
 		return ErrClosed
 	}
 	var names []string
@@ -130,7 +237,6 @@ func (n *Notifier) Notify(x Notification) error {
 			names, takers = append(names, w.cfg.Name), append(takers, w)
 		}
 	}
-	n.mu.Unlock()
 	if len(takers) == 0 {
 		return nil
 	}
@@ -175,11 +281,17 @@ func (n *Notifier) takes(c *ChannelConfig, x *Notification, now time.Time) bool 
 // Run runs a worker per channel until ctx ends and returns when all have stopped. Jobs being sent when
 // ctx ends stay queued.
 func (n *Notifier) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
+	n.mu.Lock()
+	n.runCtx = ctx
 	for _, w := range n.workers {
-		wg.Go(func() { w.run(ctx) })
+		w.start(ctx, &n.wg)
 	}
-	wg.Wait()
+	n.mu.Unlock()
+	<-ctx.Done()
+	n.mu.Lock()
+	n.runCtx = nil // SetChannels starts no more workers
+	n.mu.Unlock()
+	n.wg.Wait()
 	return nil
 }
 

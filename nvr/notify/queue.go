@@ -143,3 +143,21 @@ func (q *queue) update(channel string, key []byte, j job) error {
 		return b.Put(key, v)
 	})
 }
+
+// dropChannel deletes a channel's bucket and returns the notifications that waited in it.
+func (q *queue) dropChannel(channel string) (lost []Notification, err error) {
+	err = q.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketName(channel))
+		if b == nil {
+			return nil
+		}
+		_ = b.ForEach(func(_, v []byte) error {
+			var j job
+			_ = json.Unmarshal(v, &j) // a damaged job is dropped all the same
+			lost = append(lost, j.N)
+			return nil
+		})
+		return tx.DeleteBucket(bucketName(channel))
+	})
+	return lost, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -14,6 +15,28 @@ type worker struct {
 	s    sender
 	wake chan struct{} // poked when a job is queued
 	log  *slog.Logger
+
+	cancel context.CancelFunc // ends run; nil before start
+	done   chan struct{}      // closed when run has returned
+}
+
+// start runs the worker until ctx ends or stop is called.
+func (w *worker) start(ctx context.Context, wg *sync.WaitGroup) {
+	ctx, w.cancel = context.WithCancel(ctx)
+	w.done = make(chan struct{})
+	wg.Go(func() {
+		defer close(w.done)
+		w.run(ctx)
+	})
+}
+
+// stop ends the worker and waits until it has stopped; a job being sent stays queued.
+func (w *worker) stop() {
+	if w.cancel == nil {
+		return
+	}
+	w.cancel()
+	<-w.done
 }
 
 func (w *worker) poke() {

@@ -67,6 +67,7 @@ async function showEvents(params) {
 // pickCard brings the event a link names (#/events?…&event=ID, as notifications link) into view.
 function pickCard(card) {
   if (!card) return;
+  card.setAttribute("aria-current", "true"); // the event a link named (a notification's)
   card.scrollIntoView({ behavior: "smooth", block: "center" });
   card.classList.add("picked");
   setTimeout(() => card.classList.remove("picked"), 1500);
