@@ -111,6 +111,10 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 		s.motion.Store(&cam.Motion)
 		s.det = newDetector(cam.Name, &s.motion, r.events, s.log, r.cfg.Now)
 		s.det.snaps.src.Store(&snapSources{url: cam.SnapshotURL, camera: cam.URL})
+		if u := onvifEvents(cam); u != "" {
+			s.onvif = &cameraEvents{camera: cam.Name, url: u, events: r.events, log: s.log, now: r.cfg.Now,
+				backoffMin: r.cfg.BackoffMin, backoffMax: r.cfg.BackoffMax}
+		}
 	}
 	return s, nil
 }
