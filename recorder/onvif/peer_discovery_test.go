@@ -16,7 +16,7 @@ import (
 // TestProbeFindsDeviceInNamespace sends a real WS-Discovery probe (UDP multicast to 239.255.255.250:3702)
 // on a veth into a namespace where the third-party peer answers, then inspects the device it names.
 func TestProbeFindsDeviceInNamespace(t *testing.T) {
-	n := newCamNet(t)
+	n := onviftest.NewCamNet(t)
 	dev := onviftest.StartPeer(t, n.NS, n.CamIP, 10101)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -49,7 +49,7 @@ func TestProbeFindsDeviceInNamespace(t *testing.T) {
 
 // TestProbeSilence: a probe on an interface where nothing answers returns no device, no error.
 func TestProbeSilence(t *testing.T) {
-	n := newCamNet(t)
+	n := onviftest.NewCamNet(t)
 	found, err := onvif.Probe(context.Background(), onvif.ProbeOptions{Interfaces: []string{n.HostIF}, Wait: 300 * time.Millisecond})
 	if err != nil || len(found) != 0 {
 		t.Errorf("got %v, %v; want nothing", found, err)

@@ -1,6 +1,6 @@
 //go:build linux
 
-package onvif_test
+package onviftest
 
 import (
 	"fmt"
@@ -10,16 +10,16 @@ import (
 	"testing"
 )
 
-// camNet is a network namespace holding a camera, joined to this namespace by a veth pair: the camera
+// CamNet is a network namespace holding a camera, joined to this namespace by a veth pair: the camera
 // side is CamIP on its own /30, this side HostIF with HostIP. Multicast of the namespace goes out on its
 // veth, so a WS-Discovery probe sent on HostIF reaches it and nothing else.
-type camNet struct {
+type CamNet struct {
 	NS, HostIF, CamIP, HostIP string
 }
 
-// newCamNet makes a camNet named after this process, deleted at cleanup; it skips the test when it
+// NewCamNet makes a CamNet named after this process, deleted at cleanup; it skips the test when it
 // cannot (not root, no ip), and fails it in CI.
-func newCamNet(t *testing.T) camNet {
+func NewCamNet(t testing.TB) CamNet {
 	t.Helper()
 	if _, err := exec.LookPath("ip"); err != nil || os.Geteuid() != 0 {
 		if os.Getenv("CI") != "" {
@@ -28,7 +28,7 @@ func newCamNet(t *testing.T) camNet {
 		t.Skip("needs root and ip (iproute2) for a network namespace")
 	}
 	pid := os.Getpid()
-	n := camNet{NS: fmt.Sprintf("plonvif%d", pid), HostIF: fmt.Sprintf("plov%dh", pid%10000000),
+	n := CamNet{NS: fmt.Sprintf("plonvif%d", pid), HostIF: fmt.Sprintf("plov%dh", pid%10000000),
 		CamIP: fmt.Sprintf("100.127.%d.1", pid%250), HostIP: fmt.Sprintf("100.127.%d.2", pid%250)}
 	camIF := fmt.Sprintf("plov%dc", pid%10000000)
 	run := func(args ...string) {
