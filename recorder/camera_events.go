@@ -41,7 +41,8 @@ type cameraEvents struct {
 	now        func() time.Time
 	backoffMin time.Duration
 	backoffMax time.Duration
-	http       *http.Client // nil = http.DefaultClient
+	http       *http.Client    // nil = http.DefaultClient
+	snapshot   func(id uint64) // asks a snapshot for an event it opened; nil = none
 
 	open     Event // ID 0 when none
 	lastSeen time.Time
@@ -153,6 +154,9 @@ func (w *cameraEvents) apply(motion bool) {
 			return
 		}
 		w.open = e
+		if w.snapshot != nil {
+			w.snapshot(e.ID)
+		}
 	case !motion && w.open.ID != 0:
 		w.closeOpen(w.now())
 	}

@@ -1,8 +1,11 @@
 package recorder_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
+	"image"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +29,13 @@ type motionDevice struct {
 }
 
 func (d *motionDevice) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/snap.jpg" {
+		var b bytes.Buffer
+		_ = jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 48)), nil)
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write(b.Bytes())
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 	var env struct {
 		Body struct {
@@ -66,13 +76,13 @@ func cameraEventsOf(t *testing.T, r *recorder.Recorder) []recorder.Event {
 }
 
 // TestCameraEvents follows a camera's own motion over ONVIF: motion on opens one event of kind camera,
-// motion off closes it, and motion again opens a second.
+// which gets the camera's snapshot_url picture, motion off closes it, and motion again opens a second.
 func TestCameraEvents(t *testing.T) {
 	dev := &motionDevice{}
 	srv := httptest.NewServer(dev)
 	t.Cleanup(srv.Close)
 	r := runRecorder(t, recorder.Config{DataDir: t.TempDir(), BackoffMin: 50 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
-		Cameras: []recorder.CameraConfig{{Name: "front", URL: "rtsp://127.0.0.1:1/none",
+		Cameras: []recorder.CameraConfig{{Name: "front", URL: "rtsp://127.0.0.1:1/none", SnapshotURL: srv.URL + "/snap.jpg",
 			ONVIF: &recorder.ONVIFConfig{URL: strings.Replace(srv.URL, "http://", "http://admin:pw@", 1) + "/onvif/device_service", Events: true}}}})
 	testutil.WaitFor(t, 10*time.Second, "pulls", func() bool { return dev.pulls.Load() > 0 })
 	if evs := cameraEventsOf(t, r); len(evs) != 0 {
@@ -80,9 +90,14 @@ func TestCameraEvents(t *testing.T) {
 	}
 	dev.motion.Store(true)
 	testutil.WaitFor(t, 10*time.Second, "a camera event to open", func() bool { return len(cameraEventsOf(t, r)) == 1 })
-	if e := cameraEventsOf(t, r)[0]; !e.End.IsZero() {
+	e := cameraEventsOf(t, r)[0]
+	if !e.End.IsZero() {
 		t.Errorf("event %+v closed while the camera reports motion", e)
 	}
+	testutil.WaitFor(t, 10*time.Second, "the event's snapshot", func() bool {
+		b, err := r.EventSnapshot(e.ID)
+		return err == nil && len(b) > 0
+	})
 	dev.motion.Store(false)
 	testutil.WaitFor(t, 10*time.Second, "the camera event to close", func() bool {
 		evs := cameraEventsOf(t, r)

@@ -52,7 +52,8 @@
 // A camera with an ONVIF device whose events are on (CameraConfig.ONVIF) also has its own motion
 // detection followed: its main stream runs a PullPoint subscription beside its session (camera_events.go,
 // on package onvif, which also finds cameras on the LAN), and motion the camera reports opens and closes
-// events of kind "camera" in the same store. They have no snapshot of their own.
+// events of kind "camera" in the same store; their snapshot comes from snapshot_url (or the ONVIF snapshot
+// URI), there being no keyframe of theirs to decode.
 //
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
