@@ -102,10 +102,14 @@ func Probe(ctx context.Context, o ProbeOptions) ([]Found, error) {
 			errs = append(errs, fmt.Errorf("onvif probe: send to %s: %w", group, err))
 			continue
 		}
-		wg.Add(1)
+		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			readMatches(ctx, conn, id, add)
+		}()
+		go func() {
+			defer wg.Done()
+			repeatProbe(ctx, conn, msg, dst)
 		}()
 	}
 	wg.Wait()
@@ -113,6 +117,29 @@ func Probe(ctx context.Context, o ProbeOptions) ([]Found, error) {
 		return nil, errors.Join(errs...)
 	}
 	return found, nil
+}
+
+// Repeats of a probe: UDP loses datagrams, so SOAP-over-UDP sends a multicast message more than once;
+// answers to each are told apart by endpoint.
+const (
+	probeRepeats     = 2
+	probeRepeatDelay = 250 * time.Millisecond
+)
+
+// repeatProbe sends msg again probeRepeats times, probeRepeatDelay apart, while ctx lasts.
+func repeatProbe(ctx context.Context, conn *net.UDPConn, msg []byte, dst *net.UDPAddr) {
+	t := time.NewTicker(probeRepeatDelay)
+	defer t.Stop()
+	for range probeRepeats {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := conn.WriteToUDP(msg, dst); err != nil {
+			return
+		}
+	}
 }
 
 // readMatches reads answers on conn until ctx ends, then closes it.
