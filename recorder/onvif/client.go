@@ -111,7 +111,11 @@ func (c *Client) media(ref string, schemes ...string) (string, error) {
 		return "", fmt.Errorf("onvif: media URI %q: scheme must be %s", oneLine(u.Redacted()), strings.Join(schemes, " or "))
 	}
 	if u.Hostname() != c.device.Hostname() {
-		u.Host = c.rehost(u, c.device.Hostname())
+		host := c.device.Hostname()
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // an IPv6 address
+		}
+		u.Host = c.rehost(u, host)
 	}
 	if u.User == nil && c.user != "" {
 		u.User = url.UserPassword(c.user, c.pass)

@@ -1,7 +1,9 @@
 package onvif
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -46,12 +48,15 @@ func (c *Client) Services(ctx context.Context) (Services, error) {
 		Events string `xml:"Body>GetCapabilitiesResponse>Capabilities>Events>XAddr"`
 	}
 	err := c.call(ctx, c.device, reqCaps, "", true, &caps)
+	if errors.Is(err, ErrUnauthorized) {
+		return Services{}, fmt.Errorf("onvif GetCapabilities: %w", err)
+	}
 	media, events := caps.Media, caps.Events
-	if err != nil || media == "" {
+	if err != nil || media == "" || events == "" {
 		var svc struct {
 			Service []struct{ Namespace, XAddr string } `xml:"Body>GetServicesResponse>Service"`
 		}
-		if err2 := c.call(ctx, c.device, reqServices, "", true, &svc); err2 != nil {
+		if err2 := c.call(ctx, c.device, reqServices, "", true, &svc); err2 != nil && media == "" {
 			if err == nil {
 				err = err2
 			}
@@ -60,9 +65,9 @@ func (c *Client) Services(ctx context.Context) (Services, error) {
 		for _, s := range svc.Service {
 			switch strings.TrimSpace(s.Namespace) {
 			case nsMedia:
-				media = s.XAddr
+				media = cmp.Or(media, s.XAddr)
 			case nsEvents:
-				events = s.XAddr
+				events = cmp.Or(events, s.XAddr)
 			}
 		}
 	}
