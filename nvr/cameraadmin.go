@@ -30,7 +30,10 @@ func (a *cameraAdmin) CameraSettings() []ui.CameraSettings {
 	out := make([]ui.CameraSettings, len(cams))
 	for i, c := range cams {
 		out[i] = ui.CameraSettings{Name: c.Name, URL: c.URL, Transport: string(c.Transport), SubURL: c.SubURL,
-			Enabled: c.Enabled}
+			Enabled: c.Enabled, SnapshotURL: c.SnapshotURL}
+		if c.ONVIF != nil {
+			out[i].ONVIF = &ui.ONVIFSettings{URL: c.ONVIF.URL, Events: c.ONVIF.Events}
+		}
 		if c.Location != nil {
 			l := ui.Location(*c.Location)
 			out[i].Location = &l
@@ -59,6 +62,10 @@ func (a *cameraAdmin) EditCameras(edit func([]ui.CameraSettings) ([]ui.CameraSet
 			c = old[j]
 		}
 		c.Name, c.URL, c.Transport, c.SubURL, c.Enabled = s.Name, s.URL, Transport(s.Transport), s.SubURL, s.Enabled
+		c.SnapshotURL, c.ONVIF = s.SnapshotURL, nil
+		if s.ONVIF != nil {
+			c.ONVIF = &ONVIFConfig{URL: s.ONVIF.URL, Events: s.ONVIF.Events}
+		}
 		c.Location = nil
 		if s.Location != nil {
 			l := Location(*s.Location)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/porchlight/porchlight/recorder/onvif"
 )
 
 // CurrentVersion is the config version this build reads and writes. Older files are migrated on load
@@ -25,6 +27,7 @@ type Config struct {
 	Cameras   []CameraConfig  `yaml:"cameras"`
 	MQTT      *MQTTConfig     `yaml:"mqtt,omitempty"` // nil: MQTT off
 	Restream  RestreamConfig  `yaml:"restream"`
+	Discovery DiscoveryConfig `yaml:"discovery"`        // "Find cameras": the ONVIF probe
 	Notify    []NotifyConfig  `yaml:"notify,omitempty"` // notification channels; see NotifyConfig
 
 	// Path is the file the config was loaded from; empty for Parse and Default. A relative DataPath is
@@ -110,6 +113,8 @@ type CameraConfig struct {
 	SnapshotURL string `yaml:"snapshot_url,omitempty"`
 	// Motion is the camera's motion detection; nil means DefaultMotion (on).
 	Motion *MotionConfig `yaml:"motion,omitempty"`
+	// ONVIF is the camera's ONVIF device, for its own motion events; nil = none.
+	ONVIF *ONVIFConfig `yaml:"onvif,omitempty"`
 }
 
 // Location is where a camera is, in WGS 84 degrees, and what it sees: agency requests are matched against
@@ -145,7 +150,8 @@ func Default() *Config {
 			MaxBytes: 200e9,
 			MinFree:  1e9,
 		},
-		Cameras: []CameraConfig{},
+		Cameras:   []CameraConfig{},
+		Discovery: DiscoveryConfig{Interfaces: []string{}, Wait: Duration(onvif.DefaultProbeWait)},
 	}
 }
 

@@ -135,6 +135,13 @@ var parseErrorTests = []struct {
 	{"snapshot_url scheme", camera("    name: a\n    url: rtsp://h/\n    snapshot_url: rtsp://user:secret@h/snap\n"), "cameras[0].snapshot_url: scheme must be http or https"},
 	{"snapshot_url host", camera("    name: a\n    url: rtsp://h/\n    snapshot_url: http://user:secret@/snap.jpg\n"), "cameras[0].snapshot_url: missing host"},
 	{"snapshot_url port", camera("    name: a\n    url: rtsp://h/\n    snapshot_url: https://user:secret@h:70000/snap.jpg\n"), `cameras[0].snapshot_url: invalid port "70000" (want 1 to 65535)`},
+	// cameras[].onvif and discovery (cameras found on the LAN)
+	{"onvif url required", camera("    name: a\n    url: rtsp://h/\n    onvif: {events: true}\n"), "cameras[0].onvif.url: required (the device service, e.g. http://192.168.1.20/onvif/device_service)"},
+	{"onvif url scheme", camera("    name: a\n    url: rtsp://h/\n    onvif: {url: rtsp://admin:secret@h/onvif, events: true}\n"), "cameras[0].onvif.url: scheme must be http or https"},
+	{"onvif url host", camera("    name: a\n    url: rtsp://h/\n    onvif: {url: http://admin:secret@/onvif/device_service}\n"), "cameras[0].onvif.url: missing host"},
+	{"onvif unknown key", camera("    name: a\n    url: rtsp://h/\n    onvif: {url: http://h/, event: true}\n"), "cameras[0].onvif.event: unknown key"},
+	{"discovery wait", "version: 1\ndiscovery:\n  wait: 1h\n", "discovery.wait: must be between 100ms and 30s"},
+	{"discovery interface", "version: 1\ndiscovery:\n  interfaces: [\"\"]\n", "discovery.interfaces[0]: must be an interface name of 1 to 15 characters"},
 	{"events_max_age negative", "version: 1\nretention: {events_max_age: -1h}\n", `retention.events_max_age: invalid duration "-1h" (must not be negative)`},
 	{"events_max_age below max_age", "version: 1\nretention: {max_age: 720h, events_max_age: 24h}\n",
 		"retention.events_max_age: must be 0 (as long as max_age) or at least retention.max_age (720h)"},

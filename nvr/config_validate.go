@@ -72,6 +72,9 @@ func (c *Config) Validate() error {
 	if err := c.Storage.validate(); err != nil {
 		return err
 	}
+	if err := c.Discovery.validate(); err != nil {
+		return err
+	}
 	if err := c.Restream.validate(); err != nil {
 		return err
 	}
@@ -191,6 +194,11 @@ func (c *CameraConfig) validate(segment Duration) error {
 	if c.Motion != nil {
 		if err := c.Motion.validate(); err != nil {
 			return fmt.Errorf("motion.%w", err)
+		}
+	}
+	if c.ONVIF != nil {
+		if err := c.ONVIF.validate(); err != nil {
+			return fmt.Errorf("onvif.%w", err)
 		}
 	}
 	return validateLimits("retention.", c.Retention.MaxAge, c.Retention.MaxBytes, segment)

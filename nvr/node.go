@@ -66,8 +66,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	closeAll := func(err error) error { return errors.Join(err, nt.Close(), ag.Close(), fed.Close(), rec.Close()) }
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, NotifyAdmin: &notifyAdmin{n: n},
-		Hoods:    hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
-		Requests: requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
+		CameraFinder: cameraFinder{discovery: cfg.Discovery},
+		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
+		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
 		Ready: rec}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
@@ -212,6 +213,9 @@ func recorderCameras(cams []CameraConfig) []recorder.CameraConfig {
 			Transport: string(c.Transport), Disabled: !c.Enabled,
 			Retention: recorder.Limits{MaxAge: time.Duration(c.Retention.MaxAge), MaxBytes: int64(c.Retention.MaxBytes)},
 			Motion:    c.Motion.recorder(), SnapshotURL: c.SnapshotURL})
+		if c.ONVIF != nil {
+			out[len(out)-1].ONVIF = &recorder.ONVIFConfig{URL: c.ONVIF.URL, Events: c.ONVIF.Events}
+		}
 	}
 	return out
 }

@@ -136,7 +136,8 @@ func (w *notifications) watchEvents(ctx context.Context) {
 				delete(told, e.ID)
 				continue
 			}
-			if e.Kind != "motion" || told[e.ID] {
+			// "camera" events are the camera's own motion detection (ONVIF): told like the node's.
+			if (e.Kind != "motion" && e.Kind != "camera") || told[e.ID] {
 				continue
 			}
 			told[e.ID] = true

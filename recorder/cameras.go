@@ -124,7 +124,16 @@ func (r *Recorder) SetCameras(cams []CameraConfig) error {
 
 // streamsDiffer reports whether b needs the camera's streams restarted, compared with a.
 func streamsDiffer(a, b CameraConfig) bool {
-	return a.URL != b.URL || a.SubURL != b.SubURL || transportOf(a) != transportOf(b) || a.Disabled != b.Disabled
+	return a.URL != b.URL || a.SubURL != b.SubURL || transportOf(a) != transportOf(b) || a.Disabled != b.Disabled ||
+		onvifEvents(a) != onvifEvents(b)
+}
+
+// onvifEvents is the ONVIF device URL whose events a camera follows; "" = none.
+func onvifEvents(c CameraConfig) string {
+	if c.ONVIF == nil || !c.ONVIF.Events {
+		return ""
+	}
+	return c.ONVIF.URL
 }
 
 func transportOf(c CameraConfig) string {

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/recorder/onvif"
 )
 
 // Config is what a Recorder needs. nvr fills it from the config file; zero durations take the defaults
@@ -46,6 +49,8 @@ type CameraConfig struct {
 	// SnapshotURL is the camera's still picture (http or https, credentials in the URL), for event
 	// snapshots when ffmpeg is missing; "" = none (an ONVIF camera's GetSnapshotUri is asked then).
 	SnapshotURL string
+	// ONVIF is the camera's ONVIF device, for its own motion events; nil = none.
+	ONVIF *ONVIFConfig
 }
 
 // Limits bound how much footage is kept. Zero means no limit.
@@ -118,6 +123,11 @@ func (c *Config) validate() error {
 			return fmt.Errorf("recorder: cameras[%d]: duplicate name %q", i, cam.Name)
 		}
 		seen[cam.Name] = true
+		if cam.ONVIF != nil {
+			if _, err := onvif.NewClient(cam.ONVIF.URL, "", ""); err != nil {
+				return fmt.Errorf("recorder: cameras[%d].onvif.url: %s", i, strings.TrimPrefix(err.Error(), "onvif: device URL: "))
+			}
+		}
 		if err := cam.Motion.validate(); err != nil {
 			return fmt.Errorf("recorder: cameras[%d]: %w", i, err)
 		}

@@ -49,6 +49,12 @@
 // its own per camera: a one-shot ffmpeg JPEG of its keyframe, else snapshot_url, else the camera's ONVIF
 // snapshot URI (detect_snapshot.go); StreamStatus.Keyframe says plainly why there is none.
 //
+// A camera with an ONVIF device whose events are on (CameraConfig.ONVIF) also has its own motion
+// detection followed: its main stream runs a PullPoint subscription beside its session (camera_events.go,
+// on package onvif, which also finds cameras on the LAN), and motion the camera reports opens and closes
+// events of kind "camera" in the same store; their snapshot comes from snapshot_url (or the ONVIF snapshot
+// URI), there being no keyframe of theirs to decode.
+//
 // Listing and export read only the index (package index); export muxes a progressive MP4 from index rows
 // and segment bytes (package export). Retention deletes the oldest whole segments by age, size, and a
 // free-space floor, never the open segment nor a held range. For free space it frees only what recording

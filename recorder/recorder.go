@@ -111,6 +111,18 @@ func (r *Recorder) newStream(cam CameraConfig, name, url string) (*stream, error
 		s.motion.Store(&cam.Motion)
 		s.det = newDetector(cam.Name, &s.motion, r.events, s.log, r.cfg.Now)
 		s.det.snaps.src.Store(&snapSources{url: cam.SnapshotURL, camera: cam.URL})
+		if u := onvifEvents(cam); u != "" {
+			snaps := s.det.snaps
+			s.onvif = &cameraEvents{camera: cam.Name, url: u, events: r.events, log: s.log, now: r.cfg.Now,
+				backoffMin: r.cfg.BackoffMin, backoffMax: r.cfg.BackoffMax,
+				snapshot: func(id uint64) {
+					// A still picture from the camera's URL (snapshot_url, else its ONVIF one); there is no
+					// keyframe to decode for an event the camera reported.
+					if snaps.src.Load().url != "" || snaps.onvif() != "" {
+						snaps.queue(snapJob{id: id})
+					}
+				}}
+		}
 	}
 	return s, nil
 }

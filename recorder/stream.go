@@ -29,6 +29,7 @@ type stream struct {
 	cuts        *cutBudget
 	writer      *segWriter
 	det         *detector                    // motion detection; nil for a sub-stream
+	onvif       *cameraEvents                // the camera's own ONVIF motion events; nil when off or a sub-stream
 	motion      atomic.Pointer[MotionConfig] // the camera's motion settings, replaced by SetCameras
 
 	// life guards the fields below: each stream is started and stopped on its own, so that cameras can
@@ -60,6 +61,9 @@ func (s *stream) start(ctx context.Context) {
 	}
 	if !s.disabled {
 		s.sessions.Go(func() { s.supervise(sctx) })
+		if s.onvif != nil {
+			s.sessions.Go(func() { s.onvif.run(sctx) })
+		}
 	}
 }
 

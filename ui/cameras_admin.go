@@ -26,6 +26,17 @@ type CameraSettings struct {
 	Location  *Location `json:"location,omitempty"`
 	// Motion is the camera's motion detection; absent in a change: kept as it is; given, merged key by key.
 	Motion *MotionSettings `json:"motion,omitempty"`
+	// SnapshotURL is the camera's still picture (http or https), for event snapshots; "" = none.
+	SnapshotURL string `json:"snapshot_url,omitempty"`
+	// ONVIF is the camera's ONVIF device (cameras[].onvif); nil = none.
+	ONVIF *ONVIFSettings `json:"onvif,omitempty"`
+}
+
+// ONVIFSettings is a camera's ONVIF device: its service URL (credentials in it) and whether the camera's
+// own motion events are followed.
+type ONVIFSettings struct {
+	URL    string `json:"url"`
+	Events bool   `json:"events"`
 }
 
 // MotionSettings is a camera's motion detection as the config file has it (cameras[].motion): durations
@@ -95,9 +106,9 @@ func (s *Server) listCameraSettings(w http.ResponseWriter, r *http.Request) {
 	admin := principalFrom(r.Context()).role == UserAdmin
 	out := make([]CameraSettings, len(cams))
 	for i, c := range cams {
-		c.URL, c.SubURL = maskURL(c.URL), maskURL(c.SubURL)
+		c = maskCamera(c)
 		if !admin {
-			c.URL, c.SubURL = "", ""
+			c.URL, c.SubURL, c.SnapshotURL, c.ONVIF = "", "", "", nil
 		}
 		out[i] = c
 	}
@@ -142,6 +153,9 @@ func (s *Server) replaceCamera(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		if c.SubURL, err = unmaskURL("sub_url", c.SubURL, cams[i].SubURL); err != nil {
+			return nil, err
+		}
+		if c.SnapshotURL, c.ONVIF, err = changeONVIF(cams[i], ch); err != nil {
 			return nil, err
 		}
 		if c.Motion, err = mergeMotion(cams[i].Motion, ch.Motion); err != nil {
@@ -228,8 +242,18 @@ func (s *Server) writeCameraResult(w http.ResponseWriter, code int, c CameraSett
 		s.writeErr(w, err)
 		return
 	}
-	c.URL, c.SubURL = maskURL(c.URL), maskURL(c.SubURL)
-	writeJSON(w, code, c)
+	writeJSON(w, code, maskCamera(c))
+}
+
+// maskCamera returns c with the passwords of its URLs masked.
+func maskCamera(c CameraSettings) CameraSettings {
+	c.URL, c.SubURL, c.SnapshotURL = maskURL(c.URL), maskURL(c.SubURL), maskURL(c.SnapshotURL)
+	if c.ONVIF != nil {
+		o := *c.ONVIF
+		o.URL = maskURL(o.URL)
+		c.ONVIF = &o
+	}
+	return c
 }
 
 func findCamera(cams []CameraSettings, name string) int {

@@ -11,6 +11,9 @@ import (
 type cameraChange struct {
 	CameraSettings
 	Motion json.RawMessage `json:"motion,omitempty"` // shadows CameraSettings.Motion
+	// SnapshotURL and ONVIF shadow CameraSettings': absent, the camera keeps its own; "" or null removes it.
+	SnapshotURL *string         `json:"snapshot_url,omitempty"`
+	ONVIF       json.RawMessage `json:"onvif,omitempty"`
 }
 
 // mergeMotion applies a change of a camera's motion block to the stored one; nil when the change has

@@ -14,7 +14,7 @@
 // clients holding connections open cannot deny the owner the API.
 //
 // It knows nothing of how footage is recorded or how neighbors talk: it declares small interfaces for
-// what it serves (Cameras, CameraAdmin, Events, EventAlerts, Neighborhood) and nvr passes the
+// what it serves (Cameras, CameraAdmin, CameraFinder, Events, EventAlerts, Neighborhood) and nvr passes the
 // implementations. Events (events_api.go) are listed newest first in pages, streamed as Server-Sent Events
 // like alerts (sse.go), and their snapshots served as JPEG; viewers read them as they see every camera. An
 // admin turns an event into a neighborhood alert in two steps (eventalert.go): a draft that sends nothing,

@@ -31,6 +31,8 @@ type Server struct {
 
 	// CameraAdmin manages the configured cameras; nil: none are listed, changes and probes answer 501.
 	CameraAdmin CameraAdmin
+	// CameraFinder finds cameras on the LAN (ONVIF); nil: its routes answer 501.
+	CameraFinder CameraFinder
 	// Requests is the node's agency-request side (federation); nil: those routes answer 503.
 	Requests Requests
 	// Events is the node's events (the recorder's); nil: the event routes answer 503.
@@ -159,6 +161,8 @@ func (s *Server) routeTable() []route {
 		{"PUT", "/api/v1/config/cameras/{name}", adminOnly, s.replaceCamera},
 		{"DELETE", "/api/v1/config/cameras/{name}", adminOnly, s.deleteCamera},
 		{"POST", "/api/v1/cameras/probe", adminOnly, s.probeCamera},
+		{"POST", "/api/v1/cameras/discover", adminOnly, s.discoverCameras},
+		{"POST", "/api/v1/cameras/onvif/probe", adminOnly, s.inspectONVIF},
 		{"GET", "/api/v1/storage", anyUser, s.storage},
 		{"GET", "/api/v1/p2p", anyUser, s.p2pNode},
 		{"GET", "/api/v1/hoods", anyUser, s.listHoods},

@@ -70,7 +70,8 @@
 //   - Pdeathsig is tied to the starting OS thread; Go keeps threads alive, but code that locks a thread
 //     and lets it exit could end a decoder early (it restarts).
 //   - ONVIF is tested against a responder that serves hand-written responses in the schemas' shape
-//     (testdata/onvif): no real ONVIF camera was available. Cameras that require HTTP Digest on top of
+//     (recorder/onvif/testdata) and, in recorder/onvif, against the recorded device of the onvif npm
+//     package's test server. Cameras that require HTTP Digest on top of
 //     WS-Security are handled; cameras that reject the digest for clock skew beyond what
 //     GetSystemDateAndTime corrects are not.
 //   - Sizes of frames are whatever ffmpeg's area scaler gives for the width (160 by default, height by

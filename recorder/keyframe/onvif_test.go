@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -41,7 +40,7 @@ func (c *onvifCamera) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action, tok := soapAction(body)
 	c.actions = append(c.actions, action)
 	reply := func(status int, file string) {
-		b, err := os.ReadFile(filepath.Join("testdata", "onvif", file))
+		b, err := os.ReadFile(filepath.Join("..", "onvif", "testdata", file))
 		if err != nil {
 			c.t.Error(err)
 		}
@@ -71,7 +70,7 @@ func (c *onvifCamera) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(200, "GetProfilesEmpty.xml")
 	case action == "GetProfiles" && strings.HasPrefix(r.URL.Path, "/onvif/"):
 		reply(200, "GetProfiles.xml")
-	case action == "GetSnapshotUri" && bytes.Contains(body, []byte("<trt:ProfileToken>Profile_1</trt:ProfileToken>")):
+	case action == "GetSnapshotUri" && bytes.Contains(body, []byte("<ProfileToken>Profile_1</ProfileToken>")):
 		reply(200, "GetSnapshotUri.xml")
 	default:
 		reply(500, "FaultActionNotSupported.xml")
@@ -133,7 +132,7 @@ func TestONVIFSnapshotURI(t *testing.T) {
 		{"services when capabilities are refused", onvifCamera{user: "admin", pass: "x", capsFault: true}, "admin:x@", "",
 			"GetSystemDateAndTime GetCapabilities GetServices GetProfiles GetSnapshotUri"},
 		{"wrong password", onvifCamera{user: "admin", pass: "right"}, "admin:wrong@",
-			"ter:NotAuthorized: The action requested requires authorization and the sender is not authorized (check the user and password in the camera URL)", ""},
+			"ter:NotAuthorized: The action requested requires authorization and the sender is not authorized (check the user and password)", ""},
 		{"no profiles", onvifCamera{user: "admin", pass: "x", noProfiles: true}, "admin:x@", "onvif: device offers no snapshot URI (no media profile)", ""},
 	}
 	for _, tt := range tests {
@@ -185,26 +184,4 @@ func TestONVIFNoCamera(t *testing.T) {
 	if _, err := (ONVIF{}).SnapshotURI(context.Background(), "rtsp:///x"); err == nil {
 		t.Error("a URL without a host: got no error")
 	}
-}
-
-func FuzzONVIFResponse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "onvif", "*.xml"))
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		env, err := parseEnvelope(b)
-		if err != nil {
-			var fault *soapFault
-			if errors.As(err, &fault) && len(fault.Error()) > 600 {
-				t.Fatalf("fault message of %d bytes", len(fault.Error()))
-			}
-			return
-		}
-		_ = env.deviceTime()
-	})
 }

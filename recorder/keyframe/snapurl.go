@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/httpauth"
 )
 
 // SnapshotTimeout bounds a whole snapshot fetch (every request and redirect) when the context has no
@@ -48,7 +50,7 @@ func FetchSnapshot(ctx context.Context, client *http.Client, rawURL string) ([]b
 		return nil, fmt.Errorf("snapshot %s: %w", where, err)
 	}
 	if resp.StatusCode == http.StatusUnauthorized && user != "" {
-		auth, aerr := answer(resp.Header.Values("WWW-Authenticate"), user, pass, http.MethodGet, u.RequestURI())
+		auth, aerr := httpauth.Answer(resp.Header.Values("WWW-Authenticate"), user, pass, http.MethodGet, u.RequestURI())
 		drain(resp)
 		if aerr != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", where, aerr)
@@ -75,32 +77,6 @@ func get(ctx context.Context, client *http.Client, u *url.URL, auth string) (*ht
 		req.Header.Set("Authorization", auth)
 	}
 	return client.Do(req)
-}
-
-// answer picks the strongest challenge we can answer: Digest, then Basic.
-func answer(values []string, user, pass, method, uri string) (string, error) {
-	cs := parseChallenges(values)
-	var lastErr error
-	for _, c := range cs {
-		if c.scheme == "digest" {
-			a, err := digestAuthorization(c, user, pass, method, uri)
-			if err == nil {
-				return a, nil
-			}
-			lastErr = err
-		}
-	}
-	for _, c := range cs {
-		if c.scheme == "basic" {
-			req := http.Request{Header: http.Header{}}
-			req.SetBasicAuth(user, pass)
-			return req.Header.Get("Authorization"), nil
-		}
-	}
-	if lastErr != nil {
-		return "", lastErr
-	}
-	return "", errors.New("camera asks for an authentication scheme other than Basic or Digest")
 }
 
 // readSnapshot checks a snapshot response: status 200, a JPEG content type, at most MaxSnapshot bytes of

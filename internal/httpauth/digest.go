@@ -1,34 +1,40 @@
-package keyframe
+// Package httpauth answers HTTP authentication challenges the way cameras ask for them: it parses
+// WWW-Authenticate values (RFC 9110 §11.6.1) and answers Digest (RFC 7616: MD5 or SHA-256, -sess, qop
+// auth) or Basic. It is a leaf with no state that imports nothing of porchlight; the recorder's snapshot
+// fetcher and its ONVIF client (recorder/onvif) share it.
+package httpauth
 
 import (
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
+	"net/http"
 	"strings"
 )
 
-// challenge is one WWW-Authenticate challenge: its scheme (lower case) and parameters (keys lower case).
-type challenge struct {
-	scheme string
-	params map[string]string
+// Challenge is one WWW-Authenticate challenge: its scheme (lower case) and parameters (keys lower case).
+type Challenge struct {
+	Scheme string
+	Params map[string]string
 }
 
 // maxChallenge bounds a WWW-Authenticate value we parse.
 const maxChallenge = 4096
 
-// parseChallenges reads the challenges of WWW-Authenticate values (RFC 9110 §11.6.1): a scheme, then
+// ParseChallenges reads the challenges of WWW-Authenticate values (RFC 9110 §11.6.1): a scheme, then
 // comma-separated name=value pairs, values plain tokens or quoted strings with backslash escapes.
-func parseChallenges(values []string) []challenge {
-	var out []challenge
+func ParseChallenges(values []string) []Challenge {
+	var out []Challenge
 	for _, v := range values {
 		if len(v) > maxChallenge {
 			continue
 		}
 		s := v
-		var cur *challenge
+		var cur *Challenge
 		for {
 			s = strings.TrimLeft(s, " \t,")
 			if s == "" {
@@ -41,7 +47,7 @@ func parseChallenges(values []string) []challenge {
 				continue
 			}
 			if !strings.HasPrefix(rest, "=") {
-				out = append(out, challenge{scheme: strings.ToLower(tok), params: map[string]string{}})
+				out = append(out, Challenge{Scheme: strings.ToLower(tok), Params: map[string]string{}})
 				cur = &out[len(out)-1]
 				s = rest
 				continue
@@ -50,7 +56,7 @@ func parseChallenges(values []string) []challenge {
 			var val string
 			val, s = paramValue(rest)
 			if cur != nil {
-				cur.params[strings.ToLower(tok)] = val
+				cur.Params[strings.ToLower(tok)] = val
 			}
 		}
 	}
@@ -90,10 +96,10 @@ func paramValue(s string) (string, string) {
 	return b.String(), "" // unterminated: take the rest
 }
 
-// digestAuthorization answers a Digest challenge (RFC 7616: MD5 or SHA-256, optionally -sess; qop auth
+// DigestAuthorization answers a Digest challenge (RFC 7616: MD5 or SHA-256, optionally -sess; qop auth
 // or none) for a request of method to uri.
-func digestAuthorization(c challenge, user, pass, method, uri string) (string, error) {
-	algo := c.params["algorithm"]
+func DigestAuthorization(c Challenge, user, pass, method, uri string) (string, error) {
+	algo := c.Params["algorithm"]
 	var h func() hash.Hash
 	switch strings.ToUpper(strings.TrimSuffix(strings.ToUpper(algo), "-SESS")) {
 	case "", "MD5":
@@ -104,7 +110,7 @@ func digestAuthorization(c challenge, user, pass, method, uri string) (string, e
 		return "", fmt.Errorf("digest algorithm %q not supported", algo)
 	}
 	hex := func(s string) string { d := h(); d.Write([]byte(s)); return hex.EncodeToString(d.Sum(nil)) }
-	realm, nonce := c.params["realm"], c.params["nonce"]
+	realm, nonce := c.Params["realm"], c.Params["nonce"]
 	if nonce == "" {
 		return "", fmt.Errorf("digest challenge without a nonce")
 	}
@@ -115,13 +121,13 @@ func digestAuthorization(c challenge, user, pass, method, uri string) (string, e
 	}
 	ha2 := hex(method + ":" + uri)
 	qop := ""
-	for _, q := range strings.Split(c.params["qop"], ",") {
+	for _, q := range strings.Split(c.Params["qop"], ",") {
 		if strings.TrimSpace(q) == "auth" {
 			qop = "auth"
 		}
 	}
-	if c.params["qop"] != "" && qop == "" {
-		return "", fmt.Errorf("digest qop %q not supported", c.params["qop"])
+	if c.Params["qop"] != "" && qop == "" {
+		return "", fmt.Errorf("digest qop %q not supported", c.Params["qop"])
 	}
 	const nc = "00000001"
 	var resp string
@@ -138,7 +144,7 @@ func digestAuthorization(c challenge, user, pass, method, uri string) (string, e
 	if qop != "" {
 		fmt.Fprintf(&b, ", qop=%s, nc=%s, cnonce=%s", qop, nc, quote(cnonce))
 	}
-	if o, ok := c.params["opaque"]; ok {
+	if o, ok := c.Params["opaque"]; ok {
 		fmt.Fprintf(&b, ", opaque=%s", quote(o))
 	}
 	return b.String(), nil
@@ -152,4 +158,31 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Answer picks the strongest challenge of the WWW-Authenticate values it can answer, Digest then Basic, and
+// returns the Authorization header value for a request of method to uri.
+func Answer(values []string, user, pass, method, uri string) (string, error) {
+	cs := ParseChallenges(values)
+	var lastErr error
+	for _, c := range cs {
+		if c.Scheme == "digest" {
+			a, err := DigestAuthorization(c, user, pass, method, uri)
+			if err == nil {
+				return a, nil
+			}
+			lastErr = err
+		}
+	}
+	for _, c := range cs {
+		if c.Scheme == "basic" {
+			req := http.Request{Header: http.Header{}}
+			req.SetBasicAuth(user, pass)
+			return req.Header.Get("Authorization"), nil
+		}
+	}
+	if lastErr != nil {
+		return "", lastErr
+	}
+	return "", errors.New("camera asks for an authentication scheme other than Basic or Digest")
 }
