@@ -109,6 +109,8 @@ func TestZonesAndMasksGateEvents(t *testing.T) {
 		}
 	}
 	waitSnapshot(t, r, zoneEvent.ID, 320, 240)
+	// The snapshot is attached before it is counted: wait for the count.
+	testutil.WaitFor(t, 5*time.Second, "the snapshot counted", func() bool { return keyframeStatus(r, "zone").SnapshotsTaken > 0 })
 	st := keyframeStatus(r, "zone")
 	if !st.ZonesChecked || st.ZonesNote != "" || st.SnapshotSource != recorder.SourceFFmpeg || st.NoSnapshotReason != "" ||
 		st.Decoded == 0 || st.CPUNanos == 0 || st.Unchecked != 0 {
