@@ -40,7 +40,9 @@ func TestAnonymousAPIRequestsGet401(t *testing.T) {
 // probes /healthz and /readyz, which answer with a status and no footage or names.
 func TestRouteRoles(t *testing.T) {
 	s := &Server{}
-	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true}
+	// A viewer changes only their own session, password and push subscriptions.
+	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true,
+		"POST /api/v1/push/subscriptions": true, "DELETE /api/v1/push/subscriptions/{id}": true}
 	mayBePublic := map[string]bool{"POST /api/v1/login": true, "GET /metrics": true, "GET /healthz": true, "GET /readyz": true}
 	for _, rt := range s.routeTable() {
 		key := rt.method + " " + rt.path
@@ -108,6 +110,8 @@ func TestViewerCannotChangeSettings(t *testing.T) {
 			want = http.StatusServiceUnavailable // past the guard; this server has no Requests
 		case strings.HasPrefix(rt.path, "/api/v1/events"):
 			want = http.StatusServiceUnavailable // past the guard; this server has no Events
+		case strings.HasPrefix(rt.path, "/api/v1/push"):
+			want = http.StatusServiceUnavailable // past the guard; this server has no Push
 		case strings.Contains(rt.path, "export.mp4"):
 			path += "?start=2026-01-01T00:00:00Z"
 		}

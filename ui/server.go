@@ -40,6 +40,8 @@ type Server struct {
 	EventAlerts EventAlerts
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
+	// Push is the node's Web Push (VAPID key, subscriptions); nil: the push routes answer 503.
+	Push Push
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -190,6 +192,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/agencies", anyUser, s.listAgencies},
 		{"GET", "/api/v1/log/verify", anyUser, s.verifyLogs},
 		{"GET", "/api/v1/transparency", anyUser, s.transparency},
+		{"GET", "/api/v1/push/key", anyUser, s.pushKey},
+		{"GET", "/api/v1/push/subscriptions", anyUser, s.listPushSubscriptions},
+		{"POST", "/api/v1/push/subscriptions", anyUser, s.addPushSubscription},
+		{"DELETE", "/api/v1/push/subscriptions/{id}", anyUser, s.deletePushSubscription},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,13 @@ type Config struct {
 	RetryBase   time.Duration // first retry delay; default 1 s
 	RetryMax    time.Duration // retry delay cap; default 5 min
 	SendTimeout time.Duration // one attempt; default 15 s
+
+	// VAPID signs Web Push; nil: no push subscriptions (Subscribe answers ErrNoPush).
+	VAPID *VAPIDKey
+	// PushContact is the VAPID JWT's sub: an https URL or an e-mail address push services may write to.
+	PushContact string
+	// PushMotionCooldown is the motion cooldown of each push subscription; default 1 min.
+	PushMotionCooldown time.Duration
 }
 
 // Notifier queues notifications and runs a worker per channel.
@@ -38,6 +46,8 @@ type Notifier struct {
 	workers []*worker
 
 	mu         sync.Mutex
+	run        runState                // the running workers (channels.go)
+	subMu      sync.Mutex              // serialises changes to push subscriptions
 	lastMotion map[[2]string]time.Time // channel, camera → last motion notification queued
 	closed     bool
 }
@@ -58,6 +68,7 @@ func New(cfg Config) (*Notifier, error) {
 	cfg.RetryBase = cmp0(cfg.RetryBase, time.Second)
 	cfg.RetryMax = cmp0(cfg.RetryMax, 5*time.Minute)
 	cfg.SendTimeout = cmp0(cfg.SendTimeout, 15*time.Second)
+	cfg.PushMotionCooldown = cmp0(cfg.PushMotionCooldown, time.Minute)
 	n := &Notifier{cfg: cfg, log: cfg.Logger.With("component", "notify"), m: newMetrics(),
 		lastMotion: map[[2]string]time.Time{}}
 	seen := map[string]bool{}
@@ -82,7 +93,7 @@ func New(cfg Config) (*Notifier, error) {
 		}
 		n.workers = append(n.workers, w)
 	}
-	if len(n.workers) == 0 {
+	if len(n.workers) == 0 && cfg.VAPID == nil {
 		return n, nil
 	}
 	q, err := openQueue(filepath.Join(cfg.DataDir, DBFile))
@@ -90,6 +101,11 @@ func New(cfg Config) (*Notifier, error) {
 		return nil, err
 	}
 	n.q = q
+	if cfg.VAPID != nil {
+		if err := n.loadSubscriptions(); err != nil {
+			return nil, errors.Join(err, q.close())
+		}
+	}
 	for _, w := range n.workers {
 		w.setDepth()
 	}
@@ -104,8 +120,8 @@ func cmp0[T comparable](v, def T) T {
 	return v
 }
 
-// Enabled reports whether any channel is configured: without one, Notify does nothing.
-func (n *Notifier) Enabled() bool { return len(n.workers) > 0 }
+// Enabled reports whether any channel is configured or Web Push is set up: otherwise Notify does nothing.
+func (n *Notifier) Enabled() bool { return len(n.workers) > 0 || n.cfg.VAPID != nil }
 
 // Collector returns the notifier's metrics for the node's registry.
 func (n *Notifier) Collector() prometheus.Collector { return n.m }
@@ -175,11 +191,17 @@ func (n *Notifier) takes(c *ChannelConfig, x *Notification, now time.Time) bool 
 // Run runs a worker per channel until ctx ends and returns when all have stopped. Jobs being sent when
 // ctx ends stay queued.
 func (n *Notifier) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
+	n.mu.Lock()
+	n.run.ctx = ctx
 	for _, w := range n.workers {
-		wg.Go(func() { w.run(ctx) })
+		n.startWorker(w)
 	}
-	wg.Wait()
+	n.mu.Unlock()
+	<-ctx.Done()
+	n.mu.Lock()
+	n.run.stopping = true
+	n.mu.Unlock()
+	n.run.wg.Wait()
 	return nil
 }
 

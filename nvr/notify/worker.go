@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -14,6 +15,23 @@ type worker struct {
 	s    sender
 	wake chan struct{} // poked when a job is queued
 	log  *slog.Logger
+
+	push   string             // the push subscription's ID; "" for a configured channel
+	cancel context.CancelFunc // stops run; set when started (channels.go)
+	done   chan struct{}      // closed when run has returned
+	smu    sync.Mutex         // guards s, which a push subscription's update replaces
+}
+
+func (w *worker) sender() sender {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	return w.s
+}
+
+func (w *worker) setSender(s sender) {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	w.s = s
 }
 
 func (w *worker) poke() {
@@ -65,7 +83,7 @@ func (w *worker) attempt(ctx context.Context, key []byte, j job) {
 		snap, _ = w.n.cfg.Snapshot(j.N.EventID) // none yet: the notification goes without
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.n.cfg.SendTimeout)
-	err := w.s.send(sctx, &j.N, snap)
+	err := w.sender().send(sctx, &j.N, snap)
 	cancel()
 	typ := string(j.N.Type)
 	if err == nil {
@@ -80,6 +98,10 @@ func (w *worker) attempt(ctx context.Context, key []byte, j job) {
 		return // shutting down: the job stays queued as it was
 	}
 	w.n.m.failed.WithLabelValues(w.cfg.Name, typ).Inc()
+	if errors.Is(err, ErrGone) && w.push != "" {
+		w.gone(err)
+		return
+	}
 	if errors.Is(err, ErrRejected) {
 		w.drop(key, &j, "refused by the receiver", err)
 		return

@@ -1,0 +1,85 @@
+package notify
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// subsBucket holds the Web Push subscriptions in notify.db, by ID. (Channel buckets are named "ch/…".)
+var subsBucket = []byte("push")
+
+// subscriptions returns every stored subscription. One that cannot be decoded is skipped: it could never
+// be sent to.
+func (q *queue) subscriptions() ([]Subscription, error) {
+	var out []Subscription
+	err := q.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(subsBucket)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var s Subscription
+			if json.Unmarshal(v, &s) == nil {
+				s.Events = pushEvents(s.Events)
+				out = append(out, s)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("notify: read push subscriptions: %w", err)
+	}
+	return out, nil
+}
+
+func (q *queue) putSubscription(s Subscription) error {
+	v, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	err = q.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(subsBucket)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(s.ID), v)
+	})
+	if err != nil {
+		return fmt.Errorf("notify: store push subscription: %w", err)
+	}
+	return nil
+}
+
+func (q *queue) deleteSubscription(id string) error {
+	err := q.db.Update(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(subsBucket); b != nil {
+			return b.Delete([]byte(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("notify: delete push subscription: %w", err)
+	}
+	return nil
+}
+
+// dropBucket deletes a channel's queue and returns the types of the jobs it held.
+func (q *queue) dropBucket(channel string) ([]Type, error) {
+	var lost []Type
+	err := q.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketName(channel))
+		if b == nil {
+			return nil
+		}
+		_ = b.ForEach(func(_, v []byte) error {
+			var j job
+			_ = json.Unmarshal(v, &j)
+			lost = append(lost, j.N.Type)
+			return nil
+		})
+		return tx.DeleteBucket(bucketName(channel))
+	})
+	return lost, err
+}
