@@ -30,7 +30,9 @@ func TestManifestAndServiceWorker(t *testing.T) {
 	if ctype != "application/manifest+json" {
 		t.Errorf("manifest Content-Type %q, want application/manifest+json", ctype)
 	}
-	var m struct{ Icons []struct{ Src, Sizes, Type string } }
+	var m struct {
+		Icons []struct{ Src, Sizes, Type string }
+	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("manifest is not JSON: %v", err)
 	}
