@@ -36,6 +36,9 @@ function registerServiceWorker() {
   });
 }
 
+// pushSubscribeTimeout bounds the wait for the browser's push service, which may never answer.
+const pushSubscribeTimeout = 15000;
+
 const pushBoxes = () => [...document.querySelectorAll("#push-events input[type=checkbox]")];
 
 async function currentPushSubscription() {
@@ -103,11 +106,17 @@ async function onPushEnable() {
     if (!reg) throw new Error("the service worker did not register");
     await navigator.serviceWorker.ready;
     const { public_key: key } = await api("GET", "/api/v1/push/key");
-    const ps = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlBytes(key) });
+    setSay("#push-state", "Asking the browser's push service for a subscription…", "muted");
+    const ps = await Promise.race([
+      reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlBytes(key) }),
+      new Promise((_, fail) => setTimeout(() => fail(new Error(`no answer in ${pushSubscribeTimeout / 1000} s`)), pushSubscribeTimeout)),
+    ]);
     await savePushSubscription(ps);
     await showPushSettings();
   } catch (e) {
-    setSay("#push-error", `Not enabled: the browser's push service answered "${e.message}".`);
+    await showPushSettings();
+    setSay("#push-error", `Not enabled: the browser's push service: ${e.message}. A browser without one (some ` +
+      "privacy-minded builds, headless ones) cannot get push notifications.");
   }
 }
 
