@@ -26,6 +26,7 @@ var notifyErrorTests = []struct {
 	{"type missing", notifyDoc("  - {url: https://ntfy.example/p}\n"), "notify[0].type: required (ntfy or webhook)"},
 	{"type unknown", notifyDoc("  - {type: pager, url: https://x.example/p}\n"), `notify[0].type: unknown channel type "pager": must be ntfy or webhook`},
 	{"type not yet", notifyDoc("  - {type: email, url: https://x.example/p}\n"), "notify[0].type: email channels are not in this build yet: use ntfy or webhook"},
+	{"webpush in the config", notifyDoc("  - {type: webpush, url: https://x.example/p}\n"), "notify[0].type: webpush channels are not configured here: each browser subscribes itself (Settings → Notifications on this device)"},
 	{"url missing", notifyDoc("  - {type: ntfy}\n"), "notify[0].url: missing"},
 	{"url scheme, no password echoed", notifyDoc("  - {type: ntfy, url: \"ftp://u:hunter2@h/t\"}\n"), "notify[0].url: scheme must be http or https"},
 	{"ntfy topic", notifyDoc("  - {type: ntfy, url: https://ntfy.example/}\n"), "notify[0].url: must name a topic (https://ntfy.example/TOPIC)"},

@@ -22,7 +22,9 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	case KindNtfy, KindWebhook:
 		*k = Kind(b)
 		return nil
-	case "webpush", "email":
+	case KindWebPush:
+		return fmt.Errorf("webpush channels are not configured here: each browser subscribes itself (Settings → Notifications on this device)")
+	case "email":
 		return fmt.Errorf("%s channels are not in this build yet: use ntfy or webhook", b)
 	}
 	return fmt.Errorf("unknown channel type %q: must be ntfy or webhook", b)
