@@ -185,5 +185,9 @@ func (n *Notifier) loadSubscriptions() error {
 	for _, s := range subs {
 		n.workers = append(n.workers, n.pushWorker(s))
 	}
-	return nil
+	keep := map[string]bool{}
+	for _, w := range n.workers {
+		keep[w.cfg.Name] = true // configured channels too, whatever their names
+	}
+	return n.q.dropOrphanQueues(keep)
 }

@@ -1,8 +1,11 @@
 package notify
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -82,4 +85,24 @@ func (q *queue) dropBucket(channel string) ([]Type, error) {
 		return tx.DeleteBucket(bucketName(channel))
 	})
 	return lost, err
+}
+
+// dropOrphanQueues deletes the queues of push channels whose subscription is gone: a notification queued
+// while its subscription was being removed lands in a queue no worker reads.
+// keep names the channels whose queues stay.
+func (q *queue) dropOrphanQueues(keep map[string]bool) error {
+	prefix := bucketName("push-")
+	return q.db.Update(func(tx *bolt.Tx) error {
+		var orphans [][]byte
+		err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			if bytes.HasPrefix(name, prefix) && !keep[strings.TrimPrefix(string(name), "ch/")] {
+				orphans = append(orphans, append([]byte(nil), name...))
+			}
+			return nil
+		})
+		for _, name := range orphans {
+			err = errors.Join(err, tx.DeleteBucket(name))
+		}
+		return err
+	})
 }
