@@ -67,6 +67,8 @@ func pushErr(err error) error {
 		return ui.WrapError(ui.ErrBadRequest, err)
 	case errors.Is(err, notify.ErrNoSubscription):
 		return ui.WrapError(ui.ErrNotFound, err)
+	case errors.Is(err, notify.ErrTooManySubscriptions):
+		return ui.WrapError(ui.ErrConflict, err)
 	case errors.Is(err, notify.ErrNoPush):
 		return ui.WrapError(ui.ErrUnavailable, err)
 	}

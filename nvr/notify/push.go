@@ -3,12 +3,16 @@ package notify
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 )
 
 // Web Push subscriptions: each is a channel with its own worker and queue bucket, added and removed while
 // the notifier runs, and kept in the push bucket of notify.db so they survive restarts. A push service
 // that answers 404 or 410 ends the subscription (worker.gone).
+
+// MaxSubscriptionsPerUser bounds a user's subscriptions (devices), each a worker and a queue.
+const MaxSubscriptionsPerUser = 20
 
 // Subscribe stores s for s.User and starts its channel. A subscription with the same endpoint (the same
 // browser profile subscribing again, perhaps for another user) is replaced: for the same user it keeps
@@ -31,6 +35,15 @@ func (n *Notifier) Subscribe(s Subscription) (Subscription, error) {
 		return Subscription{}, err
 	}
 	s.ID, s.Created = newID()[:16], n.cfg.Now().UTC()
+	mine := 0
+	for _, old := range subs {
+		if old.User == s.User && old.Endpoint != s.Endpoint {
+			mine++
+		}
+	}
+	if mine >= MaxSubscriptionsPerUser {
+		return Subscription{}, fmt.Errorf("%w: %d already; remove one first", ErrTooManySubscriptions, mine)
+	}
 	for _, old := range subs {
 		if old.Endpoint != s.Endpoint {
 			continue
@@ -151,19 +164,33 @@ func pushEvents(ev []Type) []Type {
 	return slices.Clone(ev)
 }
 
-// gone ends the subscription of w, whose push service said it no longer exists. It runs on w's goroutine.
+// gone ends the subscription of w, whose push service said it no longer exists. It runs on w's goroutine:
+// it stops w at once and leaves the removal to another goroutine, since whoever holds subMu may be
+// waiting for w to stop (Unsubscribe at the same moment).
 func (w *worker) gone(cause error) {
 	n := w.n
-	n.subMu.Lock()
-	defer n.subMu.Unlock()
 	w.log.Info("push subscription gone: removed", "err", cause)
-	if err := n.q.deleteSubscription(w.push); err != nil {
-		w.log.Error("remove push subscription", "err", err)
+	if w.cancel != nil {
+		w.cancel()
 	}
-	n.removeWorker(w.cfg.Name, false)
-	if err := n.dropChannel(w.cfg.Name); err != nil {
-		w.log.Error("remove push queue", "err", err)
-	}
+	n.run.wg.Add(1) // w itself is counted, so Run has not stopped waiting
+	go func() {
+		defer n.run.wg.Done()
+		n.subMu.Lock()
+		defer n.subMu.Unlock()
+		subs, err := n.q.subscriptions()
+		if err != nil {
+			w.log.Error("remove push subscription", "err", err)
+			return
+		}
+		for _, s := range subs {
+			if s.ID == w.push {
+				if err := n.unsubscribe(s); err != nil {
+					w.log.Error("remove push subscription", "err", err)
+				}
+			}
+		}
+	}()
 }
 
 // dropChannel deletes a removed channel's queue, counting its jobs as dropped.

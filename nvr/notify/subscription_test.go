@@ -114,6 +114,18 @@ func TestSubscribeReplacesAndForgets(t *testing.T) {
 	if subs, _ := n.Subscriptions("bob"); len(subs) != 2 {
 		t.Errorf("bob has %d subscriptions, want 2", len(subs))
 	}
+	for i := 2; i < notify.MaxSubscriptionsPerUser; i++ {
+		if _, err := n.Subscribe(notify.Subscription{User: "bob", Endpoint: fmt.Sprint("https://push.example/b", i), Keys: keys}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := n.Subscribe(notify.Subscription{User: "bob", Endpoint: "https://push.example/one-too-many", Keys: keys}); !errors.Is(err, notify.ErrTooManySubscriptions) {
+		t.Errorf("subscription %d: %v, want ErrTooManySubscriptions", notify.MaxSubscriptionsPerUser+1, err)
+	}
+	if _, err := n.Subscribe(notify.Subscription{User: "bob", Endpoint: "https://push.example/2", Keys: keys,
+		Events: []notify.Type{notify.TypeAlert}}); err != nil {
+		t.Errorf("updating one of the %d: %v", notify.MaxSubscriptionsPerUser, err)
+	}
 	if err := n.UnsubscribeUser("bob"); err != nil {
 		t.Fatal(err)
 	}
