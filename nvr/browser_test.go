@@ -66,8 +66,8 @@ func runInitNode(t testing.TB, res *nvr.InitResult, edit func([]byte) []byte) (s
 	return "http://" + n.HTTPAddr(), res.AdminPassword
 }
 
-// browser starts headless Chromium (Debian's) with the flags that keep it off the network.
-func browser(t testing.TB) context.Context {
+// browser starts headless Chromium (Debian's) with the flags that keep it off the network, and extra.
+func browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	mediatest.Require(t, "/usr/bin/chromium")
 	opts := []chromedp.ExecAllocatorOption{
@@ -77,6 +77,7 @@ func browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

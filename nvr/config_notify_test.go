@@ -41,7 +41,7 @@ var notifyErrorTests = []struct {
 	{"email username without password", notifyDoc("  - {type: email, smtp: s.example:587, username: u, from: a@x.example, to: [b@y.example]}\n"), "notify[0].password_file: required with a username (a file holding the SMTP password)"},
 	{"email secret_file", notifyDoc("  - {type: email, smtp: s.example:587, secret_file: p, from: a@x.example, to: [b@y.example]}\n"), "notify[0].secret_file: not a key of the email channel type"},
 	{"ntfy smtp", notifyDoc("  - {type: ntfy, url: https://n.example/t, smtp: s.example:587}\n"), "notify[0].smtp: not a key of the ntfy channel type"},
-	{"type not yet", notifyDoc("  - {type: webpush}\n"), "notify[0].type: webpush channels are not in this build yet: use ntfy, webhook or email"},
+	{"webpush in the config", notifyDoc("  - {type: webpush, url: https://x.example/p}\n"), "notify[0].type: webpush channels are not configured here: each browser subscribes itself (Settings → Notifications on this device)"},
 	{"url missing", notifyDoc("  - {type: ntfy}\n"), "notify[0].url: missing"},
 	{"url scheme, no password echoed", notifyDoc("  - {type: ntfy, url: \"ftp://u:hunter2@h/t\"}\n"), "notify[0].url: scheme must be http or https"},
 	{"ntfy topic", notifyDoc("  - {type: ntfy, url: https://ntfy.example/}\n"), "notify[0].url: must name a topic (https://ntfy.example/TOPIC)"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/porchlight/porchlight/configs"
 	"github.com/porchlight/porchlight/internal/atomicfile"
+	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -36,8 +37,8 @@ type InitResult struct {
 }
 
 // Init sets up a node in dir: the data dir (0700) with the node identity, an admin user with a random
-// password and the API token, then dir/porchlight.yml (0600, as configs/porchlight.yml with the given role
-// and name, comments kept). It refuses to touch an existing config (ErrConfigExists) or a non-empty data dir
+// password, the API token and the Web Push (VAPID) key, then dir/porchlight.yml (0600, as
+// configs/porchlight.yml with the given role and name, comments kept). It refuses to touch an existing config (ErrConfigExists) or a non-empty data dir
 // (ErrDataDirNotEmpty). The config is written last, so its existence means init completed; on failure
 // everything Init created is removed again.
 func Init(dir string, role Role, name string) (res *InitResult, err error) {
@@ -91,6 +92,10 @@ func Init(dir string, role Role, name string) (res *InitResult, err error) {
 	tokenPath := filepath.Join(dataDir, ui.TokenFile)
 	created = append(created, tokenPath)
 	if _, err := ui.CreateToken(dataDir); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	created = append(created, filepath.Join(dataDir, notify.VAPIDFile))
+	if _, err := notify.CreateVAPIDKey(dataDir); err != nil {
 		return nil, fmt.Errorf("init: %w", err)
 	}
 	if err := atomicfile.WriteNew(cfgPath, src, 0o600); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/porchlight/porchlight/configs"
+	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -48,6 +49,7 @@ func TestInit(t *testing.T) {
 			checkMode(t, filepath.Join(res.DataDir, IdentityFile), 0o600)
 			checkMode(t, filepath.Join(res.DataDir, ui.UsersFile), 0o600)
 			checkMode(t, res.TokenPath, 0o600)
+			checkMode(t, filepath.Join(res.DataDir, notify.VAPIDFile), 0o600)
 
 			b, err := os.ReadFile(res.ConfigPath)
 			if err != nil {

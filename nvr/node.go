@@ -56,7 +56,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		return nil, errors.Join(err, rec.Close())
 	}
 	n.fed, n.ag = fed, ag
-	nt, err := newNotifications(cfg, rec, log)
+	nt, vapid, err := newNotifications(cfg, rec, log)
 	if err != nil {
 		return nil, errors.Join(err, ag.Close(), fed.Close(), rec.Close())
 	}
@@ -69,7 +69,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		Ready: rec}
+		Ready: rec, Push: pushAPI{n: nt, key: vapid}}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {

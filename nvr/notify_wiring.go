@@ -64,13 +64,23 @@ func (w *notifications) watchDisk(ctx context.Context) {
 	}
 }
 
-// newNotifications reads the channels' secrets and opens the queue in the data dir.
-func newNotifications(cfg *Config, rec *recorder.Recorder, log *slog.Logger) (*notify.Notifier, error) {
+// newNotifications reads the channels' secrets and the Web Push key (made here for a node initialised
+// before Web Push existed) and opens the queue in the data dir.
+func newNotifications(cfg *Config, rec *recorder.Recorder, log *slog.Logger) (*notify.Notifier, *notify.VAPIDKey, error) {
 	chans, err := cfg.loadNotifyChannels()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: chans, Snapshot: rec.EventSnapshot, Logger: log})
+	key, created, err := notify.LoadVAPIDKey(cfg.DataDir())
+	if err != nil {
+		return nil, nil, err
+	}
+	if created {
+		log.Info("web push: created the VAPID key", "file", notify.VAPIDFile, "public_key", key.PublicKey())
+	}
+	n, err := notify.New(notify.Config{DataDir: cfg.DataDir(), Channels: chans,
+		Snapshot: rec.EventSnapshot, Logger: log, VAPID: key, PushContact: pushContact(cfg)})
+	return n, key, err
 }
 
 // loadNotifyChannels returns the config's channels with their secrets and CAs read from their files.

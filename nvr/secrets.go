@@ -12,7 +12,7 @@ import (
 )
 
 // secretDataFiles are the files in the data dir that hold secrets, besides every *.key there (the node
-// identity, the self-signed TLS key, an agency's age key).
+// identity, the self-signed TLS key, an agency's age key, the Web Push VAPID key).
 var secretDataFiles = []string{ui.TokenFile, ui.UsersFile, ui.TokensFile}
 
 // checkSecretModes runs before anything reads the node's secrets. A secret file in the data dir that its

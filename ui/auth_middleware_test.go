@@ -40,9 +40,11 @@ func TestAnonymousAPIRequestsGet401(t *testing.T) {
 // probes /healthz and /readyz, which answer with a status and no footage or names.
 func TestRouteRoles(t *testing.T) {
 	s := &Server{}
-	// A viewer chooses what notifies on the channels they own (the handler checks the owner).
+	// A viewer changes only their own session, password, push subscriptions, and what notifies on the
+	// channels they own (the handler checks the owner).
 	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true,
-		"PUT /api/v1/notify/mine/{name}": true}
+		"PUT /api/v1/notify/mine/{name}":  true,
+		"POST /api/v1/push/subscriptions": true, "DELETE /api/v1/push/subscriptions/{id}": true}
 	mayBePublic := map[string]bool{"POST /api/v1/login": true, "GET /metrics": true, "GET /healthz": true, "GET /readyz": true}
 	for _, rt := range s.routeTable() {
 		key := rt.method + " " + rt.path
@@ -110,6 +112,8 @@ func TestViewerCannotChangeSettings(t *testing.T) {
 			want = http.StatusServiceUnavailable // past the guard; this server has no Requests
 		case strings.HasPrefix(rt.path, "/api/v1/events"):
 			want = http.StatusServiceUnavailable // past the guard; this server has no Events
+		case strings.HasPrefix(rt.path, "/api/v1/push"):
+			want = http.StatusServiceUnavailable // past the guard; this server has no Push
 		case strings.Contains(rt.path, "export.mp4"):
 			path += "?start=2026-01-01T00:00:00Z"
 		}

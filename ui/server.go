@@ -45,6 +45,8 @@ type Server struct {
 	// NotifyAdmin manages the notification channels; nil: their routes answer 501 (a user's own list is
 	// empty).
 	NotifyAdmin NotifyAdmin
+	// Push is the node's Web Push (VAPID key, subscriptions); nil: the push routes answer 503.
+	Push Push
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -204,6 +206,10 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/notify/channels/{name}/test", adminOnly, s.testNotifyChannel},
 		{"GET", "/api/v1/notify/mine", anyUser, s.listMyChannels},
 		{"PUT", "/api/v1/notify/mine/{name}", anyUser, s.changeMyChannel},
+		{"GET", "/api/v1/push/key", anyUser, s.pushKey},
+		{"GET", "/api/v1/push/subscriptions", anyUser, s.listPushSubscriptions},
+		{"POST", "/api/v1/push/subscriptions", anyUser, s.addPushSubscription},
+		{"DELETE", "/api/v1/push/subscriptions/{id}", anyUser, s.deletePushSubscription},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},

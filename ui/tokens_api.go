@@ -35,5 +35,6 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
+	s.forgetPush("token:" + r.PathValue("id"))
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -59,5 +59,6 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.auth.endUser(name, "", principalFrom(r.Context()).scope)
+	s.forgetPush(name)
 	w.WriteHeader(http.StatusNoContent)
 }

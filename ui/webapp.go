@@ -41,6 +41,9 @@ func webApp() http.Handler {
 				r.URL.Path = "/" // the app routes with #fragments; any other path gets the page
 			}
 		}
+		if strings.HasSuffix(r.URL.Path, ".webmanifest") {
+			h.Set("Content-Type", "application/manifest+json") // not in Go's built-in types
+		}
 		files.ServeHTTP(w, r)
 	})
 }

@@ -24,8 +24,8 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	case KindNtfy, KindWebhook, KindEmail:
 		*k = Kind(b)
 		return nil
-	case "webpush":
-		return fmt.Errorf("%s channels are not in this build yet: use ntfy, webhook or email", b)
+	case KindWebPush:
+		return fmt.Errorf("webpush channels are not configured here: each browser subscribes itself (Settings → Notifications on this device)")
 	}
 	return fmt.Errorf("unknown channel type %q: must be ntfy, webhook or email", b)
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,22 +29,29 @@ type Config struct {
 	RetryBase   time.Duration // first retry delay; default 1 s
 	RetryMax    time.Duration // retry delay cap; default 5 min
 	SendTimeout time.Duration // one attempt; default 15 s
+
+	// VAPID signs Web Push; nil: no push subscriptions (Subscribe answers ErrNoPush).
+	VAPID *VAPIDKey
+	// PushContact is the VAPID JWT's sub: an https URL or an e-mail address push services may write to.
+	PushContact string
+	// PushMotionCooldown is the motion cooldown of each push subscription; default 1 min.
+	PushMotionCooldown time.Duration
 }
 
-// Notifier queues notifications and runs a worker per channel. Its channels may be replaced while it
-// runs (SetChannels).
+// Notifier queues notifications and runs a worker per channel. Its configured channels may be replaced
+// while it runs (SetChannels); push subscriptions come and go on their own (push.go).
 type Notifier struct {
 	cfg Config
 	log *slog.Logger
 	m   *metrics
-	wg  sync.WaitGroup // the running workers
 
 	mu         sync.Mutex
-	q          *queue // nil until the first channel is set
-	workers    []*worker
+	q          *queue                  // nil until the first channel or push subscription
+	workers    []*worker               // configured channels and push subscriptions
+	run        runState                // the running workers (channels.go)
+	subMu      sync.Mutex              // serialises changes to push subscriptions
 	lastMotion map[[2]string]time.Time // channel, camera → last motion notification queued
 	closed     bool
-	runCtx     context.Context // Run's; nil before Run and once it stops: workers are started under it
 }
 
 // New validates the channels and opens the queue. It does no other I/O.
@@ -62,12 +70,37 @@ func New(cfg Config) (*Notifier, error) {
 	cfg.RetryBase = cmp0(cfg.RetryBase, time.Second)
 	cfg.RetryMax = cmp0(cfg.RetryMax, 5*time.Minute)
 	cfg.SendTimeout = cmp0(cfg.SendTimeout, 15*time.Second)
+	cfg.PushMotionCooldown = cmp0(cfg.PushMotionCooldown, time.Minute)
 	n := &Notifier{cfg: cfg, log: cfg.Logger.With("component", "notify"), m: newMetrics(),
 		lastMotion: map[[2]string]time.Time{}}
+	if cfg.VAPID != nil {
+		if err := n.openQueue(); err != nil {
+			return nil, err
+		}
+		if err := n.loadSubscriptions(); err != nil {
+			return nil, errors.Join(err, n.q.close())
+		}
+	}
 	if err := n.SetChannels(cfg.Channels); err != nil {
+		if n.q != nil {
+			err = errors.Join(err, n.q.close())
+		}
 		return nil, err
 	}
 	return n, nil
+}
+
+// openQueue opens the queue once; n.mu is held or the notifier is not shared yet.
+func (n *Notifier) openQueue() error {
+	if n.q != nil {
+		return nil
+	}
+	q, err := openQueue(filepath.Join(n.cfg.DataDir, DBFile))
+	if err != nil {
+		return err
+	}
+	n.q = q
+	return nil
 }
 
 // newWorkers validates chans and makes a (not yet running) worker for each.
@@ -103,9 +136,10 @@ func (n *Notifier) newWorkers(chans []ChannelConfig) ([]*worker, error) {
 	return out, nil
 }
 
-// SetChannels makes chans the notifier's channels, also while it runs: a channel whose settings stay
-// keeps its worker; a changed one gets a new worker on the same queue (its waiting jobs stay); a removed
-// one's waiting jobs are dropped and counted. Nothing changes when a channel is invalid.
+// SetChannels makes chans the notifier's configured channels, also while it runs: a channel whose
+// settings stay keeps its worker; a changed one gets a new worker on the same queue (its waiting jobs
+// stay); a removed one's waiting jobs are dropped and counted. Push subscriptions are left as they are.
+// Nothing changes when a channel is invalid.
 func (n *Notifier) SetChannels(chans []ChannelConfig) error {
 	chans = slices.Clone(chans)
 	ws, err := n.newWorkers(chans)
@@ -117,16 +151,22 @@ func (n *Notifier) SetChannels(chans []ChannelConfig) error {
 	if n.closed {
 		return ErrClosed
 	}
-	if len(ws) > 0 && n.q == nil {
-		q, err := openQueue(filepath.Join(n.cfg.DataDir, DBFile))
-		if err != nil {
+	if len(ws) > 0 {
+		if err := n.openQueue(); err != nil {
 			return err
 		}
-		n.q = q
+	}
+	var configured, push []*worker
+	for _, o := range n.workers {
+		if o.push != "" {
+			push = append(push, o)
+		} else {
+			configured = append(configured, o)
+		}
 	}
 	kept := map[*worker]bool{}
 	for i, w := range ws {
-		for _, o := range n.workers {
+		for _, o := range configured {
 			if o.cfg.equal(w.cfg) {
 				ws[i], kept[o] = o, true
 			}
@@ -136,33 +176,30 @@ func (n *Notifier) SetChannels(chans []ChannelConfig) error {
 	for _, w := range ws {
 		names[w.cfg.Name] = true
 	}
-	for _, o := range n.workers {
+	for _, o := range configured {
 		if kept[o] {
 			continue
 		}
 		o.stop() // before its successor starts: one worker per queue
 		if !names[o.cfg.Name] {
-			n.dropChannel(o.cfg.Name)
+			if err := n.dropChannel(o.cfg.Name); err != nil {
+				n.log.Error("drop the queue of a removed channel", "channel", o.cfg.Name, "err", err)
+			}
 		}
 	}
-	n.workers = ws
+	n.workers = append(ws, push...)
 	for _, w := range ws {
 		if !kept[w] {
 			w.setDepth()
-			if n.runCtx != nil {
-				w.start(n.runCtx, &n.wg)
-			}
+			n.startWorker(w)
 		}
 	}
 	return nil
 }
 
-// dropChannel deletes a removed channel's queue, counting its jobs as dropped; n.mu is held.
-func (n *Notifier) dropChannel(name string) {
+// dropChannel deletes a removed channel's queue, counting its jobs as dropped.
+func (n *Notifier) dropChannel(name string) error {
 	lost, err := n.q.dropChannel(name)
-	if err != nil {
-		n.log.Error("drop the queue of a removed channel", "channel", name, "err", err)
-	}
 	for _, x := range lost {
 		n.m.dropped.WithLabelValues(name, string(x.Type)).Inc()
 	}
@@ -170,6 +207,7 @@ func (n *Notifier) dropChannel(name string) {
 	if len(lost) > 0 {
 		n.log.Warn("channel removed: its waiting notifications dropped", "channel", name, "dropped", len(lost))
 	}
+	return err
 }
 
 // Test sends x to the named channel at once, past its rules and the queue, and returns the channel's
@@ -192,7 +230,7 @@ func (n *Notifier) Test(ctx context.Context, name string, x Notification) error 
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.SendTimeout)
 	defer cancel()
-	if err := w.s.send(ctx, &x, nil); err != nil {
+	if err := w.sender().send(ctx, &x, nil); err != nil {
 		return fmt.Errorf("notify channel %q: %w", name, err)
 	}
 	return nil
@@ -206,11 +244,11 @@ func cmp0[T comparable](v, def T) T {
 	return v
 }
 
-// Enabled reports whether any channel is configured: without one, Notify does nothing.
+// Enabled reports whether any channel is configured or Web Push is set up: otherwise Notify does nothing.
 func (n *Notifier) Enabled() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return len(n.workers) > 0
+	return len(n.workers) > 0 || n.cfg.VAPID != nil
 }
 
 // Collector returns the notifier's metrics for the node's registry.
@@ -282,16 +320,16 @@ func (n *Notifier) takes(c *ChannelConfig, x *Notification, now time.Time) bool 
 // ctx ends stay queued.
 func (n *Notifier) Run(ctx context.Context) error {
 	n.mu.Lock()
-	n.runCtx = ctx
+	n.run.ctx = ctx
 	for _, w := range n.workers {
-		w.start(ctx, &n.wg)
+		n.startWorker(w)
 	}
 	n.mu.Unlock()
 	<-ctx.Done()
 	n.mu.Lock()
-	n.runCtx = nil // SetChannels starts no more workers
+	n.run.stopping = true // SetChannels and new subscriptions start no more workers
 	n.mu.Unlock()
-	n.wg.Wait()
+	n.run.wg.Wait()
 	return nil
 }
 

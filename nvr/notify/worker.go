@@ -16,21 +16,26 @@ type worker struct {
 	wake chan struct{} // poked when a job is queued
 	log  *slog.Logger
 
-	cancel context.CancelFunc // ends run; nil before start
+	push   string             // the push subscription's ID; "" for a configured channel
+	cancel context.CancelFunc // stops run; set when started (channels.go)
 	done   chan struct{}      // closed when run has returned
+	smu    sync.Mutex         // guards s, which a push subscription's update replaces
 }
 
-// start runs the worker until ctx ends or stop is called.
-func (w *worker) start(ctx context.Context, wg *sync.WaitGroup) {
-	ctx, w.cancel = context.WithCancel(ctx)
-	w.done = make(chan struct{})
-	wg.Go(func() {
-		defer close(w.done)
-		w.run(ctx)
-	})
+func (w *worker) sender() sender {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	return w.s
 }
 
-// stop ends the worker and waits until it has stopped; a job being sent stays queued.
+func (w *worker) setSender(s sender) {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	w.s = s
+}
+
+// stop ends the worker and waits until it has stopped; a job being sent stays queued. A worker never
+// started returns at once.
 func (w *worker) stop() {
 	if w.cancel == nil {
 		return
@@ -88,7 +93,7 @@ func (w *worker) attempt(ctx context.Context, key []byte, j job) {
 		snap, _ = w.n.cfg.Snapshot(j.N.EventID) // none yet: the notification goes without
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.n.cfg.SendTimeout)
-	err := w.s.send(sctx, &j.N, snap)
+	err := w.sender().send(sctx, &j.N, snap)
 	cancel()
 	typ := string(j.N.Type)
 	if err == nil {
@@ -103,6 +108,10 @@ func (w *worker) attempt(ctx context.Context, key []byte, j job) {
 		return // shutting down: the job stays queued as it was
 	}
 	w.n.m.failed.WithLabelValues(w.cfg.Name, typ).Inc()
+	if errors.Is(err, ErrGone) && w.push != "" {
+		w.gone(err)
+		return
+	}
 	if errors.Is(err, ErrRejected) {
 		w.drop(key, &j, "refused by the receiver", err)
 		return

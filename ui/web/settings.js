@@ -1,5 +1,6 @@
-// Settings view (#/settings): change one's own password; for admins also users (list, add, delete) and
-// API tokens (list, create with the secret shown once, revoke). Viewers see the password form only.
+// Settings view (#/settings): change one's own password and this device's notifications (push.js); for
+// admins also users (list, add, delete) and API tokens (list, create with the secret shown once, revoke).
+// Viewers see the password form and the notifications only.
 // Uses api, $, state and views from app.js.
 "use strict";
 
@@ -9,6 +10,7 @@ views.settings = {
 };
 
 async function showSettings() {
+  showPushSettings(); // push.js: this device's notifications
   const admin = state.role === "admin";
   $("#set-users").hidden = !admin;
   $("#set-tokens").hidden = !admin;
