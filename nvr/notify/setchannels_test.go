@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -64,5 +65,28 @@ func TestSetChannelsWhileRunning(t *testing.T) {
 	}
 	if m := up.Messages(); len(m) != 3 || m[2].Title != "test" || m[1].Title != "second" || m[1].Topic != "b" {
 		t.Errorf("messages %+v", m)
+	}
+}
+
+// TestSetChannelsKeepsPushSubscriptions: the admin editing the configured channels leaves the users'
+// push subscriptions running: a push still arrives after the channels were replaced and then emptied.
+func TestSetChannelsKeepsPushSubscriptions(t *testing.T) {
+	ps := notifytest.StartPushService(t)
+	nt := notifytest.StartNtfy(t)
+	cfg := pushConfig(t, t.TempDir(), ps)
+	cfg.Channels = []notify.ChannelConfig{{Name: "a", Kind: notify.KindNtfy, URL: nt.URL + "/a"}}
+	n := start(t, cfg)
+	subscribe(t, n.Notifier, "alice", ps.Subscribe(t, "phone"), notify.TypeAlert)
+	for i, chans := range [][]notify.ChannelConfig{{{Name: "b", Kind: notify.KindNtfy, URL: nt.URL + "/b"}}, nil} {
+		if err := n.SetChannels(chans); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Notify(notify.Notification{Type: notify.TypeAlert, Title: fmt.Sprint("alert ", i)}); err != nil {
+			t.Fatal(err)
+		}
+		testutil.WaitFor(t, 20*time.Second, fmt.Sprint("push ", i+1), func() bool { return len(good(t, ps, "phone")) == i+1 })
+	}
+	if got := len(nt.Messages()); got != 1 {
+		t.Errorf("ntfy got %d messages, want 1 (b's, before the channels were emptied)", got)
 	}
 }
