@@ -49,10 +49,10 @@ type connLimiter struct {
 type limitedConn struct {
 	net.Conn
 	l   *connLimiter
-	key string // client address key
 	seq uint64 // order of being counted as unauthenticated
 
 	// Guarded by l.mu.
+	key    string        // client address key: the peer's, or behind a trusted proxy its latest client's
 	elem   *list.Element // in l.byAddr[key]; nil once authenticated or closed
 	authed bool
 	live   func() bool // while authed: whether the credential that authenticated c is still accepted
@@ -191,6 +191,28 @@ func (c *limitedConn) recheck() {
 	}
 	c.authed, c.live = false, nil
 	l.authed--
+	victims := l.addLocked(c)
+	l.mu.Unlock()
+	l.closeShed(victims)
+}
+
+// rekey counts c under the client address key from now on: a connection from a trusted proxy belongs to
+// the client of its latest request (withClient). While unauthenticated, c becomes the newest connection
+// of that address, subject to its cap.
+func (c *limitedConn) rekey(key string) {
+	l := c.l
+	l.mu.Lock()
+	if c.key == key || c.closed {
+		l.mu.Unlock()
+		return
+	}
+	if c.elem == nil { // authenticated: counted under key again if it loses its credential
+		c.key = key
+		l.mu.Unlock()
+		return
+	}
+	l.removeLocked(c)
+	c.key = key
 	victims := l.addLocked(c)
 	l.mu.Unlock()
 	l.closeShed(victims)

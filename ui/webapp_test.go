@@ -5,12 +5,14 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"path"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 func TestWebApp(t *testing.T) {
-	h := webApp()
+	h := webApp("")
 	get := func(method, path string) (*http.Response, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -54,5 +56,75 @@ func TestWebApp(t *testing.T) {
 	}
 	if resp, _ := get("POST", "/"); resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /: got %d, want 405", resp.StatusCode)
+	}
+}
+
+// TestWebAppURLsUseTheBasePath: no script or stylesheet of the web app writes a path on the node that
+// would miss the base path (http.base_path). A path in a script ("/api/...", '/x', `/x`) must be the
+// argument of url( or the path of api("METHOD", ...); a stylesheet's url() must be relative. This is what
+// keeps new code working behind a reverse proxy at a sub-path (see app.js).
+func TestWebAppURLsUseTheBasePath(t *testing.T) {
+	literal := regexp.MustCompile("[\"'`]/[A-Za-z_.]")
+	allowed := regexp.MustCompile(`(\burl\(|\bapi\(\s*"[A-Z]+",\s*|[!=]==\s*)$`)
+	cssURL := regexp.MustCompile(`url\(\s*["']?/`)
+	checked := 0
+	err := fs.WalkDir(webFiles, "web", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(webFiles, name)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			trim := strings.TrimSpace(line)
+			if strings.HasPrefix(trim, "//") || strings.HasPrefix(trim, "*") {
+				continue // a comment
+			}
+			switch path.Ext(name) {
+			case ".js":
+				checked++
+				for _, m := range literal.FindAllStringIndex(line, -1) {
+					if !allowed.MatchString(line[:m[0]]) {
+						t.Errorf("%s:%d: a path on the node outside url() or api(): %s", name, i+1, trim)
+					}
+				}
+			case ".css":
+				if cssURL.MatchString(line) {
+					t.Errorf("%s:%d: an absolute url() in a stylesheet (use a relative one): %s", name, i+1, trim)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked == 0 {
+		t.Fatal("no script checked")
+	}
+}
+
+// TestRenderIndex: under a base path the page carries it in its meta tag and in front of its own
+// absolute paths, and leaves other URLs alone; at the root it is the file as it is.
+func TestRenderIndex(t *testing.T) {
+	page := []byte(baseMeta + `<link rel="stylesheet" href="/app.css"><script src="/app.js" defer></script>` +
+		`<a href="#/live">x</a><img src="//elsewhere.example/x.png"><link rel="manifest" href="/manifest.webmanifest">`)
+	if got := string(renderIndex(page, "")); got != string(page) {
+		t.Errorf("no base path: got %s, want the page unchanged", got)
+	}
+	want := `<meta name="porchlight-base" content="/nvr"><link rel="stylesheet" href="/nvr/app.css">` +
+		`<script src="/nvr/app.js" defer></script><a href="#/live">x</a><img src="//elsewhere.example/x.png">` +
+		`<link rel="manifest" href="/nvr/manifest.webmanifest">`
+	if got := string(renderIndex(page, "/nvr")); got != want {
+		t.Errorf("base /nvr:\n got %s\nwant %s", got, want)
+	}
+	// The shipped page has the meta tag the server fills in.
+	b, err := fs.ReadFile(webFiles, "web/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), baseMeta) {
+		t.Errorf("index.html lacks %s", baseMeta)
 	}
 }
