@@ -30,9 +30,10 @@ const (
 // as unauthenticated again (recheckConn), so a client cannot keep the exemption of a credential it lost.
 //
 // The limit: an attacker at the owner's own address (the same host, a NAT, a reverse proxy in front of
-// the node) competes with the owner's new connections, which survive only if they authenticate before
-// perAddr newer ones from that address arrive; the owner's authenticated keep-alive connections are not
-// affected.
+// the node that is not a trusted proxy) competes with the owner's new connections, which survive only if
+// they authenticate before perAddr newer ones from that address arrive; the owner's authenticated
+// keep-alive connections are not affected. A connection from a trusted proxy counts under the client of
+// its latest request (rekey); before its first request, under the proxy's address.
 type connLimiter struct {
 	net.Listener
 	perAddr, total int
