@@ -30,6 +30,9 @@ import (
 // itself unless trusted(peer), else the first hop of the forwarding header, walking from the peer, that
 // is not trusted (see above).
 func forwardedClient(peer netip.Addr, h http.Header, trusted func(netip.Addr) bool) netip.Addr {
+	if !trusted(peer) {
+		return peer // its headers are not even read
+	}
 	client := peer
 	hops := forwardedHops(h)
 	for i := len(hops) - 1; i >= 0 && trusted(client); i-- {
