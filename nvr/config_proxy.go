@@ -22,8 +22,8 @@ func (h *HTTPConfig) validateProxy() error {
 		return nil
 	}
 	u, err := url.Parse(h.PublicURL)
-	if err != nil {
-		return nil // validateNotify names this
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil // not a URL: validateNotify says so
 	}
 	if got, want := strings.TrimSuffix(u.Path, "/"), h.basePath(); got != want {
 		if want == "" {
