@@ -31,6 +31,7 @@ const (
 type alertMatcher struct {
 	views  func() []agency.Camera                                // the cameras with a location
 	events func(q recorder.EventQuery) ([]recorder.Event, error) // the recorder's events
+	base   string                                                // http.base_path, for snapshot URLs
 }
 
 // match lists the events of cameras that can see a's place in a's window, newest first. An alert of
@@ -54,7 +55,7 @@ func (m alertMatcher) match(a federation.Alert) []ui.Event {
 			continue // a match is a hint; the alert shows without it
 		}
 		for _, e := range evs {
-			out = append(out, apiEvent(e))
+			out = append(out, apiEvent(e, m.base))
 		}
 	}
 	slices.SortStableFunc(out, func(a, b ui.Event) int { return b.Start.Compare(a.Start) })

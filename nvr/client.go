@@ -21,7 +21,7 @@ import (
 // Client talks to a running node's HTTP API with the token from its data dir. CLI subcommands that act
 // on a running node use it.
 type Client struct {
-	Base  string // e.g. http://127.0.0.1:7480
+	Base  string // e.g. http://127.0.0.1:7480, or http://127.0.0.1:7480/nvr with http.base_path
 	Token string
 	HTTP  *http.Client
 }
@@ -40,7 +40,7 @@ func NewClient(cfg *Config) (*Client, error) {
 		host = "127.0.0.1" // listening on every address: loopback reaches it
 	}
 	if !cfg.HTTP.TLS {
-		return &Client{Base: "http://" + net.JoinHostPort(host, port), Token: token, HTTP: &http.Client{}}, nil
+		return &Client{Base: "http://" + net.JoinHostPort(host, port) + cfg.HTTP.basePath(), Token: token, HTTP: &http.Client{}}, nil
 	}
 	// HTTPS: trust the node's own certificate (self-signed or given) besides the system's roots.
 	certFile := cfg.resolve(cfg.HTTP.TLSCert)
@@ -57,7 +57,7 @@ func NewClient(cfg *Config) (*Client, error) {
 	}
 	pool.AppendCertsFromPEM(pem)
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	return &Client{Base: "https://" + net.JoinHostPort(host, port), Token: token, HTTP: &http.Client{Transport: tr}}, nil
+	return &Client{Base: "https://" + net.JoinHostPort(host, port) + cfg.HTTP.basePath(), Token: token, HTTP: &http.Client{Transport: tr}}, nil
 }
 
 // get performs an authorised GET and returns the response when its status is 2xx; otherwise an error that

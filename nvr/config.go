@@ -46,6 +46,13 @@ type HTTPConfig struct {
 	// PublicURL is how the owner reaches the UI (https://nvr.example): links in notifications start with
 	// it. Empty: the listen address.
 	PublicURL string `yaml:"public_url,omitempty"`
+	// BasePath serves the UI, the API, /metrics, /healthz and /readyz under a sub-path (/nvr) for a
+	// reverse proxy that passes that path through unchanged. Empty or "/": at the root.
+	BasePath string `yaml:"base_path,omitempty"`
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR prefixes) whose X-Forwarded-For,
+	// Forwarded or X-Real-IP header tells the client's address, for the login limits, the connection caps
+	// and the logs. From other peers those headers are ignored.
+	TrustedProxies []string `yaml:"trusted_proxies,omitempty"`
 }
 
 // resolve returns p absolute, relative paths taken from the config file's directory.

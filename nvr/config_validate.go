@@ -64,6 +64,9 @@ func (c *Config) Validate() error {
 	case c.HTTP.TLSCert != "" && !c.HTTP.TLS:
 		return fmt.Errorf("http.tls_cert: set http.tls: true to serve HTTPS")
 	}
+	if err := c.HTTP.validateProxy(); err != nil {
+		return err
+	}
 	for i, a := range c.P2P.Listen {
 		if err := validateMultiaddr(a); err != nil {
 			return fmt.Errorf("p2p.listen[%d]: %w", i, err)

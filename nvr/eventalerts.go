@@ -36,7 +36,7 @@ func (a eventAlerts) EventClip(id uint64) (ui.EventClip, error) {
 	if spans, err := a.n.rec.Spans(e.Camera, "", start, end); err == nil && len(spans) > 0 {
 		end = minTime(end, spans[len(spans)-1].End)
 	}
-	out := ui.EventClip{Event: apiEvent(e), Start: start, End: end}
+	out := ui.EventClip{Event: apiEvent(e, a.n.cfg.HTTP.basePath()), Start: start, End: end}
 	if loc != nil {
 		out.Location = &ui.Location{Lat: loc.Lat, Lon: loc.Lon, Radius: loc.Radius, Direction: loc.Direction, FOV: loc.FOV}
 	}

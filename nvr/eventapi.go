@@ -9,7 +9,11 @@ import (
 )
 
 // eventAPI adapts the recorder's events to what the HTTP API needs (ui.Events).
-type eventAPI struct{ rec *recorder.Recorder }
+// base is http.base_path, which the snapshot URLs carry.
+type eventAPI struct {
+	rec  *recorder.Recorder
+	base string
+}
 
 func (a eventAPI) Events(q ui.EventQuery) ([]ui.Event, error) {
 	evs, err := a.rec.Events(recorder.EventQuery{Camera: q.Camera, Kind: q.Kind, Start: q.Start, End: q.End,
@@ -19,7 +23,7 @@ func (a eventAPI) Events(q ui.EventQuery) ([]ui.Event, error) {
 	}
 	out := make([]ui.Event, len(evs))
 	for i, e := range evs {
-		out[i] = apiEvent(e)
+		out[i] = apiEvent(e, a.base)
 	}
 	return out, nil
 }
@@ -41,7 +45,7 @@ func (a eventAPI) SubscribeEvents(buffer int) (<-chan ui.Event, func()) {
 		defer close(out)
 		for e := range src {
 			select {
-			case out <- apiEvent(e):
+			case out <- apiEvent(e, a.base):
 			case <-done:
 				return
 			}
@@ -56,15 +60,15 @@ func (a eventAPI) SubscribeEvents(buffer int) (<-chan ui.Event, func()) {
 	}
 }
 
-// apiEvent is e as the API shows it.
-func apiEvent(e recorder.Event) ui.Event {
+// apiEvent is e as the API shows it; its snapshot URL starts with base (http.base_path).
+func apiEvent(e recorder.Event, base string) ui.Event {
 	out := ui.Event{ID: e.ID, Camera: e.Camera, Kind: e.Kind, Start: e.Start, Score: e.Score}
 	if !e.Open() {
 		end := e.End
 		out.End = &end
 	}
 	if e.Snapshot {
-		u := ui.EventSnapshotURL(e.ID)
+		u := base + ui.EventSnapshotURL(e.ID)
 		out.Snapshot = &u
 	}
 	return out

@@ -78,7 +78,7 @@ func (s mqttSource) OpenMotion() map[string]bool {
 }
 
 func (s mqttSource) SubscribeEvents() (<-chan mqtt.Event, func()) {
-	return relay(eventAPI{s.rec}.SubscribeEvents, func(e ui.Event) mqtt.Event {
+	return relay(eventAPI{rec: s.rec}.SubscribeEvents, func(e ui.Event) mqtt.Event {
 		return mqtt.Event{ID: e.ID, Camera: e.Camera, Kind: e.Kind, Start: e.Start, End: e.End, Score: e.Score,
 			Snapshot: e.Snapshot}
 	})

@@ -67,9 +67,12 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, NotifyAdmin: &notifyAdmin{n: n},
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
-		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events}.match},
-		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		Ready: rec, Push: pushAPI{n: nt, key: vapid}}
+		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
+		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
+		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath()}
+	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
+		return nil, closeAll(err)
+	}
 	if cfg.HTTP.TLS {
 		tc, _, err := ui.TLSConfig(dataDir, cfg.resolve(cfg.HTTP.TLSCert), cfg.resolve(cfg.HTTP.TLSKey))
 		if err != nil {
@@ -95,12 +98,13 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 // HTTPAddr is the address the API listens on.
 func (n *Node) HTTPAddr() string { return n.http.Addr() }
 
-// HTTPURL is the base URL of the API and web UI: https:// when the node serves TLS.
+// HTTPURL is the base URL of the API and web UI, as reached directly: https:// when the node serves TLS,
+// with http.base_path.
 func (n *Node) HTTPURL() string {
 	if n.http.TLS {
-		return "https://" + n.http.Addr()
+		return "https://" + n.http.Addr() + n.cfg.HTTP.basePath()
 	}
-	return "http://" + n.http.Addr()
+	return "http://" + n.http.Addr() + n.cfg.HTTP.basePath()
 }
 
 // publicURL is the base of links to the UI: http.public_url, else the listen address.

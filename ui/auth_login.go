@@ -3,9 +3,9 @@ package ui
 import (
 	"errors"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // loginRequest is the body of POST /api/v1/login.
@@ -40,6 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		s.Logger.Info("login failed", "client", clientAddr(r), "user", req.User)
 		writeError(w, http.StatusUnauthorized, msgBadLogin) // the attempt stays counted as a failure
 		return
 	}
@@ -55,8 +56,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/", HttpOnly: true,
-		Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: int(absoluteTimeout.Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: s.cookiePath(), HttpOnly: true,
+		Secure: s.secure(r), SameSite: http.SameSiteStrictMode, MaxAge: int(absoluteTimeout.Seconds())})
 	writeJSON(w, http.StatusOK, sessionInfo{User: u.Name, Role: u.Role, CSRF: sess.csrf})
 }
 
@@ -64,8 +65,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if p := principalFrom(r.Context()); p.session != nil {
 		s.auth.endSession(p.session.id, p.scope)
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
-			Secure: s.TLS, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: s.cookiePath(), HttpOnly: true,
+			Secure: s.secure(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -86,20 +87,8 @@ func (s *Server) beginAttempt(w http.ResponseWriter, r *http.Request, user strin
 	if wait <= 0 {
 		return at, true
 	}
+	s.Logger.Info("login throttled", "client", clientAddr(r), "user", user, "wait", wait.Round(time.Second))
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	writeError(w, http.StatusTooManyRequests, "too many failed logins; try again later")
 	return attempt{}, false
-}
-
-// clientIP is the client r comes from as the login limits count it: its peer's IPv4 address or IPv6
-// /64 (ipKey); proxies' forwarding headers are not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		return ipKey(ip)
-	}
-	return host
 }

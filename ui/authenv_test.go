@@ -74,11 +74,19 @@ type authEnv struct {
 	url     string
 	clock   *testClock
 	adminPW string
+	// configure, when set, adjusts the server before it starts (a base path, trusted proxies).
+	configure func(*Server)
 }
 
 const viewerPW = "viewer-password-1"
 
 func newAuthEnv(t *testing.T) *authEnv {
+	t.Helper()
+	return newAuthEnvWith(t, nil)
+}
+
+// newAuthEnvWith is newAuthEnv with configure applied to the server before it starts.
+func newAuthEnvWith(t *testing.T, configure func(*Server)) *authEnv {
 	t.Helper()
 	dir := t.TempDir()
 	pw, err := CreateAdmin(dir, "admin")
@@ -91,7 +99,8 @@ func newAuthEnv(t *testing.T) *authEnv {
 	if err := atomicfile.WriteFile(dir+"/"+TokenFile, []byte(testToken), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &authEnv{t: t, dir: dir, clock: &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, adminPW: pw}
+	e := &authEnv{t: t, dir: dir, clock: &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, adminPW: pw,
+		configure: configure}
 	e.url = e.start()
 	return e
 }
@@ -100,6 +109,9 @@ func newAuthEnv(t *testing.T) *authEnv {
 func (e *authEnv) start() string {
 	e.t.Helper()
 	s := &Server{Listen: "127.0.0.1:0", DataDir: e.dir, Cameras: &fakeCameras{}, Now: e.clock.Now, afterFunc: e.clock.AfterFunc}
+	if e.configure != nil {
+		e.configure(s)
+	}
 	return runServer(e.t, s)
 }
 

@@ -30,9 +30,10 @@ const (
 // as unauthenticated again (recheckConn), so a client cannot keep the exemption of a credential it lost.
 //
 // The limit: an attacker at the owner's own address (the same host, a NAT, a reverse proxy in front of
-// the node) competes with the owner's new connections, which survive only if they authenticate before
-// perAddr newer ones from that address arrive; the owner's authenticated keep-alive connections are not
-// affected.
+// the node that is not a trusted proxy) competes with the owner's new connections, which survive only if
+// they authenticate before perAddr newer ones from that address arrive; the owner's authenticated
+// keep-alive connections are not affected. A connection from a trusted proxy counts under the client of
+// its latest request (rekey); before its first request, under the proxy's address.
 type connLimiter struct {
 	net.Listener
 	perAddr, total int
@@ -49,10 +50,10 @@ type connLimiter struct {
 type limitedConn struct {
 	net.Conn
 	l   *connLimiter
-	key string // client address key
 	seq uint64 // order of being counted as unauthenticated
 
 	// Guarded by l.mu.
+	key    string        // client address key: the peer's, or behind a trusted proxy its latest client's
 	elem   *list.Element // in l.byAddr[key]; nil once authenticated or closed
 	authed bool
 	live   func() bool // while authed: whether the credential that authenticated c is still accepted
@@ -191,6 +192,28 @@ func (c *limitedConn) recheck() {
 	}
 	c.authed, c.live = false, nil
 	l.authed--
+	victims := l.addLocked(c)
+	l.mu.Unlock()
+	l.closeShed(victims)
+}
+
+// rekey counts c under the client address key from now on: a connection from a trusted proxy belongs to
+// the client of its latest request (withClient). While unauthenticated, c becomes the newest connection
+// of that address, subject to its cap.
+func (c *limitedConn) rekey(key string) {
+	l := c.l
+	l.mu.Lock()
+	if c.key == key || c.closed {
+		l.mu.Unlock()
+		return
+	}
+	if c.elem == nil { // authenticated: counted under key again if it loses its credential
+		c.key = key
+		l.mu.Unlock()
+		return
+	}
+	l.removeLocked(c)
+	c.key = key
 	victims := l.addLocked(c)
 	l.mu.Unlock()
 	l.closeShed(victims)

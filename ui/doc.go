@@ -19,4 +19,15 @@
 // like alerts (sse.go), and their snapshots served as JPEG; viewers read them as they see every camera. An
 // admin turns an event into a neighborhood alert in two steps (eventalert.go): a draft that sends nothing,
 // then the confirmation, posted like any alert with a clip. It must not import recorder, federation or nvr.
+//
+// Behind a reverse proxy: with BasePath (config http.base_path, e.g. /nvr) everything is served under
+// that sub-path, the proxy passing the path through (basepath.go). Routes are registered without it; a
+// URL the server hands out goes through s.path (and cookies use cookiePath). In the web app, paths are
+// never written as they are: api(method, "/api/v1/...") prefixes the base path, and every other URL a
+// script builds goes through url(path) from app.js (fetch, EventSource, video.src, a.href, service worker
+// registration); index.html's href="/…" and src="/…" get it from the server, and CSS, the manifest and
+// a service worker use paths relative to themselves. TestWebAppURLsUseTheBasePath fails on a path
+// written otherwise. With TrustedProxies, the client address (login limits, connection caps, logs) is
+// the one the proxy reports in X-Forwarded-For, Forwarded or X-Real-IP; from other peers those headers
+// are ignored (forwarded.go, clientaddr.go).
 package ui

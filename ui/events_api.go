@@ -71,7 +71,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	if len(list) == q.Limit {
 		next := r.URL.Query()
 		next.Set("before", strconv.FormatUint(list[len(list)-1].ID, 10))
-		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, s.path(r.URL.Path), next.Encode()))
 	}
 	writeJSON(w, http.StatusOK, list)
 }

@@ -18,8 +18,9 @@ import (
 //
 // Guessing one name from many addresses is bounded by each address's budget and by the cost of the
 // password hash (maxConcurrentHashes at a time). An address is an IPv6 client's /64 (clientIP), or
-// one host could take a fresh budget from each of its 2^64 addresses. Behind a reverse proxy every client has the proxy's
-// address (forwarding headers are not trusted), so they share its budget.
+// one host could take a fresh budget from each of its 2^64 addresses. Behind a reverse proxy listed in
+// Server.TrustedProxies the address is the client's as the proxy reports it (forwarded.go); behind any
+// other proxy every client has the proxy's address and they share its budget.
 const (
 	pairFreeFailures = 3
 	pairBaseDelay    = time.Second

@@ -8,13 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Server serves the API and /metrics.
+// Server serves the API, /metrics and the web app, under BasePath.
 //
 // Users (users.json), issued API tokens (tokens.json) and the CLI's token (api.token) live in DataDir;
 // sessions and login failure counts live in memory and end with the process.
@@ -28,6 +29,12 @@ type Server struct {
 	Registry  *prometheus.Registry // served at /metrics; nil = a registry with Go and process metrics only
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// BasePath serves everything (web app, API, /metrics, /healthz, /readyz) under a sub-path such as
+	// /nvr, for a reverse proxy that passes that path through (basepath.go); "" or "/": at the root.
+	BasePath string
+	// TrustedProxies are the reverse proxies whose forwarding headers tell the client's address
+	// (forwarded.go); from any other peer those headers are ignored.
+	TrustedProxies []netip.Prefix
 
 	// CameraAdmin manages the configured cameras; nil: none are listed, changes and probes answer 501.
 	CameraAdmin CameraAdmin
@@ -76,6 +83,12 @@ func (s *Server) Start() error {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	if s.BasePath == "/" {
+		s.BasePath = ""
+	}
+	if err := validBasePath(s.BasePath); err != nil {
+		return fmt.Errorf("ui: BasePath %q: %w", s.BasePath, err)
+	}
 	if s.afterFunc == nil {
 		s.afterFunc = realAfterFunc
 	}
@@ -107,7 +120,7 @@ func (s *Server) Start() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Handler returns the server's HTTP handler (Start must have been called).
-func (s *Server) Handler() http.Handler { return recheckConn(s.mux) }
+func (s *Server) Handler() http.Handler { return s.withClient(recheckConn(s.withBasePath(s.mux))) }
 
 // Run serves until ctx is done, then shuts down, giving requests in flight up to 3 s.
 func (s *Server) Run(ctx context.Context) error {
@@ -222,7 +235,7 @@ func (s *Server) routes() *http.ServeMux {
 	for _, rt := range s.routeTable() {
 		mux.HandleFunc(rt.method+" "+rt.path, s.guard(rt.access, rt.h))
 	}
-	mux.Handle("/", webApp())
+	mux.Handle("/", webApp(s.BasePath))
 	mux.HandleFunc("/api/", s.guard(anyUser, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API route")
 	}))

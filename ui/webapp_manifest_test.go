@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ import (
 // 512 px that are what they say); the service worker is served as JavaScript from the root, so its scope
 // covers the whole app.
 func TestManifestAndServiceWorker(t *testing.T) {
-	h := webApp()
+	h := webApp("")
 	get := func(path string) (string, []byte) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
@@ -36,14 +37,22 @@ func TestManifestAndServiceWorker(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("manifest is not JSON: %v", err)
 	}
-	var raw map[string]any
+	var raw map[string]string
 	_ = json.Unmarshal(b, &raw)
-	if raw["name"] != "Porchlight" || raw["start_url"] != "/#/live" || raw["scope"] != "/" || raw["display"] != "standalone" {
-		t.Errorf("manifest = %s", b)
+	// Its URLs are relative to it, so they hold behind a reverse proxy at a sub-path (http.base_path) too.
+	for _, base := range []string{"", "/nvr"} {
+		at, _ := url.Parse(base + "/manifest.webmanifest")
+		start, _ := at.Parse(raw["start_url"])
+		scope, _ := at.Parse(raw["scope"])
+		if raw["name"] != "Porchlight" || start.String() != base+"/#/live" || scope.String() != base+"/" || raw["display"] != "standalone" {
+			t.Errorf("manifest at %s: start_url %s, scope %s; manifest %s", at, start, scope, b)
+		}
 	}
 	sizes := map[string]bool{}
 	for _, ic := range m.Icons {
-		ctype, img := get(ic.Src)
+		src, _ := url.Parse("/manifest.webmanifest")
+		src, _ = src.Parse(ic.Src)
+		ctype, img := get(src.Path)
 		if ctype != ic.Type {
 			t.Errorf("icon %s served as %q, manifest says %q", ic.Src, ctype, ic.Type)
 		}

@@ -127,7 +127,7 @@ function submissionItem(s) {
     node("span", "alert-when", `received ${when(s.received)}`));
   li.append(head, node("p", "muted", `Clip ${span(s.start, s.end)}`));
   if (s.note) li.append(node("p", "alert-text", `Owner's note: ${s.note}`));
-  const clip = `/api/v1/submissions/${encodeURIComponent(s.id)}/clip.mp4`;
+  const clip = url(`/api/v1/submissions/${encodeURIComponent(s.id)}/clip.mp4`);
   const video = node("video");
   Object.assign(video, { controls: true, playsInline: true, hidden: true });
   const custody = node("div", "custody");

@@ -1,6 +1,21 @@
 // Porchlight web app: log in, then watch every camera live. Plain JavaScript, no build step, no
 // third-party code; the server embeds this file.
+//
+// URLs: the node may be served under a base path behind a reverse proxy (http.base_path, e.g. /nvr), so
+// no script writes a path such as "/api/v1/..." into a request as it is. api(method, "/api/v1/...")
+// prefixes the base path itself; every other URL a script builds goes through url(path): fetch(url(...)),
+// new EventSource(url(...)), video.src = url(...), a.href = url(...), navigator.serviceWorker.register(
+// url("/sw.js"), { scope: url("/") }). URLs the API hands out (an event's snapshot, Link headers) already
+// carry the base path: use them as they are. In index.html, href="/...", src="/..." and action="/..." get
+// the base path from the server; other static files (CSS, a manifest, a service worker) use paths
+// relative to themselves. A test (TestWebAppURLsUseTheBasePath) fails on a path written any other way.
 "use strict";
+
+// BASE is the base path the server wrote into index.html: "" at the root, else e.g. "/nvr".
+const BASE = document.querySelector('meta[name="porchlight-base"]')?.content || "";
+
+// url returns the URL of path ("/api/v1/...", "/app.css") on this node, under the base path.
+function url(path) { return BASE + path; }
 
 const state = { user: null, role: "", csrf: "", players: [] };
 
@@ -19,7 +34,7 @@ async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = state.csrf;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  const resp = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     credentials: "same-origin" });
   if (resp.status === 401 && path !== "/api/v1/login") {
     showLogin();
@@ -184,7 +199,7 @@ class LivePlayer {
 
   async session() {
     this.abort = new AbortController();
-    const resp = await fetch(`/api/v1/cameras/${encodeURIComponent(this.camera)}/live.mp4`,
+    const resp = await fetch(url(`/api/v1/cameras/${encodeURIComponent(this.camera)}/live.mp4`),
       { signal: this.abort.signal, credentials: "same-origin" });
     if (resp.status === 401) { showLogin(); this.stopped = true; return; }
     if (!resp.ok) throw new Error(resp.statusText);

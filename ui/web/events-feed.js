@@ -77,7 +77,7 @@ eventFeed.stop = () => {
 eventFeed.start = () => {
   eventFeed.stop();
   if (!window.EventSource) { loadOpen(null).catch(() => {}); return; }
-  const es = new EventSource("/api/v1/events/stream");
+  const es = new EventSource(url("/api/v1/events/stream"));
   eventFeed.es = es;
   // Subscribed first, then loaded: nothing falls between the two.
   es.addEventListener("open", () => { if (eventFeed.es === es) loadOpen(es).catch(() => {}); });

@@ -24,7 +24,7 @@ function dayRange(ymd) {
 }
 function say(text) { const m = $("#ev-message"); m.textContent = text; m.hidden = !text; }
 function exportURL(cam, start, end) {
-  return `/api/v1/cameras/${encodeURIComponent(cam)}/export.mp4?start=${new Date(start).toISOString()}&end=${new Date(end).toISOString()}`;
+  return url(`/api/v1/cameras/${encodeURIComponent(cam)}/export.mp4?start=${new Date(start).toISOString()}&end=${new Date(end).toISOString()}`);
 }
 function formatDuration(ms) {
   const s = Math.max(0, Math.round(ms / 1e3));
@@ -85,12 +85,12 @@ function query(before) {
   if (ev.camera) q.set("camera", ev.camera);
   if (ev.day) { q.set("start", new Date(ev.dayStart).toISOString()); q.set("end", new Date(ev.dayEnd).toISOString()); }
   if (before) q.set("before", String(before));
-  return `/api/v1/events?${q}`;
+  return q;
 }
 
 // loadPage appends the next page (the first when nothing is shown).
 async function loadPage(gen) {
-  const list = await api("GET", query(ev.before));
+  const list = await api("GET", `/api/v1/events?${query(ev.before)}`);
   if (gen !== ev.gen) return;
   for (const e of list) place(e, true);
   if (list.length) ev.before = list[list.length - 1].id;
@@ -122,7 +122,7 @@ function onFeed(e) {
   if (!ev.active) return;
   if (e === null) { // the stream reconnected: catch up on the newest page
     const gen = ev.gen;
-    api("GET", query(0)).then(list => { if (gen === ev.gen) list.forEach(x => place(x)); }).catch(() => {});
+    api("GET", `/api/v1/events?${query(0)}`).then(list => { if (gen === ev.gen) list.forEach(x => place(x)); }).catch(() => {});
     return;
   }
   if (matches(e)) place(e);

@@ -75,7 +75,7 @@ const eventAlert = (() => {
     const r = trim(), v = el(".ea-video");
     if (!r) return;
     const q = new URLSearchParams({ start: new Date(r[0]).toISOString(), end: new Date(r[1]).toISOString() });
-    v.src = `/api/v1/cameras/${encodeURIComponent(cur.draft.camera)}/export.mp4?${q}`;
+    v.src = url(`/api/v1/cameras/${encodeURIComponent(cur.draft.camera)}/export.mp4?${q}`);
     v.hidden = false;
     v.play().catch(() => {});
   }

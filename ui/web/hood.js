@@ -194,7 +194,7 @@ async function onCreateInvite(ev) {
     const id = encodeURIComponent(hv.hood.id);
     const inv = await api("POST", `/api/v1/hoods/${id}/invites`, { role: $("#invite-role").value, ttl: $("#invite-ttl").value, ...inviteScope() });
     $("#invite-code").value = inv.code;
-    $("#invite-qr").src = `/api/v1/hoods/${id}/invites/qr.svg?code=${encodeURIComponent(inv.code)}`;
+    $("#invite-qr").src = url(`/api/v1/hoods/${id}/invites/qr.svg?code=${encodeURIComponent(inv.code)}`);
     const more = inv.role === "agency" ? hv.hood.agency_quorum - 1 : 0; // this steward signed it
     const whom = inv.role === "agency" ? "an agency" : `a ${inv.role}`;
     $("#invite-expires").textContent = `One use, for ${whom}, until ${new Date(inv.expires).toLocaleString()}.` +
@@ -226,7 +226,7 @@ function onCopyInvite() {
 
 function startLive() {
   if (!window.EventSource) return;
-  const es = new EventSource("/api/v1/alerts/stream");
+  const es = new EventSource(url("/api/v1/alerts/stream"));
   hv.es = es;
   es.addEventListener("open", () => {
     if (hv.es !== es) return;
@@ -302,7 +302,7 @@ function alertItem(a) {
       msg.hidden = false;
     });
     const play = actionButton(`Play clip (${a.clip.camera}, ${secs} s)`, "secondary alert-play", () => {
-      video.src = `/api/v1/alerts/${encodeURIComponent(a.id)}/clip.mp4`;
+      video.src = url(`/api/v1/alerts/${encodeURIComponent(a.id)}/clip.mp4`);
       video.hidden = false;
       play.hidden = true;
       video.play().catch(() => {});

@@ -25,7 +25,7 @@ function pushUnsupported() {
 
 function registerServiceWorker() {
   if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
-  push.reg = navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(e => {
+  push.reg = navigator.serviceWorker.register(url("/sw.js"), { scope: url("/") }).catch(e => {
     console.warn("service worker:", e);
     return null;
   });

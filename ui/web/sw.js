@@ -18,8 +18,8 @@ self.addEventListener("push", ev => {
   const opts = {
     body: d.body || "",
     tag: d.id || undefined, // a retried push replaces, not repeats
-    icon: "/icon-192.png",
-    badge: "/icon-192.png",
+    icon: new URL("icon-192.png", self.registration.scope).href, // the scope holds the base path
+    badge: new URL("icon-192.png", self.registration.scope).href,
     timestamp: Date.parse(d.time) || Date.now(),
     data: { url: d.url || "" },
   };

@@ -34,9 +34,8 @@ function dayBounds(ymd) {
   const [y, m, d] = (ymd || localDay(Date.now())).split("-").map(Number);
   return [new Date(y, m - 1, d).getTime(), new Date(y, m - 1, d + 1).getTime()]; // DST days are 23 or 25 h
 }
-function cameraPath(cam) { return `/api/v1/cameras/${encodeURIComponent(cam)}`; }
 function exportURL(cam, start, end) {
-  return `${cameraPath(cam)}/export.mp4?start=${new Date(start).toISOString()}&end=${new Date(end).toISOString()}`;
+  return url(`/api/v1/cameras/${encodeURIComponent(cam)}/export.mp4?start=${new Date(start).toISOString()}&end=${new Date(end).toISOString()}`);
 }
 function say(text) { const m = $("#tl-message"); m.textContent = text; m.hidden = !text; }
 
@@ -74,7 +73,7 @@ function hideTimeline() {
 async function loadSpans() {
   const q = `start=${new Date(tl.dayStart).toISOString()}&end=${new Date(tl.dayEnd).toISOString()}`;
   try {
-    const spans = await api("GET", `${cameraPath(tl.camera)}/recordings?${q}`);
+    const spans = await api("GET", `/api/v1/cameras/${encodeURIComponent(tl.camera)}/recordings?${q}`);
     tl.spans = spans.map(s => ({ s: Date.parse(s.start), e: Date.parse(s.end) })).sort((a, b) => a.s - b.s);
     if (!tl.clip) say(tl.spans.length ? "" : "Nothing recorded on this day.");
   } catch (e) {
