@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/porchlight/porchlight/federation/fedtest"
 	"github.com/porchlight/porchlight/federation/roster"
 	"github.com/porchlight/porchlight/federation/tlog"
@@ -249,9 +250,15 @@ func TestForkedLogDetected(t *testing.T) {
 	join(t, ah.steward, b2, "household")
 	waitMembers(t, ah.hood, 5, a, b2)
 	// Once connected, each syncs with the other as soon as it sees it on the hood's topic.
-	if err := a.Host().Connect(context.Background(), peerInfo(b2)); err != nil {
-		t.Fatal(err)
-	}
+	// A's dial may cross one B2 makes from its listening port to A's (TCP simultaneous open: both ends
+	// then speak first in the security handshake and it fails); dial again until connected.
+	testutil.WaitFor(t, 10*time.Second, "home A connected to B2", func() bool {
+		if a.Host().Network().Connectedness(b2.Host().ID()) == network.Connected {
+			return true
+		}
+		_ = a.Host().Connect(context.Background(), peerInfo(b2))
+		return a.Host().Network().Connectedness(b2.Host().ID()) == network.Connected
+	})
 	testutil.WaitFor(t, 3*testSyncInterval, "home A records the fork from B2's checkpoint", func() bool {
 		fs, _ := a.witness.Forks()
 		return len(fs) > 0
