@@ -48,8 +48,14 @@ func TestBrowserPush(t *testing.T) {
 	base, password := startNode(t)
 	ctx := browserLogin(t, base, "admin", password)
 
-	manifest := evalAwait[map[string]any](t, ctx, `fetch(document.querySelector("link[rel=manifest]").href).then(r => r.json())`)
-	if manifest["name"] != "Porchlight" || manifest["display"] != "standalone" || manifest["start_url"] != "/#/live" {
+	// The manifest's URLs are relative to it (they hold under http.base_path): the browser resolves them.
+	manifest := evalAwait[map[string]any](t, ctx, `(async () => {
+		const href = document.querySelector("link[rel=manifest]").href;
+		const m = await (await fetch(href)).json();
+		m.start_url = new URL(m.start_url, href).href;
+		return m;
+	})()`)
+	if manifest["name"] != "Porchlight" || manifest["display"] != "standalone" || manifest["start_url"] != base+"/#/live" {
 		t.Errorf("manifest = %v", manifest)
 	}
 	testutil.WaitForState(t, 20*time.Second, "the service worker active", func() (bool, string) {
