@@ -13,9 +13,9 @@ import (
 // hlsAPI adapts the recorder's LL-HLS packager to the HTTP API (ui.LiveHLS), mapping its errors.
 type hlsAPI struct{ s *hls.Server }
 
-func (a hlsAPI) Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, error) {
-	b, err := a.s.Playlist(ctx, camera, stream, msn, part)
-	return b, hlsErr(err)
+func (a hlsAPI) Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, time.Time, error) {
+	b, origin, err := a.s.Playlist(ctx, camera, stream, msn, part)
+	return b, origin, hlsErr(err)
 }
 
 func (a hlsAPI) File(ctx context.Context, camera, stream, name string) (string, net.Buffers, error) {

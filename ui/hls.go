@@ -5,14 +5,16 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // LiveHLS serves the cameras' live streams as LL-HLS (nvr passes the recorder's HLS packager).
 type LiveHLS interface {
 	// Playlist returns the media playlist of a camera stream; msn >= 0 makes it a blocking request for
-	// that segment (and that part of it when part >= 0). Errors wrap ErrNotFound (unknown camera or
-	// stream), ErrBadRequest (msn too far ahead) or ErrUnavailable (no video in time).
-	Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, error)
+	// that segment (and that part of it when part >= 0), and origin is the wall time of media time 0.
+	// Errors wrap ErrNotFound (unknown camera or stream), ErrBadRequest (msn too far ahead) or
+	// ErrUnavailable (no video in time).
+	Playlist(ctx context.Context, camera, stream string, msn, part int64) (body []byte, origin time.Time, err error)
 	// File returns a resource the playlist names (init segment, part, segment) and its content type.
 	File(ctx context.Context, camera, stream, name string) (contentType string, body net.Buffers, err error)
 }
@@ -30,11 +32,13 @@ func (s *Server) serveHLSPlaylist(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	b, err := s.HLS.Playlist(r.Context(), r.PathValue("name"), q.stream, q.msn, q.part)
+	b, origin, err := s.HLS.Playlist(r.Context(), r.PathValue("name"), q.stream, q.msn, q.part)
 	if err != nil {
 		s.writeErr(w, err)
 		return
 	}
+	// As on live.mp4: the web app measures its latency as now - (X-Live-Origin + currentTime).
+	w.Header().Set("X-Live-Origin", origin.UTC().Format(time.RFC3339Nano))
 	writeHLS(w, "application/vnd.apple.mpegurl", net.Buffers{b})
 }
 

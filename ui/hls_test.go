@@ -17,17 +17,17 @@ type blockingHLS struct {
 	waiting, ended atomic.Int64
 }
 
-func (h *blockingHLS) Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, error) {
+func (h *blockingHLS) Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, time.Time, error) {
 	if camera != "front" {
-		return nil, Errorf(ErrNotFound, "unknown camera %q", camera)
+		return nil, time.Time{}, Errorf(ErrNotFound, "unknown camera %q", camera)
 	}
 	if msn < 0 {
-		return []byte("#EXTM3U\n#EXT-X-VERSION:9\n# stream=" + stream + "\n"), nil
+		return []byte("#EXTM3U\n#EXT-X-VERSION:9\n# stream=" + stream + "\n"), time.Unix(1_800_000_000, 0), nil
 	}
 	h.waiting.Add(1)
 	<-ctx.Done()
 	h.ended.Add(1)
-	return nil, ctx.Err()
+	return nil, time.Time{}, ctx.Err()
 }
 
 func (h *blockingHLS) File(ctx context.Context, camera, stream, name string) (string, net.Buffers, error) {

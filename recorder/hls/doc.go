@@ -10,10 +10,14 @@
 // after falling behind, a gap, a codec change).
 //
 // Parts are the recorder's (at most PartTarget, 250 ms by default, each keyframe starting one); HLS
-// segments are groups of parts, cut at a keyframe part once the segment is at least MinSegment long, or
-// before a part that would make it longer than TargetDuration (then the segment does not start with a
-// keyframe, which LL-HLS allows and the playlist says by leaving out INDEPENDENT=YES). With the usual
-// camera GOP of one to four seconds every segment starts at a keyframe.
+// segments are groups of parts, cut at a keyframe part once the segment is at least MinSegment (1 s)
+// long, or before a part that would make it last TargetDuration (2 s) + 0.5 s or more, which EXTINF
+// rounding forbids (then the segment does not start with a keyframe, which LL-HLS allows and the
+// playlist says by leaving out INDEPENDENT=YES on its first part). With a camera GOP of up to two
+// seconds, the usual, every segment starts at a keyframe; a longer GOP makes every other segment start
+// without one, which players handle, though a non-LL client that joins on such a segment (ffmpeg) may
+// complain about its first frames. The target is short because players that do not speak LL-HLS
+// (ffmpeg, Chromium's own HLS player) start three target durations behind the live edge.
 //
 // Resources of a window, all relative to the playlist's URL:
 //

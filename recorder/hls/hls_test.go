@@ -64,11 +64,11 @@ func lines(pl []byte, prefix string) []string {
 func TestPlaylistAndResources(t *testing.T) {
 	srv := startServer(t, hls.Config{})
 	ctx := t.Context()
-	pl, err := srv.Playlist(ctx, "front", "", -1, -1)
+	pl, _, err := srv.Playlist(ctx, "front", "", -1, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"#EXTM3U\n#EXT-X-VERSION:9\n", "#EXT-X-TARGETDURATION:4\n", "#EXT-X-PART-INF:PART-TARGET=0.250\n",
+	for _, want := range []string{"#EXTM3U\n#EXT-X-VERSION:9\n", "#EXT-X-TARGETDURATION:2\n", "#EXT-X-PART-INF:PART-TARGET=0.250\n",
 		"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.750\n", "#EXT-X-MEDIA-SEQUENCE:0\n",
 		"#EXT-X-MAP:URI=\"init1.mp4\"\n", "\ns0.m4s\n", ",INDEPENDENT=YES\n"} {
 		if !bytes.Contains(pl, []byte(want)) {
@@ -100,16 +100,16 @@ func TestPlaylistAndResources(t *testing.T) {
 	segs := lines(pl, "s")
 	var last int64
 	fmt.Sscanf(segs[len(segs)-1], "s%d.m4s", &last)
-	pl2, err := srv.Playlist(ctx, "front", "main", last+1, -1)
+	pl2, _, err := srv.Playlist(ctx, "front", "main", last+1, -1)
 	if err != nil || !bytes.Contains(pl2, fmt.Appendf(nil, "\ns%d.m4s\n", last+1)) {
 		t.Errorf("blocking reload for segment %d: got %v\n%s", last+1, err, pl2)
 	}
-	if _, err := srv.Playlist(ctx, "front", "main", last+5, 0); !errors.Is(err, hls.ErrBadRequest) {
+	if _, _, err := srv.Playlist(ctx, "front", "main", last+5, 0); !errors.Is(err, hls.ErrBadRequest) {
 		t.Errorf("blocking reload for segment %d (last %d): got %v, want ErrBadRequest", last+5, last+1, err)
 	}
 
 	// The sub-stream's URIs carry the stream.
-	sub, err := srv.Playlist(ctx, "front", "sub", -1, -1)
+	sub, _, err := srv.Playlist(ctx, "front", "sub", -1, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestPlaylistAndResources(t *testing.T) {
 			t.Errorf("sub-stream playlist line without the stream: %q", l)
 		}
 	}
-	if _, err := srv.Playlist(ctx, "back", "main", -1, -1); !errors.Is(err, hls.ErrUnknownStream) {
+	if _, _, err := srv.Playlist(ctx, "back", "main", -1, -1); !errors.Is(err, hls.ErrUnknownStream) {
 		t.Errorf("unknown camera: got %v, want ErrUnknownStream", err)
 	}
 	for _, name := range []string{"index.m3u8", "s01.m4s", "p-1.m4s", "init.mp4", "../x"} {
@@ -136,7 +136,7 @@ func TestWindowSlidesAndEnds(t *testing.T) {
 	var pl []byte
 	for msn := int64(-1); msn <= 4; msn++ {
 		var err error
-		if pl, err = srv.Playlist(ctx, "front", "main", msn, -1); err != nil {
+		if pl, _, err = srv.Playlist(ctx, "front", "main", msn, -1); err != nil {
 			t.Fatalf("segment %d: %v", msn, err)
 		}
 	}
@@ -161,7 +161,7 @@ func TestWindowSlidesAndEnds(t *testing.T) {
 // TestBlockingRequestEndsWithContext: a blocking reload ends when its request does.
 func TestBlockingRequestEndsWithContext(t *testing.T) {
 	srv := startServer(t, hls.Config{})
-	pl, err := srv.Playlist(t.Context(), "front", "main", -1, -1)
+	pl, _, err := srv.Playlist(t.Context(), "front", "main", -1, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestBlockingRequestEndsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	// Segment last+2 is at least one GOP (2 s) away.
-	go func() { _, err := srv.Playlist(ctx, "front", "main", last+2, 0); done <- err }()
+	go func() { _, _, err := srv.Playlist(ctx, "front", "main", last+2, 0); done <- err }()
 	cancel()
 	select {
 	case err := <-done:
@@ -189,7 +189,7 @@ func TestServerLeavesNoGoroutines(t *testing.T) {
 	t.Run("watch", func(t *testing.T) {
 		srv := startServer(t, hls.Config{})
 		for _, stream := range []string{"main", "sub"} {
-			if _, err := srv.Playlist(t.Context(), "front", stream, -1, -1); err != nil {
+			if _, _, err := srv.Playlist(t.Context(), "front", stream, -1, -1); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -21,14 +21,15 @@ var errNotYet = errors.New("not yet")
 // Playlist returns the media playlist of a camera stream ("" or "main", or "sub"). With msn >= 0 it is a
 // blocking request (RFC 8216bis 6.2.5.2): it returns once the playlist holds segment msn, or part `part`
 // of it when part >= 0, and fails with ErrBadRequest when msn is more than two segments past the last
-// complete one. Without msn it waits for the window's first complete segment.
-func (s *Server) Playlist(ctx context.Context, camera, stream string, msn, part int64) ([]byte, error) {
+// complete one. Without msn it waits for the window's first complete segment. origin is the wall time
+// of media time 0: a player at media time t shows what the camera saw at origin + t.
+func (s *Server) Playlist(ctx context.Context, camera, stream string, msn, part int64) (body []byte, origin time.Time, err error) {
 	if part >= 0 && msn < 0 {
-		return nil, fmt.Errorf("%w: _HLS_part without _HLS_msn", ErrBadRequest)
+		return nil, time.Time{}, fmt.Errorf("%w: _HLS_part without _HLS_msn", ErrBadRequest)
 	}
 	w, err := s.use(camera, stream)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	defer s.release(w)
 	d := s.cfg.ReadyTimeout
@@ -36,10 +37,10 @@ func (s *Server) Playlist(ctx context.Context, camera, stream string, msn, part 
 		d = 3 * s.cfg.TargetDuration
 	}
 	if err := w.wait(ctx, d, func() error { return w.holds(msn, part) }); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	defer w.mu.Unlock()
-	return w.playlist(), nil
+	return w.playlist(), w.origin, nil
 }
 
 // holds says whether the playlist holds what a request waits for (errNotYet if not). Holds w.mu.

@@ -23,11 +23,12 @@ type Config struct {
 	Logger *slog.Logger // nil discards
 	// PartTarget is the longest part the recorder cuts (its fragment duration; 250 ms when 0).
 	PartTarget time.Duration
-	// TargetDuration bounds a segment (4 s when 0); MinSegment is the shortest segment cut at a
-	// keyframe (1 s when 0).
+	// TargetDuration bounds a segment, rounded to the second (2 s when 0); MinSegment is the shortest
+	// segment cut at a keyframe (1 s when 0). Clients that do not speak LL-HLS (ffmpeg, Chromium's own
+	// HLS player) start three target durations from the live edge: a short target keeps them closer.
 	TargetDuration, MinSegment time.Duration
-	// KeepSegments is how many complete segments a window keeps (7 when 0: at least three target
-	// durations, what a client that starts three segments from the end needs, and some to spare).
+	// KeepSegments is how many complete segments a window keeps (7 when 0: more than the three target
+	// durations a client that starts three segments from the end needs, with some to spare).
 	KeepSegments int
 	// IdleTimeout is how long a window lives after its last request (30 s when 0).
 	IdleTimeout time.Duration
@@ -64,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	def(&cfg.PartTarget, 250*time.Millisecond)
-	def(&cfg.TargetDuration, 4*time.Second)
+	def(&cfg.TargetDuration, 2*time.Second)
 	def(&cfg.MinSegment, time.Second)
 	def(&cfg.IdleTimeout, 30*time.Second)
 	def(&cfg.ReadyTimeout, 10*time.Second)

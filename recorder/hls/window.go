@@ -17,6 +17,10 @@ import (
 // would stall on.
 const maxGap = 200 * time.Millisecond
 
+// maxOver is how much longer than the target duration a segment may be: EXTINF rounded to the nearest
+// second must not exceed the target (RFC 8216bis 4.4.3.1).
+const maxOver = 500 * time.Millisecond
+
 // part is one recorder part, its decode times on the window's timeline.
 type part struct {
 	id   uint64 // counted across segments: the p<id>.m4s of the playlist
@@ -195,7 +199,7 @@ func (w *window) add(data []byte, key bool, start, dur time.Duration, newInit, s
 	}
 	disc := last != nil && (newInit || skipped || (start-last.end()).Abs() > maxGap)
 	if last != nil && !last.done &&
-		(disc || key && last.dur >= w.cfg.MinSegment || last.dur+dur > w.cfg.TargetDuration) {
+		(disc || key && last.dur >= w.cfg.MinSegment || last.dur+dur >= w.cfg.TargetDuration+maxOver) {
 		last.done = true
 	}
 	if last == nil || last.done {
