@@ -128,23 +128,35 @@ func TestPlaylistAndResources(t *testing.T) {
 	}
 }
 
-// TestWindowSlidesAndEnds: the window keeps KeepSegments complete segments (older resources answer
-// ErrNotFound) and ends IdleTimeout after its last request.
+// TestWindowSlidesAndEnds: the window keeps KeepSegments complete segments, or three target durations
+// of them when those are more (older resources answer ErrNotFound), and ends IdleTimeout after its last
+// request.
 func TestWindowSlidesAndEnds(t *testing.T) {
-	srv := startServer(t, hls.Config{KeepSegments: 2, IdleTimeout: 300 * time.Millisecond})
+	srv := startServer(t, hls.Config{KeepSegments: 1, IdleTimeout: 300 * time.Millisecond})
 	ctx := t.Context()
-	var pl []byte
-	for msn := int64(-1); msn <= 4; msn++ {
-		var err error
+	pl, _, err := srv.Playlist(ctx, "front", "main", -1, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := lines(pl, "s")
+	var last int64
+	fmt.Sscanf(segs[len(segs)-1], "s%d.m4s", &last)
+	for msn := last + 1; msn <= last+4; msn++ {
 		if pl, _, err = srv.Playlist(ctx, "front", "main", msn, -1); err != nil {
 			t.Fatalf("segment %d: %v", msn, err)
 		}
 	}
-	if got := len(lines(pl, "#EXTINF:")); got != 2 {
-		t.Errorf("complete segments in the playlist: got %d, want 2\n%s", got, pl)
+	var total float64
+	for _, l := range lines(pl, "#EXTINF:") {
+		var d float64
+		fmt.Sscanf(l, "#EXTINF:%g,", &d)
+		total += d
 	}
-	if !bytes.Contains(pl, []byte("#EXT-X-MEDIA-SEQUENCE:3\n")) {
-		t.Errorf("media sequence: want 3\n%s", pl)
+	if total < 6 || total-2.5 >= 6 {
+		t.Errorf("complete segments in the playlist last %.3f s, want at least 6 s (three target durations) and no segment more\n%s", total, pl)
+	}
+	if bytes.Contains(pl, []byte("#EXT-X-MEDIA-SEQUENCE:0\n")) {
+		t.Errorf("the window did not slide:\n%s", pl)
 	}
 	if _, _, err := srv.File(ctx, "front", "main", "s0.m4s"); !errors.Is(err, hls.ErrNotFound) {
 		t.Errorf("a segment that left the window: got %v, want ErrNotFound", err)

@@ -21,7 +21,9 @@ var errNotYet = errors.New("not yet")
 // Playlist returns the media playlist of a camera stream ("" or "main", or "sub"). With msn >= 0 it is a
 // blocking request (RFC 8216bis 6.2.5.2): it returns once the playlist holds segment msn, or part `part`
 // of it when part >= 0, and fails with ErrBadRequest when msn is more than two segments past the last
-// complete one. Without msn it waits for the window's first complete segment. origin is the wall time
+// complete one. Without msn it waits until the window holds three target durations of complete
+// segments: a client that does not speak LL-HLS joins three target durations from the end (RFC 8216bis
+// 6.3.3), and Chromium's own player fails on a shorter live playlist. origin is the wall time
 // of media time 0: a player at media time t shows what the camera saw at origin + t.
 func (s *Server) Playlist(ctx context.Context, camera, stream string, msn, part int64) (body []byte, origin time.Time, err error) {
 	if part >= 0 && msn < 0 {
@@ -46,13 +48,15 @@ func (s *Server) Playlist(ctx context.Context, camera, stream string, msn, part 
 // holds says whether the playlist holds what a request waits for (errNotYet if not). Holds w.mu.
 func (w *window) holds(msn, part int64) error {
 	last := int64(-1) // the last complete segment
+	var complete time.Duration
 	for _, sg := range w.segs {
 		if sg.done {
 			last = int64(sg.msn)
+			complete += sg.dur
 		}
 	}
 	if msn < 0 {
-		if last < 0 {
+		if complete < 3*w.cfg.TargetDuration {
 			return errNotYet
 		}
 		return nil

@@ -27,12 +27,14 @@ type Config struct {
 	// segment cut at a keyframe (1 s when 0). Clients that do not speak LL-HLS (ffmpeg, Chromium's own
 	// HLS player) start three target durations from the live edge: a short target keeps them closer.
 	TargetDuration, MinSegment time.Duration
-	// KeepSegments is how many complete segments a window keeps (7 when 0: more than the three target
-	// durations a client that starts three segments from the end needs, with some to spare).
+	// KeepSegments is how many complete segments a window keeps (7 when 0), and more while they last
+	// less than three target durations (what a client that joins three target durations from the end
+	// needs).
 	KeepSegments int
 	// IdleTimeout is how long a window lives after its last request (30 s when 0).
 	IdleTimeout time.Duration
-	// ReadyTimeout bounds the wait for a new window's first complete segment (10 s when 0).
+	// ReadyTimeout bounds the wait of a plain playlist request for a new window's first three target
+	// durations of segments (15 s when 0).
 	ReadyTimeout time.Duration
 }
 
@@ -68,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 	def(&cfg.TargetDuration, 2*time.Second)
 	def(&cfg.MinSegment, time.Second)
 	def(&cfg.IdleTimeout, 30*time.Second)
-	def(&cfg.ReadyTimeout, 10*time.Second)
+	def(&cfg.ReadyTimeout, 15*time.Second)
 	if cfg.KeepSegments <= 0 {
 		cfg.KeepSegments = 7
 	}

@@ -215,15 +215,19 @@ func (w *window) add(data []byte, key bool, start, dur time.Duration, newInit, s
 	w.changed = make(chan struct{})
 }
 
-// trim drops the segments beyond KeepSegments complete ones, and the inits no segment needs.
+// trim drops the oldest segments beyond KeepSegments complete ones, as long as three target durations
+// of complete segments remain (RFC 8216bis 6.2.2), and the inits no segment needs.
 func (w *window) trim() {
 	done := 0
+	var complete time.Duration
 	for _, s := range w.segs {
 		if s.done {
 			done++
+			complete += s.dur
 		}
 	}
-	for ; done > w.cfg.KeepSegments; done-- {
+	for ; done > w.cfg.KeepSegments && complete-w.segs[0].dur >= 3*w.cfg.TargetDuration; done-- {
+		complete -= w.segs[0].dur
 		w.segs[0] = nil
 		w.segs = w.segs[1:]
 		if w.segs[0].disc {
