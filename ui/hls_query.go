@@ -64,4 +64,3 @@ func parseHLSQuery(raw string) (hlsQuery, error) {
 	}
 	return q, nil
 }
-

@@ -32,6 +32,11 @@
 // more round trip before its first frame. The codecs are in the init segment, and the web app learns
 // them from the camera list.
 //
-// Memory is bounded: a window keeps its last KeepSegments complete segments and the open one, and ends
-// IdleTimeout after its last request, unsubscribing from the hub.
+// A plain playlist request (no _HLS_msn) is answered once the window holds three target durations of
+// complete segments, where such a client joins; Chromium's player fails on less. LL-HLS clients then
+// follow with blocking requests, answered as soon as the segment or part they name is there.
+//
+// Memory is bounded: a window keeps its last KeepSegments complete segments (and at least three target
+// durations of them) and the open one, and ends IdleTimeout after its last request, unsubscribing from
+// the hub.
 package hls
