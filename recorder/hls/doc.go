@@ -19,7 +19,8 @@
 // complain about its first frames. The target is short because players that do not speak LL-HLS
 // (ffmpeg, Chromium's own HLS player) start three target durations behind the live edge.
 //
-// Resources of a window, all relative to the playlist's URL:
+// Resources of a window, all relative to the playlist's URL (with ?stream=sub on a sub-stream's, since a
+// relative URI drops the playlist's query):
 //
 //	index.m3u8      the media playlist (blocking reload with _HLS_msn and _HLS_part)
 //	init<N>.mp4     init segment N (ftyp+moov), a new N when the codec configuration changes
@@ -29,8 +30,8 @@
 //
 // There is no multivariant playlist: one URL carries one rendition (main or sub, chosen by the client
 // with ?stream=sub), so there is nothing to choose between by BANDWIDTH, and a player would need one
-// more round trip before its first frame. The codecs are in the init segment, and the web app learns
-// them from the camera list.
+// more round trip before its first frame. The codecs are in the init segment (and in the API's camera
+// list); a player that cannot decode them reports a media error, which the web app shows.
 //
 // A plain playlist request (no _HLS_msn) is answered once the window holds three target durations of
 // complete segments, where such a client joins; Chromium's player fails on less. LL-HLS clients then
