@@ -15,6 +15,7 @@ import (
 	"github.com/porchlight/porchlight/federation/agency"
 	"github.com/porchlight/porchlight/nvr/mqtt"
 	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/recorder/hls"
 	"github.com/porchlight/porchlight/recorder/restream"
 	"github.com/porchlight/porchlight/ui"
 )
@@ -32,6 +33,7 @@ type Node struct {
 	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
 
 	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
+	hls      *hls.Server      // the live streams as LL-HLS, for the HTTP API
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -64,12 +66,15 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	n.notes = &notifications{n: nt, rec: rec, fed: fed, ag: ag, base: n.publicURL, diskWarning: rec.DiskWarning, members: fedMembers(fed), status: rec.Status, log: log.With("component", "notify"),
 		cameraPoll: 5 * time.Second, offlineAfter: time.Minute, horizons: nodeHorizons(cameraAPI{rec}), horizonPoll: time.Minute}
 	closeAll := func(err error) error { return errors.Join(err, nt.Close(), ag.Close(), fed.Close(), rec.Close()) }
+	if n.hls, err = hls.New(hls.Config{Source: rec, PartTarget: rec.LivePartMax(), Logger: log}); err != nil {
+		return nil, closeAll(err)
+	}
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, NotifyAdmin: &notifyAdmin{n: n},
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath()}
+		Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath()}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
 		return nil, closeAll(err)
 	}
@@ -141,6 +146,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { recDone <- n.rec.Run(recCtx) }()
 	stopMQTT := n.runMQTT()
 	stopRestream := n.runRestream()
+	stopHLS := n.runHLS()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -155,6 +161,7 @@ func (n *Node) Run(ctx context.Context) error {
 	}
 	err = errors.Join(err, stopMQTT()) // first: the node says it goes offline while all still runs
 	err = errors.Join(err, stopRestream(2*time.Second))
+	err = errors.Join(err, stopHLS(2*time.Second)) // ends blocking HLS requests before the HTTP server waits for them
 	stopHTTP()
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
 		err = errors.Join(err, e)

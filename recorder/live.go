@@ -74,12 +74,23 @@ func (l *LiveStream) Next(ctx context.Context) (net.Buffers, error) {
 			l.init, l.next = init, p
 			return net.Buffers{init}, nil
 		}
-		moof, err := shiftMoof(p.Data[0], p.SegmentStart.Sub(l.origin), p.scales)
+		part, err := p.PlayerPart(l.origin)
 		if err != nil {
 			continue // cannot happen for parts the muxer built; skip rather than send garbage
 		}
-		return append(net.Buffers{moof}, p.Data[1:]...), nil
+		return part, nil
 	}
+}
+
+// PlayerPart returns the part's bytes with its decode times counted from origin instead of from its
+// segment's start, so that parts of successive segments follow each other on one timeline starting at
+// origin (media time t is wall time origin + t). The moof is a copy; the samples are shared.
+func (p LivePart) PlayerPart(origin time.Time) (net.Buffers, error) {
+	moof, err := shiftMoof(p.Data[0], p.SegmentStart.Sub(origin), p.scales)
+	if err != nil {
+		return nil, err
+	}
+	return append(net.Buffers{moof}, p.Data[1:]...), nil
 }
 
 // stripMeta returns a segment init without its trailing meta box (a player needs only ftyp and moov).

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/porchlight/porchlight/recorder/export"
 	"github.com/porchlight/porchlight/recorder/index"
@@ -212,6 +213,12 @@ func (r *Recorder) Status() []StreamStatus {
 
 // Close closes the index. Call it after Run has returned (or instead of Run).
 func (r *Recorder) Close() error { return r.db.Close() }
+
+// LivePartMax is the longest live part the recorder cuts (its fragment duration, at most its part
+// duration): what an LL-HLS playlist announces as its part target.
+func (r *Recorder) LivePartMax() time.Duration {
+	return min(r.cfg.FragmentDuration, r.cfg.PartDuration)
+}
 
 // Live returns the live hub of a camera stream.
 func (r *Recorder) Live(camera, stream string) (*Hub, error) {

@@ -114,6 +114,8 @@ func TestViewerCannotChangeSettings(t *testing.T) {
 			want = http.StatusServiceUnavailable // past the guard; this server has no Events
 		case strings.HasPrefix(rt.path, "/api/v1/push"):
 			want = http.StatusServiceUnavailable // past the guard; this server has no Push
+		case strings.Contains(rt.path, "/hls/"):
+			want = http.StatusServiceUnavailable // past the guard; this server has no HLS
 		case strings.Contains(rt.path, "export.mp4"):
 			path += "?start=2026-01-01T00:00:00Z"
 		}

@@ -54,6 +54,8 @@ type Server struct {
 	NotifyAdmin NotifyAdmin
 	// Push is the node's Web Push (VAPID key, subscriptions); nil: the push routes answer 503.
 	Push Push
+	// HLS serves the live streams as LL-HLS; nil: the HLS routes answer 503.
+	HLS LiveHLS
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -171,6 +173,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/cameras/{name}/recordings", anyUser, s.listRecordings},
 		{"GET", "/api/v1/cameras/{name}/export.mp4", anyUser, s.exportMP4},
 		{"GET", "/api/v1/cameras/{name}/live.mp4", anyUser, s.serveLive},
+		{"GET", "/api/v1/cameras/{name}/hls/index.m3u8", anyUser, s.serveHLSPlaylist},
+		{"GET", "/api/v1/cameras/{name}/hls/{file}", anyUser, s.serveHLSFile},
 		{"GET", "/api/v1/config/cameras", anyUser, s.listCameraSettings},
 		{"POST", "/api/v1/config/cameras", adminOnly, s.addCamera},
 		{"PUT", "/api/v1/config/cameras/{name}", adminOnly, s.replaceCamera},

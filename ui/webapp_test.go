@@ -24,7 +24,8 @@ func TestWebApp(t *testing.T) {
 	total := 0
 	for _, tt := range []struct{ path, ctype, contains string }{
 		{"/", "text/html", `<script src="/app.js"`},
-		{"/app.js", "javascript", "class LivePlayer"},
+		{"/app.js", "javascript", "new LivePlayer("},
+		{"/live-player.js", "javascript", "class LivePlayer"},
 		{"/app.css", "text/css", ".grid"},
 		{"/some/view", "text/html", "<title>Porchlight</title>"},
 	} {

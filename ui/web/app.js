@@ -130,19 +130,30 @@ function stopPlayers() {
   state.players = [];
 }
 
-views.live = { section: "#live", show: params => showLive(params.get("camera")), hide: () => stopPlayers() };
+views.live = {
+  section: "#live",
+  show: params => showLive(params.get("camera"), params.get("player")),
+  hide: () => stopPlayers(),
+};
 
 // showLive shows every camera in a grid, or one camera large (#/live?camera=NAME); a click on a tile
-// switches between the two.
-async function showLive(only) {
+// switches between the two. The grid plays each camera's sub-stream where it has one (smaller, lighter
+// for a phone showing many), a single camera its main stream. player (#/live?player=mse|mms|hls) forces
+// how the video plays (see livePath in live-player.js), for tests and for a browser that misreports.
+async function showLive(only, player) {
   stopPlayers();
+  if (player !== null) state.forcePlayer = player || undefined;
   const grid = $("#grid");
   grid.replaceChildren();
   grid.classList.toggle("single", !!only);
-  const cams = (await api("GET", "/api/v1/cameras")).filter(c => c.stream === "main" && (!only || c.name === only));
+  const all = await api("GET", "/api/v1/cameras");
+  const cams = all.filter(c => c.stream === "main" && (!only || c.name === only));
   for (const cam of cams) {
+    const hasSub = all.some(c => c.name === cam.name && c.stream === "sub");
+    const stream = !only && hasSub ? "sub" : "main";
     const tile = $("#tile").content.firstElementChild.cloneNode(true);
     tile.dataset.camera = cam.name;
+    tile.dataset.stream = stream;
     tile.querySelector(".name").textContent = cam.name;
     tile.querySelector("video").addEventListener("click", () => {
       location.hash = only ? "#/live" : `#/live?camera=${encodeURIComponent(cam.name)}`;
@@ -151,110 +162,14 @@ async function showLive(only) {
     st.textContent = cam.state;
     st.className = `state ${cam.state}`;
     grid.append(tile);
-    const player = new LivePlayer(tile.querySelector("video"), cam.name, tile.querySelector(".message"));
+    const player = new LivePlayer(tile.querySelector("video"), cam.name, stream, tile.querySelector(".message"),
+      state.forcePlayer);
     player.lag = tile.querySelector(".lag");
+    tile.dataset.path = player.path || "none";
     state.players.push(player);
   }
   if (!cams.length) grid.textContent = only ? `No camera named ${only}.` : "No cameras yet.";
   onLiveTiles.forEach(f => f());
-}
-
-// LivePlayer feeds a camera's live fMP4 (a chunked HTTP response) into Media Source Extensions, keeps
-// playback within a second of the live edge, trims old buffer, and reconnects by itself.
-class LivePlayer {
-  constructor(video, camera, message) {
-    this.video = video;
-    this.camera = camera;
-    this.message = message;
-    this.stopped = false;
-    this.backoff = 500;
-    this.run();
-  }
-
-  stop() {
-    this.stopped = true;
-    this.abort?.abort();
-  }
-
-  say(text) {
-    this.message.textContent = text;
-    this.message.hidden = !text;
-  }
-
-  async run() {
-    while (!this.stopped) {
-      try {
-        await this.session();
-        this.backoff = 500;
-      } catch (e) {
-        if (this.stopped) return;
-        if (e.unsupported) { this.say(e.message); return; }
-        this.say(`Reconnecting… (${e.message})`);
-      }
-      if (this.stopped) return;
-      await new Promise(r => setTimeout(r, this.backoff));
-      this.backoff = Math.min(this.backoff * 2, 10000);
-    }
-  }
-
-  async session() {
-    this.abort = new AbortController();
-    const resp = await fetch(url(`/api/v1/cameras/${encodeURIComponent(this.camera)}/live.mp4`),
-      { signal: this.abort.signal, credentials: "same-origin" });
-    if (resp.status === 401) { showLogin(); this.stopped = true; return; }
-    if (!resp.ok) throw new Error(resp.statusText);
-    const mime = resp.headers.get("Content-Type");
-    this.origin = Date.parse(resp.headers.get("X-Live-Origin") || "") || 0;
-    if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
-      this.abort.abort();
-      const e = new Error(`This browser cannot play this camera's video (${mime}). ` +
-        "H.265 plays in Safari and in Chrome or Edge with hardware support; recordings can still be exported.");
-      e.unsupported = true;
-      throw e;
-    }
-    const ms = new MediaSource();
-    this.video.src = URL.createObjectURL(ms);
-    await new Promise(r => ms.addEventListener("sourceopen", r, { once: true }));
-    const sb = ms.addSourceBuffer(mime);
-    const queue = [];
-    let failed = null;
-    const pump = () => {
-      if (sb.updating || !queue.length || failed) return;
-      try { sb.appendBuffer(queue.shift()); } catch (e) { failed = e; }
-    };
-    sb.addEventListener("updateend", () => { this.keepLive(sb); pump(); });
-    sb.addEventListener("error", () => { failed = new Error("media error"); });
-    this.say("");
-    const reader = resp.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done || this.stopped) break;
-      if (failed) throw failed;
-      queue.push(value);
-      pump();
-    }
-    throw new Error("stream ended");
-  }
-
-  // latency is how far behind the camera the picture on screen is, in seconds: now minus the wall time
-  // of the frame shown (the stream's origin plus the playback position). NaN before playback.
-  latency() {
-    if (!this.origin || !this.video.buffered.length) return NaN;
-    return (Date.now() - this.origin) / 1000 - this.video.currentTime;
-  }
-
-  // keepLive holds playback near the newest frame: a late player jumps ahead instead of drifting behind,
-  // and buffer older than 30 s is released.
-  keepLive(sb) {
-    const v = this.video, b = v.buffered;
-    if (!b.length) return;
-    const end = b.end(b.length - 1);
-    if (end - v.currentTime > 1.2 || v.currentTime < b.start(0)) v.currentTime = Math.max(b.start(b.length - 1), end - 0.3);
-    if (v.paused) v.play().catch(() => {});
-    const lag = this.latency();
-    if (this.lag && lag >= 0) this.lag.textContent = `${lag.toFixed(1)} s`;
-    if (!sb.updating && v.currentTime - b.start(0) > 30) sb.remove(b.start(0), v.currentTime - 10);
-  }
 }
 
 // ---- start ----

@@ -71,7 +71,7 @@ const zoneEditor = (() => {
     }
     video.hidden = false;
     video.onloadedmetadata = () => fit(video.videoWidth, video.videoHeight);
-    z.player = new LivePlayer(video, z.camera, $("#zone-message"));
+    z.player = new LivePlayer(video, z.camera, "main", $("#zone-message"));
     say("Drawn on the live video (no event snapshot yet).");
   }
 
