@@ -19,7 +19,8 @@ import (
 // TestBrowserNeighborhood drives the Neighborhood page of node A in a real Chromium, with a second
 // in-process node B as the neighbor: A founds a hood and shows an invite with its QR code; B joins with
 // the code through its API; A's member list shows both households by name; B's alert with a place
-// appears in A's feed and on A's map without a reload; an alert A posts with a clip of its camera lets B
+// appears in A's feed and on A's map without a reload, and a second one, while A looks elsewhere, is
+// counted unread on A's Neighborhood tab until A opens the feed; an alert A posts with a clip of its camera lets B
 // fetch the clip, an MP4 that ffprobe and ffmpeg accept.
 func TestBrowserNeighborhood(t *testing.T) {
 	mediatest.Require(t, "ffprobe", "ffmpeg")
@@ -90,6 +91,24 @@ func TestBrowserNeighborhood(t *testing.T) {
 	if !evalJS[bool](t, ctx, `window.noReload === true`) {
 		t.Errorf("A's page reloaded to show the alert; want it added live")
 	}
+
+	// A's open feed showed B's alert, so the household has read it. Away from the feed, B's next alert is
+	// counted on the Neighborhood tab until A opens the feed again.
+	mediatest.WaitFor(t, 10*time.Second, "B's alert read on A", func() bool {
+		status, body, _ := apiA.do("GET", "/api/v1/alerts/unread", nil)
+		return status == http.StatusOK && strings.Contains(string(body), `"unread":0`)
+	})
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/live"`)); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := apiB.do("POST", "/api/v1/alerts", map[string]any{"text": "The van again, now on Oak Lane"}); status != http.StatusCreated {
+		t.Fatalf("B posts a second alert: got status %d (%s), want 201", status, body)
+	}
+	waitJS(t, ctx, "1 unread on A's Neighborhood tab", `(b => !b.hidden && b.textContent === "1")(document.querySelector("#alert-badge"))`)
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/hood"`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "no unread badge once A's feed shows the alert", `document.querySelector("#alert-badge").hidden`)
 
 	// A posts an alert with 4 s of its camera; B fetches the clip.
 	start, end := latestSpan(t, apiA, "front", 6*time.Second)

@@ -2,6 +2,7 @@ package nvr_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -261,16 +262,28 @@ func (n *hoodNode) alert(t *testing.T, id string) (hoodAlert, bool) {
 // get performs an authorised GET against the node's API from where the node lives.
 func (n *hoodNode) get(t *testing.T, path string) []byte {
 	t.Helper()
-	req, _ := http.NewRequest("GET", n.base+path, nil)
+	return n.do(t, "GET", path, nil)
+}
+
+// do performs an authorised request with body (JSON, nil: none) and wants 200.
+func (n *hoodNode) do(t *testing.T, method, path string, body any) []byte {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, n.base+path, rd)
 	req.Header.Set("Authorization", "Bearer "+n.token)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := n.client.Do(req)
 	if err != nil {
-		t.Fatalf("%s: GET %s: %v", n.name, path, err)
+		t.Fatalf("%s: %s %s: %v", n.name, method, path, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
-		t.Fatalf("%s: GET %s: got %s, want 200: %s", n.name, path, resp.Status, b)
+		t.Fatalf("%s: %s %s: got %s, want 200: %s", n.name, method, path, resp.Status, b)
 	}
 	return b
 }

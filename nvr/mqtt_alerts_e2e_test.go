@@ -12,7 +12,8 @@ import (
 // TestServeMQTTAlerts: two real nodes in a hood; h2 posts an alert and h1, which publishes to a real
 // mosquitto, puts it on its alerts topic with exactly the fields its own API shows (nothing more about the
 // neighbor) and counts it on the neighbor alerts sensor; h1's own alert is on the topic with mine true and
-// not counted.
+// not counted. Once the household has read the feed (POST /api/v1/alerts/read, what the Neighborhood view
+// does) the sensor falls to 0 at once, and h2's next alert counts again.
 func TestServeMQTTAlerts(t *testing.T) {
 	br := mqtttest.StartBroker(t, "")
 	sub := mqtttest.Subscribe(t, br.Port, "porchlight/h1/#")
@@ -65,4 +66,24 @@ func TestServeMQTTAlerts(t *testing.T) {
 	if got := mqtttest.Retained(t, br.Port, "porchlight/h1/neighbor_alerts", time.Second)["porchlight/h1/neighbor_alerts"]; got.Payload != "1" {
 		t.Errorf("neighbor alerts %q after h1's own alert, want 1", got.Payload)
 	}
+
+	var unread struct {
+		Unread    int        `json:"unread"`
+		ReadUntil *time.Time `json:"read_until"`
+	}
+	if err := json.Unmarshal(h1.get(t, "/api/v1/alerts/unread"), &unread); err != nil || unread.Unread != 1 || unread.ReadUntil != nil {
+		t.Errorf("unread before reading: %+v, %v; want 1 and no mark", unread, err)
+	}
+	seen, _ := h1.alert(t, posted)
+	if err := json.Unmarshal(h1.do(t, "POST", "/api/v1/alerts/read", map[string]any{"until": seen.Time}), &unread); err != nil ||
+		unread.Unread != 0 || unread.ReadUntil == nil || !unread.ReadUntil.Equal(seen.Time) {
+		t.Errorf("unread after reading up to h2's alert (%s): %+v, %v; want 0 and the mark there", seen.Time, unread, err)
+	}
+	_, i = sub.Wait(t, 10*time.Second, i, "the neighbor alerts sensor at 0 once read", func(m mqtttest.Msg) bool {
+		return m.Topic == "porchlight/h1/neighbor_alerts" && m.Payload == "0"
+	})
+	h2.line(t, "alert post", "--text", "The van is back")
+	sub.Wait(t, 20*time.Second, i, "the neighbor alerts sensor at 1 again", func(m mqtttest.Msg) bool {
+		return m.Topic == "porchlight/h1/neighbor_alerts" && m.Payload == "1"
+	})
 }

@@ -10,16 +10,13 @@ import (
 	"github.com/porchlight/porchlight/ui"
 )
 
-// neighborAlertWindow is how far back the neighbor alerts sensor counts: the node keeps no read marks,
-// so "unread" is the neighbors' alerts of the last day.
-const neighborAlertWindow = 24 * time.Hour
-
 // mqttSource adapts the node to what the MQTT publisher reads (mqtt.Source).
 type mqttSource struct {
-	rec *recorder.Recorder
-	fed *federation.Node
-	ag  *agency.Agency
-	now func() time.Time
+	rec   *recorder.Recorder
+	fed   *federation.Node
+	ag    *agency.Agency
+	reads *alertReads // the unread neighbor alerts
+	now   func() time.Time
 }
 
 func (s mqttSource) Cameras() []mqtt.Camera {
@@ -41,12 +38,8 @@ func (s mqttSource) Stats() mqtt.Stats {
 			}
 		}
 	}
-	if als, err := s.fed.Alerts("", s.now().Add(-neighborAlertWindow)); err == nil {
-		for _, a := range als {
-			if !a.Mine {
-				st.NeighborAlerts++
-			}
-		}
+	if n, _, err := s.reads.Unread(); err == nil {
+		st.NeighborAlerts = n
 	}
 	cams := cameraAPI{s.rec}
 	streams := cams.Cameras()

@@ -30,6 +30,7 @@ type Node struct {
 	http  *ui.Server
 	mqtt  *mqtt.Publisher // nil when MQTT is off
 	notes *notifications  // notify: the owner's channels
+	reads *alertReads     // the household's read mark of the neighborhood feed
 	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
 
 	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
@@ -69,12 +70,15 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	if n.hls, err = hls.New(hls.Config{Source: rec, PartTarget: rec.LivePartMax(), Logger: log}); err != nil {
 		return nil, closeAll(err)
 	}
+	if n.reads, err = openAlertReads(dataDir, fed.Alerts, time.Now); err != nil {
+		return nil, closeAll(err)
+	}
 	n.http = &ui.Server{Listen: cfg.HTTP.Listen, DataDir: dataDir, Cameras: cameraAPI{rec},
 		Registry: reg, Logger: log.With("component", "http"), CameraAdmin: &cameraAdmin{n: n}, NotifyAdmin: &notifyAdmin{n: n},
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath()}
+		AlertReads: n.reads, Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath()}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
 		return nil, closeAll(err)
 	}
@@ -87,6 +91,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 	}
 	if n.mqtt, err = newMQTT(cfg, n, log); err != nil {
 		return nil, closeAll(err)
+	}
+	if n.mqtt != nil {
+		n.reads.changed = n.mqtt.Refresh
 	}
 	if n.restream, err = newRestream(cfg, rec, n.http, log); err != nil {
 		return nil, closeAll(err)

@@ -17,7 +17,7 @@ func newMQTT(cfg *Config, n *Node, log *slog.Logger) (*mqtt.Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mqtt.New(mc, mqttSource{rec: n.rec, fed: n.fed, ag: n.ag, now: time.Now})
+	return mqtt.New(mc, mqttSource{rec: n.rec, ag: n.ag, fed: n.fed, reads: n.reads, now: time.Now})
 }
 
 // runMQTT starts the publisher, if any, and returns the function that stops it within a deadline.

@@ -40,10 +40,10 @@ func TestAnonymousAPIRequestsGet401(t *testing.T) {
 // probes /healthz and /readyz, which answer with a status and no footage or names.
 func TestRouteRoles(t *testing.T) {
 	s := &Server{}
-	// A viewer changes only their own session, password, push subscriptions, and what notifies on the
-	// channels they own (the handler checks the owner).
+	// A viewer changes only their own session, password, push subscriptions, what notifies on the
+	// channels they own (the handler checks the owner), and the household's read mark of the alerts feed.
 	viewerMayChange := map[string]bool{"POST /api/v1/logout": true, "POST /api/v1/password": true,
-		"PUT /api/v1/notify/mine/{name}":  true,
+		"PUT /api/v1/notify/mine/{name}": true, "POST /api/v1/alerts/read": true,
 		"POST /api/v1/push/subscriptions": true, "DELETE /api/v1/push/subscriptions/{id}": true}
 	mayBePublic := map[string]bool{"POST /api/v1/login": true, "GET /metrics": true, "GET /healthz": true, "GET /readyz": true}
 	for _, rt := range s.routeTable() {

@@ -113,8 +113,8 @@ func TestHoodRoutesDisabled(t *testing.T) {
 			t.Errorf("%s %s: got body %s, want the reason", rt.method, rt.path, body)
 		}
 	}
-	if n != 12 {
-		t.Errorf("got %d hood and alert routes, want 12", n)
+	if n != 14 {
+		t.Errorf("got %d hood and alert routes, want 14", n)
 	}
 }
 

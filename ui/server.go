@@ -49,6 +49,8 @@ type Server struct {
 	EventAlerts EventAlerts
 	// Hoods is the node's neighborhoods (federation); nil: the hood and alert routes answer 503.
 	Hoods Neighborhood
+	// AlertReads is the read mark of the neighborhood feed; nil: its routes answer 503.
+	AlertReads AlertReads
 	// NotifyAdmin manages the notification channels; nil: their routes answer 501 (a user's own list is
 	// empty).
 	NotifyAdmin NotifyAdmin
@@ -200,6 +202,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/alerts", anyUser, s.listAlerts},
 		{"POST", "/api/v1/alerts", adminOnly, s.postAlert},
 		{"GET", "/api/v1/alerts/stream", anyUser, s.streamAlerts},
+		{"GET", "/api/v1/alerts/unread", anyUser, s.getUnreadAlerts},
+		{"POST", "/api/v1/alerts/read", anyUser, s.markAlertsRead},
 		{"GET", "/api/v1/alerts/{id}/clip.mp4", anyUser, s.alertClip},
 		{"GET", "/api/v1/requests", anyUser, s.listRequests},
 		{"POST", "/api/v1/requests", adminOnly, s.postRequest},

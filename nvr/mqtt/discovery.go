@@ -86,7 +86,7 @@ func (b builder) camera(cam string) []discoveryMsg {
 func (b builder) node() []discoveryMsg {
 	req := b.entity("sensor", "open_requests", "Open agency requests", b.t.state("open_requests"))
 	req.StateClass, req.Icon = "measurement", "mdi:file-document-alert"
-	al := b.entity("sensor", "neighbor_alerts", "Neighbor alerts (24 h)", b.t.state("neighbor_alerts"))
+	al := b.entity("sensor", "neighbor_alerts", "Unread neighbor alerts", b.t.state("neighbor_alerts"))
 	al.StateClass, al.Icon = "measurement", "mdi:bell-alert"
 	disk := b.entity("sensor", "disk_used", "Disk used", b.t.state("disk_used"))
 	disk.DeviceClass, disk.StateClass, disk.Unit, disk.EntityCategory = "data_size", "measurement", "B", "diagnostic"

@@ -24,6 +24,8 @@ type Publisher struct {
 	b      builder
 	client paho.Client
 
+	poke chan struct{} // Refresh: republish the node sensors now
+
 	mu     sync.Mutex
 	st     *state
 	wanted map[entityKey]bool // the entities published now: any other retained config of this node goes
@@ -47,7 +49,7 @@ func New(cfg Config, src Source) (*Publisher, error) {
 	if t.node == "" { // a name of no ASCII letter or digit
 		t.node = "porchlight"
 	}
-	p := &Publisher{cfg: cfg, src: src, log: cfg.Logger.With("component", "mqtt"), t: t,
+	p := &Publisher{cfg: cfg, src: src, log: cfg.Logger.With("component", "mqtt"), t: t, poke: make(chan struct{}, 1),
 		b: newBuilder(t, cfg.NodeName, cfg.Version), st: newState(), wanted: map[entityKey]bool{}}
 	p.client = paho.NewClient(p.options())
 	return p, nil
@@ -107,7 +109,18 @@ func (p *Publisher) Run(ctx context.Context) error {
 			p.refresh(false) // the neighbor alerts sensor counts it now, not at the next tick
 		case <-tick.C:
 			p.refresh(false)
+		case <-p.poke:
+			p.refresh(false)
 		}
+	}
+}
+
+// Refresh republishes the node sensors now rather than at the next tick: the source's figures changed
+// (the household read its neighbor alerts). It does not block.
+func (p *Publisher) Refresh() {
+	select {
+	case p.poke <- struct{}{}:
+	default:
 	}
 }
 

@@ -28,8 +28,8 @@ type Camera struct {
 // Stats are the node sensors' values.
 type Stats struct {
 	OpenRequests int // agency requests matching this home that the owner has not answered
-	// NeighborAlerts counts alerts from neighbors (not this node's own) of the last 24 h: the node keeps no
-	// read marks, so this stands for the unread ones.
+	// NeighborAlerts counts the unread alerts from neighbors (not this node's own): after the household's
+	// read mark, which moves when someone looks at the neighborhood feed in the web app.
 	NeighborAlerts int
 	DiskUsed       int64   // bytes of footage on disk
 	HorizonDays    float64 // days of footage the retention limits keep (the shortest camera's); 0: unknown

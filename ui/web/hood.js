@@ -4,7 +4,7 @@
 // opened prefilled: #/hood?camera=front&start=<RFC 3339>&end=<RFC 3339>. Uses api, $, state, views from
 // app.js, hoodMap from hood-map.js, hoodCosign (co-stewards' cosigning, the peer ID) from hood-cosign.js and
 // eventAlert (an event to an alert: #/hood?event=ID, the recent-events card, a neighbor's alert's matches
-// among this home's events) from hood-event.js.
+// among this home's events) from hood-event.js, and hoodUnread (the nav's unread badge) from hood-unread.js.
 "use strict";
 
 {
@@ -272,6 +272,7 @@ function renderAlerts() {
   }
   $("#alert-none").hidden = hv.alerts.length > 0;
   hoodMap.draw($("#alert-map svg"), hv.alerts, hv.homes, pickAlert);
+  hoodUnread.seen(hv.alerts);
 }
 
 function alertItem(a) {
