@@ -15,7 +15,7 @@ import (
 // postinst makes the user, config, data dir and the root-only login file; the unit's ExecStart, run by
 // hand as the porchlight user, serves /healthz and records a camera on the host; an upgrade to a newer
 // package keeps the admin's changed config, the data and that recording (exported after the upgrade);
-// remove keeps config and data; purge deletes them.
+// remove keeps config and data, which an install after it takes up again; purge deletes them.
 func TestInstallAmd64(t *testing.T) {
 	requireRootAndTools(t, "mmdebstrap", "chroot", "mount", "ffprobe", "ffmpeg")
 	deb1, deb2 := debFor(t, testV1, "amd64"), debFor(t, testV2, "amd64")
@@ -72,6 +72,13 @@ func TestInstallAmd64(t *testing.T) {
 		if _, err := os.Stat(r.path(p)); err != nil {
 			t.Errorf("after remove: %v, want %s kept", err, p)
 		}
+	}
+	out = r.install(t, deb2) // installing again after remove takes up the kept node
+	if strings.Contains(out, "initialised a new node") {
+		t.Errorf("install after remove ran init again:\n%s", out)
+	}
+	if got := readFile(t, r.path(dataDir+"/identity.key")); !bytes.Equal(got, identity) {
+		t.Errorf("install after remove changed the node identity")
 	}
 	r.run(t, "dpkg", "--purge", "porchlight")
 	for _, p := range []string{"/etc/porchlight", dataDir, "/etc/systemd/system/multi-user.target.wants/porchlight.service"} {
