@@ -11,7 +11,7 @@ BENCHCPU ?= 1
 BENCHSKIP ?= ^BenchmarkMotionAccuracy$$
 
 .DEFAULT_GOAL := help
-.PHONY: help run deps test bench bench-accuracy lint build build-arm64 fuzz clean
+.PHONY: help run deps test bench bench-accuracy lint build build-arm64 package fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +45,13 @@ build: ## build bin/porchlight for this machine
 build-arm64: ## build bin/porchlight-linux-arm64 (static, for a Raspberry Pi or similar)
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/porchlight-linux-arm64 ./cmd/porchlight
 
+# PKGVERSION: the packages' version; empty = `git describe --tags --always --dirty` as a Debian version
+# (0.0.0~git<UTC commit date>.<time>.<hash> while there is no tag; see internal/debpkg/version.go).
+PKGVERSION ?=
+
+package: ## build dist/porchlight_<version>_<arch>.deb for amd64, arm64, armhf (static binaries, nfpm) and dist/SHA256SUMS
+	$(GO) run ./internal/cmd/porchlight-package -out dist $(if $(PKGVERSION),-version '$(PKGVERSION)')
+
 fuzz: ## run every fuzz target for FUZZTIME (default 10s) each
 	@set -e; \
 	grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=testdata '^func Fuzz[A-Za-z0-9_]*' . \
@@ -54,5 +61,5 @@ fuzz: ## run every fuzz target for FUZZTIME (default 10s) each
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) "$$dir"; \
 	done
 
-clean: ## remove build output
-	rm -rf bin
+clean: ## remove build output (bin, dist)
+	rm -rf bin dist

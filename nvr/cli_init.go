@@ -4,15 +4,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 )
 
-const initUsage = "--dir DIR [--role household|agency] [--name NAME]"
+const initUsage = "--dir DIR [--role household|agency] [--name NAME] [--data-dir DIR]"
 
 func runInit(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	dir := fs.String("dir", "", "directory for porchlight.yml; the data dir is created inside it (required)")
 	role := fs.String("role", string(RoleHousehold), "household or agency")
 	name := fs.String("name", Default().Name, "the node's name, shown in the UI and to neighbors")
+	dataDir := fs.String("data-dir", "", "data dir written to the config's data_dir (default: data, inside --dir)")
 	if err := parseFlags(fs, initUsage, args, stdout); err != nil {
 		return err
 	}
@@ -25,7 +27,14 @@ func runInit(args []string, stdout io.Writer) error {
 	if err := validateName(*name); err != nil {
 		return usageErrorf("init: --name: %w", err)
 	}
-	res, err := Init(*dir, Role(*role), *name)
+	if *dataDir != "" {
+		abs, err := filepath.Abs(*dataDir)
+		if err != nil {
+			return usageErrorf("init: --data-dir: %w", err)
+		}
+		*dataDir = abs
+	}
+	res, err := InitWith(*dir, InitOptions{Role: Role(*role), Name: *name, DataDir: *dataDir})
 	if err != nil {
 		return err
 	}

@@ -36,12 +36,27 @@ type InitResult struct {
 	TokenPath     string // the API token file
 }
 
-// Init sets up a node in dir: the data dir (0700) with the node identity, an admin user with a random
+// InitOptions are the choices of InitWith.
+type InitOptions struct {
+	Role Role
+	Name string
+	// DataDir is written to the config's data_dir: an absolute path, or one relative to dir. Empty keeps
+	// the default (data, next to the config).
+	DataDir string
+}
+
+// Init sets up a node in dir with the default data dir: InitWith(dir, InitOptions{Role: role, Name: name}).
+func Init(dir string, role Role, name string) (*InitResult, error) {
+	return InitWith(dir, InitOptions{Role: role, Name: name})
+}
+
+// InitWith sets up a node in dir: the data dir (0700) with the node identity, an admin user with a random
 // password, the API token and the Web Push (VAPID) key, then dir/porchlight.yml (0600, as
-// configs/porchlight.yml with the given role and name, comments kept). It refuses to touch an existing config (ErrConfigExists) or a non-empty data dir
+// configs/porchlight.yml with the given role, name and data dir, comments kept). It refuses to touch an existing config (ErrConfigExists) or a non-empty data dir
 // (ErrDataDirNotEmpty). The config is written last, so its existence means init completed; on failure
 // everything Init created is removed again.
-func Init(dir string, role Role, name string) (res *InitResult, err error) {
+func InitWith(dir string, opts InitOptions) (res *InitResult, err error) {
+	role, name := opts.Role, opts.Name
 	if err := role.Validate(); err != nil {
 		return nil, fmt.Errorf("init: role: %w", err)
 	}
@@ -56,7 +71,11 @@ func Init(dir string, role Role, name string) (res *InitResult, err error) {
 	if _, err := os.Lstat(cfgPath); err == nil {
 		return nil, fmt.Errorf("init: %s: %w; refusing to overwrite", cfgPath, ErrConfigExists)
 	}
-	src, err := setScalars(configs.PorchlightYML, map[string]string{"name": name, "role": string(role)})
+	scalars := map[string]string{"name": name, "role": string(role)}
+	if opts.DataDir != "" {
+		scalars["data_dir"] = opts.DataDir
+	}
+	src, err := setScalars(configs.PorchlightYML, scalars)
 	if err != nil {
 		return nil, fmt.Errorf("init: config template: %w", err)
 	}
@@ -76,8 +95,10 @@ func Init(dir string, role Role, name string) (res *InitResult, err error) {
 			undo(created)
 		}
 	}()
-	if err := mkdirAllTracked(dataDir, &created); err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+	for _, d := range []string{dir, dataDir} { // dir first: the data dir may lie outside it
+		if err := mkdirAllTracked(d, &created); err != nil {
+			return nil, fmt.Errorf("init: %w", err)
+		}
 	}
 	pub, err := CreateIdentity(dataDir)
 	if err != nil {
