@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	bolt "go.etcd.io/bbolt"
 	"context"
 	"errors"
 	"fmt"
@@ -221,3 +222,7 @@ func (r *Recorder) Live(camera, stream string) (*Hub, error) {
 	}
 	return s.hub, nil
 }
+
+// SnapshotIndex begins a read transaction on the index for a consistent copy (see index.DB.Snapshot);
+// the caller must Rollback it.
+func (r *Recorder) SnapshotIndex() (*bolt.Tx, error) { return r.db.Snapshot() }
