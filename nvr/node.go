@@ -32,6 +32,7 @@ type Node struct {
 	camMu sync.Mutex      // serialises ApplyCameras: one writer of the config file and the camera set
 
 	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
+	backup   *scheduledBackup // nil when backup.dir is empty
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -71,6 +72,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
 		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath()}
 	n.http.Backups = nodeBackups{n}
+	if n.backup = newScheduledBackup(cfg, nodeBackups{n}.snapshot, reg, log); n.backup != nil {
+		n.backup.failed = n.notes.backupFailed
+	}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
 		return nil, closeAll(err)
 	}
@@ -142,6 +146,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { recDone <- n.rec.Run(recCtx) }()
 	stopMQTT := n.runMQTT()
 	stopRestream := n.runRestream()
+	stopBackup := n.runBackup()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -155,6 +160,7 @@ func (n *Node) Run(ctx context.Context) error {
 		recDone <- err
 	}
 	err = errors.Join(err, stopMQTT()) // first: the node says it goes offline while all still runs
+	err = errors.Join(err, stopBackup(2*time.Second))
 	err = errors.Join(err, stopRestream(2*time.Second))
 	stopHTTP()
 	if e := waitFor(httpDone, 2*time.Second, "http server"); e != nil {
