@@ -35,10 +35,16 @@ type scheduledBackup struct {
 	size    prometheus.Gauge
 }
 
-// newScheduledBackup returns the schedule of cfg.Backup, or nil when backups are off. Its metrics join reg.
-func newScheduledBackup(cfg *Config, snap snapshotFunc, reg prometheus.Registerer, log *slog.Logger) *scheduledBackup {
+// newScheduledBackup returns the schedule of cfg.Backup, or nil when backups are off; an error when the
+// passphrase file holds no passphrase. Its metrics join reg.
+func newScheduledBackup(cfg *Config, snap snapshotFunc, reg prometheus.Registerer, log *slog.Logger) (*scheduledBackup, error) {
 	if cfg.Backup.Dir == "" {
-		return nil
+		return nil, nil
+	}
+	if cfg.Backup.Encrypt {
+		if _, err := readPassphrase(cfg.resolve(cfg.Backup.PassphraseFile)); err != nil {
+			return nil, fmt.Errorf("backup.passphrase_file: %w", err)
+		}
 	}
 	s := &scheduledBackup{cfg: cfg, dir: cfg.resolve(cfg.Backup.Dir), snap: snap, log: log.With("component", "backup"),
 		now: time.Now, first: time.Minute,
@@ -50,7 +56,7 @@ func newScheduledBackup(cfg *Config, snap snapshotFunc, reg prometheus.Registere
 			Help: "Size of the last backup archive written."}),
 	}
 	reg.MustRegister(s.success, s.failure, s.size)
-	return s
+	return s, nil
 }
 
 // run writes a backup when the newest archive in the directory is Every old (the first no sooner than

@@ -23,9 +23,9 @@ func DefaultBackup() BackupConfig {
 	return BackupConfig{Every: Duration(24 * time.Hour), Keep: 7, Encrypt: true}
 }
 
-// validate checks the block; c resolves the passphrase file, which must hold a passphrase when backups
-// are on and encrypted.
-func (b BackupConfig) validate(c *Config) error {
+// validate checks the block. The passphrase file is read when the node starts (newScheduledBackup), once
+// the config's path is known.
+func (b BackupConfig) validate() error {
 	switch {
 	case b.Every < Duration(time.Minute):
 		return fmt.Errorf("backup.every: must be at least 1m, got %s", time.Duration(b.Every))
@@ -37,11 +37,6 @@ func (b BackupConfig) validate(c *Config) error {
 		return fmt.Errorf("backup.passphrase_file: required when backup.dir is set (or backup.encrypt: false for unencrypted archives)")
 	case !b.Encrypt && b.PassphraseFile != "":
 		return fmt.Errorf("backup.passphrase_file: set, but backup.encrypt is false")
-	}
-	if b.Encrypt {
-		if _, err := readPassphrase(c.resolve(b.PassphraseFile)); err != nil {
-			return fmt.Errorf("backup.passphrase_file: %w", err)
-		}
 	}
 	return nil
 }

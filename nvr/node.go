@@ -72,7 +72,9 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
 		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath()}
 	n.http.Backups = nodeBackups{n}
-	if n.backup = newScheduledBackup(cfg, nodeBackups{n}.snapshot, reg, log); n.backup != nil {
+	if n.backup, err = newScheduledBackup(cfg, nodeBackups{n}.snapshot, reg, log); err != nil {
+		return nil, closeAll(err)
+	} else if n.backup != nil {
 		n.backup.failed = n.notes.backupFailed
 	}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
