@@ -81,7 +81,7 @@ func writeBackup(ctx context.Context, cfg *Config, w io.Writer, opts backupOptio
 		return err
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("backup: %w", err)
+		return nil, nil, err
 	}
 	m := backup.Manifest{Node: cfg.Name, Role: string(cfg.Role), Version: Version(), Recordings: opts.WithRecordings,
 		Formats: map[string]int{"config": CurrentVersion}}
@@ -148,7 +148,7 @@ func addConfigFiles(bw *backup.Writer, cfg *Config, dataDir string) ([]string, e
 			continue
 		}
 		if err := addFile(bw, "config/"+filepath.ToSlash(rel), p); err != nil {
-			return nil, fmt.Errorf("backup: %s: %w", ref.key, err)
+			return nil, fmt.Errorf("%s: %w", ref.key, err)
 		}
 	}
 	return warnings, nil
