@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	bolt "go.etcd.io/bbolt"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/recorder/export"
 	"github.com/porchlight/porchlight/recorder/index"
