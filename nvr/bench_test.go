@@ -18,6 +18,7 @@ import (
 	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/democam"
 	"github.com/porchlight/porchlight/recorder/index"
+	"github.com/porchlight/porchlight/recorder/index/indextest"
 )
 
 // benchNode starts a node from a fresh init with the given cameras block and returns its base URL and
@@ -189,7 +190,11 @@ func monthCameras() string {
 
 // fillMonth writes the index of 30 days x 8 cameras (cam0..cam7) ending at now: 60 s segments with a
 // gap every 3 hours, records without frame tables.
-func fillMonth(b *testing.B, dataDir string, now time.Time) {
+func fillMonth(b *testing.B, dataDir string, now time.Time) { fillDays(b, dataDir, now, 30, false) }
+
+// fillDays is fillMonth for days; with frames the records carry realistic frame tables (25 fps H.264 and
+// AAC, as the recorder writes them).
+func fillDays(b *testing.B, dataDir string, now time.Time, days int, frames bool) {
 	b.Helper()
 	db, err := index.Open(filepath.Join(dataDir, "index.db"), &index.Options{NoSync: true})
 	if err != nil {
@@ -199,7 +204,7 @@ func fillMonth(b *testing.B, dataDir string, now time.Time) {
 	for c := range 8 {
 		var segs []*index.Segment
 		run := uint64(1)
-		for i := range 30 * 24 * 60 {
+		for i := range days * 24 * 60 {
 			id := uint64(i + 1)
 			if i%180 == 179 {
 				continue // a gap every 3 hours
@@ -207,7 +212,17 @@ func fillMonth(b *testing.B, dataDir string, now time.Time) {
 			if i%180 == 0 {
 				run = id
 			}
-			start := now.Add(-30 * 24 * time.Hour).Add(time.Duration(i) * time.Minute)
+			start := now.Add(-time.Duration(days) * 24 * time.Hour).Add(time.Duration(i) * time.Minute)
+			if frames {
+				segs = append(segs, indextest.RealisticSegment(id, run, start, 60))
+				if len(segs) == 60 {
+					if err := db.PutMany(fmt.Sprintf("cam%d/main", c), segs); err != nil {
+						b.Fatal(err)
+					}
+					segs = segs[:0]
+				}
+				continue
+			}
 			segs = append(segs, &index.Segment{ID: id, Run: run, Start: start, End: start.Add(time.Minute),
 				File: "x.mp4", Size: 30 << 20, InitSize: 1000,
 				Tracks: []index.Track{{ID: 1, Kind: index.Video, Codec: "H264", TimeScale: 90000}}})
@@ -220,8 +235,14 @@ func fillMonth(b *testing.B, dataDir string, now time.Time) {
 
 // BenchmarkBackup30Days8Cameras writes `porchlight backup` (encrypted, no recordings) of a running node
 // whose index holds 30 days x 8 cameras (fillMonth), the databases copied by the node over its API.
-func BenchmarkBackup30Days8Cameras(b *testing.B) {
-	cfgPath, pass := monthNode(b)
+func BenchmarkBackup30Days8Cameras(b *testing.B) { benchBackup(b, 30, false) }
+
+// BenchmarkBackup1Day8CamerasFrames is BenchmarkBackup30Days8Cameras for one day of index whose records
+// carry realistic frame tables, as a real node's do (30 days of them: ~4 GB, too much to build here).
+func BenchmarkBackup1Day8CamerasFrames(b *testing.B) { benchBackup(b, 1, true) }
+
+func benchBackup(b *testing.B, days int, frames bool) {
+	cfgPath, pass := monthNode(b, days, frames)
 	out := filepath.Join(b.TempDir(), "backup.tar.gz.age")
 	for b.Loop() {
 		os.Remove(out)
@@ -234,8 +255,13 @@ func BenchmarkBackup30Days8Cameras(b *testing.B) {
 
 // BenchmarkRestore30Days8Cameras restores that backup into a new directory (decrypt, check every hash,
 // write, move into place).
-func BenchmarkRestore30Days8Cameras(b *testing.B) {
-	cfgPath, pass := monthNode(b)
+func BenchmarkRestore30Days8Cameras(b *testing.B) { benchRestore(b, 30, false) }
+
+// BenchmarkRestore1Day8CamerasFrames restores BenchmarkBackup1Day8CamerasFrames's archive.
+func BenchmarkRestore1Day8CamerasFrames(b *testing.B) { benchRestore(b, 1, true) }
+
+func benchRestore(b *testing.B, days int, frames bool) {
+	cfgPath, pass := monthNode(b, days, frames)
 	archive := filepath.Join(b.TempDir(), "backup.tar.gz.age")
 	if code := nvr.Main([]string{"backup", "--config", cfgPath, "-o", archive, "--passphrase-file", pass}, io.Discard, os.Stderr); code != 0 {
 		b.Fatalf("backup: exit %d", code)
@@ -255,10 +281,10 @@ func BenchmarkRestore30Days8Cameras(b *testing.B) {
 	reportSizes(b, cfgPath, archive)
 }
 
-// monthNode runs a node with fillMonth's index and returns its config and a passphrase file.
-func monthNode(b *testing.B) (string, string) {
+// monthNode runs a node with fillDays's index and returns its config and a passphrase file.
+func monthNode(b *testing.B, days int, frames bool) (string, string) {
 	now := time.Now().Truncate(time.Minute)
-	base, _, cfgPath := benchNodeConfig(b, monthCameras(), func(dataDir string) { fillMonth(b, dataDir, now) })
+	base, _, cfgPath := benchNodeConfig(b, monthCameras(), func(dataDir string) { fillDays(b, dataDir, now, days, frames) })
 	// The CLI finds the node through http.listen: the port it picked.
 	cfgText, _ := os.ReadFile(cfgPath)
 	cfgText = []byte(strings.Replace(string(cfgText), "listen: 127.0.0.1:0", "listen: "+strings.TrimPrefix(base, "http://"), 1))
