@@ -91,7 +91,7 @@ func (s *scheduledBackup) run(ctx context.Context) error {
 // once writes one archive (temp file, fsync, rename) and removes the oldest beyond Keep.
 func (s *scheduledBackup) once(ctx context.Context) error {
 	b := s.cfg.Backup
-	opts := backupOptions{WithRecordings: b.WithRecordings}
+	opts := backupOptions{WithRecordings: b.WithRecordings, Exclude: []string{s.dirAbs()}}
 	if b.Encrypt {
 		pass, err := readPassphrase(s.cfg.resolve(b.PassphraseFile))
 		if err != nil {
@@ -118,6 +118,14 @@ func (s *scheduledBackup) once(ctx context.Context) error {
 	s.size.Set(float64(n))
 	s.log.Info("scheduled backup written", "file", path, "bytes", n)
 	return s.prune()
+}
+
+// dirAbs is the backup directory as an absolute path.
+func (s *scheduledBackup) dirAbs() string {
+	if abs, err := filepath.Abs(s.dir); err == nil {
+		return abs
+	}
+	return s.dir
 }
 
 // archiveExt is the file name extension of an archive.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/porchlight/porchlight/federation/roster"
@@ -23,6 +24,9 @@ const recordingsDir = "recordings"
 type backupOptions struct {
 	Passphrase     string // "": not encrypted
 	WithRecordings bool
+	// Exclude are paths left out (with what is under them): the archive being written, the scheduled
+	// backups' directory when it lies in the data dir.
+	Exclude []string
 }
 
 // snapshotFunc returns a consistent copy of the data dir's database file name. errNoSnapshot: nobody
@@ -41,7 +45,10 @@ func writeBackup(ctx context.Context, cfg *Config, w io.Writer, opts backupOptio
 	if err != nil {
 		return nil, nil, err
 	}
-	dataDir := cfg.DataDir()
+	dataDir, err := filepath.Abs(cfg.DataDir()) // absolute, as opts.Exclude
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := addFile(bw, "config/"+ConfigFile, cfg.Path); err != nil {
 		return nil, nil, err
 	}
@@ -61,6 +68,12 @@ func writeBackup(ctx context.Context, cfg *Config, w io.Writer, opts backupOptio
 		}
 		rel, _ := filepath.Rel(dataDir, path)
 		rel = filepath.ToSlash(rel)
+		if slices.Contains(opts.Exclude, path) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			if rel == recordingsDir && !opts.WithRecordings {
 				return filepath.SkipDir

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -54,10 +55,14 @@ func runBackupCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
+	outAbs, err := filepath.Abs(*out)
+	if err != nil {
+		return fmt.Errorf("backup: -o: %w", err)
+	}
 	var warnings []string
 	var files int
 	n, err := atomicfile.WriteFrom(*out, 0o600, func(w io.Writer) error {
-		m, warn, err := writeBackup(ctx, cfg, w, backupOptions{Passphrase: pass, WithRecordings: *withRec}, snap)
+		m, warn, err := writeBackup(ctx, cfg, w, backupOptions{Passphrase: pass, WithRecordings: *withRec, Exclude: []string{outAbs}}, snap)
 		if m != nil {
 			files = len(m.Files)
 		}

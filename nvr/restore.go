@@ -47,7 +47,13 @@ func Restore(dir string, archive io.Reader, passphrase string, force bool) (res 
 		return nil, fmt.Errorf("restore: %s: %w; refusing to restore over it (--force moves it aside)", dir, ErrNodeExists)
 	}
 	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	var created []string // parents made here, removed again if the restore fails
+	defer func() {
+		if err != nil {
+			undo(created)
+		}
+	}()
+	if err := mkdirAllTracked(parent, &created); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restore-*")

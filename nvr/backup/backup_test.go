@@ -129,3 +129,28 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeManifest: any manifest either decodes to files with valid, distinct names or is an error
+// wrapping ErrCorrupt.
+func FuzzDecodeManifest(f *testing.F) {
+	f.Add([]byte(`{"format":1,"node":"Elm","files":[{"name":"data/identity.key","size":3,"mode":384,"sha256":"` + strings.Repeat("a", 64) + `"}]}`))
+	f.Add([]byte(`{"format":1,"files":[{"name":"../x","size":1,"sha256":""}]}`))
+	f.Add([]byte(`{"format":2}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeManifest(b)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("got %v, want an error wrapping ErrCorrupt", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, file := range m.Files {
+			if CheckName(file.Name) != nil || seen[file.Name] {
+				t.Errorf("accepted file name %q", file.Name)
+			}
+			seen[file.Name] = true
+		}
+	})
+}
