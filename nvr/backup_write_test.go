@@ -27,8 +27,8 @@ func TestWriteBackupContents(t *testing.T) {
 	cfgDir := filepath.Dir(res.ConfigPath)
 	outside := filepath.Join(t.TempDir(), "key.pem")
 	for path, body := range map[string]string{
-		filepath.Join(cfgDir, "certs", "cert.pem"):          "cert",
-		outside:                                             "key",
+		filepath.Join(cfgDir, "certs", "cert.pem"): "cert",
+		outside: "key",
 		filepath.Join(res.DataDir, "webhook-x.key"):         "notify secret",
 		filepath.Join(res.DataDir, "backups", "old.tar.gz"): "an older backup",
 		filepath.Join(res.DataDir, ".users.json.tmp-1"):     "temp",
