@@ -49,8 +49,9 @@ func (c *Client) nodeRunning(ctx context.Context) (bool, error) {
 // snapshots returns the snapshotFunc that asks the running node for each database; a database it does
 // not hold (404) is errNoSnapshot, to be opened read-only.
 func (c *Client) snapshots(ctx context.Context) snapshotFunc {
-	return func(name string) (ui.DatabaseSnapshot, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+"/api/v1/backup/databases/"+url.PathEscape(name), nil)
+	return func(name string, recordings bool) (ui.DatabaseSnapshot, error) {
+		u := c.Base + "/api/v1/backup/databases/" + url.PathEscape(name) + "?recordings=" + strconv.FormatBool(recordings)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -77,4 +78,4 @@ func (c *Client) snapshots(ctx context.Context) snapshotFunc {
 }
 
 // noSnapshots is the snapshotFunc when the node is not running: every database is opened read-only.
-func noSnapshots(string) (ui.DatabaseSnapshot, error) { return nil, errNoSnapshot }
+func noSnapshots(string, bool) (ui.DatabaseSnapshot, error) { return nil, errNoSnapshot }

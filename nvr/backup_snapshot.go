@@ -3,6 +3,7 @@ package nvr
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,8 +17,8 @@ import (
 type nodeBackups struct{ n *Node }
 
 // SnapshotDatabase begins a read transaction on the database named by its file name.
-func (b nodeBackups) SnapshotDatabase(name string) (ui.DatabaseSnapshot, error) {
-	s, err := b.snapshot(name)
+func (b nodeBackups) SnapshotDatabase(name string, recordings bool) (ui.DatabaseSnapshot, error) {
+	s, err := b.snapshot(name, recordings)
 	if errors.Is(err, errNoSnapshot) {
 		return nil, fmt.Errorf("%w: %s: %w", ui.ErrNotFound, name, err)
 	}
@@ -25,11 +26,14 @@ func (b nodeBackups) SnapshotDatabase(name string) (ui.DatabaseSnapshot, error) 
 }
 
 // snapshot is SnapshotDatabase with errNoSnapshot for a database the node does not hold.
-func (b nodeBackups) snapshot(name string) (ui.DatabaseSnapshot, error) {
+func (b nodeBackups) snapshot(name string, recordings bool) (ui.DatabaseSnapshot, error) {
 	var tx *bolt.Tx
 	var err error
 	switch name {
-	case "index.db":
+	case indexFile:
+		if !recordings {
+			return b.indexWithoutSegments()
+		}
 		tx, err = b.n.rec.SnapshotIndex()
 	case federation.StoreFile:
 		tx, err = b.n.fed.SnapshotStore()
@@ -46,6 +50,38 @@ func (b nodeBackups) snapshot(name string) (ui.DatabaseSnapshot, error) {
 	}
 	return tx, nil
 }
+
+// indexFile is the recorder's database in the data dir.
+const indexFile = "index.db"
+
+// indexWithoutSegments copies the index without its segment records into a temporary file in the data dir
+// (a dot file: backups skip it) and returns a snapshot of that copy, removed when it ends.
+func (b nodeBackups) indexWithoutSegments() (ui.DatabaseSnapshot, error) {
+	f, err := os.CreateTemp(b.n.cfg.DataDir(), "."+indexFile+".backup-*")
+	if err != nil {
+		return nil, err
+	}
+	path := f.Name()
+	f.Close()
+	if err := b.n.rec.WriteIndexWithoutSegments(path); err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	s, err := openFileSnapshot(path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	return removeAfter{s, path}, nil
+}
+
+// removeAfter is a snapshot of a temporary file, removed when the snapshot ends.
+type removeAfter struct {
+	ui.DatabaseSnapshot
+	path string
+}
+
+func (r removeAfter) Rollback() error { return errors.Join(r.DatabaseSnapshot.Rollback(), os.Remove(r.path)) }
 
 // fileSnapshot is a copy of a database file nobody holds open: the file opened read-only.
 type fileSnapshot struct {

@@ -29,9 +29,10 @@ type backupOptions struct {
 	Exclude []string
 }
 
-// snapshotFunc returns a consistent copy of the data dir's database file name. errNoSnapshot: nobody
-// holds it open, so the file may be opened read-only (openFileSnapshot).
-type snapshotFunc func(name string) (ui.DatabaseSnapshot, error)
+// snapshotFunc returns a consistent copy of the data dir's database file name; without recordings it may
+// leave out the index's segment records. errNoSnapshot: nobody holds it open, so the file may be opened
+// read-only (openFileSnapshot, a whole copy).
+type snapshotFunc func(name string, recordings bool) (ui.DatabaseSnapshot, error)
 
 // errNoSnapshot: the snapshot source does not hold that database.
 var errNoSnapshot = errors.New("database not held open")
@@ -85,7 +86,7 @@ func writeBackup(ctx context.Context, cfg *Config, w io.Writer, opts backupOptio
 		}
 		name := "data/" + rel
 		if strings.HasSuffix(d.Name(), ".db") && !strings.Contains(rel, "/") {
-			return addDatabase(bw, name, path, snap)
+			return addDatabase(bw, name, path, opts.WithRecordings, snap)
 		}
 		err = addFile(bw, name, path)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -127,8 +128,8 @@ func addFile(bw *backup.Writer, name, path string) error {
 
 // addDatabase adds a consistent copy of a database: from snap when the node holds it, else from the
 // file opened read-only.
-func addDatabase(bw *backup.Writer, name, path string, snap snapshotFunc) error {
-	s, err := snap(filepath.Base(path))
+func addDatabase(bw *backup.Writer, name, path string, recordings bool, snap snapshotFunc) error {
+	s, err := snap(filepath.Base(path), recordings)
 	if errors.Is(err, errNoSnapshot) {
 		s, err = openFileSnapshot(path)
 	}

@@ -227,3 +227,7 @@ func (r *Recorder) Live(camera, stream string) (*Hub, error) {
 // SnapshotIndex begins a read transaction on the index for a consistent copy (see index.DB.Snapshot);
 // the caller must Rollback it.
 func (r *Recorder) SnapshotIndex() (*bolt.Tx, error) { return r.db.Snapshot() }
+
+// WriteIndexWithoutSegments writes to path a copy of the index with its events but no segment records
+// (see index.DB.WriteWithoutSegments), for a backup without the segment files.
+func (r *Recorder) WriteIndexWithoutSegments(path string) error { return r.db.WriteWithoutSegments(path) }

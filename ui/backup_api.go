@@ -17,8 +17,9 @@ type DatabaseSnapshot interface {
 // Backups gives consistent copies of the node's databases while it runs, for `porchlight backup`.
 type Backups interface {
 	// SnapshotDatabase begins a copy of the database file name (index.db) of the data dir; ErrNotFound
-	// when the node does not hold that database open.
-	SnapshotDatabase(name string) (DatabaseSnapshot, error)
+	// when the node does not hold that database open. Without recordings, the copy may leave out what
+	// only the recorded files need (the index's segment records).
+	SnapshotDatabase(name string, recordings bool) (DatabaseSnapshot, error)
 }
 
 // backupDatabase streams a consistent copy of one of the node's databases: admin only.
@@ -27,7 +28,16 @@ func (s *Server) backupDatabase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "backups are not enabled on this node")
 		return
 	}
-	snap, err := s.Backups.SnapshotDatabase(r.PathValue("name"))
+	recordings := true
+	switch v := r.URL.Query().Get("recordings"); v {
+	case "", "true":
+	case "false":
+		recordings = false
+	default:
+		writeError(w, http.StatusBadRequest, "recordings: want true or false, got "+strconv.Quote(v))
+		return
+	}
+	snap, err := s.Backups.SnapshotDatabase(r.PathValue("name"), recordings)
 	if err != nil {
 		s.writeErr(w, err)
 		return
