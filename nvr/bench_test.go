@@ -284,7 +284,10 @@ func benchRestore(b *testing.B, days int, frames bool) {
 // monthNode runs a node with fillDays's index and returns its config and a passphrase file.
 func monthNode(b *testing.B, days int, frames bool) (string, string) {
 	now := time.Now().Truncate(time.Minute)
-	base, _, cfgPath := benchNodeConfig(b, monthCameras(), func(dataDir string) { fillDays(b, dataDir, now, days, frames) })
+	base, _, cfgPath := benchNodeConfig(b, monthCameras(), func(dataDir string) {
+		fillDays(b, dataDir, now, days, frames)
+		fillEvents(b, dataDir, now, days)
+	})
 	// The CLI finds the node through http.listen: the port it picked.
 	cfgText, _ := os.ReadFile(cfgPath)
 	cfgText = []byte(strings.Replace(string(cfgText), "listen: 127.0.0.1:0", "listen: "+strings.TrimPrefix(base, "http://"), 1))
@@ -305,5 +308,29 @@ func reportSizes(b *testing.B, cfgPath, archive string) {
 	}
 	if fi, err := os.Stat(archive); err == nil {
 		b.ReportMetric(float64(fi.Size())/1e6, "archive-MB")
+	}
+}
+
+// fillEvents adds 200 closed motion events per camera and day (cam0..cam7) over days ending at now, as the
+// events listing benchmark stores them, without snapshots.
+func fillEvents(b *testing.B, dataDir string, now time.Time, days int) {
+	b.Helper()
+	const perDay = 200
+	db, err := index.Open(filepath.Join(dataDir, "index.db"), &index.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	first := now.Add(-time.Duration(days) * 24 * time.Hour)
+	for c := range 8 {
+		evs := make([]index.Event, 0, days*perDay)
+		for i := range days * perDay {
+			start := first.Add(time.Duration(i) * 24 * time.Hour / perDay)
+			evs = append(evs, index.Event{Camera: fmt.Sprintf("cam%d", c), Kind: "motion", Start: start,
+				End: start.Add(time.Duration(5+i%120) * time.Second), Score: float64(i%100) / 100})
+		}
+		if _, err := db.PutEvents(evs); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
