@@ -79,6 +79,9 @@ func Restore(dir string, archive io.Reader, passphrase string, force bool) (res 
 	if err := checkRestored(cfgPath, m); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	if err := syncDirs(node); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	res = &RestoreResult{ConfigPath: filepath.Join(dir, ConfigFile), Node: m.Node, PeerID: m.PeerID, Files: len(m.Files)}
 	if exists {
 		res.MovedAside = dir + ".replaced-" + time.Now().UTC().Format("20060102T150405Z")
@@ -89,9 +92,23 @@ func Restore(dir string, archive io.Reader, passphrase string, force bool) (res 
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	if err := atomicfile.Rename(node, dir); err != nil {
+		if res.MovedAside != "" {
+			return nil, fmt.Errorf("restore: %w (the previous content of %s is in %s)", err, dir, res.MovedAside)
+		}
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	return res, nil
+}
+
+// syncDirs fsyncs every directory of the tree (the files are fsynced as they are written), so that the
+// restored node survives a power cut once Restore has returned.
+func syncDirs(root string) error {
+	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		return atomicfile.SyncDir(p)
+	})
 }
 
 // nonEmpty says whether dir exists with something in it.
