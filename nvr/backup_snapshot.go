@@ -81,7 +81,9 @@ type removeAfter struct {
 	path string
 }
 
-func (r removeAfter) Rollback() error { return errors.Join(r.DatabaseSnapshot.Rollback(), os.Remove(r.path)) }
+func (r removeAfter) Rollback() error {
+	return errors.Join(r.DatabaseSnapshot.Rollback(), os.Remove(r.path))
+}
 
 // fileSnapshot is a copy of a database file nobody holds open: the file opened read-only.
 type fileSnapshot struct {

@@ -230,4 +230,6 @@ func (r *Recorder) SnapshotIndex() (*bolt.Tx, error) { return r.db.Snapshot() }
 
 // WriteIndexWithoutSegments writes to path a copy of the index with its events but no segment records
 // (see index.DB.WriteWithoutSegments), for a backup without the segment files.
-func (r *Recorder) WriteIndexWithoutSegments(path string) error { return r.db.WriteWithoutSegments(path) }
+func (r *Recorder) WriteIndexWithoutSegments(path string) error {
+	return r.db.WriteWithoutSegments(path)
+}
