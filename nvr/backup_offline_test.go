@@ -75,3 +75,25 @@ func TestBackupStoppedNodeWithRecordings(t *testing.T) {
 		t.Errorf("forced restore: %v", err)
 	}
 }
+
+// TestBackupMadePassphrase: without --passphrase-file or --no-encrypt, backup encrypts with a passphrase
+// it makes and prints once; restore refuses the archive without it and accepts it with it.
+func TestBackupMadePassphrase(t *testing.T) {
+	h := newHoodNode(t, "h", "household", nil)
+	archive := filepath.Join(t.TempDir(), "h.tar.gz.age")
+	out := run(t, "backup", "--config", h.cfg, "-o", archive)
+	_, pass, ok := strings.Cut(out, "passphrase (shown once; keep it apart from the archive, restore needs it): ")
+	pass = strings.TrimSpace(pass)
+	if !ok || len(pass) < 20 {
+		t.Fatalf("backup printed %q, want a made passphrase", out)
+	}
+	cmd := exec.Command(porchlightBin(t), "restore", "--dir", filepath.Join(t.TempDir(), "n"), "-i", archive)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "encrypted: a passphrase is needed") {
+		t.Errorf("restore without the passphrase: got %v, %q, want a refusal saying a passphrase is needed", err, stderr.String())
+	}
+	passFile := filepath.Join(t.TempDir(), "pass")
+	os.WriteFile(passFile, []byte(pass+"\n"), 0o600)
+	run(t, "restore", "--dir", filepath.Join(t.TempDir(), "n"), "-i", archive, "--passphrase-file", passFile)
+}

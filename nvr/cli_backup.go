@@ -2,6 +2,7 @@ package nvr
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,13 +16,13 @@ import (
 	"github.com/porchlight/porchlight/internal/atomicfile"
 )
 
-const usageBackup = "--config FILE -o FILE (--passphrase-file F | --no-encrypt) [--with-recordings]"
+const usageBackup = "--config FILE -o FILE [--passphrase-file F | --no-encrypt] [--with-recordings]"
 
 func runBackupCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	cfgPath := fs.String("config", "", "config file of the node (required); it may be running or stopped")
 	out := fs.String("o", "", "archive to write (required)")
-	passFile := fs.String("passphrase-file", "", "file whose first line is the passphrase that encrypts the archive (age, scrypt)")
+	passFile := fs.String("passphrase-file", "", "file whose first line is the passphrase that encrypts the archive (age, scrypt); without it, a passphrase is made and printed once")
 	noEncrypt := fs.Bool("no-encrypt", false, "write the archive unencrypted: anyone who reads it has the node's keys and users")
 	withRec := fs.Bool("with-recordings", false, "include the recorded segment files (large)")
 	if err := parseFlags(fs, usageBackup, args, stdout); err != nil {
@@ -32,8 +33,6 @@ func runBackupCmd(args []string, stdout io.Writer) error {
 		return usageErrorf("backup: --config is required")
 	case *out == "":
 		return usageErrorf("backup: -o is required")
-	case *passFile == "" && !*noEncrypt:
-		return usageErrorf("backup: --passphrase-file is required (or --no-encrypt for an unencrypted archive)")
 	case *passFile != "" && *noEncrypt:
 		return usageErrorf("backup: --passphrase-file and --no-encrypt exclude each other")
 	}
@@ -41,12 +40,16 @@ func runBackupCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var pass string
-	if *passFile != "" {
+	var pass, made string
+	switch {
+	case *passFile != "":
 		if pass, err = readPassphrase(*passFile); err != nil {
 			return fmt.Errorf("backup: --passphrase-file: %w", err)
 		}
-	} else {
+	case !*noEncrypt:
+		pass = rand.Text() // 26 base32 characters: 130 bits
+		made = pass
+	default:
 		fmt.Fprintln(os.Stderr, "porchlight: WARNING: the archive is NOT encrypted: it holds the node's identity key, users, tokens and secrets; whoever reads it can impersonate this node")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -76,6 +79,9 @@ func runBackupCmd(args []string, stdout io.Writer) error {
 		fmt.Fprintf(os.Stderr, "porchlight: warning: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d files, %d bytes; databases %s)\n", *out, files, n, mode)
+	if made != "" {
+		fmt.Fprintf(stdout, "passphrase (shown once; keep it apart from the archive, restore needs it): %s\n", made)
+	}
 	return nil
 }
 
