@@ -38,6 +38,9 @@ var commands = []command{
 	{"submission", "list|get --config FILE ...", "agency: clips received, decrypted and verified", runSubmissionCmd},
 	{"log", "verify --config FILE", "audit every agency's public request log", runLogCmd},
 	{"transparency", "--config FILE [--json]", "the per-agency monthly report, from the audited logs", runTransparency},
+	{"backup", usageBackup, "write the node's config, identity, users, secrets and databases to one archive (encrypted)",
+		runBackupCmd},
+	{"restore", usageRestore, "bring a node back from a backup archive into a new directory, same identity", runRestoreCmd},
 	{"version", "", "print the version, platform and Go version", runVersion},
 }
 

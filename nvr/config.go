@@ -29,6 +29,7 @@ type Config struct {
 	Restream  RestreamConfig  `yaml:"restream"`
 	Discovery DiscoveryConfig `yaml:"discovery"`        // "Find cameras": the ONVIF probe
 	Notify    []NotifyConfig  `yaml:"notify,omitempty"` // notification channels; see NotifyConfig
+	Backup    BackupConfig    `yaml:"backup"`           // scheduled backups; see BackupConfig
 
 	// Path is the file the config was loaded from; empty for Parse and Default. A relative DataPath is
 	// resolved against its directory.
@@ -159,6 +160,7 @@ func Default() *Config {
 		},
 		Cameras:   []CameraConfig{},
 		Discovery: DiscoveryConfig{Interfaces: []string{}, Wait: Duration(onvif.DefaultProbeWait)},
+		Backup:    DefaultBackup(),
 	}
 }
 

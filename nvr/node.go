@@ -35,6 +35,7 @@ type Node struct {
 
 	restream *restream.Server // the RTSP restream; nil when restream.listen is empty
 	hls      *hls.Server      // the live streams as LL-HLS, for the HTTP API
+	backup   *scheduledBackup // nil when backup.dir is empty
 }
 
 // NewNode builds a node from a loaded config and binds its HTTP listener.
@@ -79,6 +80,12 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
 		AlertReads: n.reads, Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath()}
+	n.http.Backups = nodeBackups{n}
+	if n.backup, err = newScheduledBackup(cfg, nodeBackups{n}.snapshot, reg, log); err != nil {
+		return nil, closeAll(err)
+	} else if n.backup != nil {
+		n.backup.failed = n.notes.backupFailed
+	}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
 		return nil, closeAll(err)
 	}
@@ -154,6 +161,7 @@ func (n *Node) Run(ctx context.Context) error {
 	stopMQTT := n.runMQTT()
 	stopRestream := n.runRestream()
 	stopHLS := n.runHLS()
+	stopBackup := n.runBackup()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -167,6 +175,7 @@ func (n *Node) Run(ctx context.Context) error {
 		recDone <- err
 	}
 	err = errors.Join(err, stopMQTT()) // first: the node says it goes offline while all still runs
+	err = errors.Join(err, stopBackup(2*time.Second))
 	err = errors.Join(err, stopRestream(2*time.Second))
 	err = errors.Join(err, stopHLS(2*time.Second)) // ends blocking HLS requests before the HTTP server waits for them
 	stopHTTP()

@@ -251,3 +251,9 @@ func (w *notifications) watchCameras(ctx context.Context) {
 		}
 	}
 }
+
+// backupFailed tells the owner that a scheduled backup failed (a disk notification: the backup's disk).
+func (w *notifications) backupFailed(err error) {
+	w.notify(notify.Notification{Type: notify.TypeDisk, Priority: 4, Title: "Backup failed",
+		Message: oneLine(err), Link: w.link("storage", nil)})
+}

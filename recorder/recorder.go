@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/porchlight/porchlight/recorder/export"
 	"github.com/porchlight/porchlight/recorder/index"
 )
@@ -227,4 +229,14 @@ func (r *Recorder) Live(camera, stream string) (*Hub, error) {
 		return nil, err
 	}
 	return s.hub, nil
+}
+
+// SnapshotIndex begins a read transaction on the index for a consistent copy (see index.DB.Snapshot);
+// the caller must Rollback it.
+func (r *Recorder) SnapshotIndex() (*bolt.Tx, error) { return r.db.Snapshot() }
+
+// WriteIndexWithoutSegments writes to path a copy of the index with its events but no segment records
+// (see index.DB.WriteWithoutSegments), for a backup without the segment files.
+func (r *Recorder) WriteIndexWithoutSegments(path string) error {
+	return r.db.WriteWithoutSegments(path)
 }

@@ -58,6 +58,9 @@ type Server struct {
 	Push Push
 	// HLS serves the live streams as LL-HLS; nil: the HLS routes answer 503.
 	HLS LiveHLS
+	// Backups copies the node's databases for `porchlight backup`; nil: GET
+	// /api/v1/backup/databases/{name} answers 503.
+	Backups Backups
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -231,6 +234,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/push/subscriptions", anyUser, s.listPushSubscriptions},
 		{"POST", "/api/v1/push/subscriptions", anyUser, s.addPushSubscription},
 		{"DELETE", "/api/v1/push/subscriptions/{id}", anyUser, s.deletePushSubscription},
+		{"GET", "/api/v1/backup/databases/{name}", adminOnly, s.backupDatabase},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},

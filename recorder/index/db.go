@@ -190,3 +190,14 @@ func nanos(t time.Time) int64 {
 	}
 	return t.UnixNano()
 }
+
+// Snapshot begins a read transaction for a consistent copy of the whole database: Tx.Size bytes that
+// Tx.WriteTo writes while the index goes on being written. The caller must Rollback it, soon: a long
+// read transaction holds back the reuse of freed pages.
+func (db *DB) Snapshot() (*bolt.Tx, error) {
+	tx, err := db.bolt.Begin(false)
+	if err != nil {
+		return nil, fmt.Errorf("index: snapshot %s: %w", db.path, err)
+	}
+	return tx, nil
+}
