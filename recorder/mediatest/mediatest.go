@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,15 +94,7 @@ func DecodeClean(t testing.TB, path string) {
 }
 
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func FreePort(t testing.TB) int { t.Helper(); return testutil.FreePort(t) }
 
 // StartGstCamera starts gst-rtsp-server (recorder/testdata/gst_rtsp_server.py) on a free port and returns
 // its base URL, e.g. rtsp://127.0.0.1:PORT; paths /h264 (H.264 + AAC), /h265 and /h264-720p (720p25 at

@@ -40,7 +40,7 @@ func StartBroker(t testing.TB, listener string) *Broker {
 			t.Fatal("mosquitto is missing: apt-get install mosquitto mosquitto-clients (.ci/deps)")
 		}
 	}
-	b := &Broker{Port: freePort(t), Dir: t.TempDir()}
+	b := &Broker{Port: testutil.FreePort(t), Dir: t.TempDir()}
 	if listener == "" {
 		listener = "listener {{PORT}} 127.0.0.1\nallow_anonymous true\n"
 	}
@@ -84,16 +84,6 @@ func (b *Broker) Addr() string { return fmt.Sprintf("127.0.0.1:%d", b.Port) }
 
 // URL is the broker's tcp:// URL.
 func (b *Broker) URL() string { return "tcp://" + b.Addr() }
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // Msg is one message mosquitto_sub printed (its -F %j format).
 type Msg struct {

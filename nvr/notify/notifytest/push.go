@@ -1,7 +1,6 @@
 package notifytest
 
 import (
-	"bufio"
 	"crypto/ecdh"
 	"crypto/rand"
 	_ "embed"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 )
 
@@ -38,7 +36,7 @@ type PushService struct {
 	URL  string // http://127.0.0.1:PORT
 	Port string
 	dir  string
-	cmd  *exec.Cmd
+	proc process
 
 	mu    sync.Mutex
 	vapid string
@@ -90,21 +88,7 @@ func (p *PushService) Start(t testing.TB, port string) {
 	t.Helper()
 	cmd := exec.Command("node", filepath.Join(p.dir, "push_service.js"), p.dir, port)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(HTTPECEDir(t), "node_modules"))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start node push service: %v", err)
-	}
-	p.cmd = cmd
-	t.Cleanup(p.Stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("node push service printed no port: %v", err)
-	}
-	p.Port = strings.TrimSpace(line)
+	p.Port = p.proc.start(t, "the node push service", cmd)
 	p.URL = "http://127.0.0.1:" + p.Port
 	for _, s := range p.subs {
 		s.Endpoint = p.URL + "/" + s.Name
@@ -113,12 +97,7 @@ func (p *PushService) Start(t testing.TB, port string) {
 
 // Stop kills the service (Start brings it back).
 func (p *PushService) Stop() {
-	if p.cmd == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	_ = p.cmd.Wait()
-	p.cmd = nil
+	p.proc.stop()
 }
 
 // SetVAPIDKey is the node's public key (GET /api/v1/push/key) the service checks pushes against.

@@ -1,7 +1,6 @@
 package notifytest
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -16,8 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -34,7 +31,7 @@ type SMTP struct {
 	Password string
 	Mode     string // starttls or tls
 	dir      string
-	cmd      *exec.Cmd
+	proc     process
 }
 
 // SMTPMail is one mail the server accepted.
@@ -65,32 +62,13 @@ func (s *SMTP) Start(t testing.TB, port string) {
 	t.Helper()
 	cmd := exec.Command("/usr/bin/python3", filepath.Join(s.dir, "server.py"), filepath.Join(s.dir, "cert.pem"),
 		filepath.Join(s.dir, "key.pem"), s.User, s.Password, filepath.Join(s.dir, "record.jsonl"), s.Mode, port)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start aiosmtpd: %v", err)
-	}
-	s.cmd = cmd
-	t.Cleanup(s.Stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("aiosmtpd printed no port (is python3-aiosmtpd installed? .ci/deps installs it): %v", err)
-	}
-	s.Port = strings.TrimSpace(line)
+	s.Port = s.proc.start(t, "aiosmtpd (is python3-aiosmtpd installed? .ci/deps installs it)", cmd)
 	s.Addr = net.JoinHostPort("127.0.0.1", s.Port)
 }
 
 // Stop kills the server (it may be started again with Start(t, s.Port)).
 func (s *SMTP) Stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	_ = s.cmd.Wait()
-	s.cmd = nil
+	s.proc.stop()
 }
 
 // Mails returns the mails accepted so far.

@@ -1,14 +1,12 @@
 package notifytest
 
 import (
-	"bufio"
 	_ "embed"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -21,7 +19,7 @@ type Webhook struct {
 	Secret []byte
 	Port   string
 	dir    string
-	cmd    *exec.Cmd
+	proc   process
 }
 
 // WebhookDelivery is one delivery the receiver accepted: its delivery header and the JSON body.
@@ -57,32 +55,13 @@ func (w *Webhook) Start(t testing.TB, port string) {
 	t.Helper()
 	cmd := exec.Command("/usr/bin/python3", filepath.Join(w.dir, "receiver.py"), w.SecretFile(),
 		filepath.Join(w.dir, "record.jsonl"), port)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start python webhook receiver: %v", err)
-	}
-	w.cmd = cmd
-	t.Cleanup(w.Stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("python webhook receiver printed no port: %v", err)
-	}
-	w.Port = strings.TrimSpace(line)
+	w.Port = w.proc.start(t, "the python webhook receiver", cmd)
 	w.URL = "http://127.0.0.1:" + w.Port + "/hook"
 }
 
 // Stop kills the receiver (it may be started again with Start(t, w.Port)).
 func (w *Webhook) Stop() {
-	if w.cmd == nil {
-		return
-	}
-	_ = w.cmd.Process.Signal(syscall.SIGKILL)
-	_ = w.cmd.Wait()
-	w.cmd = nil
+	w.proc.stop()
 }
 
 // Deliveries returns what the receiver recorded, accepted and refused.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/internal/testutil"
 )
 
 // The third-party peer of these tests is the ONVIF device that the onvif npm package (agsh/onvif) ships
@@ -45,15 +47,7 @@ func PeerDir(t testing.TB) string {
 }
 
 // FreePort returns a TCP port free on host now.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func FreePort(t testing.TB) int { t.Helper(); return testutil.FreePort(t) }
 
 // StartPeer runs the peer with its device service at host:port, inside namespace ns when not "", and
 // returns the device service URL once it answers. The process is ended by its PID at cleanup.
