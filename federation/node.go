@@ -131,7 +131,7 @@ func New(cfg Config) (*Node, error) {
 	n.metrics = newMetrics(cfg.Registerer)
 	n.rejects = newRejectLog(n.log, n.metrics)
 	n.limits = newRateLimits(cfg.AlertRate, cfg.AlertBurst, n.now)
-	st, err := openStore(filepath.Join(cfg.DataDir, "federation.db"))
+	st, err := openStore(filepath.Join(cfg.DataDir, DBFile))
 	if err != nil {
 		return nil, err
 	}
