@@ -38,7 +38,7 @@ var commands = []command{
 	{"submission", "list|get --config FILE ...", "agency: clips received, decrypted and verified", runSubmissionCmd},
 	{"log", "verify --config FILE", "audit every agency's public request log", runLogCmd},
 	{"transparency", "--config FILE [--json]", "the per-agency monthly report, from the audited logs", runTransparency},
-	{"version", "", "print the version, platform and Go version", runVersion},
+	{"version", usageVersion, "print the version, platform and Go version; --json adds the on-disk formats", runVersion},
 }
 
 // usageError is a mistake in the command line; Main exits with status 2 for it.
@@ -104,7 +104,7 @@ func runHelp(args []string, stdout io.Writer) error {
 			return usageErrorf("help: unknown command %q", args[0])
 		}
 		fmt.Fprintf(stdout, "usage: porchlight %s %s\n\n%s.\n", c.name, c.usage, c.summary)
-		if c.name != "version" {
+		if c.usage != "" {
 			fmt.Fprintf(stdout, "\nRun \"porchlight %s -h\" for its flags.\n", c.name)
 		}
 		return nil

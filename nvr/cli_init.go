@@ -1,12 +1,15 @@
 package nvr
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 )
 
 const initUsage = "--dir DIR [--role household|agency] [--name NAME]"
+
+const usageVersion = "[--json]"
 
 func runInit(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
@@ -43,7 +46,16 @@ func runInit(args []string, stdout io.Writer) error {
 
 func runVersion(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	if err := parseFlags(fs, "", args, stdout); err != nil {
+	asJSON := fs.Bool("json", false, "print {version, commit, go, formats} as JSON")
+	if err := parseFlags(fs, usageVersion, args, stdout); err != nil {
+		return err
+	}
+	if *asJSON {
+		b, err := json.MarshalIndent(buildInfo(), "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
 	fmt.Fprintln(stdout, versionLine())

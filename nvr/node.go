@@ -69,7 +69,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath()}
+		Ready: rec, Push: pushAPI{n: nt, key: vapid}, BasePath: cfg.HTTP.basePath(), Build: buildInfo()}
 	if n.http.TrustedProxies, err = cfg.HTTP.trustedProxies(); err != nil {
 		return nil, closeAll(err)
 	}

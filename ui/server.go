@@ -54,6 +54,8 @@ type Server struct {
 	NotifyAdmin NotifyAdmin
 	// Push is the node's Web Push (VAPID key, subscriptions); nil: the push routes answer 503.
 	Push Push
+	// Build is the version and formats GET /api/v1/version reports.
+	Build BuildInfo
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -224,6 +226,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/push/subscriptions", anyUser, s.addPushSubscription},
 		{"DELETE", "/api/v1/push/subscriptions/{id}", anyUser, s.deletePushSubscription},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
+		{"GET", "/api/v1/version", anyUser, s.version},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},

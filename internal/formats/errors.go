@@ -22,4 +22,6 @@ func (e *TooNewError) Error() string {
 func (e *TooNewError) Unwrap() error { return ErrTooNew }
 
 // TooNew returns the error for file at format have when this build knows up to know.
-func TooNew(file string, have, know int) error { return &TooNewError{File: file, Have: have, Know: know} }
+func TooNew(file string, have, know int) error {
+	return &TooNewError{File: file, Have: have, Know: know}
+}
