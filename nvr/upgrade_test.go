@@ -260,6 +260,7 @@ func TestNewerFormatStopsTheNode(t *testing.T) {
 			if tc.key == "segments" {
 				want = path + " (segment layout) has format 9; this porchlight knows up to 1: upgrade porchlight"
 			}
+			t.Logf("refused: %v", err)
 			if !errors.Is(err, formats.ErrTooNew) || !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("err = %q, want one line ending %q", err, want)
 			}
