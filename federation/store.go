@@ -11,7 +11,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/federation/wire"
+	"github.com/porchlight/porchlight/internal/formats"
 )
+
+// FormatVersion is the format of federation.db this build writes and the newest it reads.
+const FormatVersion = 1
+
+// Schema is federation.db's format and its migrations: none yet (version 1 is the first release's; a
+// database from before versions were recorded is version 1 and gets meta/version written on open).
+var Schema = formats.Schema{Current: FormatVersion}
 
 // store keeps hoods in bbolt. Each hood is a bucket named by its ID holding:
 //
@@ -22,7 +30,9 @@ import (
 //	alerts    time (8 bytes, ms) + alert ID (16 bytes) → signed alert
 //	seen      alert ID (16 bytes) → time key; the replay store, pruned with the alerts
 //
-// and a top-level bucket "peers": peer ID → last known addresses (CBOR), so a restarted node can redial.
+// and a top-level bucket "peers": peer ID → last known addresses (CBOR), so a restarted node can redial,
+// and "meta" with the file's format version (Schema). The agency side keeps its buckets in the same file
+// (requests, deliveries, submissions, agencylog, witness, policy), as do its transparency logs.
 type store struct {
 	db *bolt.DB
 	// seen mirrors the seen buckets in memory (hood → alert IDs), so validating a gossiped alert never
@@ -51,6 +61,9 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
+		if _, err := Schema.Apply(tx, path); err != nil {
+			return err
+		}
 		for _, b := range [][]byte{bHoods, bPeers} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -58,6 +71,10 @@ func openStore(path string) (*store, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, formats.ErrTooNew) {
+		db.Close()
+		return nil, err // names the file already
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -98,7 +98,7 @@ func writeBackup(ctx context.Context, cfg *Config, w io.Writer, opts backupOptio
 		return nil, nil, err
 	}
 	m := backup.Manifest{Node: cfg.Name, Role: string(cfg.Role), Version: Version(), Recordings: opts.WithRecordings,
-		Formats: map[string]int{"config": CurrentVersion}}
+		Formats: Formats()}
 	if key, err := LoadIdentity(dataDir); err == nil {
 		if id, err := roster.PeerOf(key.Public().(ed25519.PublicKey)); err == nil {
 			m.PeerID = id.String()

@@ -41,7 +41,7 @@ var commands = []command{
 	{"backup", usageBackup, "write the node's config, identity, users, secrets and databases to one archive (encrypted)",
 		runBackupCmd},
 	{"restore", usageRestore, "bring a node back from a backup archive into a new directory, same identity", runRestoreCmd},
-	{"version", "", "print the version, platform and Go version", runVersion},
+	{"version", usageVersion, "print the version, platform and Go version; --json adds the on-disk formats", runVersion},
 }
 
 // usageError is a mistake in the command line; Main exits with status 2 for it.
@@ -107,7 +107,7 @@ func runHelp(args []string, stdout io.Writer) error {
 			return usageErrorf("help: unknown command %q", args[0])
 		}
 		fmt.Fprintf(stdout, "usage: porchlight %s %s\n\n%s.\n", c.name, c.usage, c.summary)
-		if c.name != "version" {
+		if c.usage != "" {
 			fmt.Fprintf(stdout, "\nRun \"porchlight %s -h\" for its flags.\n", c.name)
 		}
 		return nil

@@ -1,6 +1,7 @@
 package nvr
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 )
 
 const initUsage = "--dir DIR [--role household|agency] [--name NAME] [--data-dir DIR]"
+
+const usageVersion = "[--json]"
 
 func runInit(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
@@ -52,7 +55,16 @@ func runInit(args []string, stdout io.Writer) error {
 
 func runVersion(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	if err := parseFlags(fs, "", args, stdout); err != nil {
+	asJSON := fs.Bool("json", false, "print {version, commit, go, formats} as JSON")
+	if err := parseFlags(fs, usageVersion, args, stdout); err != nil {
+		return err
+	}
+	if *asJSON {
+		b, err := json.MarshalIndent(buildInfo(), "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
 	fmt.Fprintln(stdout, versionLine())

@@ -2,8 +2,10 @@ package nvr
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
 	"runtime/debug"
@@ -148,5 +150,27 @@ func TestMainErrorIsOneLine(t *testing.T) {
 	}
 	if !strings.HasPrefix(stderr, "porchlight: ") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("got stderr %q, want one line starting with \"porchlight: \"", stderr)
+	}
+}
+
+// `porchlight version --json` prints the build and the format of every file it keeps on disk.
+func TestMainVersionJSON(t *testing.T) {
+	code, stdout, stderr := runMain("version", "--json")
+	if code != 0 || stderr != "" {
+		t.Fatalf("got code %d stderr %q, want 0 and nothing", code, stderr)
+	}
+	var got struct {
+		Version, Commit, Go string
+		Formats             map[string]int
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%q: %v", stdout, err)
+	}
+	if got.Version != Version() || got.Go != runtime.Version() {
+		t.Errorf("version %q go %q, want %q %q", got.Version, got.Go, Version(), runtime.Version())
+	}
+	want := map[string]int{"config": CurrentVersion, "index": 1, "segments": 1, "federation": 1, "notify": 1, "users": 1, "tokens": 1, "alert_reads": 1}
+	if !reflect.DeepEqual(got.Formats, want) {
+		t.Errorf("formats %v, want %v", got.Formats, want)
 	}
 }

@@ -38,7 +38,7 @@ var parseErrorTests = []struct {
 	{"version null", "version:\n", "version: required"},
 	{"version not a number", "version: one\n", `version: must be an integer, got "one"`},
 	{"version quoted", "version: \"1\"\n", `version: must be an integer, got "1"`},
-	{"version newer", "version: 2\n", "version: unsupported version 2 (this build reads 1)"},
+	{"version newer", "version: 2\n", "version: format 2; this porchlight knows up to 1: upgrade porchlight"},
 	{"version older", "version: 0\n", "version: unsupported version 0 (oldest supported is 1)"},
 	// name, role, data_dir, log_level
 	{"name empty", "version: 1\nname: \"\"\n", "name: required"},

@@ -26,7 +26,7 @@ func migrate(root *yaml.Node, table map[int]migration) error {
 		return fmt.Errorf("version: must be an integer, got %q", vn.Value)
 	}
 	if v > CurrentVersion {
-		return fmt.Errorf("version: unsupported version %d (this build reads %d)", v, CurrentVersion)
+		return fmt.Errorf("version: format %d; this porchlight knows up to %d: upgrade porchlight", v, CurrentVersion)
 	}
 	for from := v; from < CurrentVersion; from++ {
 		step, ok := table[from]

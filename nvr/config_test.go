@@ -255,7 +255,7 @@ func TestMigrate(t *testing.T) {
 		{"negative", "version: -3\n", map[int]migration{0: renameTitle}, "", "version: unsupported version -3 (oldest supported is 0)"},
 		{"step applied", "version: 0\ntitle: old\n", map[int]migration{0: renameTitle}, "old", ""},
 		{"step fails", "version: 0\n", map[int]migration{0: failing}, "", "version: migrate from 0 to 1: broken step"},
-		{"newer than this build", "version: 2\n", map[int]migration{0: renameTitle}, "", "version: unsupported version 2 (this build reads 1)"},
+		{"newer than this build", "version: 2\n", map[int]migration{0: renameTitle}, "", "version: format 2; this porchlight knows up to 1: upgrade porchlight"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,5 +329,17 @@ func TestRecorderConfigRetention(t *testing.T) {
 	want := recorder.Limits{MaxAge: 720 * time.Hour, EventsMaxAge: 2160 * time.Hour, MaxBytes: 1e9}
 	if rc.Retention != want || rc.MinFree != 2e9 {
 		t.Errorf("got retention %+v, min_free %d; want %+v, 2000000000", rc.Retention, rc.MinFree, want)
+	}
+}
+
+// A config written for a newer porchlight is refused with one line naming the file and both versions.
+func TestLoadNewerConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "porchlight.yml")
+	if err := os.WriteFile(path, []byte("version: 2\nname: a\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if want := path + ": version: format 2; this porchlight knows up to 1: upgrade porchlight"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 }

@@ -35,6 +35,8 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Version == 0:
 		return fmt.Errorf("version: required")
+	case c.Version > CurrentVersion:
+		return fmt.Errorf("version: format %d; this porchlight knows up to %d: upgrade porchlight", c.Version, CurrentVersion)
 	case c.Version != CurrentVersion:
 		return fmt.Errorf("version: unsupported version %d (this build reads %d)", c.Version, CurrentVersion)
 	}

@@ -79,7 +79,7 @@ func NewNode(cfg *Config, log *slog.Logger) (*Node, error) {
 		CameraFinder: cameraFinder{discovery: cfg.Discovery},
 		Hoods:        hoodAPI{f: fed, match: alertMatcher{views: cameraViews{n}.Cameras, events: rec.Events, base: cfg.HTTP.basePath()}.match},
 		Requests:     requestAPI{ag, fed}, Events: eventAPI{rec: rec, base: cfg.HTTP.basePath()}, EventAlerts: eventAlerts{n: n, now: time.Now},
-		AlertReads: n.reads, Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath()}
+		AlertReads: n.reads, Ready: rec, Push: pushAPI{n: nt, key: vapid}, HLS: hlsAPI{n.hls}, BasePath: cfg.HTTP.basePath(), Build: buildInfo()}
 	n.http.Backups = nodeBackups{n}
 	if n.backup, err = newScheduledBackup(cfg, nodeBackups{n}.snapshot, reg, log); err != nil {
 		return nil, closeAll(err)

@@ -4,6 +4,12 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/porchlight/porchlight/federation"
+	"github.com/porchlight/porchlight/nvr/notify"
+	"github.com/porchlight/porchlight/recorder"
+	"github.com/porchlight/porchlight/recorder/index"
+	"github.com/porchlight/porchlight/ui"
 )
 
 // version is set at link time by `make build`:
@@ -41,6 +47,33 @@ func versionFromBuildInfo(bi *debug.BuildInfo) string {
 		return "devel"
 	}
 	return rev[:min(len(rev), 12)] + dirty
+}
+
+// Formats returns the format version of every file this build keeps on disk: the newest it reads.
+func Formats() map[string]int {
+	return map[string]int{
+		"config":      CurrentVersion,
+		"index":       index.FormatVersion,
+		"segments":    recorder.SegmentLayoutVersion,
+		"federation":  federation.FormatVersion,
+		"notify":      notify.FormatVersion,
+		"users":       ui.UsersFormat,
+		"tokens":      ui.TokensFormat,
+		"alert_reads": alertReadsVersion,
+	}
+}
+
+// buildInfo is what `porchlight version --json` prints and GET /api/v1/version answers.
+func buildInfo() ui.BuildInfo {
+	var commit string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				commit = s.Value
+			}
+		}
+	}
+	return ui.BuildInfo{Version: Version(), Commit: commit, Go: runtime.Version(), Formats: Formats()}
 }
 
 // versionLine is what `porchlight version` prints.

@@ -59,7 +59,7 @@ func New(cfg Config) (*Recorder, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("recorder: %w", err)
 	}
-	db, err := index.Open(filepath.Join(cfg.DataDir, "index.db"), nil)
+	db, err := index.Open(filepath.Join(cfg.DataDir, "index.db"), &index.Options{SegmentLayout: SegmentLayoutVersion})
 	if err != nil {
 		return nil, fmt.Errorf("recorder: open index: %w", err)
 	}

@@ -26,6 +26,12 @@ type segMeta struct {
 
 const segMetaVersion = 1
 
+// SegmentLayoutVersion is the version of what the recorder keeps on disk beside the index: segment files
+// (fMP4 with the segMeta box, version segMetaVersion) named %016x.mp4 by segment ID in
+// recordings/<camera>/<stream>/. It is recorded in index.db's meta (index.Options.SegmentLayout); a data
+// dir with a newer layout is refused.
+const SegmentLayoutVersion = 1
+
 // segFileName is the name of a segment's file inside its stream directory.
 func segFileName(id uint64) string { return fmt.Sprintf("%016x.mp4", id) }
 

@@ -61,6 +61,8 @@ type Server struct {
 	// Backups copies the node's databases for `porchlight backup`; nil: GET
 	// /api/v1/backup/databases/{name} answers 503.
 	Backups Backups
+	// Build is the version and formats GET /api/v1/version reports.
+	Build BuildInfo
 	// Ready reports whether the recorder and its database are up, for GET /readyz; nil: ready whenever
 	// the server serves.
 	Ready Readiness
@@ -236,6 +238,7 @@ func (s *Server) routeTable() []route {
 		{"DELETE", "/api/v1/push/subscriptions/{id}", anyUser, s.deletePushSubscription},
 		{"GET", "/api/v1/backup/databases/{name}", adminOnly, s.backupDatabase},
 		{"GET", "/api/v1/openapi.yaml", anyUser, s.serveOpenAPI},
+		{"GET", "/api/v1/version", anyUser, s.version},
 		{"GET", "/metrics", public, promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/internal/atomicfile"
+	"github.com/porchlight/porchlight/internal/formats"
 )
 
 // TokensFile is the name of the store of issued API tokens in the data dir. It holds SHA-256 hashes of
@@ -77,6 +78,9 @@ func openTokenStore(dir string, now func() time.Time, log *slog.Logger) (*tokenS
 	default:
 		if err := json.Unmarshal(b, &st.doc); err != nil {
 			return nil, fmt.Errorf("read tokens %s: %w", path, err)
+		}
+		if st.doc.Version > tokensVersion {
+			return nil, formats.TooNew(path, st.doc.Version, tokensVersion)
 		}
 		if st.doc.Version != tokensVersion {
 			return nil, fmt.Errorf("read tokens %s: unsupported version %d (this build reads %d)",

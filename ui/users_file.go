@@ -9,13 +9,20 @@ import (
 	"path/filepath"
 
 	"github.com/porchlight/porchlight/internal/atomicfile"
+	"github.com/porchlight/porchlight/internal/formats"
 )
 
 // UsersFile is the name of the user store in the data dir.
 const UsersFile = "users.json"
 
-// usersVersion is the format version of users.json.
+// usersVersion is the format version of users.json this build writes and the newest it reads.
 const usersVersion = 1
+
+// Format versions of the ui's files, for `porchlight version --json`.
+const (
+	UsersFormat  = usersVersion
+	TokensFormat = tokensVersion
+)
 
 // usersDoc is the content of users.json.
 type usersDoc struct {
@@ -36,6 +43,9 @@ func loadUsers(dataDir string) (*usersDoc, error) {
 	var doc usersDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("read users %s: %w", path, err)
+	}
+	if doc.Version > usersVersion {
+		return nil, formats.TooNew(path, doc.Version, usersVersion)
 	}
 	if doc.Version != usersVersion {
 		return nil, fmt.Errorf("read users %s: unsupported version %d (this build reads %d)", path, doc.Version, usersVersion)

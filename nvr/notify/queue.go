@@ -3,14 +3,25 @@ package notify
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/porchlight/porchlight/internal/formats"
 )
 
-// DBFile is the queue's bbolt file in the data dir.
+// DBFile is the queue's bbolt file in the data dir: a bucket per channel ("ch/<name>"), the Web Push
+// subscriptions ("push") and the format version ("meta").
 const DBFile = "notify.db"
+
+// FormatVersion is the format of notify.db this build writes and the newest it reads.
+const FormatVersion = 1
+
+// Schema is notify.db's format and its migrations: none yet (version 1 is the first release's; a database
+// from before versions were recorded is version 1 and gets meta/version written on open).
+var Schema = formats.Schema{Current: FormatVersion}
 
 // job is one notification for one channel, as stored in the channel's bucket under an increasing key.
 type job struct {
@@ -25,7 +36,10 @@ type job struct {
 type queue struct{ db *bolt.DB }
 
 func openQueue(path string) (*queue, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := Schema.Open(path, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, formats.ErrTooNew) {
+		return nil, err // names the file already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("notify: open %s: %w", path, err)
 	}

@@ -9,10 +9,17 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/porchlight/porchlight/internal/formats"
 )
 
-// layoutVersion is the version of the bucket layout, stored under meta/version.
-const layoutVersion = 1
+// FormatVersion is the version of the database layout and record formats this build writes and the newest
+// it reads, stored under meta/version (one byte, as the first release wrote it).
+const FormatVersion = 1
+
+// Schema is the index's format and its migrations (none yet: version 1 is the first release's). A
+// database newer than FormatVersion is refused with an error naming the file.
+var Schema = formats.Schema{Current: FormatVersion}
 
 // DefaultTimeout is how long Open waits for another process to release the database file when
 // Options.Timeout is zero.
@@ -25,7 +32,7 @@ var (
 	bucketSeg     = []byte("seg")
 	bucketTime    = []byte("time")
 	bucketRuns    = []byte("runs")
-	keyVersion    = []byte("version")
+	keySegments   = []byte("segments")
 	keyUsage      = []byte("usage")
 )
 
@@ -36,6 +43,10 @@ type Options struct {
 	NoSync bool
 	// Timeout is how long Open waits for the file lock another process holds; zero means DefaultTimeout.
 	Timeout time.Duration
+	// SegmentLayout is the version of the segment files and their directories that the caller (the
+	// recorder) writes, recorded under meta/segments; a database recording a newer layout is refused.
+	// Zero: neither checked nor recorded.
+	SegmentLayout int
 }
 
 // DB is an open index database.
@@ -62,16 +73,18 @@ func Open(path string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
-	if err := b.Update(initLayout); err != nil {
+	if err := b.Update(func(tx *bolt.Tx) error { return initLayout(tx, path, o.SegmentLayout) }); err != nil {
 		b.Close()
+		if errors.Is(err, formats.ErrTooNew) {
+			return nil, err // names the file already
+		}
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
 	return &DB{bolt: b, path: path}, nil
 }
 
-func initLayout(tx *bolt.Tx) error {
-	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-	if err != nil {
+func initLayout(tx *bolt.Tx, path string, segLayout int) error {
+	if _, err := Schema.Apply(tx, path); err != nil {
 		return err
 	}
 	if _, err := tx.CreateBucketIfNotExists(bucketStreams); err != nil {
@@ -80,14 +93,46 @@ func initLayout(tx *bolt.Tx) error {
 	if err := initEvents(tx); err != nil {
 		return err
 	}
-	v := meta.Get(keyVersion)
-	if v == nil {
-		return meta.Put(keyVersion, []byte{layoutVersion})
+	return recordSegmentLayout(tx.Bucket(bucketMeta), path, segLayout)
+}
+
+// recordSegmentLayout checks the segment layout recorded in meta against want and records want; an index
+// from before the layout was recorded has layout 1.
+func recordSegmentLayout(meta *bolt.Bucket, path string, want int) error {
+	if want == 0 {
+		return nil
 	}
-	if len(v) != 1 || v[0] != layoutVersion {
-		return fmt.Errorf("%w: unknown layout version %x", ErrBadRecord, v)
+	have := 1
+	if v := meta.Get(keySegments); v != nil {
+		var err error
+		if have, err = formats.DecodeVersion(v); err != nil {
+			return fmt.Errorf("%s: meta/segments: %w", path, err)
+		}
+		if have == want {
+			return nil
+		}
 	}
-	return nil
+	if have > want {
+		return formats.TooNew(path+" (segment layout)", have, want)
+	}
+	if have < want {
+		return fmt.Errorf("%s has segment layout %d; this porchlight reads %d", path, have, want)
+	}
+	return meta.Put(keySegments, formats.EncodeVersion(want))
+}
+
+// SegmentLayout returns the segment layout recorded in the database (1 when none is recorded).
+func (db *DB) SegmentLayout() (int, error) {
+	n := 1
+	err := db.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keySegments); v != nil {
+			var err error
+			n, err = formats.DecodeVersion(v)
+			return err
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Close closes the database, waiting for running transactions. Calling it again returns nil.

@@ -30,7 +30,10 @@
 // # Layout
 //
 //	meta                    bucket
-//	  version               format version of the database layout (1)
+//	  version               format version of the database layout (FormatVersion, one byte); a newer
+//	                        one is refused, older ones migrated by Schema on open
+//	  segments              version of the recorder's segment files and directories
+//	                        (Options.SegmentLayout), when the recorder opened the database
 //	streams                 bucket
 //	  <stream key>          bucket per stream
 //	    usage               key: bytes, segment count, oldest start, newest end

@@ -1,6 +1,6 @@
 // Settings view (#/settings): change one's own password and this device's notifications (push.js); for
 // admins also users (list, add, delete) and API tokens (list, create with the secret shown once, revoke).
-// Viewers see the password form and the notifications only.
+// Viewers see the password form, the notifications and About (version and on-disk formats) only.
 // Uses api, $, state and views from app.js.
 "use strict";
 
@@ -17,7 +17,19 @@ async function showSettings() {
   $("#token-new").hidden = true;
   $("#token-secret").textContent = "";
   setSay("#pw-status", "");
-  if (admin) await Promise.all([refreshUsers(), refreshTokens()]);
+  await Promise.all([refreshAbout(), ...(admin ? [refreshUsers(), refreshTokens()] : [])]);
+}
+
+// ---- about ----
+
+async function refreshAbout() {
+  const b = await api("GET", "/api/v1/version");
+  $("#about-version").textContent = `Porchlight ${b.version}` + (b.commit ? ` (${b.commit.slice(0, 12)})` : "") + `, ${b.go}`;
+  $("#about-formats tbody").replaceChildren(...Object.keys(b.formats).sort().map(name => {
+    const tr = cellRow([["name", name], ["version", String(b.formats[name])]]);
+    tr.lastChild.remove(); // no action column
+    return tr;
+  }));
 }
 
 function setSay(sel, text, cls) {
