@@ -12,23 +12,13 @@ import (
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/nvr/notify/notifytest"
-	"github.com/porchlight/porchlight/recorder/democam"
-	"github.com/porchlight/porchlight/recorder/mediatest"
 )
 
 // TestBrowserNotificationLink: the link of a real motion notification (as ntfy received it), opened in
 // a browser that is not logged in, shows the login form; after logging in the browser lands on the
 // event's view with that event marked, the link's fragment intact.
 func TestBrowserNotificationLink(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	nt := notifytest.StartNtfy(t)
 	res, err := nvr.Init(t.TempDir(), nvr.RoleHousehold, "Elm Street 12")
 	if err != nil {

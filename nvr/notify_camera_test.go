@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/nvr/notify"
-	"github.com/porchlight/porchlight/nvr/notify/notifytest"
 	"github.com/porchlight/porchlight/recorder"
 	"github.com/porchlight/porchlight/recorder/onvif/onviftest"
 )
@@ -19,12 +17,7 @@ import (
 // CellMotionDetector messages) opens an event of kind camera, which notifies like a motion event.
 func TestWatchEventsCameraKind(t *testing.T) {
 	dev := onviftest.StartPeer(t, "", "127.0.0.1", onviftest.FreePort(t))
-	nt := notifytest.StartNtfy(t)
-	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
-		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, n := ntfyNotifier(t)
 	rec, err := recorder.New(recorder.Config{DataDir: t.TempDir(), BackoffMin: 50 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
 		Cameras: []recorder.CameraConfig{{Name: "front", URL: "rtsp://127.0.0.1:1/none",
 			ONVIF: &recorder.ONVIFConfig{URL: dev, Events: true}}}})

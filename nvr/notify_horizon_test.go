@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/internal/testutil"
-	"github.com/porchlight/porchlight/nvr/notify"
-	"github.com/porchlight/porchlight/nvr/notify/notifytest"
 	"github.com/porchlight/porchlight/ui"
 )
 
@@ -50,12 +48,7 @@ func TestHorizonAlarmHysteresis(t *testing.T) {
 // TestWatchHorizons: a short horizon notifies once with a link to the storage view, naming the camera,
 // the days that fit and the limit.
 func TestWatchHorizons(t *testing.T) {
-	nt := notifytest.StartNtfy(t)
-	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
-		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, n := ntfyNotifier(t)
 	var mu sync.Mutex
 	days := 7.0
 	set := func(d float64) { mu.Lock(); days = d; mu.Unlock() }

@@ -16,12 +16,7 @@ import (
 // TestWatchDisk: the recorder's disk warning notifies once, with a link to the storage view, and again
 // only after it has cleared.
 func TestWatchDisk(t *testing.T) {
-	nt := notifytest.StartNtfy(t)
-	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
-		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, n := ntfyNotifier(t)
 	var mu sync.Mutex
 	warning := ""
 	set := func(s string) { mu.Lock(); warning = s; mu.Unlock() }
@@ -63,12 +58,7 @@ func TestWatchDisk(t *testing.T) {
 // TestWatchMembers: members present at start are not news; a member and an agency admitted later each
 // notify once.
 func TestWatchMembers(t *testing.T) {
-	nt := notifytest.StartNtfy(t)
-	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
-		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, n := ntfyNotifier(t)
 	var mu sync.Mutex
 	ms := []hoodMember{{Hood: "h1", HoodName: "Elm Street", ID: "p1", Name: "No. 10", Role: "member"}}
 	polls := make(chan struct{}, 1000)
@@ -106,12 +96,7 @@ func TestWatchMembers(t *testing.T) {
 // TestWatchCameras: a camera's main stream that stops recording is reported offline once it has been
 // down for offlineAfter, and online when it records again; a sub stream and a disabled camera are not.
 func TestWatchCameras(t *testing.T) {
-	nt := notifytest.StartNtfy(t)
-	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
-		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, n := ntfyNotifier(t)
 	var mu sync.Mutex
 	state := map[string]recorder.State{"front": recorder.StateRecording, "back": recorder.StateDisabled}
 	set := func(s recorder.State) { mu.Lock(); state["front"] = s; mu.Unlock() }
@@ -146,4 +131,17 @@ func TestWatchCameras(t *testing.T) {
 		m[0].Click != "https://nvr.example/#/live?camera=front" {
 		t.Errorf("messages = %+v", m)
 	}
+}
+
+// ntfyNotifier returns a local ntfy endpoint and a notifier (not yet running) with one channel to it,
+// topic t.
+func ntfyNotifier(t *testing.T) (*notifytest.Ntfy, *notify.Notifier) {
+	t.Helper()
+	nt := notifytest.StartNtfy(t)
+	n, err := notify.New(notify.Config{DataDir: t.TempDir(), Channels: []notify.ChannelConfig{
+		{Name: "ntfy", Kind: notify.KindNtfy, URL: nt.URL + "/t"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nt, n
 }

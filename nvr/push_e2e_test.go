@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,31 +23,7 @@ import (
 	"github.com/porchlight/porchlight/internal/testutil"
 	"github.com/porchlight/porchlight/nvr/notify"
 	"github.com/porchlight/porchlight/nvr/notify/notifytest"
-	"github.com/porchlight/porchlight/recorder/democam"
-	"github.com/porchlight/porchlight/recorder/mediatest"
 )
-
-// apiSend sends an authorised JSON request (body nil: none) to a node.
-func apiSend(t testing.TB, base, token, method, path string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, base+path, rd)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
 
 // pushBody is what the web app posts for a subscription of the push service.
 func pushBody(s *notifytest.PushSub, events ...string) map[string]any {
@@ -63,15 +38,7 @@ func pushBody(s *notifytest.PushSub, events ...string) map[string]any {
 // event's link under http.public_url and its snapshot's URL. A second subscription whose push service
 // answers 410 disappears from the API. The VAPID private key is in no answer, log line or the config.
 func TestServePushesMotion(t *testing.T) {
-	clip, err := democam.LoadClip(mediatest.MotionClip(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Addr: "127.0.0.1:0", Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
+	cam := startMotionCamera(t)
 	ps := notifytest.StartPushService(t)
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+"\n    motion: {post_roll: 2s}\n", func(cfg []byte) []byte {
 		return regexp.MustCompile(`(?m)^http:\n`).ReplaceAll(cfg, []byte("http:\n  public_url: https://nvr.example\n"))
@@ -79,7 +46,7 @@ func TestServePushesMotion(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "serve.log")
 	serve := startServeLogged(t, cfgPath, logPath)
 
-	code, b := apiSend(t, base, tok, "GET", "/api/v1/push/key", nil)
+	code, b := apiJSON(t, base, tok, "GET", "/api/v1/push/key", nil)
 	var key struct {
 		PublicKey string `json:"public_key"`
 	}
@@ -90,11 +57,11 @@ func TestServePushesMotion(t *testing.T) {
 	phone, old := ps.Subscribe(t, "phone"), ps.Subscribe(t, "old")
 	ps.SetStatus(t, "old", http.StatusGone)
 	for _, s := range []*notifytest.PushSub{phone, old} {
-		if code, b := apiSend(t, base, tok, "POST", "/api/v1/push/subscriptions", pushBody(s, "motion")); code != 201 {
+		if code, b := apiJSON(t, base, tok, "POST", "/api/v1/push/subscriptions", pushBody(s, "motion")); code != 201 {
 			t.Fatalf("subscribe %s: %d %s", s.Name, code, b)
 		}
 	}
-	if code, b := apiSend(t, base, tok, "POST", "/api/v1/push/subscriptions",
+	if code, b := apiJSON(t, base, tok, "POST", "/api/v1/push/subscriptions",
 		map[string]any{"endpoint": phone.Endpoint, "keys": map[string]string{"p256dh": "AAAA", "auth": phone.Auth}}); code != 400 ||
 		!strings.Contains(string(b), "keys.p256dh") {
 		t.Errorf("a bad key: %d %s, want 400 naming keys.p256dh", code, b)
@@ -127,14 +94,14 @@ func TestServePushesMotion(t *testing.T) {
 		t.Errorf("VAPID claims = %v", got.Claims)
 	}
 	testutil.WaitForState(t, 60*time.Second, "the 410 subscription removed", func() (bool, string) {
-		_, b := apiSend(t, base, tok, "GET", "/api/v1/push/subscriptions", nil)
+		_, b := apiJSON(t, base, tok, "GET", "/api/v1/push/subscriptions", nil)
 		var subs []struct{ Endpoint string }
 		_ = json.Unmarshal(b, &subs)
 		return len(subs) == 1 && subs[0].Endpoint == phone.Endpoint, string(b)
 	})
 
 	// The private key is nowhere a client or the log can read.
-	_, listed := apiSend(t, base, tok, "GET", "/api/v1/push/subscriptions", nil)
+	_, listed := apiJSON(t, base, tok, "GET", "/api/v1/push/subscriptions", nil)
 	_, metrics := apiGet(t, base, tok, "/metrics")
 	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
