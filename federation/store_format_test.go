@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/porchlight/porchlight/internal/formats/formatstest"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -13,24 +14,11 @@ func TestStoreSchemaTable(t *testing.T) {
 	}
 }
 
-// boltDo runs fn in a write transaction on the file with bbolt directly, as another build would.
-func boltDo(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Update(fn); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A federation.db from before versions were recorded (buckets, no meta) is version 1: it opens with its
 // hoods intact and gets meta/version 1; one from a newer build is refused, naming the file.
 func TestStoreFormatVersion(t *testing.T) {
 	path := filepath.Join(t.TempDir(), StoreFile)
-	boltDo(t, path, func(tx *bolt.Tx) error {
+	formatstest.Update(t, path, func(tx *bolt.Tx) error {
 		hoods, err := tx.CreateBucket(bHoods)
 		if err != nil {
 			return err
@@ -59,12 +47,7 @@ func TestStoreFormatVersion(t *testing.T) {
 	if err != nil || v != FormatVersion {
 		t.Fatalf("version after open = %d, %v; want %d", v, err, FormatVersion)
 	}
-	var raw []byte
-	boltDo(t, path, func(tx *bolt.Tx) error {
-		raw = append(raw, tx.Bucket([]byte("meta")).Get([]byte("version"))...)
-		return tx.Bucket([]byte("meta")).Put([]byte("version"), []byte{FormatVersion + 1})
-	})
-	if string(raw) != "\x01" {
+	if raw := formatstest.SetMeta(t, path, "version", []byte{FormatVersion + 1}); string(raw) != "\x01" {
 		t.Errorf("meta/version = %x, want 01", raw)
 	}
 	_, err = openStore(path)

@@ -14,9 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/porchlight/porchlight/internal/formats"
+	"github.com/porchlight/porchlight/internal/formats/formatstest"
 	"github.com/porchlight/porchlight/nvr"
 	"github.com/porchlight/porchlight/recorder/mediatest"
 )
@@ -69,42 +68,6 @@ func copyDataDir(t *testing.T, name string) string {
 	return cfg
 }
 
-// metaValue reads meta/key from a bbolt file, nil when absent.
-func metaValue(t *testing.T, path, key string) []byte {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var v []byte
-	db.View(func(tx *bolt.Tx) error {
-		if m := tx.Bucket([]byte("meta")); m != nil {
-			v = bytes.Clone(m.Get([]byte(key)))
-		}
-		return nil
-	})
-	return v
-}
-
-func setMeta(t *testing.T, path, key string, v []byte) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Update(func(tx *bolt.Tx) error {
-		m, err := tx.CreateBucketIfNotExists([]byte("meta"))
-		if err != nil {
-			return err
-		}
-		return m.Put([]byte(key), v)
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // bearerGet answers GET path with a bearer token: the status and body.
 func bearerGet(t *testing.T, base, token, path string, out any) (int, []byte) {
 	t.Helper()
@@ -133,11 +96,11 @@ func TestUpgradeFromDatadirV1(t *testing.T) {
 	data := filepath.Join(filepath.Dir(cfgPath), "data")
 	// As captured: federation.db and notify.db without a version, index.db without its segment layout.
 	for _, f := range []string{"federation.db", "notify.db"} {
-		if v := metaValue(t, filepath.Join(data, f), "version"); v != nil {
+		if v := formatstest.Meta(t, filepath.Join(data, f), "version"); v != nil {
 			t.Fatalf("testdata %s already has meta/version %x", f, v)
 		}
 	}
-	if v := metaValue(t, filepath.Join(data, "index.db"), "segments"); v != nil {
+	if v := formatstest.Meta(t, filepath.Join(data, "index.db"), "segments"); v != nil {
 		t.Fatalf("testdata index.db already has meta/segments %x", v)
 	}
 
@@ -212,11 +175,11 @@ func TestUpgradeFromDatadirV1(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 	for _, f := range []string{"index.db", "federation.db", "notify.db"} {
-		if v := metaValue(t, filepath.Join(data, f), "version"); !bytes.Equal(v, []byte{1}) {
+		if v := formatstest.Meta(t, filepath.Join(data, f), "version"); !bytes.Equal(v, []byte{1}) {
 			t.Errorf("%s: meta/version = %x after the upgrade, want 01", f, v)
 		}
 	}
-	if v := metaValue(t, filepath.Join(data, "index.db"), "segments"); !bytes.Equal(v, []byte{1}) {
+	if v := formatstest.Meta(t, filepath.Join(data, "index.db"), "segments"); !bytes.Equal(v, []byte{1}) {
 		t.Errorf("index.db: meta/segments = %x after the upgrade, want 01", v)
 	}
 }
@@ -244,7 +207,7 @@ func TestNewerFormatStopsTheNode(t *testing.T) {
 		t.Run(tc.file+"/"+tc.key, func(t *testing.T) {
 			cfgPath := copyDataDir(t, "datadir-v1")
 			path := filepath.Join(filepath.Dir(cfgPath), "data", tc.file)
-			setMeta(t, path, tc.key, []byte{9})
+			formatstest.SetMeta(t, path, tc.key, []byte{9})
 			cfg, err := nvr.Load(cfgPath)
 			if err != nil {
 				t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/porchlight/porchlight/internal/formats"
+	"github.com/porchlight/porchlight/internal/formats/formatstest"
 )
 
 // legacyDB writes a database as a build before recorded versions did: buckets, no meta.
@@ -35,23 +36,6 @@ func legacyDB(t *testing.T, buckets ...string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func readVersion(t *testing.T, path string) []byte {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var v []byte
-	db.View(func(tx *bolt.Tx) error {
-		if m := tx.Bucket(formats.MetaBucket); m != nil {
-			v = append([]byte(nil), m.Get(formats.VersionKey)...)
-		}
-		return nil
-	})
-	return v
 }
 
 func setVersion(t *testing.T, path string, v []byte) {
@@ -97,7 +81,7 @@ func TestNewDatabaseGetsCurrentVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if got := readVersion(t, path); string(got) != "\x02" {
+	if got := formatstest.Meta(t, path, "version"); string(got) != "\x02" {
 		t.Fatalf("meta/version = %x, want 02", got)
 	}
 }
@@ -136,7 +120,7 @@ func TestTooNewIsRefusedAndLeftAlone(t *testing.T) {
 	if !errors.Is(err, formats.ErrTooNew) {
 		t.Errorf("errors.Is(err, ErrTooNew) = false")
 	}
-	if got := readVersion(t, path); string(got) != "\x00\x00\x00\x03" {
+	if got := formatstest.Meta(t, path, "version"); string(got) != "\x00\x00\x00\x03" {
 		t.Errorf("meta/version = %x after a refused open, want 00000003", got)
 	}
 }
@@ -149,7 +133,7 @@ func TestOneByteVersionIsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if got := readVersion(t, path); string(got) != "\x02" {
+	if got := formatstest.Meta(t, path, "version"); string(got) != "\x02" {
 		t.Errorf("meta/version = %x, want the 02 kept as written", got)
 	}
 }
@@ -165,7 +149,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	if !errors.Is(err, boom) || err.Error() != path+": migrate format 2 to 3: boom" {
 		t.Fatalf("err = %v, want the failing step named", err)
 	}
-	if got := readVersion(t, path); got != nil {
+	if got := formatstest.Meta(t, path, "version"); got != nil {
 		t.Errorf("meta/version = %x after a failed migration, want none", got)
 	}
 	db, _ := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})

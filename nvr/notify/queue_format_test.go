@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/porchlight/porchlight/internal/formats/formatstest"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -17,18 +18,7 @@ func TestQueueSchemaTable(t *testing.T) {
 // stay and it gets meta/version 1; one from a newer build is refused, naming the file.
 func TestQueueFormatVersion(t *testing.T) {
 	path := filepath.Join(t.TempDir(), DBFile)
-	update := func(fn func(tx *bolt.Tx) error) {
-		t.Helper()
-		db, err := bolt.Open(path, 0o600, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Update(fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	update(func(tx *bolt.Tx) error {
+	formatstest.Update(t, path, func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucket(bucketName("ntfy"))
 		if err != nil {
 			return err
@@ -44,12 +34,7 @@ func TestQueueFormatVersion(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("depth after the upgrade = %d, %v; want 1", n, err)
 	}
-	var raw []byte
-	update(func(tx *bolt.Tx) error {
-		raw = append(raw, tx.Bucket([]byte("meta")).Get([]byte("version"))...)
-		return tx.Bucket([]byte("meta")).Put([]byte("version"), []byte{FormatVersion + 1})
-	})
-	if string(raw) != "\x01" {
+	if raw := formatstest.SetMeta(t, path, "version", []byte{FormatVersion + 1}); string(raw) != "\x01" {
 		t.Errorf("meta/version = %x, want 01", raw)
 	}
 	_, err = openQueue(path)
