@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -162,6 +163,10 @@ func (s *Server) alertClip(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, body); err != nil {
-		s.Logger.Debug("alert clip ended early", "alert", r.PathValue("id"), "err", err)
+		lvl := slog.LevelWarn // the author's stream broke, or the clip did not match the alert's hash
+		if r.Context().Err() != nil {
+			lvl = slog.LevelDebug // the client went away
+		}
+		s.Logger.Log(r.Context(), lvl, "alert clip ended early", "alert", r.PathValue("id"), "err", err)
 	}
 }
