@@ -111,17 +111,21 @@ func (n *Node) PostAlert(ctx context.Context, d AlertDraft) (Alert, error) {
 }
 
 // attachClip hashes the clip the owner chose and holds it from retention for as long as the alert lives.
+// The range is cut to the milliseconds the alert carries first: the clip served later is exported from
+// those, so the hash must be of the same range (a frame between the millisecond and the nanosecond the
+// owner gave would otherwise be in one export and not in the other).
 func (n *Node) attachClip(ctx context.Context, d AlertDraft) (*wire.ClipRef, error) {
-	if !d.End.After(d.Start) || d.End.Sub(d.Start) > MaxClip {
+	start, end := time.UnixMilli(d.Start.UnixMilli()), time.UnixMilli(d.End.UnixMilli())
+	if !end.After(start) || end.Sub(start) > MaxClip {
 		return nil, fmt.Errorf("%w: clip must end after it starts and last at most %s", ErrInvalid, MaxClip)
 	}
 	hash := sha256.New()
-	size, err := n.exportLocal(ctx, d.Camera, d.Start, d.End, hash)
+	size, err := n.exportLocal(ctx, d.Camera, start, end, hash)
 	if err != nil {
 		return nil, fmt.Errorf("attach clip: %w", err)
 	}
-	n.cfg.Clips.Hold(d.Camera, d.Start, d.End, n.now().Add(AlertRetention))
-	return &wire.ClipRef{Camera: d.Camera, Start: d.Start.UnixMilli(), End: d.End.UnixMilli(), Size: size,
+	n.cfg.Clips.Hold(d.Camera, start, end, n.now().Add(AlertRetention))
+	return &wire.ClipRef{Camera: d.Camera, Start: start.UnixMilli(), End: end.UnixMilli(), Size: size,
 		SHA256: hash.Sum(nil)}, nil
 }
 

@@ -345,5 +345,21 @@ func TestClipFetch(t *testing.T) {
 			t.Errorf("FetchClip = %v, want ErrInvalid", err)
 		}
 	})
+	// The owner's times may carry nanoseconds (the CLI takes RFC 3339 with them); the alert carries
+	// milliseconds, and the clip hashed at posting is of the range the alert names.
+	t.Run("times below the millisecond", func(t *testing.T) {
+		fine := time.Now().Add(-2 * time.Minute)
+		fine = fine.Truncate(time.Millisecond).Add(123456 * time.Nanosecond)
+		al, err := author.PostAlert(context.Background(), AlertDraft{Text: "the van again", Camera: "driveway",
+			Start: fine, End: fine.Add(20 * time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitAlerts(t, 10*time.Second, []string{al.ID}, neighbor)
+		got, err := fetch(al.ID)
+		if want := clips.Footage("driveway", fine.Truncate(time.Millisecond), fine.Add(20*time.Second).Truncate(time.Millisecond)); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("FetchClip = %d bytes, %v; want the %d bytes of the alert's millisecond range", len(got), err, len(want))
+		}
+	})
 	t.Run("non-member", func(t *testing.T) { assertRefused(t, outsider(t), author) })
 }

@@ -33,7 +33,9 @@ func (f *Clips) Footage(camera string, start, end time.Time) []byte {
 }
 
 func (f *Clips) footage(camera string, start, end time.Time, tampered bool) []byte {
-	seed := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%t", camera, start.UnixMilli(), end.UnixMilli(), tampered))
+	// Keyed to the nanosecond, as a recorder's export is: a range that differs below the millisecond may
+	// hold another frame.
+	seed := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%t", camera, start.UnixNano(), end.UnixNano(), tampered))
 	b := make([]byte, f.Size)
 	mrand.NewChaCha8(seed).Read(b)
 	return b
