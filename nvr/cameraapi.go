@@ -21,7 +21,7 @@ func (a cameraAPI) Cameras() []ui.Camera {
 			Reconnects: s.Reconnects, Dropped: s.Dropped, Bytes: s.DiskBytes, Oldest: s.Oldest}
 		if k := s.Keyframe; k != nil {
 			c.Pictures = &ui.CameraPictures{SnapshotSource: k.SnapshotSource, NoSnapshotReason: k.NoSnapshotReason,
-				ZonesChecked: k.ZonesChecked, ZonesNote: k.ZonesNote, SnapshotsTaken: k.SnapshotsTaken,
+				ZonesChecked: k.ZonesChecked, ZonesNote: k.ZonesNote, KeyframesNote: k.KeyframesNote, SnapshotsTaken: k.SnapshotsTaken,
 				SnapshotsFailed: k.SnapshotsFailed, SnapshotError: k.SnapshotError, KeyframeError: k.LastError}
 		}
 		if len(s.Codecs) > 0 {

@@ -20,6 +20,9 @@ type MotionConfig struct {
 	PostRoll    Duration  `yaml:"post_roll"`    // an event ends this long after the last motion
 	Zones       []Polygon `yaml:"zones"`        // motion counts only inside these (none: everywhere)
 	Masks       []Polygon `yaml:"masks"`        // and never inside these
+	// DecodeKeyframes decodes and compares every keyframe (with ffmpeg), so events open on what the
+	// pixels show as well: for a dark, noisy picture in which the compressed stream hides motion.
+	DecodeKeyframes bool `yaml:"decode_keyframes,omitempty"`
 }
 
 // Polygon is a list of [x, y] points in frame units (0..1, origin top left).
@@ -91,7 +94,8 @@ func (m *MotionConfig) recorder() recorder.MotionConfig {
 	}
 	return recorder.MotionConfig{Disabled: !c.Enabled,
 		Settings: motion.Settings{Sensitivity: c.Sensitivity, MinDuration: c.MinDuration.Std(), PostRoll: c.PostRoll.Std()},
-		PreRoll:  c.PreRoll.Std(), PostRoll: c.PostRoll.Std(), Zones: polygons(c.Zones), Masks: polygons(c.Masks)}
+		PreRoll:  c.PreRoll.Std(), PostRoll: c.PostRoll.Std(), Zones: polygons(c.Zones), Masks: polygons(c.Masks),
+		DecodeKeyframes: c.DecodeKeyframes}
 }
 
 func polygons(ps []Polygon) []recorder.Polygon {
@@ -123,14 +127,15 @@ func (m *MotionConfig) settings() ui.MotionSettings {
 		return out
 	}
 	return ui.MotionSettings{Enabled: c.Enabled, Sensitivity: &c.Sensitivity, MinDuration: c.MinDuration.String(),
-		PreRoll: c.PreRoll.String(), PostRoll: c.PostRoll.String(), Zones: poly(c.Zones), Masks: poly(c.Masks)}
+		PreRoll: c.PreRoll.String(), PostRoll: c.PostRoll.String(), Zones: poly(c.Zones), Masks: poly(c.Masks),
+		DecodeKeyframes: c.DecodeKeyframes}
 }
 
 // motionFromSettings reads the camera API's motion settings; its errors start with the key. Validate
 // checks the values.
 func motionFromSettings(s ui.MotionSettings) (MotionConfig, error) {
 	m := DefaultMotion()
-	m.Enabled = s.Enabled
+	m.Enabled, m.DecodeKeyframes = s.Enabled, s.DecodeKeyframes
 	if s.Sensitivity != nil {
 		m.Sensitivity = *s.Sensitivity
 	}

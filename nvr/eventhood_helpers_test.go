@@ -85,7 +85,7 @@ func waitRecorded(t *testing.T, s *apiSession, until time.Time) {
 }
 
 // metric reads one sample of the node's /metrics (0 when absent).
-func metric(t *testing.T, base, sample string) float64 {
+func metric(t testing.TB, base, sample string) float64 {
 	t.Helper()
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {

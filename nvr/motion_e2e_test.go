@@ -27,6 +27,18 @@ import (
 type e2eCase struct {
 	Scene motiontest.Scene
 	Enc   motiontest.Encoding
+	// Motion is the camera's motion block in YAML flow style ("" = the defaults), e.g.
+	// "{decode_keyframes: true}".
+	Motion string
+}
+
+// String names the case in logs and tables: the encoding, and the motion block when it is not the
+// default.
+func (c e2eCase) String() string {
+	if c.Motion == "" {
+		return c.Enc.String()
+	}
+	return c.Enc.String() + " " + strings.Trim(c.Motion, "{}")
 }
 
 // e2eSlack widens each motion interval at its end when scoring precision, as the offline harness
@@ -37,8 +49,9 @@ const e2eSlack = time.Second
 // (see mediatest.StartGstFileCamera).
 const mountsPerServer = 10
 
-// runMotionEndToEnd plays every case at once, one camera each, and returns their results in order.
-func runMotionEndToEnd(t testing.TB, cases []e2eCase) []motiontest.Result {
+// runMotionEndToEnd plays every case at once, one camera each, and returns their results in order, and
+// each camera's keyframe-stage CPU time in ms per second of its clip (porchlight_keyframe_cpu_seconds_total).
+func runMotionEndToEnd(t testing.TB, cases []e2eCase) ([]motiontest.Result, []float64) {
 	t.Helper()
 	var urls []string
 	var mounts []string
@@ -60,6 +73,9 @@ func runMotionEndToEnd(t testing.TB, cases []e2eCase) []motiontest.Result {
 	var cams strings.Builder
 	for i, u := range urls {
 		fmt.Fprintf(&cams, "  - name: c%d\n    url: %s\n", i, u)
+		if m := cases[i].Motion; m != "" {
+			fmt.Fprintf(&cams, "    motion: %s\n", m)
+		}
 	}
 	cfgPath, base, tok := initNode(t, "    url: "+urls[0]+"\n", func(cfg []byte) []byte {
 		return []byte(strings.Replace(string(cfg), "  - name: front\n    url: "+urls[0]+"\n", cams.String(), 1))
@@ -88,15 +104,17 @@ func runMotionEndToEnd(t testing.TB, cases []e2eCase) []motiontest.Result {
 		return true
 	})
 	results := make([]motiontest.Result, len(cases))
+	cpu := make([]float64, len(cases))
 	for i, c := range cases {
 		truth, length := c.Scene.Truth()
+		cpu[i] = 1e3 * metric(t, base, fmt.Sprintf(`porchlight_keyframe_cpu_seconds_total{camera="c%d",stream="main"}`, i)) / length.Seconds()
 		got := clipEvents(evs, fmt.Sprintf("c%d", i), starts[i], length, opened)
 		results[i] = motiontest.Score(got, truth, length, e2eSlack)
 		if testing.Verbose() {
-			t.Logf("c%d %s %s: truth %v; events (start, end, opened) %v", i, c.Scene.Name, c.Enc, truth, got)
+			t.Logf("c%d %s %s: truth %v; events (start, end, opened) %v", i, c.Scene.Name, c, truth, got)
 		}
 	}
-	return results
+	return results, cpu
 }
 
 // clipEvents turns a camera's listed events into offsets from its clip's first frame: events that
@@ -210,36 +228,49 @@ func cameraSpan(t testing.TB, base, tok, camera string) (first, last time.Time) 
 
 // e2eScenes are short versions of the harness's scenes, for a test that plays them in real time: a still
 // stretch long enough for the detector to learn the scene, two stretches of walking pedestrians with a
-// still stretch longer than the post-roll between them (82 s in all); and a night-style still hard
+// still stretch longer than the post-roll between them (82 s in all); the same at night (dark, low
+// contrast, strong sensor noise, as the harness's pedestrians-night); and a night-style still hard
 // negative (80 s).
-func e2eScenes() (walk, night motiontest.Scene) {
-	walk = motiontest.Scene{Name: "pedestrians-e2e", Source: motiontest.Pedestrians, Noise: 2, Stretches: []motiontest.Stretch{
+func e2eScenes() (walk, walkNight, night motiontest.Scene) {
+	stretches := []motiontest.Stretch{
 		{At: 30, Seconds: 20}, {Motion: true, At: 5, Seconds: 15}, {At: 30, Seconds: 20},
 		{Motion: true, At: 40, Seconds: 12}, {At: 62, Seconds: 15},
-	}}
+	}
+	walk = motiontest.Scene{Name: "pedestrians-e2e", Source: motiontest.Pedestrians, Noise: 2, Stretches: stretches}
+	walkNight = motiontest.Scene{Name: "pedestrians-night-e2e", Source: motiontest.Pedestrians, Noise: 6, Night: true,
+		Stretches: stretches}
 	night = motiontest.Scene{Name: "still-night-e2e", Source: motiontest.Pedestrians, Noise: 6, Night: true,
 		Stretches: []motiontest.Stretch{{At: 70, Seconds: 80}}}
-	return walk, night
+	return walk, walkNight, night
 }
+
+// decodeKeyframes is the motion block of a camera whose every keyframe is decoded and compared.
+const decodeKeyframes = "{decode_keyframes: true}"
 
 // TestMotionEndToEnd holds the whole chain to the VBR targets on representative clips, all played at
 // once by gst-rtsp-server to one `porchlight serve`: pedestrians in x264 CRF (25 fps, GOP 1 s) and in
-// x265 CRF (10 fps, GOP 1 s), and the night still hard negative in x264. Over them: event-second recall
-// and precision >= 0.9, no false event, every motion stretch found, motion start to the event's open on
-// the SSE stream <= 2 s.
+// x265 CRF (10 fps, GOP 1 s), and the night still hard negative in x264; and, on cameras set to decode
+// every keyframe, pedestrians at night in x264 (which the compressed stage alone does not see) and the
+// night still again (the pixels must not raise events either). Over them: event-second recall and
+// precision >= 0.9, no false event, every motion stretch found, motion start to the event's open on the
+// SSE stream <= 2 s.
 func TestMotionEndToEnd(t *testing.T) {
+	mediatest.Require(t, "ffmpeg")
 	if testing.Short() {
 		t.Skip("plays real footage in real time for about 90 s")
 	}
-	walk, night := e2eScenes()
+	walk, walkNight, night := e2eScenes()
+	x264 := motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 1}
 	cases := []e2eCase{
-		{walk, motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 1}},
-		{walk, motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 1}},
-		{night, motiontest.Encoding{Codec: "H264", FPS: 25, GOP: 1}},
+		{Scene: walk, Enc: x264},
+		{Scene: walk, Enc: motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 1}},
+		{Scene: night, Enc: x264},
+		{Scene: walkNight, Enc: x264, Motion: decodeKeyframes},
+		{Scene: night, Enc: x264, Motion: decodeKeyframes},
 	}
-	results := runMotionEndToEnd(t, cases)
+	results, cpu := runMotionEndToEnd(t, cases)
 	for i, r := range results {
-		t.Logf("%-16s %-22s %v", cases[i].Scene.Name, cases[i].Enc, r)
+		t.Logf("%-22s %-30s %v keyframe-cpu %.2f ms/s", cases[i].Scene.Name, cases[i], r, cpu[i])
 	}
 	m := motiontest.Merge(results...)
 	t.Logf("all: %v", m)
@@ -247,9 +278,11 @@ func TestMotionEndToEnd(t *testing.T) {
 }
 
 // BenchmarkMotionEndToEnd prints the end-to-end accuracy table: every harness scene in every encoding
-// of its table that an MP4 copy can carry (no B-frames: see motiontest.ClipMP4), all played at once in
-// real time (the longest scene is 3 minutes), recorded by one `porchlight serve`, then the VBR and CBR
-// totals. The first run encodes the clips the offline benchmark has not (minutes).
+// of its table that an MP4 copy can carry (no B-frames: see motiontest.ClipMP4), and every scene in the
+// VBR ones again on cameras that decode every keyframe (motion.decode_keyframes), all played at once in
+// real time (the longest scene is 3 minutes), recorded by one `porchlight serve`, then the totals. Each
+// row ends with the camera's keyframe-stage CPU per second of clip. The first run encodes the clips the
+// offline benchmark has not (minutes).
 func BenchmarkMotionEndToEnd(b *testing.B) {
 	var cases []e2eCase
 	for _, e := range motiontest.Encodings() {
@@ -257,22 +290,32 @@ func BenchmarkMotionEndToEnd(b *testing.B) {
 			continue
 		}
 		for _, s := range motiontest.Scenes() {
-			cases = append(cases, e2eCase{s, e})
+			cases = append(cases, e2eCase{Scene: s, Enc: e})
+			if !e.CBR {
+				cases = append(cases, e2eCase{Scene: s, Enc: e, Motion: decodeKeyframes})
+			}
 		}
 	}
-	results := runMotionEndToEnd(b, cases)
+	results, cpu := runMotionEndToEnd(b, cases)
 	var out strings.Builder
-	var vbr, cbr []motiontest.Result
-	fmt.Fprintf(&out, "\n%-18s %-26s %s\n", "scene", "encoding", "result")
+	groups := map[string][]motiontest.Result{}
+	var order []string
+	fmt.Fprintf(&out, "\n%-18s %-44s %s\n", "scene", "encoding", "result")
 	for i, r := range results {
-		fmt.Fprintf(&out, "%-18s %-26s %v\n", cases[i].Scene.Name, cases[i].Enc, r)
-		if cases[i].Enc.CBR {
-			cbr = append(cbr, r)
-		} else {
-			vbr = append(vbr, r)
+		c := cases[i]
+		fmt.Fprintf(&out, "%-18s %-44s %v keyframe-cpu %.2f ms/s\n", c.Scene.Name, c, r, cpu[i])
+		g := map[bool]string{false: "VBR", true: "CBR"}[c.Enc.CBR]
+		if c.Motion != "" {
+			g += " " + strings.Trim(c.Motion, "{}")
 		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], r)
 	}
-	fmt.Fprintf(&out, "ALL VBR: %v\nALL CBR: %v\n", motiontest.Merge(vbr...), motiontest.Merge(cbr...))
+	for _, g := range order {
+		fmt.Fprintf(&out, "ALL %s: %v\n", g, motiontest.Merge(groups[g]...))
+	}
 	b.Log(out.String())
 	for range b.N {
 	}

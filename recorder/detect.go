@@ -59,6 +59,12 @@ type detector struct {
 	pending      *motion.Change
 	pendingFails uint64
 	snapFor      uint64 // the open event whose snapshot waits for its first keyframe; 0 when none
+	// With every keyframe decoded (detect_pixels.go): compOpen says the compressed stage has an event
+	// open (Opened, not yet Closed), compEnd is the end of its last one within the open event, and
+	// pixLast the latest keyframe in which the keyframe stage saw motion.
+	compOpen bool
+	compEnd  time.Time
+	pixLast  time.Time
 }
 
 func newDetector(camera string, cfg *atomic.Pointer[MotionConfig], events *eventHub, log *slog.Logger,
@@ -123,15 +129,14 @@ func (d *detector) batch() {
 			d.lastWall = f.wall
 		}
 		d.closeOpen(d.lastWall, d.open.Score)
-		d.det, d.applied, d.pending = nil, nil, nil
+		d.det, d.applied, d.pending, d.compOpen = nil, nil, nil, false
 		return
 	}
 	if d.visApplied != cfg {
 		d.vis.configure(cfg)
 		d.visApplied = cfg
 	}
-	d.vis.results()
-	d.settle()
+	d.answers(cfg)
 	n := len(d.frames)
 	if n == 0 {
 		d.idle(cfg)
@@ -167,8 +172,15 @@ func (d *detector) observe(cfg *MotionConfig, n int) {
 			d.change(c)
 		}
 	}
+	d.answers(cfg)
+}
+
+// answers takes the keyframe stage's answers: they confirm a pending event, and with every keyframe
+// decoded they open, extend and close events of their own.
+func (d *detector) answers(cfg *MotionConfig) {
 	d.vis.results()
 	d.settle()
+	d.pixelMotion(cfg)
 }
 
 // idle closes an open event when the stream has sent nothing for longer than the post-roll (a camera
@@ -180,14 +192,18 @@ func (d *detector) idle(cfg *MotionConfig) {
 	}
 	if (d.open.ID != 0 || d.pending != nil) && d.now().Sub(d.lastSeen) > wait {
 		d.closeOpen(d.lastWall, d.open.Score)
-		d.det, d.pending = nil, nil // start over with a fresh baseline when frames come back
+		d.det, d.pending, d.compOpen = nil, nil, false // start over with a fresh baseline when frames come back
 	}
 }
 
 func (d *detector) change(c motion.Change) {
 	switch c.Kind {
 	case motion.Opened:
+		d.compOpen = true
 		if d.open.ID != 0 {
+			if d.vis.pixels() {
+				return // the keyframe stage opened it: the compressed stage's motion joins it
+			}
 			d.closeOpen(c.Start, d.open.Score)
 		}
 		if d.vis.gates() {
@@ -197,9 +213,13 @@ func (d *detector) change(c motion.Change) {
 		}
 		d.openEvent(c.Start, c.Score)
 	case motion.Closed:
+		d.compOpen = false
 		if d.pending != nil {
 			d.pending = nil // the keyframe stage found no motion in a zone while it lasted
 			d.vis.vetoed.Add(1)
+			return
+		}
+		if d.pixelsHold(c.End) {
 			return
 		}
 		d.closeOpen(c.End, c.Score)
@@ -223,7 +243,7 @@ func (d *detector) closeOpen(end time.Time, score float64) {
 	if _, err := d.events.close(d.open.ID, end, score); err != nil {
 		d.log.Warn("motion event not closed", "event", d.open.ID, "err", err)
 	}
-	d.open = Event{}
+	d.open, d.compEnd = Event{}, time.Time{}
 }
 
 // sliceBytes sums the sizes of a frame's slice NAL units (its coded picture, without parameter sets and

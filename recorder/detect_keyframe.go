@@ -16,7 +16,8 @@ import (
 // keyframes it already holds (never a second connection to the camera), with a Submit that never waits;
 // a full queue sheds the keyframe (counted by the stage). Keyframes go to the stage only while they are
 // needed: the camera has zones or masks and the compressed stage suspects motion (it saw some within
-// suspectWindow, or an event waits for confirmation). The first keyframe handed over after a quiet spell
+// suspectWindow, or an event waits for confirmation), or the camera asks for every keyframe to be decoded
+// (MotionConfig.DecodeKeyframes; detect_pixels.go). The first keyframe handed over after a quiet spell
 // is preceded by the keyframe before it, the reference from before the motion, whose own answer is not
 // used. Snapshots do not need the running decoder: a one-shot ffmpeg encodes the keyframe (snapshotter).
 
@@ -42,7 +43,9 @@ type vision struct {
 	ctx   context.Context
 	stop  context.CancelFunc
 
-	gated               bool // the camera has zones or masks: events wait for the stage
+	gated               bool          // the camera has zones or masks: events wait for the stage
+	every               bool          // every keyframe is decoded (MotionConfig.DecodeKeyframes)
+	gop                 time.Duration // time between the last two keyframes
 	zones, masks        []keyframe.Polygon
 	sensitivity         float64
 	last                keyframe.Keyframe // the latest keyframe, shared read-only with the recording path
@@ -51,6 +54,7 @@ type vision struct {
 	skipped             bool              // the previous keyframe was left out (thinAfter)
 	refs                map[time.Time]bool
 	lastPositive        time.Time // the latest keyframe in which the stage found motion in a zone
+	lastScore           float64   // its score
 	seenDecoded         uint64    // the stage's counters at the last results call
 	seenFailures        uint64
 	failing             bool // the stage's latest attempt failed (no keyframe decoded since)
@@ -85,6 +89,7 @@ func (v *vision) configure(m *MotionConfig) {
 	v.zones, v.masks = kfPolygons(m.Zones), kfPolygons(m.Masks)
 	v.sensitivity = m.Settings.Sensitivity
 	v.gated = len(v.zones)+len(v.masks) > 0
+	v.every = m.DecodeKeyframes
 	if st := v.stage.Load(); st != nil {
 		if err := st.SetZones(v.zones, v.masks, v.sensitivity); err != nil {
 			v.log.Warn("keyframe stage: zones not applied", "err", err)
@@ -140,11 +145,14 @@ func (v *vision) keyframe(f frameSummary, suspected bool) keyframe.Keyframe {
 	st := v.ensureStage(codec)
 	prev := v.last
 	v.last = k
-	if st == nil || !v.gated || !suspected {
+	if !prev.Time.IsZero() && k.Time.After(prev.Time) {
+		v.gop = k.Time.Sub(prev.Time)
+	}
+	if st == nil || !(v.every || v.gated && suspected) {
 		v.checking, v.negatives, v.skipped = false, 0, false
 		return k
 	}
-	if v.checking && v.negatives >= thinAfter {
+	if !v.every && v.checking && v.negatives >= thinAfter {
 		if v.skipped = !v.skipped; v.skipped {
 			return k
 		}
@@ -196,13 +204,16 @@ func (v *vision) results() {
 			}
 			v.negatives = 0
 			if c.Time.After(v.lastPositive) {
-				v.lastPositive = c.Time
+				v.lastPositive, v.lastScore = c.Time, c.Result.Score
 			}
 		default:
 			return
 		}
 	}
 }
+
+// pixels reports whether the stage sees every keyframe and its answers open events of their own.
+func (v *vision) pixels() bool { return v.every && v.ffmpeg != "" }
 
 // gates reports whether an event must wait for the stage: zones or masks are set and a stage can check
 // them. Without ffmpeg the compressed stage decides alone (status: zones not checked).

@@ -14,10 +14,12 @@ type KeyframeStatus struct {
 	// on motion inside a zone and outside the masks). ZonesNote says why configured zones are not checked.
 	ZonesChecked bool   `json:"zones_checked"`
 	ZonesNote    string `json:"zones_note,omitempty"`
-	Running      bool   `json:"running"` // a keyframe decoder runs now (motion suspected)
-	Decoded      uint64 `json:"keyframes_decoded"`
-	Shed         uint64 `json:"keyframes_shed"` // not decoded: the stage's queue was full, or ffmpeg restarting
-	Failures     uint64 `json:"failures"`       // ffmpeg start failures, crashes and hangs
+	// KeyframesNote says why MotionConfig.DecodeKeyframes has no effect (no ffmpeg).
+	KeyframesNote string `json:"keyframes_note,omitempty"`
+	Running       bool   `json:"running"` // a keyframe decoder runs now (motion suspected)
+	Decoded       uint64 `json:"keyframes_decoded"`
+	Shed          uint64 `json:"keyframes_shed"` // not decoded: the stage's queue was full, or ffmpeg restarting
+	Failures      uint64 `json:"failures"`       // ffmpeg start failures, crashes and hangs
 	// CPUNanos is the stage's CPU time: its ffmpeg processes' utime+stime (decoder and snapshots) and
 	// the Go time comparing frames.
 	CPUNanos        uint64 `json:"cpu_nanos"`
@@ -31,6 +33,9 @@ type KeyframeStatus struct {
 	SnapshotError string `json:"snapshot_error,omitempty"`
 }
 
+// NoFFmpegKeyframes is the keyframes note of a camera set to decode every keyframe, without ffmpeg.
+const NoFFmpegKeyframes = "ffmpeg not found on PATH: keyframes are not decoded (decode_keyframes has no effect; the compressed-stream detector decides alone)"
+
 // NoFFmpegZones is the zones note of a camera with zones or masks and no ffmpeg.
 const NoFFmpegZones = "ffmpeg not found on PATH: zones and masks are not checked (the compressed-stream detector decides alone)"
 
@@ -39,10 +44,15 @@ func (d *detector) keyframeStatus() KeyframeStatus {
 	st := KeyframeStatus{FFmpeg: d.vis.ffmpeg != "", SnapshotSource: d.snaps.source(), NoSnapshotReason: d.snaps.reason(),
 		SnapshotsTaken: d.snaps.taken.Load(), SnapshotsFailed: d.snaps.failed.Load(), SnapshotError: d.snaps.lastError(),
 		Vetoed: d.vis.vetoed.Load(), Unchecked: d.vis.unconfirmed.Load(), CPUNanos: uint64(d.vis.cpu())}
-	if cfg := d.cfg.Load(); cfg != nil && !cfg.Disabled && len(cfg.Zones)+len(cfg.Masks) > 0 {
-		st.ZonesChecked = st.FFmpeg
-		if !st.FFmpeg {
-			st.ZonesNote = NoFFmpegZones
+	if cfg := d.cfg.Load(); cfg != nil && !cfg.Disabled {
+		if len(cfg.Zones)+len(cfg.Masks) > 0 {
+			st.ZonesChecked = st.FFmpeg
+			if !st.FFmpeg {
+				st.ZonesNote = NoFFmpegZones
+			}
+		}
+		if cfg.DecodeKeyframes && !st.FFmpeg {
+			st.KeyframesNote = NoFFmpegKeyframes
 		}
 	}
 	if s := d.vis.stage.Load(); s != nil {

@@ -19,6 +19,12 @@ type MotionConfig struct {
 	// zone (none: everywhere) and outside every mask. The compressed-domain stage sees whole frames; the
 	// keyframe stage applies them.
 	Zones, Masks []Polygon
+	// DecodeKeyframes has the keyframe stage decode and compare every keyframe, not only while the
+	// compressed stage suspects motion, and open events on what it sees: motion in a dark, noisy picture
+	// that the compressed stage cannot tell from the noise (x264 at night, BENCHMARKS.md) is found too,
+	// within about a GOP. It costs a keyframe decode per GOP (5–18 ms of CPU each, by resolution) and
+	// needs ffmpeg; without it nothing changes.
+	DecodeKeyframes bool
 }
 
 // Point is a place in a frame, in frame units: X from the left, Y from the top, each 0..1.

@@ -36,6 +36,7 @@ type CameraPictures struct {
 	// configured zones are not checked.
 	ZonesChecked    bool   `json:"zones_checked"`
 	ZonesNote       string `json:"zones_note,omitempty"`
+	KeyframesNote   string `json:"keyframes_note,omitempty"` // why motion.decode_keyframes has no effect
 	SnapshotsTaken  uint64 `json:"snapshots_taken"`
 	SnapshotsFailed uint64 `json:"snapshots_failed"`
 	SnapshotError   string `json:"snapshot_error,omitempty"` // the latest failure

@@ -51,6 +51,8 @@ type MotionSettings struct {
 	PostRoll    string        `json:"post_roll"`
 	Zones       [][][]float64 `json:"zones"`
 	Masks       [][][]float64 `json:"masks"`
+	// DecodeKeyframes: every keyframe is decoded and compared (ffmpeg), for a dark, noisy picture.
+	DecodeKeyframes bool `json:"decode_keyframes"`
 }
 
 // Location is where a camera is, in WGS 84 degrees, and what it sees (radius in metres, direction in

@@ -36,7 +36,7 @@ func (s *Server) camerasFor(r *http.Request) []Camera {
 		}
 		p := *c.Pictures // the item is a copy, its pictures are not: redact a copy of them
 		c.Pictures = &p
-		return []*string{&c.LastError, &p.NoSnapshotReason, &p.ZonesNote, &p.SnapshotError, &p.KeyframeError}
+		return []*string{&c.LastError, &p.NoSnapshotReason, &p.ZonesNote, &p.KeyframesNote, &p.SnapshotError, &p.KeyframeError}
 	})
 }
 

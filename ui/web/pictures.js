@@ -1,6 +1,6 @@
 // Porchlight camera pictures, explained: turns a camera's `pictures` status (GET /api/v1/cameras, main
 // stream) into what is missing and what the owner can do about it, in plain words: no snapshots (ffmpeg
-// missing, no snapshot_url, ONVIF gave none), zones not checked, the latest snapshot or keyframe-decoder
+// missing, no snapshot_url, ONVIF gave none), zones not checked, keyframes not decoded, the latest snapshot or keyframe-decoder
 // failure. Shown in the Cameras view (under the camera's row and in its form) and on Events cards without
 // a picture. No dependencies.
 "use strict";
@@ -19,6 +19,9 @@ function problems(p) {
   }
   if (p.zones_note) {
     out.push({ key: "zones", what: `${p.zones_note}.`, todo: `To have zones and masks checked, ${INSTALL}.` });
+  }
+  if (p.keyframes_note) {
+    out.push({ key: "keyframes", what: `${p.keyframes_note}.`, todo: `To have every keyframe looked at, ${INSTALL}.` });
   }
   if (p.snapshot_error && p.snapshots_failed > 0) {
     const todo = {

@@ -1,0 +1,51 @@
+package recorder
+
+import (
+	"time"
+
+	"github.com/porchlight/porchlight/recorder/motion"
+)
+
+// Events from pixels. With MotionConfig.DecodeKeyframes the keyframe stage decodes and compares every
+// keyframe, and its answers are motion in their own right, beside the compressed stage's: a keyframe
+// with motion (inside a zone and outside the masks, when the camera has them) opens an event if none is
+// open or waiting, back-dated by half a GOP (the motion began between the keyframe compared with and
+// this one); later ones extend the open event, whichever stage opened it. An event in which the
+// keyframe stage saw motion closes once neither stage has seen any for the post-roll, at the later of
+// their last motions; an event only the compressed stage saw closes as before. This is what finds a
+// person walking through a dark, noisy picture that the compressed stage cannot tell from the noise
+// (BENCHMARKS.md), at the cost of a keyframe decode per GOP.
+
+// pixelMotion takes the keyframe stage's latest motion into the open event, and closes that event once
+// both stages have been quiet for the post-roll.
+func (d *detector) pixelMotion(cfg *MotionConfig) {
+	if !d.vis.pixels() {
+		return
+	}
+	post := cfg.Settings.PostRoll
+	if post <= 0 {
+		post = motion.DefaultPostRoll
+	}
+	if p := d.vis.lastPositive; p.After(d.pixLast) {
+		d.pixLast = p
+		if d.open.ID == 0 && d.pending == nil && d.lastWall.Sub(p) < post {
+			d.openEvent(p.Add(-d.vis.gop/2), d.vis.lastScore)
+		}
+	}
+	if d.open.ID == 0 || d.compOpen || d.pending != nil || d.pixLast.Before(d.open.Start) {
+		return // no event, or one the compressed stage holds or closes on its own
+	}
+	if end := maxTime(d.pixLast, d.compEnd); d.lastWall.Sub(end) >= post {
+		d.closeOpen(end, d.open.Score)
+	}
+}
+
+// pixelsHold reports whether the open event stays open when the compressed stage's motion in it ended
+// at end: the keyframe stage saw motion in it too, so pixelMotion closes it once both are quiet.
+func (d *detector) pixelsHold(end time.Time) bool {
+	if !d.vis.pixels() || d.open.ID == 0 || d.pixLast.Before(d.open.Start) {
+		return false
+	}
+	d.compEnd = maxTime(d.compEnd, end)
+	return true
+}
