@@ -138,6 +138,7 @@ var parseErrorTests = []struct {
 	{"motion sensitivity negative", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: -0.1}\n"), "cameras[0].motion.sensitivity: must be above 0 and at most 1 (for the least sensitive use a small value such as 0.05; to turn detection off set enabled: false)"},
 	{"motion sensitivity text", camera("    name: a\n    url: rtsp://h/\n    motion: {sensitivity: high}\n"), `cameras[0].motion.sensitivity: must be a number, got "high"`},
 	{"motion enabled", camera("    name: a\n    url: rtsp://h/\n    motion: {enabled: sometimes}\n"), `cameras[0].motion.enabled: must be true or false, got "sometimes"`},
+	{"motion decode_keyframes", camera("    name: a\n    url: rtsp://h/\n    motion: {decode_keyframes: sometimes}\n"), `cameras[0].motion.decode_keyframes: must be true or false, got "sometimes"`},
 	{"motion unknown key", camera("    name: a\n    url: rtsp://h/\n    motion: {threshold: 3}\n"), "cameras[0].motion.threshold: unknown key"},
 	{"motion min_duration negative", camera("    name: a\n    url: rtsp://h/\n    motion: {min_duration: -1s}\n"), `cameras[0].motion.min_duration: invalid duration "-1s" (must not be negative)`},
 	{"motion pre_roll too long", camera("    name: a\n    url: rtsp://h/\n    motion: {pre_roll: 1h}\n"), "cameras[0].motion.pre_roll: must be between 0s and 10m0s"},

@@ -101,6 +101,15 @@ cameras:
 			}(),
 		},
 		{
+			"camera motion decoding every keyframe",
+			"version: 1\ncameras:\n  - name: front\n    url: rtsp://h/s\n    motion: {decode_keyframes: true}\n",
+			func() *Config {
+				m := DefaultMotion()
+				m.DecodeKeyframes = true
+				return withCamera(CameraConfig{Name: "front", URL: "rtsp://h/s", Transport: TransportTCP, Enabled: true, Motion: &m})
+			}(),
+		},
+		{
 			"anchors and aliases",
 			"version: 1\nstorage: {queue: &q 10s, segment_duration: *q}\n",
 			func() *Config {

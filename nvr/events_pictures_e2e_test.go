@@ -18,6 +18,7 @@ type cameraPictures struct {
 	NoSnapshotReason string `json:"no_snapshot_reason"`
 	ZonesChecked     bool   `json:"zones_checked"`
 	ZonesNote        string `json:"zones_note"`
+	KeyframesNote    string `json:"keyframes_note"`
 	SnapshotsTaken   uint64 `json:"snapshots_taken"`
 }
 
@@ -105,12 +106,13 @@ func TestServeEventSnapshot(t *testing.T) {
 }
 
 // TestServeEventsWithoutFFmpeg runs `porchlight serve` with ffmpeg hidden from PATH: events still open
-// (the zone is not checked), they have no snapshot, and GET /api/v1/cameras says why in plain words.
+// (the zone is not checked, decode_keyframes does nothing), they have no snapshot, and GET
+// /api/v1/cameras says why in plain words.
 func TestServeEventsWithoutFFmpeg(t *testing.T) {
 	cam := startBoxCamera(t) // the clip is made with ffmpeg, before hiding it
 	porchlightBin(t)         // built with go from PATH, before hiding it
 	cfgPath, base, tok := initNode(t, "    url: "+cam.URL()+
-		"\n    motion: {post_roll: 2s, zones: [[[0.55, 0], [1, 0], [1, 1], [0.55, 1]]]}\n", nil)
+		"\n    motion: {post_roll: 2s, decode_keyframes: true, zones: [[[0.55, 0], [1, 0], [1, 1], [0.55, 1]]]}\n", nil)
 	t.Setenv("PATH", t.TempDir())
 	startServe(t, cfgPath)
 	e := firstEvent(t, base, tok, "an event without ffmpeg", func(e apiEvent) bool { return true })
@@ -119,8 +121,9 @@ func TestServeEventsWithoutFFmpeg(t *testing.T) {
 	}
 	p := frontPictures(t, base, tok)
 	if p.SnapshotSource != "" || !strings.HasPrefix(p.NoSnapshotReason, "ffmpeg not found on PATH and no snapshot_url") ||
-		p.ZonesChecked || !strings.HasPrefix(p.ZonesNote, "ffmpeg not found on PATH: zones and masks are not checked") {
-		t.Errorf("pictures %+v: want no source, the reason, and zones not checked", p)
+		p.ZonesChecked || !strings.HasPrefix(p.ZonesNote, "ffmpeg not found on PATH: zones and masks are not checked") ||
+		!strings.HasPrefix(p.KeyframesNote, "ffmpeg not found on PATH: keyframes are not decoded") {
+		t.Errorf("pictures %+v: want no source, the reason, zones not checked and keyframes not decoded", p)
 	}
 	t.Logf("pictures: %+v", p)
 }

@@ -250,8 +250,9 @@ const decodeKeyframes = "{decode_keyframes: true}"
 // TestMotionEndToEnd holds the whole chain to the VBR targets on representative clips, all played at
 // once by gst-rtsp-server to one `porchlight serve`: pedestrians in x264 CRF (25 fps, GOP 1 s) and in
 // x265 CRF (10 fps, GOP 1 s), and the night still hard negative in x264; and, on cameras set to decode
-// every keyframe, pedestrians at night in x264 (which the compressed stage alone does not see) and the
-// night still again (the pixels must not raise events either). Over them: event-second recall and
+// every keyframe, pedestrians by day (both stages see them and must make one event of each stretch), at
+// night in x264 (which the compressed stage alone does not see) and the night still again (the pixels
+// must not raise events either). Over them: event-second recall and
 // precision >= 0.9, no false event, every motion stretch found, motion start to the event's open on the
 // SSE stream <= 2 s.
 func TestMotionEndToEnd(t *testing.T) {
@@ -265,6 +266,7 @@ func TestMotionEndToEnd(t *testing.T) {
 		{Scene: walk, Enc: x264},
 		{Scene: walk, Enc: motiontest.Encoding{Codec: "H265", FPS: 10, GOP: 1}},
 		{Scene: night, Enc: x264},
+		{Scene: walk, Enc: x264, Motion: decodeKeyframes}, // both stages see it: one event each time
 		{Scene: walkNight, Enc: x264, Motion: decodeKeyframes},
 		{Scene: night, Enc: x264, Motion: decodeKeyframes},
 	}

@@ -31,8 +31,8 @@ func putFront(t *testing.T, base, tok, url, motion string) (int, string) {
 }
 
 // TestServeMotionPartialPut changes one motion key of a recording camera through the API of a real
-// `porchlight serve`: the zones stay (in the config file, the API and the running detector), clearing
-// them applies without a restart, and sensitivity 0 is refused naming the key and changes nothing.
+// `porchlight serve`: the zones stay (in the config file, the API and the running detector), turning
+// on decode_keyframes keeps the rest, clearing the zones applies without a restart, and sensitivity 0 is refused naming the key and changes nothing.
 func TestServeMotionPartialPut(t *testing.T) {
 	mediatest.Require(t, "ffmpeg") // zones are checked (and reported) only with ffmpeg
 	cam := startBoxCamera(t)
@@ -66,6 +66,17 @@ func TestServeMotionPartialPut(t *testing.T) {
 	}
 	if !frontPictures(t, base, tok).ZonesChecked {
 		t.Errorf("the running detector lost its zones after a sensitivity change")
+	}
+
+	if code, body := putFront(t, base, tok, cam.URL(), `{"decode_keyframes": true}`); code != 200 {
+		t.Fatalf("PUT decode_keyframes: %d %s", code, body)
+	}
+	cfg, _ = os.ReadFile(cfgPath)
+	if !strings.Contains(string(cfg), "decode_keyframes: true") || !strings.Contains(string(cfg), "sensitivity: 0.8,") {
+		t.Errorf("config file after decode_keyframes:\n%s\nwant it set, sensitivity 0.8 kept", cfg)
+	}
+	if p := frontPictures(t, base, tok); !p.ZonesChecked || p.KeyframesNote != "" {
+		t.Errorf("pictures after decode_keyframes with ffmpeg: %+v, want zones checked and no keyframes note", p)
 	}
 
 	if code, body := putFront(t, base, tok, cam.URL(), `{"zones": []}`); code != 200 {

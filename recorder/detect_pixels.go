@@ -11,8 +11,8 @@ import (
 // with motion (inside a zone and outside the masks, when the camera has them) opens an event if none is
 // open or waiting, back-dated by half a GOP (the motion began between the keyframe compared with and
 // this one); later ones extend the open event, whichever stage opened it. An event in which the
-// keyframe stage saw motion closes once neither stage has seen any for the post-roll, at the later of
-// their last motions; an event only the compressed stage saw closes as before. This is what finds a
+// keyframe stage saw motion closes once neither stage has seen any for the post-roll (at least one and a
+// half GOPs: the stage sees only keyframes), at the later of their last motions; an event only the compressed stage saw closes as before. This is what finds a
 // person walking through a dark, noisy picture that the compressed stage cannot tell from the noise
 // (BENCHMARKS.md), at the cost of a keyframe decode per GOP.
 
@@ -35,7 +35,9 @@ func (d *detector) pixelMotion(cfg *MotionConfig) {
 	if d.open.ID == 0 || d.compOpen || d.pending != nil || d.pixLast.Before(d.open.Start) {
 		return // no event, or one the compressed stage holds or closes on its own
 	}
-	if end := maxTime(d.pixLast, d.compEnd); d.lastWall.Sub(end) >= post {
+	// The stage sees only keyframes: motion that goes on shows again at the next one, a GOP later, so
+	// the event is held for at least one and a half GOPs.
+	if end := maxTime(d.pixLast, d.compEnd); d.lastWall.Sub(end) >= max(post, d.vis.gop*3/2) {
 		d.closeOpen(end, d.open.Score)
 	}
 }

@@ -82,7 +82,13 @@
 //     frame or of a second of frames does not separate from those swings (a threshold low enough to
 //     find them raised false events on the still night). x265 at the same settings finds them. A
 //     per-macroblock signal (skip flags, QP deltas) would be needed, and with CABAC that means
-//     decoding the slice data's entropy coding.
+//     decoding the slice data's entropy coding. Also tried (2026-12-06, not kept): the lower envelope
+//     of the P-frames' cost (the cheapest frames rise with a subject, the noise swings the dear ones),
+//     which found about half the night stretches and raised false events on the still night; and a
+//     lower threshold whose events a pixel stage would confirm, which even confirmed perfectly found
+//     only 3–89% of them. What finds them is the keyframe stage decoding every keyframe (the camera's
+//     motion.decode_keyframes, recorder/detect_pixels.go): the keyframes of the night walk differ by
+//     0.8–4.4% of the picture, those of the still night by none.
 //   - The detector learns the scene in its first seconds (8 frames of each class, then 16 s of its
 //     noise floor); motion in them is learned as the baseline and comes out as the baseline falls
 //     back, and motion in the first ~17 s after a (re)connect raises no event.
