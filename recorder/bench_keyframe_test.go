@@ -23,7 +23,8 @@ import (
 // recorder. The keyframe stage's Go part is inside this process's figure too (~0.3 ms per keyframe).
 // Two cases: the zone holds the motion (events open on the first keyframes checked, and the stage stops),
 // and the zone misses it (the worst case: every keyframe is decoded while the compressed stage's event
-// waits for a confirmation that never comes).
+// waits for a confirmation that never comes); and the camera set to decode every keyframe
+// (motion.decode_keyframes), whatever the compressed stage suspects.
 func BenchmarkKeyframeStageShare(b *testing.B) {
 	mediatest.Require(b, "ffmpeg")
 	clip := filepath.Join(b.TempDir(), "zone720p.mp4")
@@ -37,15 +38,17 @@ func BenchmarkKeyframeStageShare(b *testing.B) {
 	if out, err := enc.CombinedOutput(); err != nil {
 		b.Fatalf("ffmpeg: %v: %s", err, out)
 	}
-	b.Run("motion-in-zone", func(b *testing.B) { benchShare(b, clip, leftHalf) })
-	b.Run("motion-outside-zone", func(b *testing.B) { benchShare(b, clip, rightHalf) })
+	b.Run("motion-in-zone", func(b *testing.B) { benchShare(b, clip, leftHalf, false) })
+	b.Run("motion-outside-zone", func(b *testing.B) { benchShare(b, clip, rightHalf, false) })
+	b.Run("decode-every-keyframe", func(b *testing.B) { benchShare(b, clip, leftHalf, true) })
 }
 
-// benchShare measures one run of the clip with zone; see BenchmarkKeyframeStageShare.
-func benchShare(b *testing.B, clip string, zone recorder.Polygon) {
+// benchShare measures one run of the clip with zone, decoding every keyframe or not; see
+// BenchmarkKeyframeStageShare.
+func benchShare(b *testing.B, clip string, zone recorder.Polygon, every bool) {
 	url := mediatest.StartGstFileCamera(b, clip) + "/file"
 	motion := quickMotion
-	motion.Zones = []recorder.Polygon{zone}
+	motion.Zones, motion.DecodeKeyframes = []recorder.Polygon{zone}, every
 	r, err := recorder.New(recorder.Config{DataDir: b.TempDir(), FsyncInterval: 5 * time.Second, // shipped default
 		Cameras: []recorder.CameraConfig{{Name: "front", URL: url, Motion: motion}}})
 	if err != nil {
