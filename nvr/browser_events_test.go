@@ -256,7 +256,7 @@ func findEvent(t *testing.T, s *apiSession, id uint64) apiEvent {
 }
 
 // TestBrowserZoneEditor draws a zone and a mask on the camera's live picture in the camera form, sets the
-// sensitivity slider and the pre-roll, and saves: the config file on disk then holds the polygons (in
+// sensitivity slider and the pre-roll, ticks "every keyframe's picture" (decode_keyframes), and saves: the config file on disk then holds the polygons (in
 // frame units) and the values; a wrong post-roll shows the config's error naming the key; the form opened
 // again shows what was saved.
 func TestBrowserZoneEditor(t *testing.T) {
@@ -313,6 +313,7 @@ func TestBrowserZoneEditor(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "0.7"; s.dispatchEvent(new Event("input")); })(document.querySelector("#cam-form [name=sensitivity]"))`),
 		chromedp.SetValue(`#cam-form [name=pre_roll]`, "3s"),
 		chromedp.SetValue(`#cam-form [name=post_roll]`, "20m"),
+		chromedp.Click(`#cam-form [name=decode_keyframes]`),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -360,9 +361,9 @@ func TestBrowserZoneEditor(t *testing.T) {
 	}
 	near("zone", m.Zones[0], zone)
 	near("mask", m.Masks[0], mask)
-	if m.Sensitivity != 0.7 || m.PreRoll.Std() != 3*time.Second || m.PostRoll.Std() != 4*time.Second || !m.Enabled {
-		t.Errorf("config motion: sensitivity %v, pre_roll %v, post_roll %v, enabled %v; want 0.7, 3s, 4s, true",
-			m.Sensitivity, m.PreRoll, m.PostRoll, m.Enabled)
+	if m.Sensitivity != 0.7 || m.PreRoll.Std() != 3*time.Second || m.PostRoll.Std() != 4*time.Second || !m.Enabled || !m.DecodeKeyframes {
+		t.Errorf("config motion: sensitivity %v, pre_roll %v, post_roll %v, enabled %v, decode_keyframes %v; want 0.7, 3s, 4s, true, true",
+			m.Sensitivity, m.PreRoll, m.PostRoll, m.Enabled, m.DecodeKeyframes)
 	}
 
 	// Opened again, the form shows what the config holds.
@@ -372,7 +373,8 @@ func TestBrowserZoneEditor(t *testing.T) {
 	}
 	mediatest.WaitFor(t, 5*time.Second, "the saved polygons in the form", func() bool {
 		return evalJS[int](t, ctx, `document.querySelectorAll("#zone-list li").length`) == 2 &&
-			evalJS[string](t, ctx, `document.querySelector("#cam-sens-value").textContent`) == "0.70"
+			evalJS[string](t, ctx, `document.querySelector("#cam-sens-value").textContent`) == "0.70" &&
+			evalJS[bool](t, ctx, `document.querySelector("#cam-form [name=decode_keyframes]").checked`)
 	})
 	screenshot(t, ctx, "zone-editor-saved")
 }

@@ -215,9 +215,10 @@ func (v *vision) results() {
 // pixels reports whether the stage sees every keyframe and its answers open events of their own.
 func (v *vision) pixels() bool { return v.every && v.ffmpeg != "" }
 
-// gates reports whether an event must wait for the stage: zones or masks are set and a stage can check
-// them. Without ffmpeg the compressed stage decides alone (status: zones not checked).
-func (v *vision) gates() bool { return v.gated && v.ffmpeg != "" }
+// gates reports whether an event must wait for the stage: zones or masks are set, or every keyframe is
+// decoded (the pixels decide), and a stage can check them. Without ffmpeg the compressed stage decides
+// alone (status: zones not checked, keyframes not decoded).
+func (v *vision) gates() bool { return (v.gated || v.every) && v.ffmpeg != "" }
 
 // confirmed reports whether the stage found motion in a zone in a keyframe no older than suspectWindow
 // before start.

@@ -10,7 +10,10 @@ import (
 // keyframe, and its answers are motion in their own right, beside the compressed stage's: a keyframe
 // with motion (inside a zone and outside the masks, when the camera has them) opens an event if none is
 // open or waiting, back-dated by half a GOP (the motion began between the keyframe compared with and
-// this one); later ones extend the open event, whichever stage opened it. An event in which the
+// this one); later ones extend the open event, whichever stage opened it. The compressed stage's own
+// events wait for the pixels' word as with zones (detect_gate.go): one the keyframes do not confirm
+// does not open (counted as vetoed), which keeps a noisy or CBR stream's false motion out at no extra
+// cost, since every keyframe is decoded anyway. An event in which the
 // keyframe stage saw motion closes once neither stage has seen any for the post-roll (at least one and a
 // half GOPs: the stage sees only keyframes), at the later of their last motions; an event only the compressed stage saw closes as before. This is what finds a
 // person walking through a dark, noisy picture that the compressed stage cannot tell from the noise
