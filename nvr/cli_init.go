@@ -6,23 +6,42 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 )
 
-const initUsage = "--dir DIR [--role household|agency] [--name NAME] [--data-dir DIR]"
+const initUsage = "--dir DIR [--role household|agency] [--name NAME] [--data-dir DIR] | --config FILE"
 
 const usageVersion = "[--json]"
 
 func runInit(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	dir := fs.String("dir", "", "directory for porchlight.yml; the data dir is created inside it (required)")
+	dir := fs.String("dir", "", "directory for porchlight.yml; the data dir is created inside it (required without --config)")
 	role := fs.String("role", string(RoleHousehold), "household or agency")
 	name := fs.String("name", Default().Name, "the node's name, shown in the UI and to neighbors")
 	dataDir := fs.String("data-dir", "", "data dir written to the config's data_dir (default: data, inside --dir)")
+	config := fs.String("config", "", "an existing config: set up its data dir only, leaving the file as it is (the package's /etc/porchlight/porchlight.yml)")
 	if err := parseFlags(fs, initUsage, args, stdout); err != nil {
 		return err
 	}
+	if *config != "" {
+		var other []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "config" {
+				other = append(other, "--"+f.Name)
+			}
+		})
+		if len(other) > 0 {
+			return usageErrorf("init: --config takes its values from the config; drop %s", strings.Join(other, ", "))
+		}
+		res, err := InitConfig(*config)
+		if err != nil {
+			return err
+		}
+		printInit(stdout, res)
+		return nil
+	}
 	if *dir == "" {
-		return usageErrorf("init: --dir is required")
+		return usageErrorf("init: --dir or --config is required")
 	}
 	if err := Role(*role).Validate(); err != nil {
 		return usageErrorf("init: --role: %w", err)
@@ -41,7 +60,13 @@ func runInit(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "initialised %s node %q\n", *role, *name)
+	printInit(stdout, res)
+	return nil
+}
+
+// printInit prints what init created, the admin's one-time password included.
+func printInit(stdout io.Writer, res *InitResult) {
+	fmt.Fprintf(stdout, "initialised %s node %q\n", res.Role, res.Name)
 	fmt.Fprintf(stdout, "config: %s\n", res.ConfigPath)
 	fmt.Fprintf(stdout, "data dir: %s\n", res.DataDir)
 	fmt.Fprintf(stdout, "node id: %s\n", res.NodeID)
@@ -50,7 +75,6 @@ func runInit(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "admin password: %s\n", res.AdminPassword)
 	fmt.Fprintf(stdout, "The password is shown only this once. Start the node with:\n  porchlight serve --config %s\n",
 		res.ConfigPath)
-	return nil
 }
 
 func runVersion(args []string, stdout io.Writer) error {

@@ -38,7 +38,7 @@ func TestMainUsageAndErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "",
 			"porchlight: unknown command \"frobnicate\" (run \"porchlight help\" for the list)\n"},
 		{"version with arguments", []string{"version", "extra"}, 2, "", "porchlight: version: unexpected argument \"extra\"\n"},
-		{"init without --dir", []string{"init"}, 2, "", "porchlight: init: --dir is required\n"},
+		{"init without --dir", []string{"init"}, 2, "", "porchlight: init: --dir or --config is required\n"},
 		{"init bad role names the flag", []string{"init", "--dir", "x", "--role", "boss"}, 2, "",
 			"porchlight: init: --role: invalid role \"boss\" (want household or agency)\n"},
 		{"init bad name names the flag", []string{"init", "--dir", "x", "--name", ""}, 2, "", "porchlight: init: --name: required\n"},

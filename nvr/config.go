@@ -189,7 +189,7 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes and validates a config document. Unknown keys, values of the wrong type or out of range,
 // and versions this build cannot read are errors that start with the key, e.g.
-// `cameras[0].url: scheme must be rtsp or rtsps`.
+// `cameras[0].url: scheme must be rtsp or rtsps`. A name of "" is the machine's hostname (defaultName).
 func Parse(b []byte) (*Config, error) {
 	root, err := parseYAML(b)
 	if err != nil {
@@ -201,6 +201,9 @@ func Parse(b []byte) (*Config, error) {
 	c := Default()
 	if err := decodeNode(root, "", c); err != nil {
 		return nil, err
+	}
+	if c.Name == "" { // an explicit name: "" (an omitted or null name keeps the default)
+		c.Name = defaultName()
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

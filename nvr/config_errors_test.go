@@ -41,7 +41,6 @@ var parseErrorTests = []struct {
 	{"version newer", "version: 2\n", "version: format 2; this porchlight knows up to 1: upgrade porchlight"},
 	{"version older", "version: 0\n", "version: unsupported version 0 (oldest supported is 1)"},
 	// name, role, data_dir, log_level
-	{"name empty", "version: 1\nname: \"\"\n", "name: required"},
 	{"name blank", "version: 1\nname: \"  \"\n", "name: required"},
 	{"name too long", "version: 1\nname: " + strings.Repeat("x", 65) + "\n", "name: too long (at most 64 characters)"},
 	{"name control character", "version: 1\nname: \"a\\tb\"\n", "name: must not contain control characters"},

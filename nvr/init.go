@@ -24,11 +24,14 @@ const AdminUser = "admin"
 var (
 	ErrConfigExists    = errors.New("config already exists")
 	ErrDataDirNotEmpty = errors.New("data dir is not empty")
+	ErrDataDirHasNode  = errors.New("data dir already holds a node")
 )
 
 // InitResult tells what Init created.
 type InitResult struct {
 	ConfigPath    string // absolute path of the config file
+	Name          string // the node's name, as the config gives it
+	Role          Role
 	DataDir       string // absolute data dir
 	NodeID        string // hex of the identity's Ed25519 public key
 	AdminUser     string
@@ -100,23 +103,8 @@ func InitWith(dir string, opts InitOptions) (res *InitResult, err error) {
 			return nil, fmt.Errorf("init: %w", err)
 		}
 	}
-	pub, err := CreateIdentity(dataDir)
+	res, err = initNode(dataDir, &created)
 	if err != nil {
-		return nil, fmt.Errorf("init: %w", err)
-	}
-	created = append(created, filepath.Join(dataDir, IdentityFile))
-	created = append(created, filepath.Join(dataDir, ui.UsersFile)) // listed first: CreateAdmin may fail after writing
-	password, err := ui.CreateAdmin(dataDir, AdminUser)
-	if err != nil {
-		return nil, fmt.Errorf("init: %w", err)
-	}
-	tokenPath := filepath.Join(dataDir, ui.TokenFile)
-	created = append(created, tokenPath)
-	if _, err := ui.CreateToken(dataDir); err != nil {
-		return nil, fmt.Errorf("init: %w", err)
-	}
-	created = append(created, filepath.Join(dataDir, notify.VAPIDFile))
-	if _, err := notify.CreateVAPIDKey(dataDir); err != nil {
 		return nil, fmt.Errorf("init: %w", err)
 	}
 	if err := atomicfile.WriteNew(cfgPath, src, 0o600); err != nil {
@@ -125,8 +113,71 @@ func InitWith(dir string, opts InitOptions) (res *InitResult, err error) {
 		}
 		return nil, fmt.Errorf("init: %w", err)
 	}
+	res.ConfigPath, res.Name, res.Role = cfgPath, cfg.Name, cfg.Role
+	return res, nil
+}
+
+// nodeFiles are the files initNode writes into a data dir.
+var nodeFiles = []string{IdentityFile, ui.UsersFile, ui.TokenFile, notify.VAPIDFile}
+
+// InitConfig sets up the data dir of the existing config at cfgPath without touching the config: the
+// node identity, an admin user with a random password, the API token and the Web Push (VAPID) key, in the
+// config's data_dir (created 0700 when missing). The package's postinst uses it on the config it ships.
+// It refuses a data dir that already holds a node (ErrDataDirHasNode: any of those files) and leaves other
+// files there alone; on failure everything it created is removed again.
+func InitConfig(cfgPath string) (res *InitResult, err error) {
+	cfg, err := Load(cfgPath)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	dataDir := cfg.DataDir()
+	for _, f := range nodeFiles {
+		p := filepath.Join(dataDir, f)
+		if _, err := os.Lstat(p); err == nil {
+			return nil, fmt.Errorf("init: %s: %w; refusing to overwrite", p, ErrDataDirHasNode)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("init: %w", err)
+		}
+	}
+	var created []string
+	defer func() {
+		if err != nil {
+			undo(created)
+		}
+	}()
+	if err := mkdirAllTracked(dataDir, &created); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	if res, err = initNode(dataDir, &created); err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	res.ConfigPath, res.Name, res.Role = cfg.Path, cfg.Name, cfg.Role
+	return res, nil
+}
+
+// initNode writes nodeFiles into the existing dataDir, appending each to created before it is written.
+func initNode(dataDir string, created *[]string) (*InitResult, error) {
+	pub, err := CreateIdentity(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	*created = append(*created, filepath.Join(dataDir, IdentityFile))
+	*created = append(*created, filepath.Join(dataDir, ui.UsersFile)) // listed first: CreateAdmin may fail after writing
+	password, err := ui.CreateAdmin(dataDir, AdminUser)
+	if err != nil {
+		return nil, err
+	}
+	tokenPath := filepath.Join(dataDir, ui.TokenFile)
+	*created = append(*created, tokenPath)
+	if _, err := ui.CreateToken(dataDir); err != nil {
+		return nil, err
+	}
+	*created = append(*created, filepath.Join(dataDir, notify.VAPIDFile))
+	if _, err := notify.CreateVAPIDKey(dataDir); err != nil {
+		return nil, err
+	}
 	return &InitResult{
-		ConfigPath: cfgPath, DataDir: dataDir, NodeID: hex.EncodeToString(pub),
+		DataDir: dataDir, NodeID: hex.EncodeToString(pub),
 		AdminUser: AdminUser, AdminPassword: password, TokenPath: tokenPath,
 	}, nil
 }

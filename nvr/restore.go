@@ -32,8 +32,9 @@ type RestoreResult struct {
 // Restore writes the node of a backup archive into dir: dir/porchlight.yml (data_dir set to "data"), the
 // files the config named next to it, and dir/data. The archive is extracted into a temporary directory
 // beside dir and checked whole (every hash, the config, the identity against the manifest's peer ID)
-// before anything is moved into place, so a wrong passphrase or a damaged archive leaves dir untouched. A
-// non-empty dir is refused (ErrNodeExists) unless force, which moves it aside to dir.replaced-TIME.
+// before anything is moved into place, so a wrong passphrase, a damaged archive or one holding a format
+// newer than this build reads (ErrNewerFormat) leaves dir untouched. A non-empty dir is refused
+// (ErrNodeExists) unless force, which moves it aside to dir.replaced-TIME.
 func Restore(dir string, archive io.Reader, passphrase string, force bool) (res *RestoreResult, err error) {
 	dir, err = filepath.Abs(dir)
 	if err != nil {
@@ -67,6 +68,9 @@ func Restore(dir string, archive io.Reader, passphrase string, force bool) (res 
 	}
 	m, err := backup.Extract(archive, passphrase, raw)
 	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if err := checkFormats(m); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	if err := arrange(raw, node); err != nil {

@@ -7,11 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/porchlight/porchlight/nvr"
 )
 
 // TestPackageContents reads the amd64 package with dpkg-deb (no root needed): the control fields (no
 // dependencies, ffmpeg recommended, the version given), the files with their modes, the maintainer
-// scripts as in configs/deb, no conffile, and the binary linked with the package's version.
+// scripts as in configs/deb, /etc/porchlight/porchlight.yml its one conffile (configs/deb/porchlight.yml,
+// a config nvr reads with data_dir /var/lib/porchlight and the hostname for a name), the full example
+// config in the docs, and the binary linked with the package's version.
 func TestPackageContents(t *testing.T) {
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
 		t.Skip("needs dpkg-deb (Debian's dpkg)")
@@ -36,11 +40,13 @@ func TestPackageContents(t *testing.T) {
 	}
 
 	want := map[string]string{ // path -> mode and owner as dpkg-deb -c prints them
-		"./usr/bin/porchlight":                     "-rwxr-xr-x root/root",
-		"./lib/systemd/system/porchlight.service":  "-rw-r--r-- root/root",
-		"./usr/share/doc/porchlight/copyright":     "-rw-r--r-- root/root",
-		"./usr/share/doc/porchlight/changelog.gz":  "-rw-r--r-- root/root",
-		"./usr/share/lintian/overrides/porchlight": "-rw-r--r-- root/root",
+		"./usr/bin/porchlight":                              "-rwxr-xr-x root/root",
+		"./lib/systemd/system/porchlight.service":           "-rw-r--r-- root/root",
+		"./etc/porchlight/porchlight.yml":                   "-rw-r--r-- root/root",
+		"./usr/share/doc/porchlight/porchlight.yml.example": "-rw-r--r-- root/root",
+		"./usr/share/doc/porchlight/copyright":              "-rw-r--r-- root/root",
+		"./usr/share/doc/porchlight/changelog.gz":           "-rw-r--r-- root/root",
+		"./usr/share/lintian/overrides/porchlight":          "-rw-r--r-- root/root",
 	}
 	for _, l := range strings.Split(command(t, "dpkg-deb", "-c", deb), "\n") {
 		f := strings.Fields(l)
@@ -69,14 +75,23 @@ func TestPackageContents(t *testing.T) {
 			t.Errorf("control %s differs from %s/%s", s, scriptsDir, s)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(ctrl, "conffiles")); !os.IsNotExist(err) {
-		t.Errorf("got a conffiles list (stat err %v), want none: postinst owns /etc/porchlight/porchlight.yml", err)
+	if got := string(readFile(t, filepath.Join(ctrl, "conffiles"))); got != ConfPath+"\n" {
+		t.Errorf("got conffiles %q, want only %s", got, ConfPath)
 	}
 
 	data := t.TempDir()
 	command(t, "dpkg-deb", "-x", deb, data)
-	if got := readFile(t, filepath.Join(data, UnitPath)); !bytes.Equal(got, readFile(t, filepath.Join(repoRoot(t), unitSource))) {
-		t.Errorf("%s differs from %s", UnitPath, unitSource)
+	for _, f := range []struct{ path, source string }{{UnitPath, unitSource}, {ConfPath, confSource}, {ExamplePath, exampleSource}} {
+		if got := readFile(t, filepath.Join(data, f.path)); !bytes.Equal(got, readFile(t, filepath.Join(repoRoot(t), f.source))) {
+			t.Errorf("%s differs from %s", f.path, f.source)
+		}
+	}
+	cfg, err := nvr.Parse(readFile(t, filepath.Join(data, ConfPath)))
+	if err != nil {
+		t.Fatalf("the packaged %s: %v", ConfPath, err)
+	}
+	if host, _ := os.Hostname(); cfg.DataPath != dataDir || cfg.Name != host {
+		t.Errorf("the packaged %s: got data_dir %q and name %q, want %s and the hostname %q", ConfPath, cfg.DataPath, cfg.Name, dataDir, host)
 	}
 	if got := command(t, filepath.Join(data, BinaryPath), "version"); !strings.HasPrefix(got, "porchlight "+testV1+" linux/amd64 ") {
 		t.Errorf("porchlight version printed %q, want the package version %s", got, testV1)

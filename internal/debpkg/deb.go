@@ -33,9 +33,13 @@ const (
 const (
 	unitSource     = "configs/porchlight.service"
 	scriptsDir     = "configs/deb"
+	confSource     = scriptsDir + "/porchlight.yml" // the conffile: only what a packaged node needs
+	exampleSource  = "configs/porchlight.yml"       // every key with its default and comment
 	UnitPath       = "/lib/systemd/system/porchlight.service"
 	BinaryPath     = "/usr/bin/porchlight"
+	ConfPath       = "/etc/porchlight/porchlight.yml"
 	docDir         = "/usr/share/doc/porchlight"
+	ExamplePath    = docDir + "/porchlight.yml.example"
 	overridesPath  = "/usr/share/lintian/overrides/porchlight"
 	debCompression = "xz"
 )
@@ -51,6 +55,13 @@ func writeDeb(repo, work string, a Arch, version string, date time.Time, binary,
 	src := func(rel string) string { return filepath.Join(repo, rel) }
 	file := func(from, to string, mode os.FileMode) *files.Content {
 		return &files.Content{Source: from, Destination: to, FileInfo: &files.ContentFileInfo{Mode: mode, MTime: date}}
+	}
+	// conffile is listed in DEBIAN/conffiles. It is shipped 0644 root; postinst's dpkg-statoverride makes it
+	// the porchlight user's, 0600, from then on also when dpkg replaces it on an upgrade.
+	conffile := func(from, to string) *files.Content {
+		c := file(from, to, 0o644)
+		c.Type = files.TypeConfig
+		return c
 	}
 	info := &nfpm.Info{
 		Name:          PackageName,
@@ -69,6 +80,8 @@ func writeDeb(repo, work string, a Arch, version string, date time.Time, binary,
 			Contents: files.Contents{
 				file(binary, BinaryPath, 0o755),
 				file(src(unitSource), UnitPath, 0o644),
+				conffile(src(confSource), ConfPath),
+				file(src(exampleSource), ExamplePath, 0o644),
 				file(src(filepath.Join(scriptsDir, "copyright")), docDir+"/copyright", 0o644),
 				file(changelog, docDir+"/changelog.gz", 0o644),
 				file(src(filepath.Join(scriptsDir, "lintian-overrides")), overridesPath, 0o644),

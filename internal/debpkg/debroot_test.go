@@ -5,15 +5,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 )
 
-// debRoot is a throwaway Debian bookworm root (mmdebstrap --variant=minbase) with /proc mounted, in which
-// commands run with chroot.
+// debRoot is a throwaway Debian bookworm root (mmdebstrap --variant=minbase): with /proc mounted, in
+// which commands run with chroot, or booted by systemd-nspawn (bootedRoot), in which they run with nsenter.
 type debRoot struct {
-	dir string
+	dir  string
+	pid1 int // the booted root's systemd, as the host sees it; 0: not booted
 }
 
 // debRootCache is where the roots' tarballs are kept between runs: building one takes a minute (amd64)
@@ -58,15 +60,30 @@ func hostMirror() string {
 	return "http://deb.debian.org/debian"
 }
 
-// newDebRoot extracts the cached root of arch (amd64 or arm64), building the cache with mmdebstrap on
-// first use, and mounts /proc in it. The mount goes when the test ends, then the root.
+// newDebRoot extracts the cached minbase root of arch (amd64, arm64 or armhf), building the cache with
+// mmdebstrap on first use, and mounts /proc in it. The mount goes when the test ends, then the root.
 func newDebRoot(t *testing.T, arch string) *debRoot {
+	t.Helper()
+	r := extractDebRoot(t, "bookworm-"+arch, arch)
+	command(t, "mount", "-t", "proc", "proc", r.path("/proc"))
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", "-l", r.path("/proc")).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", r.path("/proc"), err, out)
+		}
+	})
+	return r
+}
+
+// extractDebRoot extracts a fresh copy of the cached root name: bookworm minbase of arch with the
+// packages include added, built once with mmdebstrap into name.tar. The copy goes when the test ends,
+// unless something is still mounted in it.
+func extractDebRoot(t *testing.T, name, arch string, include ...string) *debRoot {
 	t.Helper()
 	cache := debRootCache(t)
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	tarball := filepath.Join(cache, "bookworm-"+arch+".tar")
+	tarball := filepath.Join(cache, name+".tar")
 	lock, err := os.OpenFile(filepath.Join(cache, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +92,13 @@ func newDebRoot(t *testing.T, arch string) *debRoot {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(tarball); err != nil {
-		tmp := filepath.Join(cache, "bookworm-"+arch+".tmp.tar") // mmdebstrap picks the format from the name
-		t.Logf("building the %s Debian root once into %s", arch, tarball)
-		command(t, "mmdebstrap", "--quiet", "--variant=minbase", "--architectures="+arch, "bookworm", tmp, hostMirror())
+		tmp := filepath.Join(cache, name+".tmp.tar") // mmdebstrap picks the format from the name
+		t.Logf("building the %s Debian root once into %s", name, tarball)
+		args := []string{"--quiet", "--variant=minbase", "--architectures=" + arch}
+		if len(include) > 0 {
+			args = append(args, "--include="+strings.Join(include, ","))
+		}
+		command(t, "mmdebstrap", append(args, "bookworm", tmp, hostMirror())...)
 		if err := os.Rename(tmp, tarball); err != nil {
 			t.Fatal(err)
 		}
@@ -91,18 +112,12 @@ func newDebRoot(t *testing.T, arch string) *debRoot {
 	r := &debRoot{dir: dir}
 	t.Cleanup(func() {
 		if r.mounted() {
-			t.Errorf("%s/proc still mounted; leaving %s in place", dir, dir)
+			t.Errorf("%s still has mounts; leaving it in place", dir)
 			return
 		}
 		os.RemoveAll(dir)
 	})
 	command(t, "tar", "-C", dir, "-xpf", tarball)
-	command(t, "mount", "-t", "proc", "proc", filepath.Join(dir, "proc"))
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", "-l", filepath.Join(dir, "proc")).CombinedOutput(); err != nil {
-			t.Errorf("umount %s/proc: %v: %s", dir, err, out)
-		}
-	})
 	return r
 }
 
@@ -126,9 +141,12 @@ func (r *debRoot) mounted() bool {
 // path is the host path of p inside the root.
 func (r *debRoot) path(p string) string { return filepath.Join(r.dir, p) }
 
-// cmd is a command run in the root.
+// cmd is a command run in the root: with chroot, or in every namespace of the booted root's systemd.
 func (r *debRoot) cmd(args ...string) *exec.Cmd {
 	c := exec.Command("chroot", append([]string{r.dir}, args...)...)
+	if r.pid1 != 0 {
+		c = exec.Command("nsenter", append([]string{"--target", strconv.Itoa(r.pid1), "--all", "--root", "--wd"}, args...)...)
+	}
 	c.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive"}
 	return c
 }
@@ -148,9 +166,16 @@ func asPorchlight(args ...string) []string {
 	return append([]string{"setpriv", "--reuid=porchlight", "--regid=porchlight", "--clear-groups"}, args...)
 }
 
-// install copies deb into the root and installs it with dpkg -i, returning dpkg's output.
+// install copies deb into the root's /var/tmp and installs it with dpkg -i, stdin /dev/null (a conffile prompt would
+// fail it), returning dpkg's output.
 func (r *debRoot) install(t testing.TB, deb string) string {
 	t.Helper()
-	command(t, "cp", deb, r.path("/tmp"))
-	return r.run(t, "dpkg", "-i", "/tmp/"+filepath.Base(deb))
+	return r.installWith(t, deb)
+}
+
+// installWith is install with dpkg options before -i (--force-confold).
+func (r *debRoot) installWith(t testing.TB, deb string, opts ...string) string {
+	t.Helper()
+	command(t, "cp", deb, r.path("/var/tmp")) // not /tmp: a tmpfs of its own in a booted root
+	return r.run(t, append(append([]string{"dpkg"}, opts...), "-i", "/var/tmp/"+filepath.Base(deb))...)
 }

@@ -91,7 +91,7 @@ func requireRootAndTools(t *testing.T, tools ...string) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("needs %s (.ci/deps installs the Debian packages: lintian mmdebstrap qemu-user-static binfmt-support systemd)",
+	msg := fmt.Sprintf("needs %s (.ci/deps installs the Debian packages: lintian mmdebstrap qemu-user-static binfmt-support systemd systemd-container)",
 		strings.Join(missing, ", "))
 	if os.Getenv("CI") != "" {
 		t.Fatalf("CI is set but this test %s", msg)

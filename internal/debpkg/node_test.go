@@ -23,7 +23,7 @@ import (
 
 // Paths the package and its postinst lay out.
 const (
-	confPath  = "/etc/porchlight/porchlight.yml"
+	confPath  = ConfPath
 	dataDir   = "/var/lib/porchlight"
 	loginPath = dataDir + "/initial-login.txt"
 )
@@ -34,9 +34,10 @@ type span struct {
 	End   time.Time `json:"end"`
 }
 
-// configureNode edits the installed config as an admin would: the UI and libp2p on free loopback ports,
-// mDNS off (no traffic beyond loopback), the given name, and one camera "front" at cameraURL. The file
-// stays the porchlight user's. It returns the UI's address.
+// configureNode edits the installed config as an admin would: the given name, and the UI and libp2p on
+// free loopback ports with mDNS off (no traffic beyond loopback), added below the keys the package ships;
+// then one camera "front" at cameraURL, written as the UI writes it. The file stays the porchlight
+// user's. It returns the UI's address.
 func (r *debRoot) configureNode(t *testing.T, name, cameraURL string) string {
 	t.Helper()
 	path := r.path(confPath)
@@ -44,20 +45,14 @@ func (r *debRoot) configureNode(t *testing.T, name, cameraURL string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nameRE := regexp.MustCompile(`(?m)^name: .*$`)
+	if !nameRE.Match(b) {
+		t.Fatalf("config %s has no line matching %s", confPath, nameRE)
+	}
+	b = nameRE.ReplaceAll(b, []byte("name: "+strconv.Quote(name)))
 	addr := fmt.Sprintf("127.0.0.1:%d", mediatest.FreePort(t))
-	edits := []struct{ re, repl string }{
-		{`(?m)^name: .*$`, "name: " + strconv.Quote(name)},
-		{`(?m)^  listen: 127\.0\.0\.1:7480`, "  listen: " + addr},
-		{`(?m)^  listen: \[/ip4/0\.0\.0\.0/tcp/7481.*$`, fmt.Sprintf("  listen: [/ip4/127.0.0.1/tcp/%d]", mediatest.FreePort(t))},
-		{`(?m)^  mdns: true`, "  mdns: false"},
-	}
-	for _, e := range edits {
-		re := regexp.MustCompile(e.re)
-		if !re.Match(b) {
-			t.Fatalf("config %s has no line matching %s", confPath, e.re)
-		}
-		b = re.ReplaceAll(b, []byte(e.repl))
-	}
+	b = fmt.Appendf(b, "http:\n  listen: %s\np2p:\n  listen: [/ip4/127.0.0.1/tcp/%d]\n  mdns: false\n",
+		addr, mediatest.FreePort(t))
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -88,12 +83,13 @@ func (r *debRoot) porchlightIDs(t testing.TB) (uid, gid int) {
 // node is `porchlight serve` running in a root as the unit runs it: the ExecStart line as the porchlight
 // user (no systemd in the root to start it).
 type node struct {
-	t    *testing.T
-	r    *debRoot
-	addr string
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan error
+	t      *testing.T
+	r      *debRoot
+	addr   string
+	client *http.Client // reaches addr: in the host's network namespace, or the booted root's
+	cmd    *exec.Cmd    // nil when systemd runs the node
+	out    *syncBuffer
+	done   chan error
 }
 
 // syncBuffer is the node's output, written by exec and read by the test while it runs.
@@ -117,7 +113,7 @@ func (s *syncBuffer) String() string {
 // startNode starts the node and waits (up to wait: longer under qemu) for /healthz to answer ok.
 func (r *debRoot) startNode(t *testing.T, addr string, wait time.Duration) *node {
 	t.Helper()
-	n := &node{t: t, r: r, addr: addr, out: new(syncBuffer), done: make(chan error, 1)}
+	n := &node{t: t, r: r, addr: addr, client: &http.Client{Timeout: 5 * time.Second}, out: new(syncBuffer), done: make(chan error, 1)}
 	n.cmd = r.cmd(asPorchlight("/usr/bin/porchlight", "serve", "--config", confPath)...)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	if err := n.cmd.Start(); err != nil {
@@ -132,14 +128,13 @@ func (r *debRoot) startNode(t *testing.T, addr string, wait time.Duration) *node
 			t.Fatalf("serve exited: %v\n%s", err, n.out)
 		default:
 		}
-		return healthy(addr), n.out.String()
+		return healthy(n.client, addr), n.out.String()
 	})
 	return n
 }
 
 // healthy reports whether GET /healthz answers 200 ok.
-func healthy(addr string) bool {
-	c := http.Client{Timeout: 2 * time.Second}
+func healthy(c *http.Client, addr string) bool {
 	resp, err := c.Get("http://" + addr + "/healthz")
 	if err != nil {
 		return false
@@ -151,7 +146,7 @@ func healthy(addr string) bool {
 
 // stop ends the node with SIGTERM, as systemd does, and waits for it.
 func (n *node) stop() {
-	if n.cmd.Process == nil {
+	if n.cmd == nil || n.cmd.Process == nil {
 		return
 	}
 	_ = n.cmd.Process.Signal(syscall.SIGTERM)
@@ -177,7 +172,7 @@ func (n *node) recordings() ([]span, error) {
 		now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Minute).Format(time.RFC3339))
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := n.client.Do(req)
 	if err != nil {
 		return nil, err
 	}

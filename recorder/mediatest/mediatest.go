@@ -133,13 +133,29 @@ func StartGstClipCameras(t testing.TB, mounts ...string) string {
 	return url
 }
 
+// StartGstCameraIn is StartGstCamera in the network namespace netns (a file such as /proc/PID/ns/net or
+// /run/netns/NAME), entered with nsenter: the URL it returns is one for the processes of that namespace.
+func StartGstCameraIn(t testing.TB, netns string) string {
+	t.Helper()
+	Require(t, "nsenter")
+	url, _ := startGstCmd(t, []string{"nsenter", "--net=" + netns})
+	return url
+}
+
 func startGst(t testing.TB, args ...string) (string, func()) {
+	t.Helper()
+	return startGstCmd(t, nil, args...)
+}
+
+// startGstCmd starts the server with wrap (a command that runs its arguments) before python3, if any.
+func startGstCmd(t testing.TB, wrap []string, args ...string) (string, func()) {
 	t.Helper()
 	Require(t, "/usr/bin/python3", "gst-launch-1.0")
 	_, file, _, _ := runtime.Caller(0)
 	script := filepath.Join(filepath.Dir(file), "..", "testdata", "gst_rtsp_server.py")
 	port := FreePort(t)
-	cmd := exec.Command("/usr/bin/python3", append([]string{script, strconv.Itoa(port)}, args...)...)
+	argv := append(append(wrap, "/usr/bin/python3", script, strconv.Itoa(port)), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
