@@ -33,7 +33,7 @@ func TestDecodeKeyframes(t *testing.T) {
 	}})
 	evs, stop := r.SubscribeEvents(64)
 	defer stop()
-	const keyframes = 15 // 30 s of a 2 s GOP
+	const keyframes = 15                // 30 s of a 2 s GOP
 	left := map[uint64]recorder.Event{} // by id: an event comes when it opens, changes and closes
 	deadline := time.After(120 * time.Second)
 	for len(left) < 2 || keyframeStatus(r, "right").Decoded < keyframes {
