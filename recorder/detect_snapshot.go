@@ -163,7 +163,7 @@ func (s *snapshotter) askONVIF(ctx context.Context) {
 }
 
 // snapshotSlots bounds the ffmpeg snapshots made at once in the process: a one-shot ffmpeg costs ~100 ms
-// of CPU, one from the decoder's picture ~15 ms at 720p (a JPEG encoded in Go), and a hundred cameras
+// of CPU, one from the decoder's picture ~16 ms at 720p (a JPEG encoded in Go), and a hundred cameras
 // seeing motion at the same moment must not take the cores from recording. A camera waits for a slot;
 // its later events queue behind (and past snapQueue are dropped and counted).
 var snapshotSlots = make(chan struct{}, 2)

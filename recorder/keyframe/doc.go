@@ -37,7 +37,7 @@
 //
 // Decoding a 720p keyframe at 4 Mbit/s costs ffmpeg ~10 ms of CPU, 1080p ~18 ms; starting ffmpeg
 // ~100 ms; a one-shot snapshot ~100-130 ms, most of it ffmpeg's start-up; a snapshot from the decoder's
-// picture ~15 ms at 720p (BENCHMARKS.md, BenchmarkKeyframeStage). Run continuously at a 2 s GOP the
+// picture ~16 ms at 720p, ~33 ms at 1080p (BENCHMARKS.md, BenchmarkKeyframeStage). Run continuously at a 2 s GOP the
 // stage would cost ~5 ms per camera-second at 720p, more than the recorder itself: it must run only
 // while the compressed stage (package motion) suspects motion. ffmpeg starts on the first keyframe and
 // stops after Config.IdleStop without one (an idle decoder holds ~58 MiB; the stage then lets its held

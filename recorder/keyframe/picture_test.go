@@ -164,3 +164,20 @@ func TestSnapshotFromDecoder(t *testing.T) {
 	}
 	t.Logf("JPEG from the decoder %d bytes, one-shot %d bytes", len(fromDec), len(oneShot))
 }
+
+// TestBoxScaleMatchesGeneral: the whole-ratio fast path gives what the general area path gives, for widths
+// that are and are not multiples of 8.
+func TestBoxScaleMatchesGeneral(t *testing.T) {
+	for _, c := range [][4]int{{1280, 720, 160, 90}, {1288, 720, 161, 90}, {24, 600, 3, 2}, {6, 4, 3, 2}} {
+		sw, sh, dw, dh := c[0], c[1], c[2], c[3]
+		src := make([]byte, sw*sh)
+		for i := range src {
+			src[i] = byte(i*7 + i/sw*13)
+		}
+		box := make([]byte, dw*dh)
+		boxScale(box, src, sw, dw, dh)
+		if general := areaScaleGeneral(src, sw, sh, dw, dh); !bytes.Equal(box, general) {
+			t.Errorf("%v: box path differs from the general one", c)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func startProc(bin string, args []string, demux string) (*proc, error) {
 		inW.Close()
 		return nil, err
 	}
+	growPipe(outW, 1<<20)
 	p := &proc{stdin: inW, stdout: outR, stderr: &tailBuffer{max: stderrCap}, codec: demux, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = inR, outW, p.stderr
