@@ -19,7 +19,8 @@ import (
 // suspectWindow, or an event waits for confirmation), or the camera asks for every keyframe to be decoded
 // (MotionConfig.DecodeKeyframes; detect_pixels.go). The first keyframe handed over after a quiet spell
 // is preceded by the keyframe before it, the reference from before the motion, whose own answer is not
-// used. Snapshots do not need the running decoder: a one-shot ffmpeg encodes the keyframe (snapshotter).
+// used. Snapshots (snapshotter) take the running decoder's picture of their keyframe when it decoded
+// that keyframe or is about to, and a one-shot ffmpeg otherwise (no zones: the decoder never runs).
 
 // suspectWindow: keyframes go to the stage while the compressed stage saw motion this recently.
 const suspectWindow = 2 * time.Second

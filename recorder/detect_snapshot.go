@@ -13,11 +13,14 @@ import (
 	"github.com/porchlight/porchlight/recorder/keyframe"
 )
 
-// Event snapshots come from one source per camera, in this order: the keyframe stage's one-shot ffmpeg
-// (the keyframe the event opened on, at the camera's full size) when ffmpeg is on PATH; else the camera's
-// snapshot_url; else the snapshot URI an ONVIF camera gives (asked once per stream start); else none, and
-// the status says why. When ffmpeg fails on a keyframe, the snapshot URL (if any) is tried before giving
-// up. A goroutine per camera takes the snapshots, so a slow camera or ffmpeg never holds detection up;
+// Event snapshots come from one source per camera, in this order: the keyframe stage (the keyframe the
+// event opened on, at the camera's full size) when ffmpeg is on PATH; else the camera's snapshot_url;
+// else the snapshot URI an ONVIF camera gives (asked once per stream start); else none, and the status
+// says why. The stage encodes the running decoder's picture of the keyframe in Go when the decoder
+// decoded it or is about to (a camera with zones or masks, or decode_keyframes: the keyframe that
+// confirmed the event), and starts a one-shot ffmpeg otherwise (a camera without zones, whose decoder
+// never runs, or a keyframe it left out); KeyframeStatus counts both. When ffmpeg fails on a keyframe,
+// the snapshot URL (if any) is tried before giving up. A goroutine per camera takes the snapshots, so a slow camera or ffmpeg never holds detection up;
 // its queue is small and a snapshot that does not fit is counted as failed.
 
 // Snapshot sources, as the status names them.
@@ -159,13 +162,14 @@ func (s *snapshotter) askONVIF(ctx context.Context) {
 	}
 }
 
-// snapshotSlots bounds the one-shot ffmpeg snapshots running at once in the process: each costs ~100 ms
-// of CPU, and a hundred cameras seeing motion at the same moment must not take the cores from recording.
-// A camera waits for a slot; its later events queue behind (and past snapQueue are dropped and counted).
+// snapshotSlots bounds the ffmpeg snapshots made at once in the process: a one-shot ffmpeg costs ~100 ms
+// of CPU, one from the decoder's picture ~16 ms at 720p (a JPEG encoded in Go), and a hundred cameras
+// seeing motion at the same moment must not take the cores from recording. A camera waits for a slot;
+// its later events queue behind (and past snapQueue are dropped and counted).
 var snapshotSlots = make(chan struct{}, 2)
 
-// decodeSnapshot takes the snapshot of a keyframe through the stage's one-shot ffmpeg, one of
-// snapshotSlots at a time.
+// decodeSnapshot takes the snapshot of a keyframe through the stage (from its decoder's picture, or a
+// one-shot ffmpeg), one of snapshotSlots at a time.
 func decodeSnapshot(ctx context.Context, j snapJob) ([]byte, error) {
 	select {
 	case snapshotSlots <- struct{}{}:

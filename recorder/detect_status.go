@@ -25,6 +25,11 @@ type KeyframeStatus struct {
 	CPUNanos        uint64 `json:"cpu_nanos"`
 	SnapshotsTaken  uint64 `json:"snapshots_taken"`
 	SnapshotsFailed uint64 `json:"snapshots_failed"`
+	// Of the ffmpeg snapshots: made from the running decoder's picture of the keyframe (no process
+	// started), and by a one-shot ffmpeg (no decoder running: a camera without zones, or it did not
+	// decode that keyframe).
+	SnapshotsFromDecoder uint64 `json:"snapshots_from_decoder"`
+	SnapshotsOneShot     uint64 `json:"snapshots_one_shot"`
 	// Vetoed counts suspected motion the stage found outside the zones (no event); Unchecked events that
 	// opened without the stage's answer because it was failing.
 	Vetoed        uint64 `json:"vetoed"`
@@ -58,6 +63,7 @@ func (d *detector) keyframeStatus() KeyframeStatus {
 	if s := d.vis.stage.Load(); s != nil {
 		ks := s.Status()
 		st.Running, st.Decoded, st.Shed, st.Failures, st.LastError = ks.Running, ks.Decoded, ks.Shed, ks.Failures, ks.LastError
+		st.SnapshotsFromDecoder, st.SnapshotsOneShot = ks.SnapshotsFromDecoder, ks.SnapshotsOneShot
 	}
 	return st
 }

@@ -97,6 +97,11 @@ func TestMotionEvents(t *testing.T) {
 		t.Errorf("missing event: got %v, want ErrNoEvent", err)
 	}
 	waitSnapshot(t, r, opened.ID, 320, 240)
+	// No zones: the keyframe decoder never runs, so the snapshot is a one-shot ffmpeg's.
+	mediatest.WaitFor(t, 5*time.Second, "the snapshot counted", func() bool { return keyframeStatus(r, "front").SnapshotsTaken > 0 })
+	if st := keyframeStatus(r, "front"); st.SnapshotsOneShot == 0 || st.SnapshotsFromDecoder != 0 || st.Decoded != 0 {
+		t.Errorf("camera without zones: keyframe status %+v; want one-shot snapshots and no keyframe decoded", st)
+	}
 	if n := metricValue(t, r, "porchlight_events_total", "front"); n < 1 {
 		t.Errorf("porchlight_events_total{camera=front}: got %g, want at least 1", n)
 	}

@@ -116,6 +116,12 @@ func TestZonesAndMasksGateEvents(t *testing.T) {
 		st.Decoded == 0 || st.CPUNanos == 0 || st.Unchecked != 0 {
 		t.Errorf("zone camera's keyframe status %+v: want zones checked, ffmpeg snapshots, keyframes decoded, CPU counted", st)
 	}
+	// The event's keyframe is the one the running decoder confirmed it on: its snapshot is that picture,
+	// with no one-shot ffmpeg started.
+	if st.SnapshotsFromDecoder == 0 || st.SnapshotsOneShot != 0 {
+		t.Errorf("zone camera: %d snapshots from the decoder, %d one-shot; want them all from the decoder",
+			st.SnapshotsFromDecoder, st.SnapshotsOneShot)
+	}
 	t.Logf("zone camera: %+v", st)
 	for metric, min := range map[string]float64{"porchlight_keyframe_cpu_seconds_total": 1e-9,
 		"porchlight_keyframes_decoded_total": 1, "porchlight_snapshots_taken_total": 1} {

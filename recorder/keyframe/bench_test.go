@@ -28,9 +28,9 @@ func rusage(who int) time.Duration {
 }
 
 // BenchmarkKeyframeStage measures CPU per keyframe of the running decoder (ffmpeg's utime+stime from
-// /proc plus this process's: writing, framing, comparing), the same with a JPEG of every keyframe as a
-// second output (the alternative to one-shot snapshots), a one-shot snapshot, and a lazy start (start,
-// first keyframe, stop). Source: x264 veryfast at 4 Mbit/s (the recorder benchmark's camera), GOP 2 s,
+// /proc plus this process's: writing, reading the 4:2:0 picture, shrinking, comparing), the same with a
+// JPEG of every keyframe as a second ffmpeg output, a one-shot snapshot (ffmpeg), a snapshot encoded in
+// Go from the decoder's picture, and a lazy start (start, first keyframe, stop). Source: x264 veryfast at 4 Mbit/s (the recorder benchmark's camera), GOP 2 s,
 // a test card with sensor noise and a moving box.
 func BenchmarkKeyframeStage(b *testing.B) {
 	for _, size := range []string{"1280x720", "1920x1080"} {
@@ -64,10 +64,32 @@ func BenchmarkKeyframeStage(b *testing.B) {
 			}
 			b.ReportMetric(ms(rusage(syscall.RUSAGE_CHILDREN)-children)/float64(b.N), "ffmpeg-cpu-ms/snapshot")
 		})
+		b.Run("snapshot-from-decoder/"+name, func(b *testing.B) {
+			p, err := startProc("ffmpeg", decodeArgs("h264"), "h264")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.stop(time.Second)
+			pic, err := p.decode(kfs[1], time.Now().Add(10*time.Second))
+			if err != nil {
+				b.Fatal(err)
+			}
+			self := rusage(syscall.RUSAGE_SELF)
+			var size int
+			for b.Loop() {
+				j, err := pic.jpeg()
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(j)
+			}
+			b.ReportMetric(ms(rusage(syscall.RUSAGE_SELF)-self)/float64(b.N), "go-cpu-ms/snapshot")
+			b.ReportMetric(float64(size)/1000, "kB/snapshot")
+		})
 		b.Run("start/"+name, func(b *testing.B) {
 			children := rusage(syscall.RUSAGE_CHILDREN)
 			for b.Loop() {
-				p, err := startProc("ffmpeg", decodeArgs("h264", DefaultWidth), "h264")
+				p, err := startProc("ffmpeg", decodeArgs("h264"), "h264")
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -84,23 +106,25 @@ func BenchmarkKeyframeStage(b *testing.B) {
 // benchDecode runs keyframes through one warm decoder (with extra outputs appended to its command line)
 // and reports CPU per keyframe and per camera-second at a 2 s GOP (the stage running throughout).
 func benchDecode(b *testing.B, kfs []Keyframe, extra []string) {
-	args := append(decodeArgs("h264", DefaultWidth), extra...)
+	args := append(decodeArgs("h264"), extra...)
 	p, err := startProc("ffmpeg", args, "h264")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer p.stop(time.Second)
-	region := NewRegion(160, 90, []Polygon{{{0, 0}, {0.5, 0}, {0.5, 1}, {0, 1}}}, nil)
-	prev, err := p.decode(kfs[0], time.Now().Add(10*time.Second)) // start-up outside the window
+	pic, err := p.decode(kfs[0], time.Now().Add(10*time.Second)) // start-up outside the window
 	if err != nil {
 		b.Fatal(err)
 	}
+	prev, w, h := pic.gray(DefaultWidth)
+	region := NewRegion(w, h, []Polygon{{{0, 0}, {0.5, 0}, {0.5, 1}, {0, 1}}}, nil)
 	child, self := runningCPU(b, p.pid()), rusage(syscall.RUSAGE_SELF)
 	for i := 0; b.Loop(); i++ {
-		gray, err := p.decode(kfs[i%len(kfs)], time.Now().Add(10*time.Second))
+		pic, err := p.decode(kfs[i%len(kfs)], time.Now().Add(10*time.Second))
 		if err != nil {
 			b.Fatal(err)
 		}
+		gray, _, _ := pic.gray(DefaultWidth)
 		Compare(prev, gray, region, 0.5)
 		prev = gray
 	}

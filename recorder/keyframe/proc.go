@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"time"
 )
 
 // stderrCap bounds the ffmpeg stderr kept for errors.
 const stderrCap = 2048
 
-// proc is one running ffmpeg decoding keyframes: Annex-B in on stdin, YUV4MPEG2 gray out on stdout.
+// proc is one running ffmpeg decoding keyframes: Annex-B in on stdin, YUV4MPEG2 4:2:0 pictures at the
+// camera's size out on stdout.
 // Reads and writes carry deadlines (the pipes are in Go's poller), so a hung ffmpeg costs one deadline,
 // never a goroutine.
 type proc struct {
@@ -30,14 +30,16 @@ type proc struct {
 // pictures back by one per thread and spread one camera over every core. fps_mode passthrough: one
 // output frame per decoded keyframe, never duplicated to fill the gaps between them. The smallest probe
 // (32 bytes, no frame-rate probing) ends stream probing at the first keyframe. Not "-fflags nobuffer" or
-// "-flags low_delay": with ffmpeg 5.1 either holds pictures back by a whole GOP.
-func decodeArgs(demux string, width int) []string {
+// "-flags low_delay": with ffmpeg 5.1 either holds pictures back by a whole GOP. No scaling: the picture
+// comes out as decoded (8-bit 4:2:0, video or full levels as the camera sends; other formats are
+// converted), the stage shrinks its luma for comparing (picture.gray) and encodes snapshots from it.
+func decodeArgs(demux string) []string {
 	return []string{
 		"-hide_banner", "-loglevel", "error", "-nostats",
 		"-threads", "1", "-skip_frame", "nokey",
 		"-probesize", "32", "-analyzeduration", "0", "-fpsprobesize", "0",
 		"-f", demux, "-i", "pipe:0",
-		"-an", "-vf", "scale=" + strconv.Itoa(width) + ":-2:flags=area,format=gray",
+		"-an", "-vf", "format=pix_fmts=yuv420p|yuvj420p",
 		"-fps_mode", "passthrough", "-f", "yuv4mpegpipe", "-flush_packets", "1", "pipe:1",
 	}
 }
@@ -54,6 +56,7 @@ func startProc(bin string, args []string, demux string) (*proc, error) {
 		inW.Close()
 		return nil, err
 	}
+	growPipe(outW, 1<<20)
 	p := &proc{stdin: inW, stdout: outR, stderr: &tailBuffer{max: stderrCap}, codec: demux, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = inR, outW, p.stderr
@@ -70,8 +73,8 @@ func startProc(bin string, args []string, demux string) (*proc, error) {
 	return p, nil
 }
 
-// decode writes one keyframe and reads its gray picture, both before deadline.
-func (p *proc) decode(k Keyframe, deadline time.Time) ([]byte, error) {
+// decode writes one keyframe and reads its picture, both before deadline.
+func (p *proc) decode(k Keyframe, deadline time.Time) (*picture, error) {
 	if err := p.stdin.SetWriteDeadline(deadline); err != nil {
 		return nil, err
 	}
@@ -88,11 +91,12 @@ func (p *proc) decode(k Keyframe, deadline time.Time) ([]byte, error) {
 		}
 		p.out = out
 	}
-	frame, err := p.out.Next()
+	pic, err := p.out.Next()
 	if err != nil {
 		return nil, p.failure("read frame", err)
 	}
-	return frame, nil
+	pic.Time = k.Time
+	return pic, nil
 }
 
 // failure wraps err with what ffmpeg said, once it said it (a crashed ffmpeg has exited by the time its

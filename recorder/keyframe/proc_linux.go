@@ -12,6 +12,17 @@ import (
 // porchlight leaves no decoder behind.
 func childAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} }
 
+// fSetPipeSize is F_SETPIPE_SZ (linux/fcntl.h), which package syscall does not name.
+const fSetPipeSize = 1031
+
+// growPipe asks for a pipe buffer of n bytes (the kernel caps it at fs.pipe-max-size, 1 MiB by default)
+// so that a picture (1.4 MB at 720p) crosses in a few writes rather than one per 64 KiB. Best effort.
+func growPipe(f *os.File, n int) {
+	if c, err := f.SyscallConn(); err == nil {
+		_ = c.Control(func(fd uintptr) { _, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, uintptr(n)) })
+	}
+}
+
 // clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat: 100 on every Linux port Go runs on.
 const clockTick = 10 * time.Millisecond
 

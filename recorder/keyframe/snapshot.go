@@ -3,12 +3,17 @@ package keyframe
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image/jpeg"
 	"io"
 	"os/exec"
 	"strconv"
+	"time"
 )
+
+// errNoPicture: the running decoder has no picture of the keyframe a snapshot is wanted for.
+var errNoPicture = errors.New("keyframe not decoded by the running decoder")
 
 // MaxSnapshot caps a snapshot's bytes, from ffmpeg or from a camera (a 4K JPEG at high quality is ~2 MB).
 const MaxSnapshot = 8 << 20
@@ -24,9 +29,10 @@ func snapshotArgs(demux string) []string {
 	}
 }
 
-// Snapshot encodes k as a JPEG at the camera's full size with a short-lived ffmpeg of its own, beside
-// the running decoder: a snapshot is wanted once per event, so paying ffmpeg's start-up then is cheaper
-// than a JPEG per keyframe (BENCHMARKS.md). It returns within Config.Deadline, and Close ends it.
+// Snapshot encodes k as a JPEG at the camera's full size. When the running decoder has decoded k, or
+// will (it was submitted and its turn has not come), the decoder's picture is encoded in Go and no
+// process starts (picture_snap.go); otherwise a short-lived ffmpeg of its own encodes k beside the
+// decoder. Each step returns within Config.Deadline, and Close ends it. Status counts both kinds.
 func (s *Stage) Snapshot(ctx context.Context, k Keyframe) ([]byte, error) {
 	if s.bin == "" {
 		return nil, ErrNoFFmpeg
@@ -36,13 +42,40 @@ func (s *Stage) Snapshot(ctx context.Context, k Keyframe) ([]byte, error) {
 	}
 	s.snapshots.Add(1)
 	defer s.snapshots.Done()
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Deadline)
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(s.snapCtx, cancel)
 	defer stop()
+	if b, err := s.fromDecoder(ctx, k); err == nil {
+		return b, nil
+	} else if ctx.Err() != nil {
+		return nil, fmt.Errorf("snapshot: %w", ctx.Err())
+	}
+	s.oneShots.Add(1)
+	ctx, cancel = context.WithTimeout(ctx, s.cfg.Deadline)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, s.bin, snapshotArgs(s.demux)...)
 	defer func() { s.cpu.Add(int64(childCPU(cmd))) }()
 	return encodeJPEG(ctx, cmd, s.demux, k)
+}
+
+// fromDecoder encodes the decoder's picture of k, waiting at most Config.Deadline for it to be decoded;
+// errNoPicture when the decoder has not got it and will not.
+func (s *Stage) fromDecoder(ctx context.Context, k Keyframe) ([]byte, error) {
+	wait, cancel := context.WithTimeout(ctx, s.cfg.Deadline)
+	defer cancel()
+	pic := s.awaitPicture(wait, k.Time)
+	if pic == nil {
+		return nil, errNoPicture
+	}
+	began := time.Now()
+	b, err := pic.jpeg()
+	s.cpu.Add(int64(time.Since(began))) // CPU-bound
+	if err != nil {
+		return nil, err
+	}
+	s.fromDecoderN.Add(1)
+	return b, nil
 }
 
 // encodeJPEG runs cmd, one ffmpeg; exec kills it by PID when ctx ends and Wait reaps it.

@@ -40,9 +40,15 @@ type Stage struct {
 	pid      int
 	cur      *os.Process   // the running ffmpeg, for Close and ctx to kill mid-keyframe
 	liveCPU  time.Duration // the running ffmpeg's CPU at the last reading (CPU)
+	// Pictures for snapshots (picture_snap.go): the latest decoded, and the keyframes submitted and not
+	// yet through Run (by time: how many); change is closed and replaced whenever either changes.
+	held    [heldFrames]*picture
+	pending map[time.Time]int
+	change  chan struct{}
 
 	decoded, shed, failures, restarts, dropped atomic.Uint64
-	cpu                                        atomic.Int64 // nanoseconds: reaped children and comparing
+	oneShots, fromDecoderN                     atomic.Uint64 // snapshots by a one-shot ffmpeg, by the decoder's picture
+	cpu                                        atomic.Int64  // nanoseconds: reaped children, shrinking, comparing, encoding
 }
 
 type settings struct {
@@ -58,7 +64,8 @@ func New(cfg Config) (*Stage, error) {
 	}
 	cfg = cfg.withDefaults()
 	demux, _ := demuxer(cfg.Codec)
-	s := &Stage{cfg: cfg, demux: demux, in: make(chan Keyframe, cfg.Queue), out: make(chan Checked, 8), quit: make(chan struct{})}
+	s := &Stage{cfg: cfg, demux: demux, in: make(chan Keyframe, cfg.Queue), out: make(chan Checked, 8), quit: make(chan struct{}),
+		pending: map[time.Time]int{}, change: make(chan struct{})}
 	s.settings = settings{zones: cfg.Zones, masks: cfg.Masks, sensitivity: cfg.Sensitivity}
 	s.snapCtx, s.snapStop = context.WithCancel(context.Background())
 	if bin, err := exec.LookPath(cfg.FFmpeg); err == nil {
@@ -98,10 +105,12 @@ func (s *Stage) Submit(k Keyframe) error {
 	if s.closed() {
 		return ErrClosed
 	}
+	s.expect(k.Time, 1) // before Run can take it
 	select {
 	case s.in <- k:
 		return nil
 	default:
+		s.through(k.Time, nil)
 		s.shed.Add(1)
 		return ErrBusy
 	}
@@ -121,7 +130,7 @@ func (s *Stage) Run(ctx context.Context) error {
 	defer s.running.Unlock()
 	var (
 		p         *proc
-		prev      []byte
+		prev      []byte // the previous keyframe's gray frame
 		region    Region
 		regionFor settings
 		backoff   = s.cfg.BackoffMin
@@ -148,24 +157,28 @@ func (s *Stage) Run(ctx context.Context) error {
 			return nil
 		case <-idle.C:
 			stop(time.Second)
+			s.dropPictures() // an idle camera keeps none
 			continue
 		case k := <-s.in:
 			idle.Reset(s.cfg.IdleStop)
 			if p == nil {
 				if time.Now().Before(notBefore) {
 					s.shed.Add(1)
+					s.through(k.Time, nil)
 					continue
 				}
 				var err error
-				if p, err = startProc(s.bin, decodeArgs(s.demux, s.cfg.Width), s.demux); err != nil {
+				if p, err = startProc(s.bin, decodeArgs(s.demux), s.demux); err != nil {
 					s.fail(err)
+					s.through(k.Time, nil)
 					notBefore, backoff = time.Now().Add(jitter(backoff)), min(2*backoff, s.cfg.BackoffMax)
 					continue
 				}
 				started = time.Now()
 				s.startedProc(p.cmd.Process)
 			}
-			gray, err := p.decode(k, time.Now().Add(s.cfg.Deadline))
+			pic, err := p.decode(k, time.Now().Add(s.cfg.Deadline))
+			s.through(k.Time, pic) // nil on error
 			if err != nil && (ctx.Err() != nil || s.closed()) {
 				return nil // killed by Close or ctx: no failure
 			}
@@ -181,13 +194,14 @@ func (s *Stage) Run(ctx context.Context) error {
 			}
 			s.decoded.Add(1)
 			began := time.Now()
+			gray, gw, gh := pic.gray(s.cfg.Width)
 			cur := s.current()
-			if region.W != p.out.W || region.H != p.out.H || !sameSettings(cur, regionFor) {
-				region, regionFor = NewRegion(p.out.W, p.out.H, cur.zones, cur.masks), cur
+			if region.W != gw || region.H != gh || !sameSettings(cur, regionFor) {
+				region, regionFor = NewRegion(gw, gh, cur.zones, cur.masks), cur
 			}
 			res := Compare(prev, gray, region, cur.sensitivity)
 			prev = gray
-			s.cpu.Add(int64(time.Since(began))) // CPU-bound: wall time is CPU time
+			s.cpu.Add(int64(time.Since(began))) // CPU-bound: wall time is CPU time (near enough)
 			select {
 			case s.out <- Checked{Time: k.Time, Result: res}:
 			default:

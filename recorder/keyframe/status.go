@@ -13,6 +13,10 @@ type Status struct {
 	Failures uint64 // ffmpeg start failures, crashes and hangs
 	Restarts uint64 // ffmpeg processes ended by a failure
 	Dropped  uint64 // results the consumer did not take in time
+	// Snapshots made from the running decoder's picture (no process started), and by a one-shot ffmpeg
+	// (no decoder running, or it did not decode the keyframe; also after a failed encode).
+	SnapshotsFromDecoder uint64
+	SnapshotsOneShot     uint64
 	// LastError is the latest failure, with what ffmpeg said on stderr (bounded).
 	LastError string
 }
@@ -28,5 +32,6 @@ func (s *Stage) Status() Status {
 	}
 	st.Decoded, st.Shed, st.Failures = s.decoded.Load(), s.shed.Load(), s.failures.Load()
 	st.Restarts, st.Dropped = s.restarts.Load(), s.dropped.Load()
+	st.SnapshotsFromDecoder, st.SnapshotsOneShot = s.fromDecoderN.Load(), s.oneShots.Load()
 	return st
 }

@@ -9,25 +9,32 @@ import (
 	"strconv"
 )
 
-// The gray frames come out of ffmpeg as a YUV4MPEG2 stream (-f yuv4mpegpipe, pixel format gray): one
-// header line that names the size, then per frame a "FRAME" line and W×H bytes. The size need not be
-// guessed from the SPS, and the framing is checked rather than assumed.
+// The decoder's pictures come out of ffmpeg as a YUV4MPEG2 stream (-f yuv4mpegpipe): one header line
+// that names the size, the chroma layout and (for full range) XCOLORRANGE=FULL, then per frame a "FRAME"
+// line and the planes. The size need not be guessed from the SPS, and the framing is checked rather than
+// assumed. The stage asks for 8-bit 4:2:0 at the camera's size (Y, then Cb and Cr of ⌈W/2⌉×⌈H/2⌉); 8-bit
+// gray (Cmono, Y only) is read too.
 
-// maxLine bounds the header and frame lines; ffmpeg writes about 60 bytes.
+// maxLine bounds the header and frame lines; ffmpeg writes about 70 bytes.
 const maxLine = 256
 
-// maxPixels bounds a gray frame (1920×1088: more than the stage ever asks for).
-const maxPixels = 1920 * 1088
+// maxPixels bounds a frame's luma (8K UHD, 7680×4320, and a little more): a frame costs 1.5 bytes a
+// pixel, and the stage holds at most two (heldFrames).
+const maxPixels = 8192 * 4352
 
 var errY4M = errors.New("yuv4mpeg stream")
 
-// y4mReader reads gray frames from a YUV4MPEG2 stream.
+// y4mReader reads frames from a YUV4MPEG2 stream.
 type y4mReader struct {
-	r    *bufio.Reader
-	W, H int
+	r      *bufio.Reader
+	W, H   int
+	mono   bool // Cmono: Y only
+	full   bool // XCOLORRANGE=FULL: 0..255 (JPEG) levels, else 16..235 (video)
+	cw, ch int  // chroma plane size; 0 for mono
 }
 
-// newY4MReader reads the stream header. Only 8-bit gray ("Cmono") is accepted: the stage asks for it.
+// newY4MReader reads the stream header. Only 8-bit 4:2:0 (C420jpeg, C420mpeg2, C420paldv, C420, or no
+// C tag: the format's default) and 8-bit gray (Cmono) are accepted.
 func newY4MReader(r io.Reader) (*y4mReader, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	line, err := readLine(br)
@@ -39,7 +46,6 @@ func newY4MReader(r io.Reader) (*y4mReader, error) {
 		return nil, fmt.Errorf("%w: header does not start with YUV4MPEG2", errY4M)
 	}
 	y := &y4mReader{r: br}
-	mono := false
 	for _, f := range fields[1:] {
 		switch f[0] {
 		case 'W':
@@ -47,23 +53,39 @@ func newY4MReader(r io.Reader) (*y4mReader, error) {
 		case 'H':
 			y.H, err = strconv.Atoi(string(f[1:]))
 		case 'C':
-			mono = string(f[1:]) == "mono"
+			switch c := string(f[1:]); c {
+			case "mono":
+				y.mono = true
+			case "420jpeg", "420mpeg2", "420paldv", "420":
+				y.mono = false
+			default:
+				return nil, fmt.Errorf("%w: pixel format C%s is not 8-bit 4:2:0 or gray", errY4M, c)
+			}
+		case 'X':
+			if v, ok := bytes.CutPrefix(f, []byte("XCOLORRANGE=")); ok {
+				y.full = string(v) == "FULL"
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: bad header field %q", errY4M, f)
 		}
 	}
-	if !mono {
-		return nil, fmt.Errorf("%w: not 8-bit gray (Cmono)", errY4M)
-	}
-	if y.W <= 0 || y.H <= 0 || y.W*y.H > maxPixels || y.W > maxPixels || y.H > maxPixels {
+	if y.W <= 0 || y.H <= 0 || y.W > maxPixels || y.H > maxPixels || y.W*y.H > maxPixels {
 		return nil, fmt.Errorf("%w: bad frame size %dx%d", errY4M, y.W, y.H)
+	}
+	if y.mono {
+		y.full = true // ffmpeg's gray is full range
+	} else {
+		y.cw, y.ch = (y.W+1)/2, (y.H+1)/2
 	}
 	return y, nil
 }
 
-// Next reads the next frame into a new slice of W×H bytes. io.EOF means the stream ended between frames.
-func (y *y4mReader) Next() ([]byte, error) {
+// frameBytes is the size of one frame's planes.
+func (y *y4mReader) frameBytes() int { return y.W*y.H + 2*y.cw*y.ch }
+
+// Next reads the next frame into a new picture. io.EOF means the stream ended between frames.
+func (y *y4mReader) Next() (*picture, error) {
 	line, err := readLine(y.r)
 	if err != nil {
 		return nil, err
@@ -71,14 +93,19 @@ func (y *y4mReader) Next() ([]byte, error) {
 	if !bytes.HasPrefix(line, []byte("FRAME")) || (len(line) > 5 && line[5] != ' ') {
 		return nil, fmt.Errorf("%w: frame does not start with FRAME", errY4M)
 	}
-	buf := make([]byte, y.W*y.H)
+	buf := make([]byte, y.frameBytes())
 	if _, err := io.ReadFull(y.r, buf); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, fmt.Errorf("%w: short frame: %w", errY4M, err)
 	}
-	return buf, nil
+	n, c := y.W*y.H, y.cw*y.ch
+	p := &picture{W: y.W, H: y.H, Full: y.full, Y: buf[:n:n]}
+	if !y.mono {
+		p.Cb, p.Cr = buf[n:n+c:n+c], buf[n+c:]
+	}
+	return p, nil
 }
 
 // readLine reads up to '\n' (excluded), at most maxLine bytes.
