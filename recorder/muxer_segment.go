@@ -60,6 +60,7 @@ func (m *muxer) endSegment() {
 		m.appendSample(m.video, m.video.lastDur)
 	}
 	m.flushPart()
+	m.hub.endSegment(m.video.base, m.video.spec.rate) // live viewers got every part, even if the disk drops them
 	m.pushBatch()
 	if m.seg != nil { // pushBatch drops the segment when the disk is behind
 		m.prevEnd = m.seg.start.Add(index.TicksToDuration(m.video.base, m.video.spec.rate))
