@@ -15,7 +15,8 @@ type LivePart struct {
 	SegmentID    uint64    // changes when a new init applies
 	SegmentStart time.Time // wall time of the segment's media time 0, as indexed
 	// LiveStart is where the segment's media time 0 lies on the live timeline that players follow across
-	// segments (see PlayerPart): SegmentStart, or later if the previous segment's video ended after it.
+	// segments (see PlayerPart): SegmentStart, or later so that no track of the segment starts before
+	// the same track of the previous one ended (see muxer.liveStart).
 	LiveStart time.Time
 	// Data is the moof and mdat header, then the samples. The slice is the subscriber's own (WriteTo may
 	// consume it); the bytes it points at are shared and must not be modified.
@@ -41,9 +42,6 @@ type Hub struct {
 	watched time.Time // last time a subscriber was attached
 	scales  map[uint32]uint32
 	mime    string // of the current segment
-	// liveStart is the current segment's LivePart.LiveStart; liveEnd is where the previous segment's
-	// video ended on the live timeline.
-	liveStart, liveEnd time.Time
 }
 
 // MIME is the MIME type with codecs of the stream's current segment, or plain video/mp4 before the
@@ -103,14 +101,6 @@ func (h *Hub) startSegment(rec *index.Segment, init []byte, mime string) {
 	h.mu.Lock()
 	h.mime = mime
 	h.init, h.seg, h.segment, h.gop = init, rec, rec.ID, nil
-	// Within a run the muxer moves a segment's start up to maxSegmentSlew from where the previous one
-	// ended, to follow the camera's clock: right for the index, but a start moved back would repeat that
-	// much media on the live timeline (players, and ffmpeg's "non monotonically increasing dts"). The live
-	// timeline starts such a segment where the previous one ended; a start moved forward stays a gap.
-	h.liveStart = rec.Start
-	if h.liveEnd.After(rec.Start) {
-		h.liveStart = h.liveEnd
-	}
 	h.scales = make(map[uint32]uint32, len(rec.Tracks))
 	for _, t := range rec.Tracks {
 		h.scales[t.ID] = t.TimeScale
@@ -118,21 +108,8 @@ func (h *Hub) startSegment(rec *index.Segment, init []byte, mime string) {
 	h.mu.Unlock()
 }
 
-// endSegment records where the current segment's video ended: videoTicks after its start at timescale
-// rate, rounded up to the nanosecond so that the next segment's decode times, converted back to ticks,
-// do not start before it.
-func (h *Hub) endSegment(videoTicks uint64, rate uint32) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.seg == nil || rate == 0 {
-		return
-	}
-	r := uint64(rate)
-	d := time.Duration(videoTicks/r)*time.Second + time.Duration((videoTicks%r*uint64(time.Second)+r-1)/r)
-	h.liveEnd = h.liveStart.Add(d)
-}
-
-func (h *Hub) publish(data [][]byte, key bool) {
+// publish fans a part out; live is its segment's LivePart.LiveStart.
+func (h *Hub) publish(data [][]byte, key bool, live time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.seg == nil {
@@ -140,7 +117,7 @@ func (h *Hub) publish(data [][]byte, key bool) {
 	}
 	// The queue's writer uses data too: the hub and each subscriber get their own slice of it, since
 	// net.Buffers.WriteTo consumes the slice it is called on.
-	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, LiveStart: h.liveStart, Data: append(net.Buffers(nil), data...),
+	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, LiveStart: live, Data: append(net.Buffers(nil), data...),
 		Key: key, scales: h.scales}
 	if key {
 		h.gop = h.gop[:0:0]

@@ -84,9 +84,9 @@ func (l *LiveStream) Next(ctx context.Context) (net.Buffers, error) {
 
 // PlayerPart returns the part's bytes with its decode times counted from origin (a LiveStart) instead of
 // from its segment's start, so that parts of successive segments follow each other on one timeline
-// starting at origin, without overlap (media time t is about wall time origin + t: the live timeline
-// lags wall time by the segment starts the recorder moved back). The moof is a copy; the samples are
-// shared.
+// starting at origin, no track overlapping itself (media time t is about wall time origin + t: the live
+// timeline lags wall time by what segment starts were moved later; see muxer_live.go). The moof is a
+// copy; the samples are shared.
 func (p LivePart) PlayerPart(origin time.Time) (net.Buffers, error) {
 	moof, err := shiftMoof(p.Data[0], p.LiveStart.Sub(origin), p.scales)
 	if err != nil {
