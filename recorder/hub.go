@@ -13,7 +13,11 @@ import (
 type LivePart struct {
 	Init         []byte    // init of the segment the part belongs to (shared)
 	SegmentID    uint64    // changes when a new init applies
-	SegmentStart time.Time // wall time of the segment's media time 0
+	SegmentStart time.Time // wall time of the segment's media time 0, as indexed
+	// LiveStart is where the segment's media time 0 lies on the live timeline that players follow across
+	// segments (see PlayerPart): SegmentStart, or later so that no track of the segment starts before
+	// the same track of the previous one ended (see muxer.liveStart).
+	LiveStart time.Time
 	// Data is the moof and mdat header, then the samples. The slice is the subscriber's own (WriteTo may
 	// consume it); the bytes it points at are shared and must not be modified.
 	Data    net.Buffers
@@ -104,7 +108,8 @@ func (h *Hub) startSegment(rec *index.Segment, init []byte, mime string) {
 	h.mu.Unlock()
 }
 
-func (h *Hub) publish(data [][]byte, key bool) {
+// publish fans a part out; live is its segment's LivePart.LiveStart.
+func (h *Hub) publish(data [][]byte, key bool, live time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.seg == nil {
@@ -112,7 +117,7 @@ func (h *Hub) publish(data [][]byte, key bool) {
 	}
 	// The queue's writer uses data too: the hub and each subscriber get their own slice of it, since
 	// net.Buffers.WriteTo consumes the slice it is called on.
-	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, Data: append(net.Buffers(nil), data...),
+	p := LivePart{Init: h.init, SegmentID: h.segment, SegmentStart: h.seg.Start, LiveStart: live, Data: append(net.Buffers(nil), data...),
 		Key: key, scales: h.scales}
 	if key {
 		h.gop = h.gop[:0:0]

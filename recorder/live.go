@@ -68,7 +68,7 @@ func (l *LiveStream) Next(ctx context.Context) (net.Buffers, error) {
 			if !p.Key {
 				continue // a viewer starts at a keyframe
 			}
-			l.started, l.origin = true, p.SegmentStart
+			l.started, l.origin = true, p.LiveStart
 		}
 		if init := stripMeta(p.Init); !bytes.Equal(init, l.init) {
 			l.init, l.next = init, p
@@ -82,11 +82,13 @@ func (l *LiveStream) Next(ctx context.Context) (net.Buffers, error) {
 	}
 }
 
-// PlayerPart returns the part's bytes with its decode times counted from origin instead of from its
-// segment's start, so that parts of successive segments follow each other on one timeline starting at
-// origin (media time t is wall time origin + t). The moof is a copy; the samples are shared.
+// PlayerPart returns the part's bytes with its decode times counted from origin (a LiveStart) instead of
+// from its segment's start, so that parts of successive segments follow each other on one timeline
+// starting at origin, no track overlapping itself (media time t is about wall time origin + t: the live
+// timeline lags wall time by what segment starts were moved later; see muxer_live.go). The moof is a
+// copy; the samples are shared.
 func (p LivePart) PlayerPart(origin time.Time) (net.Buffers, error) {
-	moof, err := shiftMoof(p.Data[0], p.SegmentStart.Sub(origin), p.scales)
+	moof, err := shiftMoof(p.Data[0], p.LiveStart.Sub(origin), p.scales)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,8 @@ type muxer struct {
 	partKey       bool // the current part starts with a keyframe
 	partFrames    int
 	detect        *detector // motion detection of this stream; nil: none
+	// liveEnds is where each track of the previous segment ended on the live timeline (zero: unknown).
+	liveEnds []time.Time
 }
 
 // maxFrameGap is the longest a frame may last, in 90 kHz ticks (5 s). Frames lost for longer while the
@@ -104,6 +106,8 @@ type openSegment struct {
 	// clock is the video clock's wall time of media time 0; audio is placed against it, so A/V sync does
 	// not depend on how start was smoothed.
 	clock time.Time
+	// live is the segment's LivePart.LiveStart, set when its first part is flushed (see liveStart).
+	live time.Time
 }
 
 func newMuxer(stream string, tracks []*trackSpec, cfg *Config, ids *idSource, q *diskQueue, hub *Hub, st *streamStats,

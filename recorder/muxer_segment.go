@@ -60,6 +60,7 @@ func (m *muxer) endSegment() {
 		m.appendSample(m.video, m.video.lastDur)
 	}
 	m.flushPart()
+	m.liveEnded() // live viewers got every part, even if the disk drops them
 	m.pushBatch()
 	if m.seg != nil { // pushBatch drops the segment when the disk is behind
 		m.prevEnd = m.seg.start.Add(index.TicksToDuration(m.video.base, m.video.spec.rate))
@@ -79,6 +80,9 @@ func (m *muxer) flushPart() {
 	n := 1
 	for _, t := range m.tracks {
 		n += len(t.payloads)
+	}
+	if m.seg.live.IsZero() {
+		m.seg.live = m.liveStart()
 	}
 	bufs := make([][]byte, 1, n)
 	var dur uint64
@@ -104,7 +108,7 @@ func (m *muxer) flushPart() {
 	}
 	m.partSeq++
 	m.partFrames = 0
-	m.hub.publish(bufs, m.partKey)
+	m.hub.publish(bufs, m.partKey, m.seg.live)
 	b := &m.batch
 	if len(b.parts) == 0 {
 		b.key = m.partKey

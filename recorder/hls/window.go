@@ -113,10 +113,10 @@ func (w *window) handle(p recorder.LivePart) error {
 		if !p.Key {
 			return nil // the window starts at a keyframe
 		}
-		w.origin = p.SegmentStart
+		w.origin = p.LiveStart
 	}
-	if p.SegmentStart.Before(w.origin) {
-		return fmt.Errorf("segment starts at %s, before the window's origin", p.SegmentStart)
+	if p.LiveStart.Before(w.origin) {
+		return fmt.Errorf("segment starts at %s, before the window's origin", p.LiveStart)
 	}
 	init := p.PlayerInit()
 	newInit := !bytes.Equal(init, w.initBytes)

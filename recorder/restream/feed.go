@@ -132,7 +132,7 @@ func (f *feed) replace(l *layout) bool {
 	return true
 }
 
-// write sends the samples of a part. RTP times count from the feed's origin, the wall time of the
+// write sends the samples of a part. RTP times count from the feed's origin, the live start of the
 // first part's segment, so they run on across segments; the NTP time of each packet is the wall time
 // the recorder gave the frame.
 func (f *feed) write(p recorder.LivePart) {
@@ -146,9 +146,9 @@ func (f *feed) write(p recorder.LivePart) {
 		return
 	}
 	if f.origin.IsZero() {
-		f.origin = p.SegmentStart
+		f.origin = p.LiveStart
 	}
-	offset := p.SegmentStart.Sub(f.origin)
+	offset := p.LiveStart.Sub(f.origin)
 	for _, part := range parts {
 		for _, pt := range part.Tracks {
 			t := f.layout.track(pt.ID)
