@@ -366,8 +366,11 @@ func TestBrowserZoneEditor(t *testing.T) {
 			m.Sensitivity, m.PreRoll, m.PostRoll, m.Enabled, m.DecodeKeyframes)
 	}
 
-	// Opened again, the form shows what the config holds.
-	err = chromedp.Do(ctx, chromedp.Click(`#cam-list tr[data-camera=front] .cam-edit`), chromedp.WaitVisible(`#zone-svg`))
+	// Opened again, the form shows what the config holds. The list is drawn again after the save, so the
+	// button is clicked from the page (a node chromedp looked up first may be gone by the click).
+	err = chromedp.Do(ctx, chromedp.WaitVisible(`#cam-list tr[data-camera=front] .cam-edit`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#cam-list tr[data-camera=front] .cam-edit").click()`),
+		chromedp.WaitVisible(`#zone-svg`))
 	if err != nil {
 		t.Fatal(err)
 	}
