@@ -19,17 +19,26 @@ type LiveHLS interface {
 	File(ctx context.Context, camera, stream, name string) (contentType string, body net.Buffers, err error)
 }
 
-// serveHLSPlaylist answers GET /api/v1/cameras/{name}/hls/index.m3u8[?stream=sub][&_HLS_msn=N[&_HLS_part=M]].
-// The playlist's URIs are relative (so that the app works under a reverse proxy's sub-path) and carry
-// the stream query themselves, since a relative URI drops the playlist's query.
-func (s *Server) serveHLSPlaylist(w http.ResponseWriter, r *http.Request) {
+// hlsRequest checks that this node serves HLS and reads the request's query; on failure it has answered.
+func (s *Server) hlsRequest(w http.ResponseWriter, r *http.Request) (hlsQuery, bool) {
 	if s.HLS == nil {
 		writeError(w, http.StatusServiceUnavailable, "HLS is not served by this node")
-		return
+		return hlsQuery{}, false
 	}
 	q, err := parseHLSQuery(r.URL.RawQuery)
 	if err != nil {
 		s.writeErr(w, err)
+		return hlsQuery{}, false
+	}
+	return q, true
+}
+
+// serveHLSPlaylist answers GET /api/v1/cameras/{name}/hls/index.m3u8[?stream=sub][&_HLS_msn=N[&_HLS_part=M]].
+// The playlist's URIs are relative (so that the app works under a reverse proxy's sub-path) and carry
+// the stream query themselves, since a relative URI drops the playlist's query.
+func (s *Server) serveHLSPlaylist(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.hlsRequest(w, r)
+	if !ok {
 		return
 	}
 	b, origin, err := s.HLS.Playlist(r.Context(), r.PathValue("name"), q.stream, q.msn, q.part)
@@ -44,13 +53,8 @@ func (s *Server) serveHLSPlaylist(w http.ResponseWriter, r *http.Request) {
 
 // serveHLSFile answers GET /api/v1/cameras/{name}/hls/{file}: an init segment, part or segment.
 func (s *Server) serveHLSFile(w http.ResponseWriter, r *http.Request) {
-	if s.HLS == nil {
-		writeError(w, http.StatusServiceUnavailable, "HLS is not served by this node")
-		return
-	}
-	q, err := parseHLSQuery(r.URL.RawQuery)
-	if err != nil {
-		s.writeErr(w, err)
+	q, ok := s.hlsRequest(w, r)
+	if !ok {
 		return
 	}
 	typ, body, err := s.HLS.File(r.Context(), r.PathValue("name"), q.stream, r.PathValue("file"))
